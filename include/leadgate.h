@@ -1,0 +1,610 @@
+/*
+ * leadgate.h - lead scoring, MQL qualification and follow-up SLAs.
+ *
+ * leadgate is a pure C99 library: it does no I/O, reads no clock, no
+ * environment and no locale, starts no threads and keeps no hidden state
+ * (the allocator setting is the one global).  The host passes text
+ * definitions, lead data and the current time; the library answers.
+ *
+ * Conventions used throughout this header
+ *
+ *   - Every fallible function returns lg_status (LG_OK == 0) and writes its
+ *     results through out-parameters, which come last.  On failure the
+ *     out-parameters and the objects passed in are left exactly as they
+ *     were, unless the function says otherwise.
+ *   - Getters that cannot fail return their value directly.
+ *   - Every create/parse has one free; lg_X_free(NULL) does nothing.
+ *   - Strings passed in are copied.  Strings returned point into the object
+ *     that returned them and live as long as it (and, for a lead, until the
+ *     next call that changes it).
+ *   - Times are lg_time, seconds since 1970-01-01T00:00:00Z.  Every time
+ *     the library accepts must lie in [LG_TIME_MIN, LG_TIME_MAX] (years
+ *     0001 to 9999); anything else is LG_ERR_RANGE.  LG_TIME_NEVER is a
+ *     result only ("no such time").  Arithmetic never overflows.
+ *   - Points are lg_points, milli-points: 1 point is 1000.
+ *   - Thread safety: lg_rubric, lg_policy and lg_calendar are immutable once
+ *     made and may be shared by any number of threads.  lg_lead and
+ *     lg_stats are not thread-safe: one per thread, or lock.  Functions that
+ *     only read a lead may run concurrently with each other.
+ *   - Boundary types are fixed width; result structs have the documented
+ *     layout, with no bit-fields, unions, long or bool.
+ *
+ * The rubric and policy text formats are summarised next to their parsers
+ * below and described in full in README.md ("Formats").
+ */
+#ifndef LEADGATE_H
+#define LEADGATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(LEADGATE_SHARED_BUILD)
+#  define LG_API __declspec(dllexport)
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#  define LG_API __attribute__((visibility("default")))
+#else
+#  define LG_API
+#endif
+
+/* ========================================================================
+ * Version
+ * ===================================================================== */
+
+#define LG_VERSION_MAJOR 0
+#define LG_VERSION_MINOR 1
+#define LG_VERSION_PATCH 0
+#define LG_VERSION_NUMBER \
+  (LG_VERSION_MAJOR * 10000 + LG_VERSION_MINOR * 100 + LG_VERSION_PATCH)
+#define LG_VERSION_STRING "0.1.0"
+
+/* The version of the library actually linked, as LG_VERSION_NUMBER and as
+ * "MAJOR.MINOR.PATCH".  Compare with the macros to detect a header/library
+ * mismatch. */
+LG_API unsigned    lg_version_number(void);
+LG_API const char *lg_version_string(void);
+
+/* ========================================================================
+ * Core types, status and errors
+ * ===================================================================== */
+
+typedef int64_t lg_time;     /* seconds since 1970-01-01T00:00:00Z */
+typedef int64_t lg_duration; /* seconds */
+typedef int64_t lg_points;   /* milli-points: 1 point == 1000 */
+
+#define LG_TIME_NEVER INT64_MAX
+#define LG_TIME_MIN   INT64_C(-62135596800) /* 0001-01-01T00:00:00Z */
+#define LG_TIME_MAX   INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
+
+typedef enum lg_status {
+  LG_OK = 0,
+  LG_ERR_NOMEM,     /* an allocation failed; nothing was changed */
+  LG_ERR_INVALID,   /* a bad argument (NULL where not allowed, bad name, ...) */
+  LG_ERR_SYNTAX,    /* text definition does not parse; see lg_error */
+  LG_ERR_NOT_FOUND, /* no such attribute / rep / criterion */
+  LG_ERR_RANGE,     /* a number or time out of range, or would overflow */
+  LG_ERR_LIMIT,     /* a documented limit was exceeded */
+  LG_ERR_TYPE,      /* a value of the wrong type for the operation */
+  LG_ERR_STATE,     /* not allowed in the object's current state
+                       (e.g. an illegal lifecycle transition) */
+  LG_ERR_BUFFER     /* caller's buffer too small; *needed says how big */
+} lg_status;
+
+/* The enumerator's name ("LG_ERR_SYNTAX") and one English sentence saying
+ * what it means.  Unknown values give "LG_ERR_UNKNOWN" and a sentence saying
+ * so; never NULL.  The strings are static. */
+LG_API const char *lg_status_name(lg_status status);
+LG_API const char *lg_status_message(lg_status status);
+
+/* Filled by the parsers (lg_rubric_parse, lg_policy_parse,
+ * lg_calendar_parse) on every call: status LG_OK, position 0 and an empty
+ * message on success; on failure the status returned, the 1-based line and
+ * column (counted in UTF-8 characters) of the offending text, or 0 when the
+ * error is not about a position (e.g. LG_ERR_NOMEM), and what was expected,
+ * e.g. "expected '->' after match list". */
+typedef struct lg_error {
+  int32_t  status;
+  uint32_t line, column;
+  char     message[160];
+} lg_error;
+
+/* ========================================================================
+ * Allocator
+ * ===================================================================== */
+
+typedef struct lg_allocator {
+  void *(*malloc_fn)(void *ud, size_t size);
+  void *(*realloc_fn)(void *ud, void *ptr, size_t size);
+  void  (*free_fn)(void *ud, void *ptr);
+  void  *ud;
+} lg_allocator;
+
+/* Routes every allocation of the library through `a` (copied); NULL
+ * restores malloc/realloc/free.  The library never asks for size 0 and
+ * never passes NULL to free_fn.  Set it before creating any object: an
+ * object must be freed with the allocator that was current when it was
+ * made.
+ * Returns: LG_ERR_INVALID if one of the three functions is NULL.
+ * Thread safety: not thread-safe; call once at start-up. */
+LG_API lg_status lg_set_allocator(const lg_allocator *a);
+
+/* ========================================================================
+ * Leads
+ *
+ * A lead holds what is known of a prospect: typed attributes, events (what
+ * they did, and when), its lifecycle stage and its follow-up timeline
+ * (assignments to owners, first touches, SLA actions carried out).
+ *
+ * Names (attributes, event types) match [a-z][a-z0-9_]{0,63}.  A lead id is
+ * 1 to 256 bytes of UTF-8.  Text values are UTF-8, at most 1024 bytes.
+ * An owner is 1 to 256 bytes of UTF-8.  A lead holds at most 256
+ * attributes, 10,000 events and 1,000 assignments (LG_ERR_LIMIT beyond).
+ * ===================================================================== */
+
+typedef struct lg_lead lg_lead;
+
+#define LG_MAX_ID_BYTES       256
+#define LG_MAX_NAME_BYTES     64
+#define LG_MAX_TEXT_BYTES     1024
+#define LG_MAX_ATTRIBUTES     256
+#define LG_MAX_EVENTS         10000
+#define LG_MAX_ASSIGNMENTS    1000
+
+/* Makes an empty lead in stage LG_STAGE_NEW.
+ * Returns: LG_ERR_INVALID for a NULL or malformed id, LG_ERR_NOMEM. */
+LG_API lg_status lg_lead_create(const char *id, lg_lead **out);
+
+/* Makes an independent deep copy of `lead`.
+ * Returns: LG_ERR_INVALID, LG_ERR_NOMEM. */
+LG_API lg_status lg_lead_clone(const lg_lead *lead, lg_lead **out);
+
+LG_API void lg_lead_free(lg_lead *lead);
+
+/* The id given at creation; NULL for a NULL lead. */
+LG_API const char *lg_lead_id(const lg_lead *lead);
+
+/* Set an attribute, replacing any old value and type.  Booleans are stored
+ * as 0 or 1 (any non-zero `value` is 1).
+ * Returns: LG_ERR_INVALID for NULL arguments or a malformed name or
+ * non-UTF-8 text, LG_ERR_LIMIT for text over 1024 bytes or a 257th
+ * attribute, LG_ERR_NOMEM. */
+LG_API lg_status lg_lead_set_text(lg_lead *lead, const char *name, const char *value);
+LG_API lg_status lg_lead_set_int(lg_lead *lead, const char *name, int64_t value);
+LG_API lg_status lg_lead_set_bool(lg_lead *lead, const char *name, int value);
+
+/* Removes an attribute.
+ * Returns: LG_ERR_INVALID, LG_ERR_NOT_FOUND if absent. */
+LG_API lg_status lg_lead_unset(lg_lead *lead, const char *name);
+
+/* Attribute type codes returned by lg_lead_attr_type. */
+typedef enum lg_value_type {
+  LG_VALUE_NONE, LG_VALUE_TEXT, LG_VALUE_INT, LG_VALUE_BOOL
+} lg_value_type;
+
+/* The type of attribute `name` (lg_value_type); LG_VALUE_NONE when absent
+ * or when an argument is NULL or malformed. */
+LG_API int lg_lead_attr_type(const lg_lead *lead, const char *name);
+
+/* Read an attribute.  The text points into the lead and lives until the
+ * attribute is next set or unset, or the lead is freed.
+ * Returns: LG_ERR_INVALID, LG_ERR_NOT_FOUND if absent, LG_ERR_TYPE if the
+ * attribute has another type. */
+LG_API lg_status lg_lead_get_text(const lg_lead *lead, const char *name, const char **value);
+LG_API lg_status lg_lead_get_int(const lg_lead *lead, const char *name, int64_t *value);
+LG_API lg_status lg_lead_get_bool(const lg_lead *lead, const char *name, int *value);
+
+/* Records that the prospect did `type` (a name, e.g. "demo_requested") at
+ * `at`.  Events may be added in any order; the lead keeps them sorted by
+ * time (equal times keep insertion order).
+ * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a time outside
+ * [LG_TIME_MIN, LG_TIME_MAX], LG_ERR_LIMIT past 10,000 events,
+ * LG_ERR_NOMEM. */
+LG_API lg_status lg_lead_add_event(lg_lead *lead, const char *type, lg_time at);
+
+/* Number of events held; 0 for NULL. */
+LG_API size_t lg_lead_event_count(const lg_lead *lead);
+
+/* Lifecycle stages. */
+typedef enum lg_stage {
+  LG_STAGE_NEW, LG_STAGE_NURTURE, LG_STAGE_MQL, LG_STAGE_SAL, LG_STAGE_SQL,
+  LG_STAGE_OPPORTUNITY, LG_STAGE_WON, LG_STAGE_LOST, LG_STAGE_DISQUALIFIED
+} lg_stage;
+
+/* Moves the lead to stage `to` at time `at`.  Allowed transitions:
+ *   NEW -> NURTURE | MQL | DISQUALIFIED      NURTURE -> MQL | DISQUALIFIED
+ *   MQL -> SAL | NURTURE | DISQUALIFIED      SAL -> SQL | NURTURE | DISQUALIFIED
+ *   SQL -> OPPORTUNITY | NURTURE | DISQUALIFIED
+ *   OPPORTUNITY -> WON | LOST    LOST -> NURTURE    DISQUALIFIED -> NURTURE
+ * Setting the current stage again is a no-op (LG_OK, time unchanged).
+ * Returns: LG_ERR_INVALID for NULL or a value outside lg_stage,
+ * LG_ERR_RANGE for a bad time, LG_ERR_STATE for any other transition. */
+LG_API lg_status lg_lead_set_stage(lg_lead *lead, lg_stage to, lg_time at);
+
+/* The current stage; LG_STAGE_NEW for NULL. */
+LG_API lg_stage lg_lead_stage(const lg_lead *lead);
+
+/* Assigns the lead to `owner` at `at`, starting a new follow-up SLA clock.
+ * The second and later assignments count as reassignments.  Assignments
+ * form a timeline: `at` must not be earlier than the previous assignment.
+ * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad time, LG_ERR_STATE for an
+ * assignment earlier than the previous one, LG_ERR_LIMIT, LG_ERR_NOMEM. */
+LG_API lg_status lg_lead_assign(lg_lead *lead, const char *owner, lg_time at);
+
+/* The current owner, or NULL when never assigned. */
+LG_API const char *lg_lead_owner(const lg_lead *lead);
+
+/* Number of assignments so far (reassignments are this minus one). */
+LG_API size_t lg_lead_assignment_count(const lg_lead *lead);
+
+/* Records a follow-up (call, e-mail, meeting) of the current assignment at
+ * `at`.  Only the first follow-up counts for the SLA: an earlier touch
+ * replaces a later one, a later one is ignored (LG_OK).
+ * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad time, LG_ERR_STATE when
+ * the lead is not assigned or `at` is before the current assignment. */
+LG_API lg_status lg_lead_touch(lg_lead *lead, lg_time at);
+
+/* Tells the lead that the host carried out SLA action `action` (an
+ * lg_action other than LG_ACTION_NONE) for the current assignment, so that
+ * lg_sla_eval no longer returns it nor any less severe step.  Recording the
+ * same action again is a no-op.
+ * Returns: LG_ERR_INVALID for a bad action, LG_ERR_RANGE for a bad time,
+ * LG_ERR_STATE when the lead is not assigned or `at` is before the current
+ * assignment. */
+LG_API lg_status lg_lead_record_action(lg_lead *lead, int action, lg_time at);
+
+/* ========================================================================
+ * Rubric: the scoring model
+ *
+ * Text, one statement per line, `#` comments, indentation free:
+ *
+ *   rubric "b2b-default"
+ *   fit "need" from need                  # fit: who the lead is
+ *     when "high" -> 3                    # first matching when wins
+ *     when <= 3 -> 3 / when 4..6 -> 2     # numeric comparisons and ranges
+ *     when true -> 1                      # booleans
+ *     otherwise -> 1                      # present, unmatched (default 0)
+ *     missing -> 0                        # absent (default 0)
+ *   engagement "demo" on demo_requested -> 25 expire 30d
+ *   engagement "content" on content_download -> 2 each max 10 half-life 14d
+ *   engagement "webinar" on webinar_attended -> 5 each linear 60d
+ *   knockout "too small" when employees is < 10
+ *
+ * Text matches are ASCII-case-insensitive; a match of one type never
+ * matches an attribute of another.  `once` (default) counts the most recent
+ * event, `each` every event; events after `now` are ignored.  Decay of an
+ * event of age a: half-life H gives p*2^(-a/H); expire D gives p while
+ * a < D; linear D gives p*(1-a/D) while a < D.  Decay is integer
+ * fixed-point, within 1 milli-point of exact, identical on every platform.
+ *
+ * Limits: text <= 1 MiB, <= 1024 criteria, <= 256 `when` lines per
+ * criterion, points within +-1,000,000 (LG_ERR_LIMIT, with position).
+ * ===================================================================== */
+
+typedef struct lg_rubric lg_rubric;
+
+/* Parses `len` bytes of `text` (NUL not required) into a new rubric.
+ * `err` may be NULL; when given it is always filled (see lg_error).
+ * Returns: LG_ERR_INVALID for NULL text/out, LG_ERR_SYNTAX, LG_ERR_LIMIT,
+ * LG_ERR_RANGE, LG_ERR_NOMEM.  On failure *out is untouched and nothing is
+ * left allocated. */
+LG_API lg_status lg_rubric_parse(const char *text, size_t len, lg_rubric **out,
+                                 lg_error *err);
+
+LG_API void lg_rubric_free(lg_rubric *rubric);
+
+/* Prints the rubric in canonical form (parse -> print -> parse gives the
+ * same text) into buf, NUL-terminated.  *needed always receives the size
+ * needed in bytes, NUL included; buf may be NULL when cap is 0.
+ * Returns: LG_ERR_INVALID, LG_ERR_BUFFER when cap < *needed (buf is then
+ * not written). */
+LG_API lg_status lg_rubric_to_text(const lg_rubric *rubric, char *buf, size_t cap,
+                                   size_t *needed);
+
+/* 64-bit FNV-1a of the canonical text (offset basis 0xcbf29ce484222325,
+ * prime 0x100000001b3): equal for texts that differ only in comments and
+ * spacing, stable across runs, platforms and versions of the format.
+ * 0 for NULL. */
+LG_API uint64_t lg_rubric_fingerprint(const lg_rubric *rubric);
+
+/* The name from the `rubric "..."` line ("" when absent); NULL for NULL. */
+LG_API const char *lg_rubric_name(const lg_rubric *rubric);
+
+/* The best possible fit score: the sum over fit criteria of their highest
+ * outcome (never below 0 for a criterion whose outcomes are all negative:
+ * the highest outcome is taken as it is).  0 for NULL. */
+LG_API lg_points lg_rubric_max_fit(const lg_rubric *rubric);
+
+/* ========================================================================
+ * Scoring and explanations
+ *
+ * None of these functions allocates.  Each reads the rubric and the lead
+ * only, so any number may run concurrently on shared objects.
+ * ===================================================================== */
+
+typedef struct lg_score {
+  lg_points fit, engagement, total;
+  int32_t   knocked_out;    /* 1 if any knockout matched */
+  int32_t   knockout_index; /* first matching knockout, -1 if none */
+  uint32_t  missing_count;  /* fit criteria whose attribute is absent */
+  uint32_t  reserved;       /* 0 */
+} lg_score;
+
+/* Scores `lead` as of `now`: fit = sum of fit criteria, engagement = sum of
+ * engagement criteria (each min(max, sum of decayed event points), the cap
+ * applying to the absolute value), total = fit + engagement.
+ * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad `now`. */
+LG_API lg_status lg_score_lead(const lg_rubric *rubric, const lg_lead *lead, lg_time now,
+                               lg_score *out);
+
+/* Scores n leads into out[0..n-1].  On failure (a NULL lead) out is
+ * untouched.  Returns: as lg_score_lead. */
+LG_API lg_status lg_score_many(const lg_rubric *rubric, const lg_lead *const *leads,
+                               size_t n, lg_time now, lg_score *out);
+
+typedef enum lg_kind { LG_KIND_FIT, LG_KIND_ENGAGEMENT, LG_KIND_KNOCKOUT } lg_kind;
+
+typedef struct lg_contribution {
+  const char *criterion;  /* the criterion's name */
+  const char *attribute;  /* attribute or event type */
+  int32_t     kind;       /* lg_kind */
+  int32_t     missing;    /* 1 if the attribute was absent */
+  lg_points   points;     /* after decay and caps; for a knockout 1000 if it
+                             matched, else 0 */
+  lg_points   max_points; /* best this criterion can give: the highest
+                             outcome for fit, |points| x events counted
+                             capped by max for engagement, 1000 for a
+                             knockout */
+} lg_contribution;
+
+/* One entry per criterion in rubric order (fit, engagement and knockout
+ * criteria as they appear in the text).  *count always receives the number
+ * of entries; items is filled only when cap >= *count.  The strings point
+ * into the rubric.
+ * Returns: LG_ERR_INVALID, LG_ERR_RANGE, LG_ERR_BUFFER when cap is too
+ * small (items then not written). */
+LG_API lg_status lg_explain(const lg_rubric *rubric, const lg_lead *lead, lg_time now,
+                            lg_contribution *items, size_t cap, size_t *count);
+
+/* Progressive profiling: the missing fit attribute whose criterion could
+ * add the most points (best outcome minus the `missing` outcome; ties go
+ * to rubric order).  *attribute points into the rubric.
+ * Returns: LG_ERR_INVALID, LG_ERR_NOT_FOUND when nothing is missing. */
+LG_API lg_status lg_next_question(const lg_rubric *rubric, const lg_lead *lead,
+                                  const char **attribute, lg_points *gain);
+
+/* ========================================================================
+ * Policy: qualification, grades, calendar, follow-up SLA, routing
+ *
+ *   policy "inbound-emea"
+ *   disqualify when knockout            # the default when absent
+ *   qualify when fit >= 8 and (event demo_requested within 30d or engagement >= 15)
+ *   grade "A" when fit >= 10
+ *   grade "D"                           # fallback; first match wins
+ *   calendar                            # see lg_calendar_parse
+ *     utc-offset +01:00
+ *     hours mon-fri 09:00-17:30
+ *   follow-up within 48h business       # or: within 72h (wall clock)
+ *     warn at 75%
+ *     escalate at 36h
+ *     reassign at 48h max 2
+ *     recycle at 96h
+ *   route least-loaded                  # or round-robin
+ *
+ * Expressions: or, and (binds tighter), not, parentheses;
+ * fit|engagement|total CMP N; knockout; knockout "name";
+ * event TYPE within DURATION; attr NAME CMP VALUE; attr NAME is MATCH, ...;
+ * missing NAME; stage is NAME.  Nesting depth <= 64.
+ * A policy without a qualify line never qualifies; an empty policy is
+ * valid.
+ * ===================================================================== */
+
+typedef struct lg_policy   lg_policy;
+typedef struct lg_calendar lg_calendar;
+
+/* Parses a policy, as lg_rubric_parse parses a rubric (same `err`
+ * behaviour, same lexical rules, text <= 1 MiB).
+ * Returns: LG_ERR_INVALID, LG_ERR_SYNTAX, LG_ERR_LIMIT, LG_ERR_RANGE,
+ * LG_ERR_NOMEM. */
+LG_API lg_status lg_policy_parse(const char *text, size_t len, lg_policy **out,
+                                 lg_error *err);
+
+LG_API void lg_policy_free(lg_policy *policy);
+
+/* Canonical text, with the buffer contract of lg_rubric_to_text. */
+LG_API lg_status lg_policy_to_text(const lg_policy *policy, char *buf, size_t cap,
+                                   size_t *needed);
+
+/* FNV-1a 64 of the canonical text, as lg_rubric_fingerprint. */
+LG_API uint64_t lg_policy_fingerprint(const lg_policy *policy);
+
+/* The policy's business calendar, owned by the policy; an always-open
+ * calendar when the policy has no calendar block.  NULL for NULL. */
+LG_API const lg_calendar *lg_policy_calendar(const lg_policy *policy);
+
+/* ========================================================================
+ * Decisions
+ * ===================================================================== */
+
+typedef enum lg_verdict {
+  LG_VERDICT_NURTURE, LG_VERDICT_MQL, LG_VERDICT_DISQUALIFY
+} lg_verdict;
+
+typedef struct lg_decision {
+  lg_score score;
+  int32_t  verdict;     /* lg_verdict */
+  int32_t  stage;       /* recommended lg_stage: never moves a lead backwards */
+  char     grade[16];   /* first matching grade; "" without grade lines */
+  char     reason[160]; /* canonical text of the deciding rule (see below) */
+  uint64_t rubric_fingerprint, policy_fingerprint;
+} lg_decision;
+
+/* Scores the lead and applies the policy as of `now`: the disqualify rule
+ * first (default `disqualify when knockout`), then the qualify rule, else
+ * nurture.  `reason` holds the canonical text of the rule that decided; for
+ * a knockout, the knockout that matched (`knockout "too small"`); for
+ * nurture, the first failing part of the qualify rule (`fit >= 8`).  Long
+ * reasons are cut at a UTF-8 boundary to fit.  The recommended stage: MQL
+ * from NEW or NURTURE; DISQUALIFIED from NEW, NURTURE or MQL; NURTURE from
+ * NEW; otherwise the lead's current stage.  Does not allocate.
+ * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad `now`. */
+LG_API lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy,
+                           const lg_lead *lead, lg_time now, lg_decision *out);
+
+/* ========================================================================
+ * Business calendar
+ *
+ *   calendar                                      # optional first line
+ *   utc-offset +01:00                             # -18:00 .. +18:00
+ *   hours mon-fri 09:00-12:00, 13:00-17:30        # local, minute grain
+ *   hours sat 10:00-13:00                         # 24:00 allowed as end
+ *   holiday 2026-12-25                            # whole local day
+ *   offset-change 2026-03-29T01:00:00Z +02:00     # DST, from the host
+ *
+ * A calendar without `hours` lines is never open.  Open intervals are
+ * half-open [start, end).  Costs grow with days and offset changes
+ * crossed, never with minutes.
+ * ===================================================================== */
+
+/* Parses a calendar (the lines of a policy's calendar block).
+ * Returns: as lg_rubric_parse. */
+LG_API lg_status lg_calendar_parse(const char *text, size_t len, lg_calendar **out,
+                                   lg_error *err);
+
+LG_API void lg_calendar_free(lg_calendar *calendar);
+
+/* The earliest t >= start such that the open time in [start, t) equals d
+ * (d >= 0).  A deadline that lands exactly on closing time is that closing
+ * time; d == 0 gives start.
+ * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad start, a negative d, a
+ * calendar never open again (d > 0), or a result past LG_TIME_MAX. */
+LG_API lg_status lg_calendar_add(const lg_calendar *calendar, lg_time start, lg_duration d,
+                                 lg_time *out);
+
+/* Open time in [a, b); 0 if b <= a.
+ * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad time. */
+LG_API lg_status lg_calendar_between(const lg_calendar *calendar, lg_time a, lg_time b,
+                                     lg_duration *out);
+
+/* 1 if the calendar is open at t, else 0 (also for NULL or a bad t). */
+LG_API int lg_calendar_is_open(const lg_calendar *calendar, lg_time t);
+
+/* The earliest open instant >= t; LG_TIME_NEVER if never (or NULL, or a bad
+ * t). */
+LG_API lg_time lg_calendar_next_open(const lg_calendar *calendar, lg_time t);
+
+/* ========================================================================
+ * SLA clock and actions
+ * ===================================================================== */
+
+typedef enum lg_sla_state {
+  LG_SLA_NONE,    /* not assigned, or policy has no follow-up rule */
+  LG_SLA_RUNNING, LG_SLA_WARNING, LG_SLA_BREACHED,
+  LG_SLA_MET, LG_SLA_MET_LATE
+} lg_sla_state;
+
+typedef enum lg_action {
+  LG_ACTION_NONE, LG_ACTION_WARN, LG_ACTION_REMIND, LG_ACTION_ESCALATE,
+  LG_ACTION_REASSIGN, LG_ACTION_RECYCLE
+} lg_action;
+
+typedef struct lg_sla_status {
+  int32_t     state;         /* lg_sla_state */
+  int32_t     action;        /* most severe step reached and not yet recorded */
+  lg_time     started_at;    /* current assignment */
+  lg_time     due_at;        /* target deadline, in wall-clock time */
+  lg_time     next_at;       /* when state or action next changes; LG_TIME_NEVER */
+  lg_duration elapsed;       /* basis seconds since started_at (until touch) */
+  lg_duration remaining;     /* basis seconds to due_at; negative when late */
+  int32_t     reassignments;
+  int32_t     reserved;      /* 0 */
+} lg_sla_status;
+
+/* Evaluates the follow-up SLA of the lead's current assignment as of `now`.
+ * Offsets count from the assignment in the SLA's basis (business seconds
+ * on the policy calendar, or wall-clock seconds).  A step at offset X is
+ * reached when elapsed >= X; `at N%` is N% of the target, rounded up to a
+ * whole second.  State: BREACHED once elapsed >= target with no touch,
+ * WARNING from the first warn step, MET / MET_LATE once touched before /
+ * at-or-after due_at.  Steps fire once per assignment; when several are
+ * reached at once the most severe is returned.  `reassign` becomes
+ * `recycle` once `max` reassignments are used.  With LG_SLA_NONE all times
+ * are 0 except next_at (LG_TIME_NEVER).  Does not allocate.
+ * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad `now`. */
+LG_API lg_status lg_sla_eval(const lg_policy *policy, const lg_lead *lead, lg_time now,
+                             lg_sla_status *out);
+
+/* ========================================================================
+ * Routing
+ * ===================================================================== */
+
+typedef struct lg_rep {
+  const char *id;
+  int32_t     available;            /* 0 = away */
+  int32_t     open_leads, capacity; /* capacity 0 = unlimited */
+  int32_t     weight;               /* round-robin weight, >= 1 */
+  lg_time     last_assigned_at;
+} lg_rep;
+
+/* Picks a rep for the lead under the policy's route rule (least-loaded when
+ * the policy names none), skipping unavailable and full reps and reps who
+ * already held this lead, unless no one else is left.  *chosen is an index
+ * into reps.  See README.md "Routing" for the exact tie-breaking rules.
+ * Returns: LG_ERR_INVALID, LG_ERR_NOT_FOUND when nobody can take it. */
+LG_API lg_status lg_route(const lg_policy *policy, const lg_lead *lead, const lg_rep *reps,
+                          size_t n, lg_time now, size_t *chosen);
+
+/* ========================================================================
+ * Stats: follow-up compliance per rep, and calibration
+ * ===================================================================== */
+
+typedef struct lg_stats lg_stats;
+
+/* Makes an empty compliance book for `policy`, which must outlive it.
+ * Returns: LG_ERR_INVALID, LG_ERR_NOMEM. */
+LG_API lg_status lg_stats_create(const lg_policy *policy, lg_stats **out);
+
+LG_API void lg_stats_free(lg_stats *stats);
+
+/* Adds every assignment of `lead` as of `now`, each under its own rep's
+ * clock.  Returns: LG_ERR_INVALID, LG_ERR_RANGE, LG_ERR_NOMEM (stats
+ * unchanged). */
+LG_API lg_status lg_stats_add(lg_stats *stats, const lg_lead *lead, lg_time now);
+
+/* Number of reps seen; 0 for NULL. */
+LG_API size_t lg_stats_rep_count(const lg_stats *stats);
+
+typedef struct lg_rep_stats {
+  const char *rep;
+  uint32_t    assigned, touched, touched_in_sla, breached, open_overdue, reserved;
+  lg_duration median_response, p90_response; /* business seconds */
+} lg_rep_stats;
+
+/* Rep i in ascending byte order of rep id.
+ * Returns: LG_ERR_INVALID, LG_ERR_NOT_FOUND for i out of range. */
+LG_API lg_status lg_stats_rep(const lg_stats *stats, size_t i, lg_rep_stats *out);
+
+/* Pearson r between each named rep's in-SLA follow-up rate and the
+ * attainment the host gives (e.g. quota attainment 0.0 - 2.0).
+ * Returns: LG_ERR_INVALID, LG_ERR_RANGE for fewer than 2 reps or zero
+ * variance. */
+LG_API lg_status lg_stats_correlation(const lg_stats *stats, const char *const *reps,
+                                      const double *attainment, size_t n, double *r);
+
+typedef enum lg_dimension { LG_DIM_FIT, LG_DIM_ENGAGEMENT, LG_DIM_TOTAL } lg_dimension;
+
+/* Capacity-aware threshold: the smallest threshold T (milli-points) such
+ * that at most `capacity` leads that are not knocked out score >= T;
+ * *count receives how many do.  O(n log n).
+ * Returns: LG_ERR_INVALID, LG_ERR_RANGE, LG_ERR_NOMEM. */
+LG_API lg_status lg_calibrate(const lg_rubric *rubric, const lg_lead *const *leads,
+                              size_t n, lg_time now, int dimension, size_t capacity,
+                              lg_points *threshold, size_t *count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LEADGATE_H */

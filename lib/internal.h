@@ -1,0 +1,302 @@
+/*
+ * internal.h - types and functions shared between the library's modules.
+ * Nothing here is exported from the shared library (only LG_API is).
+ * Each section names the file that owns it.
+ */
+#ifndef LG_INTERNAL_H
+#define LG_INTERNAL_H
+
+#include "leadgate.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LG__MAX_TEXT_INPUT   ((size_t)1 << 20) /* 1 MiB of definition text */
+#define LG__MAX_POINTS       INT64_C(1000000000) /* +-1,000,000 points, milli */
+
+#if defined(__GNUC__)
+#  define LG__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#  define LG__UNLIKELY(x) (x)
+#endif
+
+/* ---- alloc.c: every allocation goes through these ---------------------- */
+
+void *lg__malloc(size_t size);               /* NULL for size 0 or failure */
+void *lg__calloc(size_t n, size_t size);     /* zeroed; overflow-checked */
+void *lg__realloc(void *ptr, size_t size);   /* size > 0 */
+void  lg__free(void *ptr);                   /* NULL ok */
+char *lg__strndup(const char *s, size_t n);  /* copies n bytes + NUL */
+/* Grows `ptr` (an array of *cap elements of `elem` bytes) to hold at least
+ * `need` elements, doubling.  Returns the (possibly moved) array and
+ * updates *cap; NULL on failure, with ptr and *cap untouched. */
+void *lg__grow(void *ptr, uint32_t *cap, uint32_t need, size_t elem);
+
+/* ---- text.c: checked arithmetic, names, hashing, output ---------------- */
+
+int lg__add_overflow(int64_t a, int64_t b, int64_t *out);  /* 1 on overflow */
+int lg__mul_overflow(int64_t a, int64_t b, int64_t *out);  /* 1 on overflow */
+int lg__time_valid(lg_time t);           /* LG_TIME_MIN <= t <= LG_TIME_MAX */
+
+/* 1 if s[0..n) matches [a-z][a-z0-9_]{0,63}. */
+int lg__name_valid(const char *s, size_t n);
+/* 1 if s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
+int lg__utf8_valid(const char *s, size_t n);
+/* FNV-1a 32 of a name: the fast pre-check before comparing names. */
+uint32_t lg__name_hash(const char *s, size_t n);
+/* ASCII-case-insensitive equality of two byte strings. */
+int lg__text_ieq(const char *a, size_t an, const char *b, size_t bn);
+
+/* Output sink for canonical text: snprintf-style (counts everything, writes
+ * what fits into dst when dst != NULL) and hashes everything with FNV-1a 64
+ * so that fingerprints need no second buffer. */
+typedef struct lg__buf {
+  char    *dst;
+  size_t   cap;
+  size_t   len;   /* bytes produced so far (may exceed cap) */
+  uint64_t hash;  /* FNV-1a 64 of all bytes produced */
+} lg__buf;
+
+void lg__buf_init(lg__buf *b, char *dst, size_t cap);
+void lg__buf_put(lg__buf *b, const char *s, size_t n);
+void lg__buf_puts(lg__buf *b, const char *s);
+void lg__buf_putc(lg__buf *b, char c);
+void lg__buf_int(lg__buf *b, int64_t v);
+/* Milli value as a normalised decimal: 2500 -> "2.5", -250 -> "-0.25". */
+void lg__buf_milli(lg__buf *b, int64_t milli);
+/* Seconds with the largest unit that divides them: 172800 -> "2d",
+ * 90 -> "90s", 0 -> "0s".  Units w d h m s. */
+void lg__buf_duration(lg__buf *b, int64_t secs);
+/* A double-quoted string with `"` and `\` escaped. */
+void lg__buf_quoted(lg__buf *b, const char *s, size_t n);
+/* Finishes a to_text call: the snprintf-style public contract. `render`
+ * is called once to measure and, if it fits, once more to write. */
+lg_status lg__render_text(void (*render)(const void *obj, lg__buf *b), const void *obj,
+                          char *buf, size_t cap, size_t *needed);
+/* FNV-1a 64 of what `render` produces. */
+uint64_t lg__render_hash(void (*render)(const void *obj, lg__buf *b), const void *obj);
+
+/* ---- text.c: the lexer shared by rubric, policy and calendar ------------
+ *
+ * A cursor over one line at a time.  Parsers pull the piece they expect
+ * next ("a duration", "'->'") so errors can say exactly what was expected.
+ * Every lg__lex_* function that fails records the error in lx->err (first
+ * error wins) and returns its status; the caller just propagates it. */
+
+typedef struct lg__span {
+  const char *p;
+  size_t      n;
+} lg__span;
+
+typedef struct lg__lexer {
+  const char *src;
+  size_t      len;
+  size_t      pos;        /* cursor */
+  size_t      line_start; /* offset of the current line */
+  size_t      line_end;   /* offset of the current line's '\n' (or len) */
+  size_t      next_line;  /* offset where the next line starts */
+  uint32_t    line;       /* 1-based number of the current line */
+  lg_error   *err;        /* never NULL once initialised */
+  lg_error    own_err;    /* used when the caller passed no lg_error */
+} lg__lexer;
+
+/* Checks size (LG_ERR_LIMIT beyond 1 MiB), NUL bytes and UTF-8
+ * (LG_ERR_SYNTAX with position).  `err` may be NULL.  The cursor then sits
+ * before line 1: call lg__lex_next_line. */
+lg_status lg__lex_init(lg__lexer *lx, const char *text, size_t len, lg_error *err);
+/* Advances to the next line holding a statement (skipping blank and
+ * comment-only lines) with the cursor on its first token; 0 at the end. */
+int  lg__lex_next_line(lg__lexer *lx);
+/* Skips blanks; 1 when only a comment or nothing is left on the line. */
+int  lg__lex_at_eol(lg__lexer *lx);
+/* LG_OK if at end of line, else an error "unexpected X after Y". */
+lg_status lg__lex_expect_eol(lg__lexer *lx, const char *after);
+/* 1 if the next token is the word `w` (a keyword such as "half-life",
+ * ending at a non-word character); lg__lex_accept_word also consumes it. */
+int  lg__lex_peek_word(lg__lexer *lx, const char *w);
+int  lg__lex_accept_word(lg__lexer *lx, const char *w);
+/* 1 and consumes if the next characters are `p` (punctuation: "->", ",",
+ * "..", "(", ")").  lg__lex_expect errors with "expected WHAT". */
+int  lg__lex_accept(lg__lexer *lx, const char *p);
+lg_status lg__lex_expect(lg__lexer *lx, const char *p, const char *what);
+/* The next word [a-z][a-z0-9_-]* as a span (keywords, day names); empty
+ * span if none. */
+lg__span lg__lex_peek_keyword(lg__lexer *lx);
+/* A name [a-z][a-z0-9_]{0,63}; `what` names it in errors ("attribute
+ * name"): upper case gives "unknown attribute name 'Need': names are lower
+ * case". */
+lg_status lg__lex_name(lg__lexer *lx, const char *what, lg__span *out);
+/* A double-quoted string, unescaped into a new allocation (*out, *n). */
+lg_status lg__lex_string(lg__lexer *lx, const char *what, char **out, size_t *n);
+/* 1 if the next token starts a string / a number (sign or digit). */
+int  lg__lex_peek_string(lg__lexer *lx);
+int  lg__lex_peek_number(lg__lexer *lx);
+/* A signed decimal with at most 3 fractional digits, in thousandths.
+ * |value| must be <= limit_milli (LG_ERR_LIMIT otherwise). */
+lg_status lg__lex_number(lg__lexer *lx, const char *what, int64_t limit_milli,
+                         int64_t *milli);
+/* A duration: a non-negative number and a unit s m h d w, whole seconds,
+ * at most 1000 years. */
+lg_status lg__lex_duration(lg__lexer *lx, const char *what, int64_t *secs);
+/* A percentage: a non-negative number followed by '%', in thousandths of a
+ * percent (75% -> 75000). */
+lg_status lg__lex_percent(lg__lexer *lx, const char *what, int64_t *milli_pct);
+/* A comparison operator < <= > >= = !=. */
+typedef enum lg__cmp { LG__LT, LG__LE, LG__GT, LG__GE, LG__EQ, LG__NE } lg__cmp;
+int  lg__lex_accept_cmp(lg__lexer *lx, int *op);
+const char *lg__cmp_text(int op);
+/* Records an error at the cursor (or at byte offset `at`) and returns st.
+ * The message is printf-formatted and cut to fit lg_error.message. */
+lg_status lg__lex_error(lg__lexer *lx, lg_status st, const char *fmt, ...);
+lg_status lg__lex_error_at(lg__lexer *lx, size_t at, lg_status st, const char *fmt, ...);
+/* Describes the token at the cursor for messages: "'foo'", "end of line". */
+void lg__lex_describe(lg__lexer *lx, char *out, size_t cap);
+/* Marks a successful parse in the caller's lg_error (status 0, empty). */
+void lg__error_clear(lg_error *err);
+/* Fills err (if not NULL) with a status and no position, e.g. NOMEM. */
+void lg__error_set(lg_error *err, lg_status st, const char *msg);
+
+/* ---- lead.c: the lead's storage, read by every evaluator --------------- */
+
+enum { LG__VAL_NONE = 0, LG__VAL_TEXT = 1, LG__VAL_INT = 2, LG__VAL_BOOL = 3 };
+
+typedef struct lg__attr {
+  int64_t  value;    /* int value, bool 0/1, or text: arena offset */
+  uint32_t hash;     /* lg__name_hash(name) */
+  uint32_t name;     /* arena offset of the NUL-terminated name */
+  uint16_t text_len; /* text bytes (type TEXT) */
+  uint8_t  type;     /* LG__VAL_* */
+  uint8_t  name_len;
+} lg__attr;
+
+typedef struct lg__evtype {
+  uint32_t hash;     /* lg__name_hash(type) */
+  uint32_t name;     /* arena offset */
+} lg__evtype;
+
+typedef struct lg__assignment {
+  lg_time  assigned_at;
+  lg_time  touched_at;  /* LG_TIME_NEVER until touched */
+  uint32_t owner;       /* arena offset */
+  uint32_t recorded;    /* bit (1u << lg_action) per recorded action */
+} lg__assignment;
+
+struct lg_lead {
+  char           *arena;    /* NUL-terminated strings; offset 0 is the id */
+  uint32_t        arena_len, arena_cap, arena_garbage;
+  lg__attr       *attrs;    /* unordered */
+  uint32_t        n_attrs, cap_attrs;
+  lg_time        *ev_at;    /* events sorted by time, then insertion */
+  uint16_t       *ev_type;  /* index into types */
+  uint32_t        n_events, cap_events;
+  lg__evtype     *types;    /* distinct event types */
+  uint32_t        n_types, cap_types;
+  lg__assignment *asg;      /* in time order; the last one is current */
+  uint32_t        n_asg, cap_asg;
+  int32_t         stage;
+  lg_time         stage_at;
+};
+
+static inline const char *lg__lead_str(const lg_lead *lead, uint32_t off) {
+  return lead->arena + off;
+}
+/* The attribute called `name` (hash = lg__name_hash(name)), or NULL. */
+const lg__attr *lg__lead_find_attr(const lg_lead *lead, uint32_t hash, const char *name,
+                                   size_t name_len);
+/* Index of event type `name` in lead->types, or -1. */
+int32_t lg__lead_find_type(const lg_lead *lead, uint32_t hash, const char *name,
+                           size_t name_len);
+/* Number of events with time <= now (events are sorted: a binary search). */
+uint32_t lg__lead_events_upto(const lg_lead *lead, lg_time now);
+
+/* ---- match.c: match lists shared by rubric `when`, knockouts and policy
+ * `attr NAME is ...` / `attr NAME CMP VALUE` ----------------------------- */
+
+enum { LG__M_TEXT = 1, LG__M_CMP = 2, LG__M_RANGE = 3, LG__M_BOOL = 4 };
+
+typedef struct lg__match {
+  int32_t     kind;   /* LG__M_* */
+  int32_t     op;     /* lg__cmp for LG__M_CMP */
+  int64_t     a, b;   /* milli numbers (CMP: a; RANGE: a..b); BOOL: a 0/1 */
+  char       *text;   /* LG__M_TEXT: owned, NUL-terminated */
+  size_t      text_len;
+} lg__match;
+
+typedef struct lg__match_list {
+  lg__match *items;
+  uint32_t   n;
+} lg__match_list;
+
+/* Parses `MATCH, MATCH, ...` where MATCH is "text", true, false, N, N..M,
+ * or CMP N; stops before anything that does not continue the list.  On
+ * failure nothing is left allocated. */
+lg_status lg__match_list_parse(lg__lexer *lx, lg__match_list *out);
+void      lg__match_list_free(lg__match_list *m);
+void      lg__match_list_print(const lg__match_list *m, lg__buf *b);
+/* 1 if the attribute (non-NULL) satisfies any item of the list. */
+int       lg__match_list_test(const lg__match_list *m, const lg_lead *lead,
+                              const lg__attr *attr);
+/* Compares an integer with a milli value exactly: -1, 0, 1. */
+int       lg__cmp_int_milli(int64_t v, int64_t milli);
+int       lg__cmp_holds(int op, int sign); /* sign = -1/0/1 of (lhs - rhs) */
+
+/* ---- rubric.c / score.c / decay.c ------------------------------------- */
+
+/* Knockouts by name, for policy expressions `knockout "name"`. */
+int32_t     lg__rubric_knockout_find(const lg_rubric *r, const char *name, size_t n);
+int         lg__rubric_knockout_hit(const lg_rubric *r, int32_t index, const lg_lead *lead);
+const char *lg__rubric_knockout_name(const lg_rubric *r, int32_t index);
+/* Decay of an event of age `age` (>= 0) worth `points` milli-points:
+ * kind LG__DECAY_*, param the half-life / expiry / linear span in seconds.
+ * Integer only; within 1 milli-point of the exact value. */
+enum { LG__DECAY_NONE = 0, LG__DECAY_HALF_LIFE, LG__DECAY_EXPIRE, LG__DECAY_LINEAR };
+int64_t lg__decay(int kind, int64_t param, int64_t points, int64_t age);
+
+/* ---- calendar.c ---------------------------------------------------------- */
+
+/* Parses calendar statements starting at the current line and following
+ * lines while they begin with a calendar keyword (`calendar` only as the
+ * first, when `standalone`).  Leaves the lexer on the first line that does
+ * not belong to the block (lg__lex_next_line already called), or at the
+ * end; *more tells which (1 = a line is waiting).  In standalone mode any
+ * other statement is a syntax error. */
+lg_status lg__calendar_parse_block(lg__lexer *lx, int standalone, lg_calendar **out,
+                                   int *more);
+/* Prints the block in canonical form: "calendar\n" then indented lines. */
+void lg__calendar_print(const lg_calendar *c, lg__buf *b);
+/* A shared, immutable calendar that is always open. */
+const lg_calendar *lg__calendar_always(void);
+
+/* ---- policy.c: what the SLA, routing and stats modules read ------------ */
+
+typedef struct lg__sla_step {
+  int32_t action;     /* lg_action */
+  int32_t is_percent; /* 1: value is milli-percent of the target */
+  int64_t value;      /* seconds, or milli-percent */
+  int32_t max;        /* reassign: max reassignments (-1 = unlimited) */
+  int32_t reserved;
+} lg__sla_step;
+
+typedef struct lg__followup {
+  int32_t      present;  /* 0: the policy has no follow-up rule */
+  int32_t      business; /* 1: basis is the policy calendar */
+  lg_duration  target;   /* seconds in the basis */
+  uint32_t     n_steps;  /* ladder in severity order, each action <= once */
+  lg__sla_step steps[5];
+} lg__followup;
+
+enum { LG__ROUTE_LEAST_LOADED = 0, LG__ROUTE_ROUND_ROBIN = 1 };
+
+const lg__followup *lg__policy_followup(const lg_policy *p);
+int                 lg__policy_route(const lg_policy *p); /* LG__ROUTE_* */
+
+/* ---- sla.c: also used by stats.c ---------------------------------------
+ * Evaluates assignment `index` (0-based) of the lead as of `now`.  For an
+ * assignment that is not the last, its clock stops at the next assignment:
+ * evaluation happens as of min(now, next assigned_at) and a touch counts
+ * only if it happened before that.  lg_sla_eval is index = last. */
+lg_status lg__sla_eval_assignment(const lg_policy *p, const lg_lead *lead, uint32_t index,
+                                  lg_time now, lg_sla_status *out);
+
+#endif /* LG_INTERNAL_H */

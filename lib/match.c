@@ -1,0 +1,161 @@
+/*
+ * match.c - match lists: the values an attribute is tested against in a
+ * rubric `when` line, a knockout, and a policy `attr NAME is ...` clause.
+ *
+ *   MATCH := "text" | true | false | N | N..M | CMP N      (N in thousandths)
+ *
+ * A match only ever matches an attribute of its own type: text against
+ * text (ASCII-case-insensitive), numbers against integers, booleans against
+ * booleans.  Numbers may carry up to 3 decimals, so integer attributes are
+ * compared with them exactly, in thousandths, without overflow.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+/* Match numbers stay within +-10^15, so an int64 attribute scaled by 1000
+ * can always be compared with them (see lg__cmp_int_milli). */
+#define MATCH_NUMBER_LIMIT INT64_C(1000000000000000000)
+
+int lg__cmp_int_milli(int64_t v, int64_t milli) {
+  int64_t scaled;
+  if (lg__mul_overflow(v, 1000, &scaled)) return v > 0 ? 1 : -1;
+  return scaled < milli ? -1 : scaled > milli;
+}
+
+int lg__cmp_holds(int op, int sign) {
+  switch (op) {
+  case LG__LT: return sign < 0;
+  case LG__LE: return sign <= 0;
+  case LG__GT: return sign > 0;
+  case LG__GE: return sign >= 0;
+  case LG__EQ: return sign == 0;
+  default: return sign != 0;
+  }
+}
+
+static lg_status parse_number_match(lg__lexer *lx, lg__match *m) {
+  lg_status st = lg__lex_number(lx, "a number", MATCH_NUMBER_LIMIT, &m->a);
+  if (st != LG_OK) return st;
+  if (!lg__lex_accept(lx, "..")) {
+    m->kind = LG__M_CMP;
+    m->op = LG__EQ;
+    return LG_OK;
+  }
+  st = lg__lex_number(lx, "the end of the range", MATCH_NUMBER_LIMIT, &m->b);
+  if (st != LG_OK) return st;
+  if (m->b < m->a)
+    return lg__lex_error(lx, LG_ERR_SYNTAX, "empty range: the end is below the start");
+  m->kind = LG__M_RANGE;
+  return LG_OK;
+}
+
+static lg_status parse_match(lg__lexer *lx, lg__match *m) {
+  char tok[48];
+  int  op;
+  memset(m, 0, sizeof *m);
+  if (lg__lex_peek_string(lx)) {
+    m->kind = LG__M_TEXT;
+    return lg__lex_string(lx, "text", &m->text, &m->text_len);
+  }
+  if (lg__lex_accept_word(lx, "true")) {
+    m->kind = LG__M_BOOL;
+    m->a = 1;
+    return LG_OK;
+  }
+  if (lg__lex_accept_word(lx, "false")) {
+    m->kind = LG__M_BOOL;
+    return LG_OK;
+  }
+  if (lg__lex_accept_cmp(lx, &op)) {
+    m->kind = LG__M_CMP;
+    m->op = op;
+    return lg__lex_number(lx, "a number after the comparison", MATCH_NUMBER_LIMIT, &m->a);
+  }
+  if (lg__lex_peek_number(lx)) return parse_number_match(lx, m);
+  lg__lex_describe(lx, tok, sizeof tok);
+  return lg__lex_error(lx, LG_ERR_SYNTAX,
+                       "expected a value to match (\"text\", a number, a range like 4..6, "
+                       "a comparison like < 10, true or false), got %s",
+                       tok);
+}
+
+void lg__match_list_free(lg__match_list *m) {
+  uint32_t i;
+  if (!m) return;
+  for (i = 0; i < m->n; i++) lg__free(m->items[i].text);
+  lg__free(m->items);
+  m->items = NULL;
+  m->n = 0;
+}
+
+lg_status lg__match_list_parse(lg__lexer *lx, lg__match_list *out) {
+  lg__match_list list = {NULL, 0};
+  uint32_t       cap = 0;
+  lg_status      st;
+  do {
+    lg__match *grown = lg__grow(list.items, &cap, list.n + 1, sizeof *list.items);
+    if (!grown) {
+      lg__match_list_free(&list);
+      lg__error_set(lx->err, LG_ERR_NOMEM, "out of memory");
+      return LG_ERR_NOMEM;
+    }
+    list.items = grown;
+    st = parse_match(lx, &list.items[list.n]);
+    if (st != LG_OK) {
+      lg__free(list.items[list.n].text);
+      lg__match_list_free(&list);
+      return st;
+    }
+    list.n++;
+  } while (lg__lex_accept(lx, ","));
+  *out = list;
+  return LG_OK;
+}
+
+void lg__match_list_print(const lg__match_list *m, lg__buf *b) {
+  uint32_t i;
+  for (i = 0; i < m->n; i++) {
+    const lg__match *it = &m->items[i];
+    if (i) lg__buf_puts(b, ", ");
+    switch (it->kind) {
+    case LG__M_TEXT: lg__buf_quoted(b, it->text, it->text_len); break;
+    case LG__M_BOOL: lg__buf_puts(b, it->a ? "true" : "false"); break;
+    case LG__M_RANGE:
+      lg__buf_milli(b, it->a);
+      lg__buf_puts(b, "..");
+      lg__buf_milli(b, it->b);
+      break;
+    default:
+      if (it->op != LG__EQ) {
+        lg__buf_puts(b, lg__cmp_text(it->op));
+        lg__buf_putc(b, ' ');
+      }
+      lg__buf_milli(b, it->a);
+      break;
+    }
+  }
+}
+
+static int match_one(const lg__match *it, const lg_lead *lead, const lg__attr *attr) {
+  switch (it->kind) {
+  case LG__M_TEXT:
+    return attr->type == LG__VAL_TEXT &&
+           lg__text_ieq(it->text, it->text_len, lg__lead_str(lead, (uint32_t)attr->value),
+                        attr->text_len);
+  case LG__M_BOOL: return attr->type == LG__VAL_BOOL && attr->value == it->a;
+  case LG__M_RANGE:
+    return attr->type == LG__VAL_INT && lg__cmp_int_milli(attr->value, it->a) >= 0 &&
+           lg__cmp_int_milli(attr->value, it->b) <= 0;
+  default:
+    return attr->type == LG__VAL_INT &&
+           lg__cmp_holds(it->op, lg__cmp_int_milli(attr->value, it->a));
+  }
+}
+
+int lg__match_list_test(const lg__match_list *m, const lg_lead *lead, const lg__attr *attr) {
+  uint32_t i;
+  for (i = 0; i < m->n; i++)
+    if (match_one(&m->items[i], lead, attr)) return 1;
+  return 0;
+}

@@ -1,0 +1,645 @@
+/*
+ * text.c - what both text formats (rubric, policy, calendar) share: the
+ * lexer, names, UTF-8 checks, hashing, checked arithmetic and the output
+ * sink that prints canonical text and hashes it for fingerprints.
+ *
+ * The lexer is a cursor over one line at a time rather than a token
+ * stream: a parser asks for the piece it expects next ("a duration"), so a
+ * token such as `mon-fri`, `09:00-17:30` or `2026-03-29T01:00:00Z` needs no
+ * global tokenisation rules, and every error can say what was expected.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- checked arithmetic ------------------------------------------------ */
+
+int lg__add_overflow(int64_t a, int64_t b, int64_t *out) {
+  if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b)) return 1;
+  *out = a + b;
+  return 0;
+}
+
+int lg__mul_overflow(int64_t a, int64_t b, int64_t *out) {
+  if (a == 0 || b == 0) {
+    *out = 0;
+    return 0;
+  }
+  if (a > 0) {
+    if (b > 0 ? a > INT64_MAX / b : b < INT64_MIN / a) return 1;
+  } else {
+    if (b > 0 ? a < INT64_MIN / b : (a != 0 && b < INT64_MAX / a)) return 1;
+  }
+  *out = a * b;
+  return 0;
+}
+
+int lg__time_valid(lg_time t) { return t >= LG_TIME_MIN && t <= LG_TIME_MAX; }
+
+/* ---- names, UTF-8, hashing -------------------------------------------- */
+
+static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
+static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+static int is_name_char(char c) { return is_lower(c) || is_digit(c) || c == '_'; }
+/* Characters that may continue a keyword such as `half-life`. */
+static int is_word_char(char c) {
+  return is_name_char(c) || is_upper(c) || c == '-';
+}
+
+int lg__name_valid(const char *s, size_t n) {
+  size_t i;
+  if (!s || n == 0 || n > LG_MAX_NAME_BYTES || !is_lower(s[0])) return 0;
+  for (i = 1; i < n; i++)
+    if (!is_name_char(s[i])) return 0;
+  return 1;
+}
+
+/* Length of the well-formed UTF-8 sequence at s[0..n), or 0 if malformed
+ * (overlong forms, surrogates and code points past U+10FFFF included). */
+static size_t utf8_seq_len(const unsigned char *s, size_t n) {
+  unsigned c = s[0];
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return (n >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    unsigned lo = (c == 0xE0) ? 0xA0 : 0x80, hi = (c == 0xED) ? 0x9F : 0xBF;
+    if (n < 3 || s[1] < lo || s[1] > hi || (s[2] & 0xC0) != 0x80) return 0;
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    unsigned lo = (c == 0xF0) ? 0x90 : 0x80, hi = (c == 0xF4) ? 0x8F : 0xBF;
+    if (n < 4 || s[1] < lo || s[1] > hi || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+      return 0;
+    return 4;
+  }
+  return 0;
+}
+
+/* Offset of the first malformed byte, or n if all of s[0..n) is UTF-8. */
+static size_t utf8_first_invalid(const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t               i = 0;
+  while (i < n) {
+    size_t k = utf8_seq_len(u + i, n - i);
+    if (k == 0) return i;
+    i += k;
+  }
+  return n;
+}
+
+int lg__utf8_valid(const char *s, size_t n) { return utf8_first_invalid(s, n) == n; }
+
+uint32_t lg__name_hash(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  size_t   i;
+  for (i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 16777619u;
+  }
+  return h;
+}
+
+static char ascii_lower(char c) { return is_upper(c) ? (char)(c - 'A' + 'a') : c; }
+
+int lg__text_ieq(const char *a, size_t an, const char *b, size_t bn) {
+  size_t i;
+  if (an != bn) return 0;
+  for (i = 0; i < an; i++)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return 0;
+  return 1;
+}
+
+/* ---- output sink -------------------------------------------------------- */
+
+#define FNV64_BASIS UINT64_C(0xcbf29ce484222325)
+#define FNV64_PRIME UINT64_C(0x100000001b3)
+
+void lg__buf_init(lg__buf *b, char *dst, size_t cap) {
+  b->dst = dst;
+  b->cap = cap;
+  b->len = 0;
+  b->hash = FNV64_BASIS;
+}
+
+void lg__buf_put(lg__buf *b, const char *s, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    b->hash ^= (unsigned char)s[i];
+    b->hash *= FNV64_PRIME;
+  }
+  if (b->dst && b->len < b->cap) {
+    size_t room = b->cap - b->len;
+    memcpy(b->dst + b->len, s, n < room ? n : room);
+  }
+  b->len += n;
+}
+
+void lg__buf_puts(lg__buf *b, const char *s) { lg__buf_put(b, s, strlen(s)); }
+
+void lg__buf_putc(lg__buf *b, char c) { lg__buf_put(b, &c, 1); }
+
+/* Decimal digits of an unsigned magnitude, most significant first. */
+static void buf_uint(lg__buf *b, uint64_t v) {
+  char   tmp[24];
+  size_t i = sizeof tmp;
+  do {
+    tmp[--i] = (char)('0' + (int)(v % 10));
+    v /= 10;
+  } while (v);
+  lg__buf_put(b, tmp + i, sizeof tmp - i);
+}
+
+static uint64_t magnitude(int64_t v) {
+  return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+}
+
+void lg__buf_int(lg__buf *b, int64_t v) {
+  if (v < 0) lg__buf_putc(b, '-');
+  buf_uint(b, magnitude(v));
+}
+
+void lg__buf_milli(lg__buf *b, int64_t milli) {
+  uint64_t m = magnitude(milli);
+  unsigned frac = (unsigned)(m % 1000);
+  if (milli < 0) lg__buf_putc(b, '-');
+  buf_uint(b, m / 1000);
+  if (frac) {
+    char digits[4];
+    int  n = 3;
+    digits[0] = '.';
+    digits[1] = (char)('0' + (int)(frac / 100));
+    digits[2] = (char)('0' + (int)(frac / 10 % 10));
+    digits[3] = (char)('0' + (int)(frac % 10));
+    while (digits[n] == '0') n--;
+    lg__buf_put(b, digits, (size_t)n + 1);
+  }
+}
+
+typedef struct duration_unit {
+  char    name;
+  int64_t secs;
+} duration_unit;
+
+static const duration_unit duration_units[] = {
+  {'w', 604800}, {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
+
+void lg__buf_duration(lg__buf *b, int64_t secs) {
+  size_t i;
+  for (i = 0; i < sizeof duration_units / sizeof duration_units[0]; i++) {
+    const duration_unit *u = &duration_units[i];
+    if (secs != 0 && secs % u->secs == 0) {
+      lg__buf_int(b, secs / u->secs);
+      lg__buf_putc(b, u->name);
+      return;
+    }
+  }
+  lg__buf_puts(b, "0s");
+}
+
+void lg__buf_quoted(lg__buf *b, const char *s, size_t n) {
+  size_t i, run = 0;
+  lg__buf_putc(b, '"');
+  for (i = 0; i < n; i++) {
+    if (s[i] == '"' || s[i] == '\\') {
+      lg__buf_put(b, s + run, i - run);
+      lg__buf_putc(b, '\\');
+      run = i;
+    }
+  }
+  lg__buf_put(b, s + run, n - run);
+  lg__buf_putc(b, '"');
+}
+
+lg_status lg__render_text(void (*render)(const void *obj, lg__buf *b), const void *obj,
+                          char *buf, size_t cap, size_t *needed) {
+  lg__buf b;
+  size_t  need;
+  if (!obj || (!buf && cap > 0)) return LG_ERR_INVALID;
+  lg__buf_init(&b, NULL, 0);
+  render(obj, &b);
+  need = b.len + 1;
+  if (needed) *needed = need;
+  if (cap < need) return LG_ERR_BUFFER;
+  lg__buf_init(&b, buf, cap);
+  render(obj, &b);
+  buf[b.len] = '\0';
+  return LG_OK;
+}
+
+uint64_t lg__render_hash(void (*render)(const void *obj, lg__buf *b), const void *obj) {
+  lg__buf b;
+  lg__buf_init(&b, NULL, 0);
+  render(obj, &b);
+  return b.hash;
+}
+
+/* ---- errors ------------------------------------------------------------- */
+
+void lg__error_clear(lg_error *err) {
+  if (!err) return;
+  err->status = LG_OK;
+  err->line = 0;
+  err->column = 0;
+  err->message[0] = '\0';
+}
+
+void lg__error_set(lg_error *err, lg_status st, const char *msg) {
+  size_t n;
+  if (!err) return;
+  err->status = (int32_t)st;
+  err->line = 0;
+  err->column = 0;
+  n = strlen(msg);
+  if (n >= sizeof err->message) n = sizeof err->message - 1;
+  memcpy(err->message, msg, n);
+  err->message[n] = '\0';
+}
+
+/* Cuts a message at a UTF-8 character boundary so it stays valid text. */
+static void trim_utf8_tail(char *s) {
+  size_t n = strlen(s), end = n;
+  while (end > 0 && ((unsigned char)s[end - 1] & 0xC0) == 0x80) end--;
+  if (end > 0 && (unsigned char)s[end - 1] >= 0xC0 &&
+      utf8_seq_len((const unsigned char *)s + end - 1, n - end + 1) == 0)
+    s[end - 1] = '\0';
+}
+
+static uint32_t column_of(const lg__lexer *lx, size_t at) {
+  size_t   i;
+  uint32_t col = 1;
+  for (i = lx->line_start; i < at && i < lx->len; i++)
+    if (((unsigned char)lx->src[i] & 0xC0) != 0x80) col++;
+  return col;
+}
+
+static lg_status lex_verror(lg__lexer *lx, size_t at, lg_status st, const char *fmt,
+                            va_list ap) {
+  if (lx->err->status != LG_OK) return st; /* the first error is the one */
+  lx->err->status = (int32_t)st;
+  lx->err->line = lx->line ? lx->line : 1;
+  lx->err->column = column_of(lx, at);
+  vsnprintf(lx->err->message, sizeof lx->err->message, fmt, ap);
+  trim_utf8_tail(lx->err->message);
+  return st;
+}
+
+lg_status lg__lex_error(lg__lexer *lx, lg_status st, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  st = lex_verror(lx, lx->pos, st, fmt, ap);
+  va_end(ap);
+  return st;
+}
+
+lg_status lg__lex_error_at(lg__lexer *lx, size_t at, lg_status st, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  st = lex_verror(lx, at, st, fmt, ap);
+  va_end(ap);
+  return st;
+}
+
+/* ---- lexer: lines -------------------------------------------------------- */
+
+/* Positions lx on the line that starts at `start` (no skipping). */
+static void enter_line(lg__lexer *lx, size_t start) {
+  const char *nl = memchr(lx->src + start, '\n', lx->len - start);
+  lx->line_start = start;
+  lx->line_end = nl ? (size_t)(nl - lx->src) : lx->len;
+  lx->next_line = nl ? lx->line_end + 1 : lx->len;
+  lx->pos = start;
+}
+
+lg_status lg__lex_init(lg__lexer *lx, const char *text, size_t len, lg_error *err) {
+  const char *nul;
+  size_t      bad, i;
+  memset(lx, 0, sizeof *lx);
+  lx->err = err ? err : &lx->own_err;
+  lg__error_clear(lx->err);
+  lx->src = text;
+  lx->len = len;
+  if (len > LG__MAX_TEXT_INPUT) {
+    lg__error_set(lx->err, LG_ERR_LIMIT, "text is longer than 1 MiB");
+    return LG_ERR_LIMIT;
+  }
+  nul = len ? memchr(text, '\0', len) : NULL;
+  bad = utf8_first_invalid(text, len);
+  if (nul && (size_t)(nul - text) < bad) bad = (size_t)(nul - text);
+  if (bad < len) {
+    /* Find the line of the offending byte to report its position. */
+    size_t start = 0;
+    lx->line = 1;
+    for (i = 0; i < bad; i++)
+      if (text[i] == '\n') {
+        lx->line++;
+        start = i + 1;
+      }
+    enter_line(lx, start);
+    return lg__lex_error_at(lx, bad, LG_ERR_SYNTAX,
+                            text[bad] == '\0' ? "NUL byte in text" : "invalid UTF-8");
+  }
+  lx->next_line = 0;
+  lx->line = 0;
+  return LG_OK;
+}
+
+static void skip_blanks(lg__lexer *lx) {
+  while (lx->pos < lx->line_end && is_blank(lx->src[lx->pos])) lx->pos++;
+}
+
+int lg__lex_at_eol(lg__lexer *lx) {
+  skip_blanks(lx);
+  return lx->pos >= lx->line_end || lx->src[lx->pos] == '#';
+}
+
+int lg__lex_next_line(lg__lexer *lx) {
+  while (lx->next_line < lx->len) {
+    enter_line(lx, lx->next_line);
+    lx->line++;
+    if (!lg__lex_at_eol(lx)) return 1;
+    if (lx->next_line >= lx->len) break;
+  }
+  lx->pos = lx->line_end = lx->len;
+  return 0;
+}
+
+/* Bytes of a "word" for messages: name characters and any non-ASCII. */
+static int is_describe_word(char c) { return is_word_char(c) || (unsigned char)c >= 0x80; }
+
+void lg__lex_describe(lg__lexer *lx, char *out, size_t cap) {
+  size_t n = 0;
+  int    word;
+  if (lg__lex_at_eol(lx)) {
+    snprintf(out, cap, "end of line");
+    return;
+  }
+  if (lx->src[lx->pos] == '"') {
+    snprintf(out, cap, "a string");
+    return;
+  }
+  word = is_describe_word(lx->src[lx->pos]);
+  while (lx->pos + n < lx->line_end && n < 32) {
+    char c = lx->src[lx->pos + n];
+    if (is_blank(c) || c == '"' || is_describe_word(c) != word) break;
+    n++;
+  }
+  snprintf(out, cap, "'%.*s'", (int)n, lx->src + lx->pos);
+  trim_utf8_tail(out);
+}
+
+lg_status lg__lex_expect_eol(lg__lexer *lx, const char *after) {
+  char tok[48];
+  if (lg__lex_at_eol(lx)) return LG_OK;
+  lg__lex_describe(lx, tok, sizeof tok);
+  return lg__lex_error(lx, LG_ERR_SYNTAX, "unexpected %s after %s", tok, after);
+}
+
+/* ---- lexer: words and punctuation --------------------------------------- */
+
+lg__span lg__lex_peek_keyword(lg__lexer *lx) {
+  lg__span s;
+  size_t   n = 0;
+  skip_blanks(lx);
+  s.p = lx->src + lx->pos;
+  if (lx->pos < lx->line_end && is_lower(lx->src[lx->pos]))
+    while (lx->pos + n < lx->line_end &&
+           (is_name_char(lx->src[lx->pos + n]) || lx->src[lx->pos + n] == '-'))
+      n++;
+  s.n = n;
+  return s;
+}
+
+int lg__lex_peek_word(lg__lexer *lx, const char *w) {
+  size_t n = strlen(w);
+  skip_blanks(lx);
+  if (lx->line_end - lx->pos < n || memcmp(lx->src + lx->pos, w, n) != 0) return 0;
+  return lx->pos + n >= lx->line_end || !is_word_char(lx->src[lx->pos + n]);
+}
+
+int lg__lex_accept_word(lg__lexer *lx, const char *w) {
+  if (!lg__lex_peek_word(lx, w)) return 0;
+  lx->pos += strlen(w);
+  return 1;
+}
+
+int lg__lex_accept(lg__lexer *lx, const char *p) {
+  size_t n = strlen(p);
+  skip_blanks(lx);
+  if (lx->line_end - lx->pos < n || memcmp(lx->src + lx->pos, p, n) != 0) return 0;
+  lx->pos += n;
+  return 1;
+}
+
+lg_status lg__lex_expect(lg__lexer *lx, const char *p, const char *what) {
+  char tok[48];
+  if (lg__lex_accept(lx, p)) return LG_OK;
+  lg__lex_describe(lx, tok, sizeof tok);
+  return lg__lex_error(lx, LG_ERR_SYNTAX, "expected %s, got %s", what, tok);
+}
+
+int lg__lex_accept_cmp(lg__lexer *lx, int *op) {
+  static const struct {
+    const char *text;
+    int         op;
+  } ops[] = {{"<=", LG__LE}, {">=", LG__GE}, {"!=", LG__NE},
+             {"<", LG__LT},  {">", LG__GT},  {"=", LG__EQ}};
+  size_t i;
+  for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
+    if (lg__lex_accept(lx, ops[i].text)) {
+      *op = ops[i].op;
+      return 1;
+    }
+  return 0;
+}
+
+const char *lg__cmp_text(int op) {
+  switch (op) {
+  case LG__LT: return "<";
+  case LG__LE: return "<=";
+  case LG__GT: return ">";
+  case LG__GE: return ">=";
+  case LG__EQ: return "=";
+  default: return "!=";
+  }
+}
+
+lg_status lg__lex_name(lg__lexer *lx, const char *what, lg__span *out) {
+  size_t start, n = 0;
+  int    upper = 0;
+  char   tok[48];
+  skip_blanks(lx);
+  start = lx->pos;
+  while (start + n < lx->line_end &&
+         (is_name_char(lx->src[start + n]) || is_upper(lx->src[start + n]))) {
+    upper |= is_upper(lx->src[start + n]);
+    n++;
+  }
+  if (n == 0 || is_digit(lx->src[start]) || lx->src[start] == '_') {
+    lg__lex_describe(lx, tok, sizeof tok);
+    return lg__lex_error(lx, LG_ERR_SYNTAX, "expected %s, got %s", what, tok);
+  }
+  if (upper)
+    return lg__lex_error(lx, LG_ERR_SYNTAX, "unknown %s '%.*s': names are lower case",
+                         what, (int)(n > 64 ? 64 : n), lx->src + start);
+  if (n > LG_MAX_NAME_BYTES)
+    return lg__lex_error(lx, LG_ERR_LIMIT, "%s '%.20s...' is longer than 64 characters",
+                         what, lx->src + start);
+  out->p = lx->src + start;
+  out->n = n;
+  lx->pos = start + n;
+  return LG_OK;
+}
+
+/* ---- lexer: strings and numbers ------------------------------------------ */
+
+int lg__lex_peek_string(lg__lexer *lx) {
+  skip_blanks(lx);
+  return lx->pos < lx->line_end && lx->src[lx->pos] == '"';
+}
+
+int lg__lex_peek_number(lg__lexer *lx) {
+  char c;
+  skip_blanks(lx);
+  if (lx->pos >= lx->line_end) return 0;
+  c = lx->src[lx->pos];
+  if ((c == '-' || c == '+') && lx->pos + 1 < lx->line_end) c = lx->src[lx->pos + 1];
+  return is_digit(c);
+}
+
+lg_status lg__lex_string(lg__lexer *lx, const char *what, char **out, size_t *n) {
+  size_t start, i, len = 0;
+  char  *s;
+  char   tok[48];
+  if (!lg__lex_peek_string(lx)) {
+    lg__lex_describe(lx, tok, sizeof tok);
+    return lg__lex_error(lx, LG_ERR_SYNTAX, "expected %s in double quotes, got %s", what,
+                         tok);
+  }
+  start = lx->pos + 1;
+  for (i = start; i < lx->line_end && lx->src[i] != '"'; i++) {
+    if (lx->src[i] == '\\') {
+      if (i + 1 >= lx->line_end || (lx->src[i + 1] != '"' && lx->src[i + 1] != '\\'))
+        return lg__lex_error_at(lx, i, LG_ERR_SYNTAX,
+                                "unknown escape in string: only \\\" and \\\\ are allowed");
+      i++;
+    }
+    len++;
+  }
+  if (i >= lx->line_end)
+    return lg__lex_error(lx, LG_ERR_SYNTAX, "unterminated string: expected a closing '\"'");
+  s = lg__malloc(len + 1);
+  if (!s) {
+    lg__error_set(lx->err, LG_ERR_NOMEM, "out of memory");
+    return LG_ERR_NOMEM;
+  }
+  len = 0;
+  for (i = start; lx->src[i] != '"'; i++) {
+    if (lx->src[i] == '\\') i++;
+    s[len++] = lx->src[i];
+  }
+  s[len] = '\0';
+  lx->pos = i + 1;
+  *out = s;
+  *n = len;
+  return LG_OK;
+}
+
+/* Scans [+-]digits[.d{1,3}] into thousandths without consuming on error.
+ * *end gets the offset after the number. */
+static lg_status scan_number(lg__lexer *lx, const char *what, int64_t limit_milli,
+                             int64_t *milli, size_t *end) {
+  size_t   i = lx->pos, start = lx->pos;
+  int      neg = 0, frac_digits = 0;
+  uint64_t v = 0, limit = (uint64_t)limit_milli;
+  char     tok[48];
+  if (i < lx->line_end && (lx->src[i] == '-' || lx->src[i] == '+')) neg = lx->src[i++] == '-';
+  if (i >= lx->line_end || !is_digit(lx->src[i])) {
+    lg__lex_describe(lx, tok, sizeof tok);
+    return lg__lex_error(lx, LG_ERR_SYNTAX, "expected %s, got %s", what, tok);
+  }
+  for (; i < lx->line_end && is_digit(lx->src[i]); i++) {
+    v = v * 10 + (uint64_t)(lx->src[i] - '0');
+    if (v > limit / 1000 + 1) v = limit / 1000 + 1; /* saturate: reported below */
+  }
+  v *= 1000;
+  if (i + 1 < lx->line_end && lx->src[i] == '.' && is_digit(lx->src[i + 1])) {
+    uint64_t scale = 100;
+    for (i++; i < lx->line_end && is_digit(lx->src[i]); i++) {
+      if (++frac_digits > 3)
+        return lg__lex_error_at(lx, start, LG_ERR_SYNTAX,
+                                "%s has more than 3 decimal places", what);
+      v += (uint64_t)(lx->src[i] - '0') * scale;
+      scale /= 10;
+    }
+  }
+  if (v > limit)
+    return lg__lex_error_at(lx, start, LG_ERR_LIMIT, "%s %.*s is beyond the limit of +-%llu",
+                            what, (int)(i - start), lx->src + start,
+                            (unsigned long long)(limit / 1000));
+  *milli = neg ? -(int64_t)v : (int64_t)v;
+  *end = i;
+  return LG_OK;
+}
+
+lg_status lg__lex_number(lg__lexer *lx, const char *what, int64_t limit_milli,
+                         int64_t *milli) {
+  size_t    end;
+  lg_status st;
+  skip_blanks(lx);
+  st = scan_number(lx, what, limit_milli, milli, &end);
+  if (st != LG_OK) return st;
+  if (end < lx->line_end && (is_word_char(lx->src[end]) || lx->src[end] == '%'))
+    return lg__lex_error_at(lx, end, LG_ERR_SYNTAX, "unexpected '%c' after %s",
+                            lx->src[end], what);
+  lx->pos = end;
+  return LG_OK;
+}
+
+#define MAX_DURATION_SECS INT64_C(31536000000) /* 1000 years of 365 days */
+
+lg_status lg__lex_duration(lg__lexer *lx, const char *what, int64_t *secs) {
+  size_t    end, i, start;
+  int64_t   milli, unit = 0, total;
+  lg_status st;
+  skip_blanks(lx);
+  start = lx->pos;
+  st = scan_number(lx, what, MAX_DURATION_SECS * 1000, &milli, &end);
+  if (st != LG_OK) return st;
+  if (milli < 0 || lx->src[start] == '+')
+    return lg__lex_error_at(lx, start, LG_ERR_SYNTAX, "%s must be a plain non-negative number with a unit", what);
+  for (i = 0; end < lx->line_end && i < sizeof duration_units / sizeof duration_units[0]; i++)
+    if (lx->src[end] == duration_units[i].name) unit = duration_units[i].secs;
+  if (!unit || (end + 1 < lx->line_end && is_word_char(lx->src[end + 1])))
+    return lg__lex_error_at(lx, end, LG_ERR_SYNTAX,
+                            "expected %s: a number and a unit s, m, h, d or w (like 48h)",
+                            what);
+  /* milli <= 1000 years in seconds x 1000, unit <= 1 week: no overflow. */
+  total = milli / 1000 * unit + (milli % 1000) * unit / 1000;
+  if ((milli % 1000) * unit % 1000 != 0)
+    return lg__lex_error_at(lx, start, LG_ERR_SYNTAX, "%s is not a whole number of seconds",
+                            what);
+  if (total > MAX_DURATION_SECS)
+    return lg__lex_error_at(lx, start, LG_ERR_RANGE, "%s is longer than 1000 years", what);
+  lx->pos = end + 1;
+  *secs = total;
+  return LG_OK;
+}
+
+lg_status lg__lex_percent(lg__lexer *lx, const char *what, int64_t *milli_pct) {
+  size_t    end, start;
+  int64_t   milli;
+  lg_status st;
+  skip_blanks(lx);
+  start = lx->pos;
+  st = scan_number(lx, what, INT64_C(1000000000), &milli, &end);
+  if (st != LG_OK) return st;
+  if (milli < 0 || lx->src[start] == '+')
+    return lg__lex_error_at(lx, start, LG_ERR_SYNTAX, "%s must not be negative", what);
+  if (end >= lx->line_end || lx->src[end] != '%')
+    return lg__lex_error_at(lx, end, LG_ERR_SYNTAX, "expected '%%' after %s", what);
+  lx->pos = end + 1;
+  *milli_pct = milli;
+  return LG_OK;
+}
