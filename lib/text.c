@@ -586,14 +586,16 @@ static lg_status scan_number(lg__lexer *lx, const char *what, int64_t limit_mill
 lg_status lg__lex_number(lg__lexer *lx, const char *what, int64_t limit_milli,
                          int64_t *milli) {
   size_t    end;
+  int64_t   v;
   lg_status st;
   skip_blanks(lx);
-  st = scan_number(lx, what, limit_milli, milli, &end);
+  st = scan_number(lx, what, limit_milli, &v, &end);
   if (st != LG_OK) return st;
   if (end < lx->line_end && (is_word_char(lx->src[end]) || lx->src[end] == '%'))
     return lg__lex_error_at(lx, end, LG_ERR_SYNTAX, "unexpected '%c' after %s",
                             lx->src[end], what);
   lx->pos = end;
+  *milli = v;
   return LG_OK;
 }
 
