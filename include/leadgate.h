@@ -142,6 +142,11 @@ LG_API lg_status lg_set_allocator(const lg_allocator *a);
  * 1 to 256 bytes of UTF-8.  Text values are UTF-8, at most 1024 bytes.
  * An owner is 1 to 256 bytes of UTF-8.  A lead holds at most 256
  * attributes, 10,000 events and 1,000 assignments (LG_ERR_LIMIT beyond).
+ *
+ * Strings a lead returns (its id, text values, the owner) point into the
+ * lead and stay valid until the next call that changes the lead (a set,
+ * unset, add_event or assign may move them) or until it is freed.  They
+ * may be passed straight back to the lead's own functions.
  * ===================================================================== */
 
 typedef struct lg_lead lg_lead;
@@ -167,7 +172,7 @@ LG_API void lg_lead_free(lg_lead *lead);
 LG_API const char *lg_lead_id(const lg_lead *lead);
 
 /* Set an attribute, replacing any old value and type.  Booleans are stored
- * as 0 or 1 (any non-zero `value` is 1).
+ * as 0 or 1 (any non-zero `value` is 1).  Text may be empty.
  * Returns: LG_ERR_INVALID for NULL arguments or a malformed name or
  * non-UTF-8 text, LG_ERR_LIMIT for text over 1024 bytes or a 257th
  * attribute, LG_ERR_NOMEM. */
@@ -189,7 +194,7 @@ typedef enum lg_value_type {
 LG_API int lg_lead_attr_type(const lg_lead *lead, const char *name);
 
 /* Read an attribute.  The text points into the lead and lives until the
- * attribute is next set or unset, or the lead is freed.
+ * next call that changes the lead, or until the lead is freed.
  * Returns: LG_ERR_INVALID, LG_ERR_NOT_FOUND if absent, LG_ERR_TYPE if the
  * attribute has another type. */
 LG_API lg_status lg_lead_get_text(const lg_lead *lead, const char *name, const char **value);
@@ -249,7 +254,8 @@ LG_API lg_status lg_lead_touch(lg_lead *lead, lg_time at);
 /* Tells the lead that the host carried out SLA action `action` (an
  * lg_action other than LG_ACTION_NONE) for the current assignment, so that
  * lg_sla_eval no longer returns it nor any less severe step.  Recording the
- * same action again is a no-op.
+ * same action again is a no-op.  `at` is checked against the timeline but
+ * not stored.
  * Returns: LG_ERR_INVALID for a bad action, LG_ERR_RANGE for a bad time,
  * LG_ERR_STATE when the lead is not assigned or `at` is before the current
  * assignment. */
@@ -527,12 +533,37 @@ typedef struct lg_sla_status {
  * on the policy calendar, or wall-clock seconds).  A step at offset X is
  * reached when elapsed >= X; `at N%` is N% of the target, rounded up to a
  * whole second.  State: BREACHED once elapsed >= target with no touch,
- * WARNING from the first warn step, MET / MET_LATE once touched before /
- * at-or-after due_at.  Steps fire once per assignment; when several are
- * reached at once the most severe is returned.  `reassign` becomes
- * `recycle` once `max` reassignments are used.  With LG_SLA_NONE all times
- * are 0 except next_at (LG_TIME_NEVER).  Does not allocate.
- * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad `now`. */
+ * WARNING from the first warn step (only with a warn step), MET / MET_LATE
+ * once touched before / at-or-after due_at.  Steps fire once per
+ * assignment; when several are reached at once the most severe is
+ * returned.  `reassign` becomes `recycle` once `max` reassignments are
+ * used.  Does not allocate.
+ *
+ * In detail:
+ *   - elapsed runs from started_at to `now`, or to the first touch if that
+ *     is at or before `now`; remaining = target - elapsed.  due_at is the
+ *     first instant at which elapsed reaches the target; LG_TIME_NEVER
+ *     when that never happens (a calendar never open again, or a deadline
+ *     past LG_TIME_MAX).
+ *   - Replay: the timeline is read as of `now`.  The latest assignment at
+ *     or before `now` is evaluated (none: LG_SLA_NONE) and later touches
+ *     and assignments are ignored, also by next_at.  Recorded actions
+ *     carry no time: they count at every `now`.
+ *   - action: the most severe step reached, if it is more severe than the
+ *     most severe action recorded for this assignment (recording an action
+ *     hides it and every less severe step), else LG_ACTION_NONE; always
+ *     LG_ACTION_NONE once touched.
+ *   - next_at: the exact instant at which state or action next change if
+ *     nothing is added to the lead: evaluating at next_at - 1 gives the
+ *     same pair, at next_at a different one.  LG_TIME_NEVER once touched,
+ *     once nothing is left to change, or when the change would fall past
+ *     LG_TIME_MAX (or the calendar never opens again).
+ *   - reassignments: assignments at or before `now`, minus one (0 when
+ *     none).  With LG_SLA_NONE every other field is 0, except next_at
+ *     (LG_TIME_NEVER); a lead assigned under a policy without a follow-up
+ *     rule still reports its reassignments.
+ * Returns: LG_ERR_INVALID for a NULL argument, LG_ERR_RANGE for a `now`
+ * outside [LG_TIME_MIN, LG_TIME_MAX]. */
 LG_API lg_status lg_sla_eval(const lg_policy *policy, const lg_lead *lead, lg_time now,
                              lg_sla_status *out);
 
@@ -549,10 +580,42 @@ typedef struct lg_rep {
 } lg_rep;
 
 /* Picks a rep for the lead under the policy's route rule (least-loaded when
- * the policy names none), skipping unavailable and full reps and reps who
- * already held this lead, unless no one else is left.  *chosen is an index
- * into reps.  See README.md "Routing" for the exact tie-breaking rules.
- * Returns: LG_ERR_INVALID, LG_ERR_NOT_FOUND when nobody can take it. */
+ * the policy names none).  *chosen is an index into reps.  Deterministic:
+ * a pure function of its arguments, exact integer arithmetic, no
+ * allocation, no state kept between calls.
+ *
+ * Eligible: available != 0 and not full (capacity > 0 and open_leads >=
+ * capacity is full) and not a previous holder (the id equals, byte for
+ * byte, the owner of any of the lead's assignments, the current one
+ * included).  When no eligible rep is left, available and not-full previous
+ * holders are chosen from under the same rule.
+ *
+ * least-loaded: the lowest load wins.  Load is open_leads / capacity for a
+ * limited rep and open_leads / 1 for an unlimited one (capacity 0): an idle
+ * rep has load 0 whatever its capacity, a busy unlimited rep (load >= 1)
+ * ranks behind every limited rep with room (load < 1), and unlimited reps
+ * balance by open leads.  Loads are compared exactly (cross-multiplied).
+ *
+ * round-robin (weighted): the highest weight x (now - last_assigned_at)
+ * wins (a wait counts as 0 when last_assigned_at > now), so a rep waits in
+ * inverse proportion to its weight; the host sets last_assigned_at = now
+ * for the rep it assigns and keeps no other state.  A rep never assigned
+ * should have last_assigned_at = LG_TIME_MIN: it then wins first.  Any
+ * weight 1 .. INT32_MAX; compared exactly, no overflow.  Shares follow the
+ * weights approximately, not exactly (one timestamp per rep cannot carry a
+ * deficit forward).  At a steady pace weights 1/2/3 get exactly 1/6, 2/6,
+ * 3/6; the tests also check, on random weights, that a heavier rep gets
+ * at least as many leads as a lighter one and equal weights share within
+ * one lead.  On a level priority the heavier weight wins, then the ties
+ * below.
+ *
+ * Ties (both rules): the earliest last_assigned_at, then the lowest index.
+ * Every entry of reps is checked, chosen or not.
+ * Returns: LG_ERR_INVALID for a NULL policy/lead/chosen, reps NULL with
+ * n > 0, or a rep with a NULL or empty id, weight < 1, or a negative
+ * open_leads or capacity; LG_ERR_RANGE for `now` or a last_assigned_at
+ * outside [LG_TIME_MIN, LG_TIME_MAX]; LG_ERR_NOT_FOUND when nobody can
+ * take the lead (n == 0 included). */
 LG_API lg_status lg_route(const lg_policy *policy, const lg_lead *lead, const lg_rep *reps,
                           size_t n, lg_time now, size_t *chosen);
 
@@ -568,37 +631,74 @@ LG_API lg_status lg_stats_create(const lg_policy *policy, lg_stats **out);
 
 LG_API void lg_stats_free(lg_stats *stats);
 
-/* Adds every assignment of `lead` as of `now`, each under its own rep's
- * clock.  Returns: LG_ERR_INVALID, LG_ERR_RANGE, LG_ERR_NOMEM (stats
- * unchanged). */
+/* Adds every assignment of `lead` made at or before `now`, each counted for
+ * the rep who held it under that rep's own clock (lg_sla_eval's rules; a
+ * rep's clock stops at the next assignment, and a touch at that instant
+ * belongs to the new owner).  Rep ids are copied.  Adding the same lead
+ * twice counts it twice: the book is a tally, not a set.  Failure-atomic.
+ * Each touch costs O(that rep's responses so far) to keep them sorted.
+ * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad `now` or a counter that
+ * would pass UINT32_MAX, LG_ERR_NOMEM (stats unchanged in every case). */
 LG_API lg_status lg_stats_add(lg_stats *stats, const lg_lead *lead, lg_time now);
 
 /* Number of reps seen; 0 for NULL. */
 LG_API size_t lg_stats_rep_count(const lg_stats *stats);
 
+/* One rep's row.  Per assignment the rep held, by SLA state as of `now`:
+ *   assigned        every assignment (so always >= 1 for a listed rep)
+ *   touched         MET or MET_LATE (followed up while the rep held it)
+ *   touched_in_sla  MET
+ *   breached        BREACHED or MET_LATE (the deadline passed untouched,
+ *                   whether touched later or not); an assignment reassigned
+ *                   untouched before its deadline is neither
+ *   open_overdue    BREACHED and still the lead's current assignment (the
+ *                   latest made by `now`); the lead's stage is not consulted
+ * Response times run from assignment to first touch of touched
+ * assignments, in the follow-up rule's basis (business seconds on the
+ * policy calendar for `business`, else wall-clock seconds).  Percentiles
+ * are exact nearest-rank: the ceil(p x N)-th smallest of the N response
+ * times (the median is p = 0.5, so the lower middle for even N); 0 when
+ * the rep has no touches.
+ * Without a follow-up rule in the policy: assigned, touched and response
+ * times (wall clock) are counted; touched_in_sla, breached and
+ * open_overdue stay 0. */
 typedef struct lg_rep_stats {
-  const char *rep;
+  const char *rep; /* owned by the stats */
   uint32_t    assigned, touched, touched_in_sla, breached, open_overdue, reserved;
   lg_duration median_response, p90_response; /* business seconds */
 } lg_rep_stats;
 
-/* Rep i in ascending byte order of rep id.
+/* Rep i in ascending byte order of rep id (strcmp order).  Does not
+ * allocate.
  * Returns: LG_ERR_INVALID, LG_ERR_NOT_FOUND for i out of range. */
 LG_API lg_status lg_stats_rep(const lg_stats *stats, size_t i, lg_rep_stats *out);
 
-/* Pearson r between each named rep's in-SLA follow-up rate and the
- * attainment the host gives (e.g. quota attainment 0.0 - 2.0).
- * Returns: LG_ERR_INVALID, LG_ERR_RANGE for fewer than 2 reps or zero
- * variance. */
+/* Pearson r between each named rep's in-SLA follow-up rate
+ * (touched_in_sla / assigned) and the attainment the host gives (e.g.
+ * quota attainment 0.0 - 2.0): reps[i] goes with attainment[i]; a name may
+ * repeat.  Does not allocate, needs no libm.
+ * Returns: LG_ERR_INVALID for NULL arguments or a NULL name,
+ * LG_ERR_NOT_FOUND for a name the stats have never seen, LG_ERR_RANGE for
+ * a non-finite attainment, fewer than 2 reps, or either series constant
+ * (zero variance); *r untouched on failure. */
 LG_API lg_status lg_stats_correlation(const lg_stats *stats, const char *const *reps,
                                       const double *attainment, size_t n, double *r);
 
 typedef enum lg_dimension { LG_DIM_FIT, LG_DIM_ENGAGEMENT, LG_DIM_TOTAL } lg_dimension;
 
 /* Capacity-aware threshold: the smallest threshold T (milli-points) such
- * that at most `capacity` leads that are not knocked out score >= T;
- * *count receives how many do.  O(n log n).
- * Returns: LG_ERR_INVALID, LG_ERR_RANGE, LG_ERR_NOMEM. */
+ * that at most `capacity` leads that are not knocked out score >= T on
+ * `dimension` (lg_dimension); *count receives how many do.  With the m
+ * scores of leads not knocked out sorted descending as s[0..m):
+ *   capacity >= m   T = s[m-1], the lowest score: everyone passes
+ *   capacity <  m   T = s[capacity] + 1 (capacity 0: best score + 1);
+ *                   leads tied at the cut all fall below it, so *count
+ *                   may be less than capacity
+ *   m == 0          T = 0 and *count = 0 (no leads, or all knocked out)
+ * O(n log n); one temporary allocation of n scores.
+ * Returns: LG_ERR_INVALID for NULL rubric/threshold/count, leads NULL with
+ * n > 0, a NULL lead, or a bad dimension; LG_ERR_RANGE for a bad `now`;
+ * LG_ERR_NOMEM.  Outputs untouched on failure. */
 LG_API lg_status lg_calibrate(const lg_rubric *rubric, const lg_lead *const *leads,
                               size_t n, lg_time now, int dimension, size_t capacity,
                               lg_points *threshold, size_t *count);

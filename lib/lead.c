@@ -1,0 +1,675 @@
+/*
+ * lead.c - the lead object and everything that stores into it: the
+ * lg_lead_* functions of leadgate.h and the lookups the evaluators use
+ * (lg__lead_find_attr, lg__lead_find_type, lg__lead_events_upto).
+ *
+ * Storage (struct lg_lead in internal.h):
+ *   - arena: every string of the lead, NUL-terminated, addressed by 32-bit
+ *     offsets so that the tables stay small and a clone is a few memcpys.
+ *     Offset 0 is the id.  A text replaced by a longer one, an unset
+ *     attribute or a shortened text leaves garbage behind, counted in
+ *     arena_garbage; once more than half the arena is garbage the next call
+ *     that needs arena space compacts it instead of growing it.
+ *   - attrs: unordered table, found by hash then name (<= 256 entries).
+ *   - ev_at / ev_type: events as two parallel arrays sorted by time, equal
+ *     times in insertion order.  Both live in ONE block (ev_type right after
+ *     ev_at[cap_events]) so a growth is a single, atomic allocation.
+ *   - types: the distinct event type names; ev_type indexes it (uint16 is
+ *     enough: at most 10,000 events, so at most 10,000 types).
+ *   - asg: the assignment timeline, the last entry is the current one.
+ *
+ * Failure atomicity: each mutating call validates everything, then makes
+ * every allocation it may need (arena first: it always exists, so growing
+ * or compacting it never changes the number of live blocks and never
+ * changes what the lead holds), and only then writes.  A failed call
+ * leaves the lead as it was and leaks nothing.
+ *
+ * Sizes are kept small on purpose: a typical lead (8 attributes, 8 events)
+ * should cost about half a kilobyte, so arrays start small and small arenas
+ * are sized exactly.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+/* Arenas up to this size grow to the exact need: most leads stay below it
+ * and a realloc of a small block is cheap.  Beyond it they grow by half
+ * again, so building a large lead stays amortised O(1) per byte. */
+#define ARENA_EXACT_UPTO 512u
+
+/* First capacities of the tables (lg__grow doubles from there). */
+#define FIRST_ATTRS  4u
+#define FIRST_TYPES  4u
+#define FIRST_EVENTS 4u
+#define FIRST_ASG    1u /* most leads are assigned once, if at all */
+
+/* ---- argument checks ---------------------------------------------------- */
+
+/* strlen that stops after max + 1 bytes: over-long input costs O(max). */
+static size_t bounded_len(const char *s, size_t max) {
+  size_t n = 0;
+  while (n <= max && s[n]) n++;
+  return n;
+}
+
+/* A name [a-z][a-z0-9_]{0,63}; its length in *len. */
+static int name_ok(const char *name, size_t *len) {
+  if (!name) return 0;
+  *len = bounded_len(name, LG_MAX_NAME_BYTES);
+  return lg__name_valid(name, *len);
+}
+
+/* An id or an owner: 1 to 256 bytes of UTF-8; its length in *len. */
+static int label_ok(const char *s, size_t *len) {
+  if (!s) return 0;
+  *len = bounded_len(s, LG_MAX_ID_BYTES);
+  return *len >= 1 && *len <= LG_MAX_ID_BYTES && lg__utf8_valid(s, *len);
+}
+
+/* ---- arena -------------------------------------------------------------- */
+
+static uint32_t arena_cap_for(uint32_t need) {
+  return need > ARENA_EXACT_UPTO ? need + need / 2 : need;
+}
+
+/* Appends s[0..n) and a NUL; the space must have been reserved. */
+static uint32_t arena_put(lg_lead *lead, const char *s, size_t n) {
+  uint32_t off = lead->arena_len;
+  memcpy(lead->arena + off, s, n);
+  lead->arena[off + n] = '\0';
+  lead->arena_len = off + (uint32_t)n + 1;
+  return off;
+}
+
+/* Bytes of the strings the lead still refers to, NULs included.  Computed
+ * from the tables rather than trusted from arena_garbage, so a compaction
+ * can never write past the block it sized with this. */
+static uint32_t arena_live(const lg_lead *lead) {
+  size_t   live = strlen(lead->arena) + 1;
+  uint32_t i;
+  for (i = 0; i < lead->n_attrs; i++) {
+    live += (size_t)lead->attrs[i].name_len + 1;
+    if (lead->attrs[i].type == LG__VAL_TEXT) live += (size_t)lead->attrs[i].text_len + 1;
+  }
+  for (i = 0; i < lead->n_types; i++) live += strlen(lead->arena + lead->types[i].name) + 1;
+  for (i = 0; i < lead->n_asg; i++) live += strlen(lead->arena + lead->asg[i].owner) + 1;
+  return (uint32_t)live;
+}
+
+/* Copies the string at `*off` of `src_arena` (n bytes + NUL) to the end of
+ * dst and points *off at the copy. */
+static void move_str(char *dst, uint32_t *dst_len, const char *src_arena, uint32_t *off,
+                     size_t n) {
+  memcpy(dst + *dst_len, src_arena + *off, n + 1);
+  *off = *dst_len;
+  *dst_len += (uint32_t)n + 1;
+}
+
+/* Copies the live strings of `from` into `block` and rewrites the offsets
+ * of `to`, whose tables must hold the same offsets as from's (to == from
+ * compacts in place; a fresh copy of the tables makes a clone).  Cannot
+ * fail: `block` was sized with arena_live.  Returns the bytes written. */
+static uint32_t arena_copy_live(const lg_lead *from, lg_lead *to, char *block) {
+  const char *src = from->arena;
+  uint32_t    len = 0, i, id = 0;
+  move_str(block, &len, src, &id, strlen(src));
+  for (i = 0; i < to->n_attrs; i++) {
+    lg__attr *a = &to->attrs[i];
+    move_str(block, &len, src, &a->name, a->name_len);
+    if (a->type == LG__VAL_TEXT) {
+      uint32_t text = (uint32_t)a->value;
+      move_str(block, &len, src, &text, a->text_len);
+      a->value = text;
+    }
+  }
+  for (i = 0; i < to->n_types; i++)
+    move_str(block, &len, src, &to->types[i].name, strlen(src + to->types[i].name));
+  for (i = 0; i < to->n_asg; i++)
+    move_str(block, &len, src, &to->asg[i].owner, strlen(src + to->asg[i].owner));
+  return len;
+}
+
+/* Replaces the arena by a new block holding only the live strings and room
+ * for `extra` more bytes.  The allocation comes first: on failure the lead
+ * is untouched. */
+static lg_status arena_compact(lg_lead *lead, uint32_t extra) {
+  uint32_t live = arena_live(lead), cap = arena_cap_for(live + extra);
+  char    *block = lg__malloc(cap);
+  char    *old = lead->arena;
+  if (!block) return LG_ERR_NOMEM;
+  lead->arena_len = arena_copy_live(lead, lead, block);
+  lead->arena = block;
+  lead->arena_cap = cap;
+  lead->arena_garbage = 0;
+  lg__free(old);
+  return LG_OK;
+}
+
+/* Makes room for `extra` more bytes at the end of the arena, compacting it
+ * when more than half is garbage.  What the lead holds does not change,
+ * but string pointers handed out before may (see lg_lead_get_text). */
+static lg_status arena_reserve(lg_lead *lead, size_t extra) {
+  uint32_t need, cap;
+  char    *p;
+  if (extra == 0) return LG_OK; /* a call that needs no space never allocates */
+  /* Unreachable with the documented limits (the live strings of a lead
+   * stay below 2 MiB); kept so a future limit change cannot wrap. */
+  if (lead->arena_len > UINT32_MAX / 4 || extra > UINT32_MAX / 4 - lead->arena_len)
+    return LG_ERR_NOMEM;
+  if (lead->arena_garbage > lead->arena_len / 2) return arena_compact(lead, (uint32_t)extra);
+  need = lead->arena_len + (uint32_t)extra;
+  if (need <= lead->arena_cap) return LG_OK;
+  cap = arena_cap_for(need);
+  p = lg__realloc(lead->arena, cap);
+  if (!p) return LG_ERR_NOMEM;
+  lead->arena = p;
+  lead->arena_cap = cap;
+  return LG_OK;
+}
+
+/* Inputs are copied to the stack before the arena can move: the caller may
+ * pass back one of the lead's own strings (lg_lead_get_text, lg_lead_owner,
+ * lg_lead_id), which growing or compacting the arena would free.  Every
+ * input is bounded (names 64, owners 256, texts 1024 bytes), so the copy
+ * is cheap and needs no allocation. */
+static const char *stack_copy(char *buf, const char *s, size_t n) {
+  if (n) memcpy(buf, s, n);
+  return buf;
+}
+
+/* ---- tables ------------------------------------------------------------- */
+
+/* `arr` (capacity *cap) with room for `need` elements, starting at `first`
+ * elements for a table that has none yet.  NULL on failure, with arr and
+ * *cap untouched. */
+static void *table_reserve(void *arr, uint32_t *cap, uint32_t need, size_t elem,
+                           uint32_t first) {
+  void *p;
+  if (need <= *cap) return arr;
+  if (*cap > 0 || need > first) return lg__grow(arr, cap, need, elem);
+  p = lg__malloc((size_t)first * elem);
+  if (p) *cap = first;
+  return p;
+}
+
+/* Room for one more event.  ev_type sits right after ev_at[cap_events] in
+ * the same block, so after the realloc it is moved up behind the larger
+ * ev_at (memmove: the two ranges may overlap). */
+static lg_status events_reserve(lg_lead *lead) {
+  uint32_t cap = lead->cap_events, ncap;
+  lg_time *block;
+  if (lead->n_events < cap) return LG_OK;
+  ncap = cap ? cap * 2 : FIRST_EVENTS;
+  if (ncap > LG_MAX_EVENTS) ncap = LG_MAX_EVENTS;
+  block = lg__realloc(lead->ev_at, (size_t)ncap * (sizeof(lg_time) + sizeof(uint16_t)));
+  if (!block) return LG_ERR_NOMEM;
+  memmove(block + ncap, block + cap, (size_t)lead->n_events * sizeof(uint16_t));
+  lead->ev_at = block;
+  lead->ev_type = (uint16_t *)(void *)(block + ncap);
+  lead->cap_events = ncap;
+  return LG_OK;
+}
+
+/* ---- lookups ------------------------------------------------------------ */
+
+static int32_t attr_index(const lg_lead *lead, uint32_t hash, const char *name, size_t n) {
+  uint32_t i;
+  for (i = 0; i < lead->n_attrs; i++) {
+    const lg__attr *a = &lead->attrs[i];
+    if (a->hash == hash && a->name_len == n && memcmp(lead->arena + a->name, name, n) == 0)
+      return (int32_t)i;
+  }
+  return -1;
+}
+
+const lg__attr *lg__lead_find_attr(const lg_lead *lead, uint32_t hash, const char *name,
+                                   size_t name_len) {
+  int32_t i;
+  if (!lead || !name) return NULL;
+  i = attr_index(lead, hash, name, name_len);
+  return i < 0 ? NULL : &lead->attrs[i];
+}
+
+int32_t lg__lead_find_type(const lg_lead *lead, uint32_t hash, const char *name,
+                           size_t name_len) {
+  uint32_t i;
+  if (!lead || !name) return -1;
+  /* Type names have no stored length: strncmp stops at the stored name's
+   * NUL, where memcmp could read past the end of the arena. */
+  for (i = 0; i < lead->n_types; i++) {
+    const char *s = lead->arena + lead->types[i].name;
+    if (lead->types[i].hash == hash && strncmp(s, name, name_len) == 0 && s[name_len] == '\0')
+      return (int32_t)i;
+  }
+  return -1;
+}
+
+/* Index of the first event later than t (upper bound): events at t keep
+ * coming after the ones already there. */
+static uint32_t events_after(const lg_lead *lead, lg_time t) {
+  uint32_t lo = 0, hi = lead->n_events;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (lead->ev_at[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+uint32_t lg__lead_events_upto(const lg_lead *lead, lg_time now) {
+  if (!lead || lead->n_events == 0) return 0;
+  if (lead->ev_at[lead->n_events - 1] <= now) return lead->n_events;
+  return events_after(lead, now);
+}
+
+/* The attribute called `name`, after checking the arguments of a getter. */
+static lg_status attr_lookup(const lg_lead *lead, const char *name, const void *out,
+                             const lg__attr **attr) {
+  size_t n;
+  if (!lead || !out || !name_ok(name, &n)) return LG_ERR_INVALID;
+  *attr = lg__lead_find_attr(lead, lg__name_hash(name, n), name, n);
+  return *attr ? LG_OK : LG_ERR_NOT_FOUND;
+}
+
+/* ---- create, clone, free ------------------------------------------------ */
+
+static void lead_init_empty(lg_lead *lead) {
+  memset(lead, 0, sizeof *lead);
+  lead->stage = LG_STAGE_NEW;
+  lead->stage_at = LG_TIME_NEVER; /* no stage change yet */
+}
+
+lg_status lg_lead_create(const char *id, lg_lead **out) {
+  lg_lead *lead;
+  size_t   n;
+  if (!out || !label_ok(id, &n)) return LG_ERR_INVALID;
+  lead = lg__malloc(sizeof *lead);
+  if (!lead) return LG_ERR_NOMEM;
+  lead_init_empty(lead);
+  lead->arena = lg__malloc(n + 1);
+  if (!lead->arena) {
+    lg__free(lead);
+    return LG_ERR_NOMEM;
+  }
+  lead->arena_cap = (uint32_t)n + 1;
+  arena_put(lead, id, n);
+  *out = lead;
+  return LG_OK;
+}
+
+void lg_lead_free(lg_lead *lead) {
+  if (!lead) return;
+  lg__free(lead->arena);
+  lg__free(lead->attrs);
+  lg__free(lead->ev_at); /* ev_type lives in the same block */
+  lg__free(lead->types);
+  lg__free(lead->asg);
+  lg__free(lead);
+}
+
+/* A copy of n bytes of src in a new block; *ok = 0 if that failed.
+ * Nothing to copy, or an earlier failure (*ok == 0), gives NULL. */
+static void *dup_bytes(const void *src, size_t n, int *ok) {
+  void *p;
+  if (n == 0 || !*ok) return NULL;
+  p = lg__malloc(n);
+  if (!p) *ok = 0;
+  else memcpy(p, src, n);
+  return p;
+}
+
+/* The clone's event block, holding exactly the n events (cap_events = n). */
+static lg_time *dup_events(const lg_lead *lead, int *ok) {
+  uint32_t n = lead->n_events;
+  lg_time *block;
+  if (n == 0 || !*ok) return NULL;
+  block = lg__malloc((size_t)n * (sizeof(lg_time) + sizeof(uint16_t)));
+  if (!block) {
+    *ok = 0;
+    return NULL;
+  }
+  memcpy(block, lead->ev_at, (size_t)n * sizeof(lg_time));
+  memcpy(block + n, lead->ev_type, (size_t)n * sizeof(uint16_t));
+  return block;
+}
+
+/* Tables are copied to their exact size and the arena is compacted on the
+ * way: a clone holds no garbage and no slack. */
+lg_status lg_lead_clone(const lg_lead *lead, lg_lead **out) {
+  lg_lead *c;
+  int      ok = 1;
+  uint32_t live;
+  if (!lead || !out) return LG_ERR_INVALID;
+  c = lg__malloc(sizeof *c);
+  if (!c) return LG_ERR_NOMEM;
+  *c = *lead;
+  c->attrs = dup_bytes(lead->attrs, lead->n_attrs * sizeof(lg__attr), &ok);
+  c->types = dup_bytes(lead->types, lead->n_types * sizeof(lg__evtype), &ok);
+  c->asg = dup_bytes(lead->asg, lead->n_asg * sizeof(lg__assignment), &ok);
+  c->ev_at = dup_events(lead, &ok);
+  c->ev_type = c->ev_at ? (uint16_t *)(void *)(c->ev_at + lead->n_events) : NULL;
+  live = arena_live(lead);
+  c->arena = ok ? lg__malloc(live) : NULL;
+  if (!c->arena) {
+    lg_lead_free(c);
+    return LG_ERR_NOMEM;
+  }
+  c->cap_attrs = c->n_attrs;
+  c->cap_types = c->n_types;
+  c->cap_asg = c->n_asg;
+  c->cap_events = c->n_events;
+  c->arena_len = arena_copy_live(lead, c, c->arena);
+  c->arena_cap = live;
+  c->arena_garbage = 0;
+  *out = c;
+  return LG_OK;
+}
+
+const char *lg_lead_id(const lg_lead *lead) { return lead ? lead->arena : NULL; }
+
+/* ---- attributes --------------------------------------------------------- */
+
+/* A value to store: type, number (int, bool) or text. */
+typedef struct new_value {
+  uint8_t     type;
+  int64_t     num;
+  const char *text;
+  size_t      text_len;
+} new_value;
+
+/* Arena bytes a set needs: the name for a new attribute, the text unless
+ * it fits over the old text in place. */
+static size_t set_arena_need(const lg__attr *old, size_t name_len, const new_value *v) {
+  size_t need = old ? 0 : name_len + 1;
+  int    in_place = old && old->type == LG__VAL_TEXT && v->text_len <= old->text_len;
+  if (v->type == LG__VAL_TEXT && !in_place) need += v->text_len + 1;
+  return need;
+}
+
+/* Writes v into a (whose name is set).  Any old text that is not reused
+ * becomes garbage.  Cannot fail: the space was reserved. */
+static void store_value(lg_lead *lead, lg__attr *a, const new_value *v) {
+  int was_text = a->type == LG__VAL_TEXT;
+  if (v->type == LG__VAL_TEXT && was_text && v->text_len <= a->text_len) {
+    char *dst = lead->arena + a->value;
+    memcpy(dst, v->text, v->text_len);
+    dst[v->text_len] = '\0';
+    lead->arena_garbage += (uint32_t)(a->text_len - v->text_len);
+  } else {
+    if (was_text) lead->arena_garbage += (uint32_t)a->text_len + 1;
+    if (v->type == LG__VAL_TEXT) a->value = arena_put(lead, v->text, v->text_len);
+  }
+  if (v->type == LG__VAL_TEXT) {
+    a->text_len = (uint16_t)v->text_len;
+  } else {
+    a->value = v->num;
+    a->text_len = 0;
+  }
+  a->type = v->type;
+}
+
+/* Sets attribute name[0..n) (already checked) to v. */
+static lg_status set_attr(lg_lead *lead, const char *name, size_t n, const new_value *v) {
+  uint32_t  hash = lg__name_hash(name, n);
+  int32_t   i = attr_index(lead, hash, name, n);
+  char      name_buf[LG_MAX_NAME_BYTES];
+  lg__attr *a;
+  lg_status st;
+  name = stack_copy(name_buf, name, n);
+  if (i < 0 && lead->n_attrs >= LG_MAX_ATTRIBUTES) return LG_ERR_LIMIT;
+  st = arena_reserve(lead, set_arena_need(i < 0 ? NULL : &lead->attrs[i], n, v));
+  if (st != LG_OK) return st;
+  if (i < 0) {
+    a = table_reserve(lead->attrs, &lead->cap_attrs, lead->n_attrs + 1, sizeof *a,
+                      FIRST_ATTRS);
+    if (!a) return LG_ERR_NOMEM;
+    lead->attrs = a;
+    a = &lead->attrs[lead->n_attrs++];
+    memset(a, 0, sizeof *a);
+    a->hash = hash;
+    a->name_len = (uint8_t)n;
+    a->name = arena_put(lead, name, n);
+  } else {
+    a = &lead->attrs[i];
+  }
+  store_value(lead, a, v);
+  return LG_OK;
+}
+
+/* Argument errors come first (INVALID), then the text's size (LIMIT, found
+ * without reading past 1025 bytes), then its encoding. */
+lg_status lg_lead_set_text(lg_lead *lead, const char *name, const char *value) {
+  new_value v = {LG__VAL_TEXT, 0, NULL, 0};
+  size_t    n;
+  char      text[LG_MAX_TEXT_BYTES];
+  if (!lead || !value || !name_ok(name, &n)) return LG_ERR_INVALID;
+  v.text_len = bounded_len(value, LG_MAX_TEXT_BYTES);
+  if (v.text_len > LG_MAX_TEXT_BYTES) return LG_ERR_LIMIT;
+  if (!lg__utf8_valid(value, v.text_len)) return LG_ERR_INVALID;
+  v.text = stack_copy(text, value, v.text_len);
+  return set_attr(lead, name, n, &v);
+}
+
+lg_status lg_lead_set_int(lg_lead *lead, const char *name, int64_t value) {
+  new_value v = {LG__VAL_INT, 0, NULL, 0};
+  size_t    n;
+  if (!lead || !name_ok(name, &n)) return LG_ERR_INVALID;
+  v.num = value;
+  return set_attr(lead, name, n, &v);
+}
+
+lg_status lg_lead_set_bool(lg_lead *lead, const char *name, int value) {
+  new_value v = {LG__VAL_BOOL, 0, NULL, 0};
+  size_t    n;
+  if (!lead || !name_ok(name, &n)) return LG_ERR_INVALID;
+  v.num = value != 0;
+  return set_attr(lead, name, n, &v);
+}
+
+/* The table is unordered, so the last entry fills the hole. */
+lg_status lg_lead_unset(lg_lead *lead, const char *name) {
+  size_t    n;
+  int32_t   i;
+  lg__attr *a;
+  if (!lead || !name_ok(name, &n)) return LG_ERR_INVALID;
+  i = attr_index(lead, lg__name_hash(name, n), name, n);
+  if (i < 0) return LG_ERR_NOT_FOUND;
+  a = &lead->attrs[i];
+  lead->arena_garbage += (uint32_t)a->name_len + 1;
+  if (a->type == LG__VAL_TEXT) lead->arena_garbage += (uint32_t)a->text_len + 1;
+  *a = lead->attrs[--lead->n_attrs];
+  return LG_OK;
+}
+
+int lg_lead_attr_type(const lg_lead *lead, const char *name) {
+  const lg__attr *a;
+  int             dummy = 0;
+  if (attr_lookup(lead, name, &dummy, &a) != LG_OK) return LG_VALUE_NONE;
+  return a->type; /* LG__VAL_* and lg_value_type share their values */
+}
+
+lg_status lg_lead_get_text(const lg_lead *lead, const char *name, const char **value) {
+  const lg__attr *a;
+  lg_status       st = attr_lookup(lead, name, value, &a);
+  if (st != LG_OK) return st;
+  if (a->type != LG__VAL_TEXT) return LG_ERR_TYPE;
+  *value = lg__lead_str(lead, (uint32_t)a->value);
+  return LG_OK;
+}
+
+lg_status lg_lead_get_int(const lg_lead *lead, const char *name, int64_t *value) {
+  const lg__attr *a;
+  lg_status       st = attr_lookup(lead, name, value, &a);
+  if (st != LG_OK) return st;
+  if (a->type != LG__VAL_INT) return LG_ERR_TYPE;
+  *value = a->value;
+  return LG_OK;
+}
+
+lg_status lg_lead_get_bool(const lg_lead *lead, const char *name, int *value) {
+  const lg__attr *a;
+  lg_status       st = attr_lookup(lead, name, value, &a);
+  if (st != LG_OK) return st;
+  if (a->type != LG__VAL_BOOL) return LG_ERR_TYPE;
+  *value = (int)a->value;
+  return LG_OK;
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+/* Registers event type name[0..n) (reserved space) and returns its index. */
+static uint16_t type_add(lg_lead *lead, uint32_t hash, const char *name, size_t n) {
+  lg__evtype *t = &lead->types[lead->n_types];
+  t->hash = hash;
+  t->name = arena_put(lead, name, n);
+  return (uint16_t)lead->n_types++;
+}
+
+/* Makes the allocations add_event needs.  A type table created here is
+ * released again if the event table then cannot grow, so a failure leaves
+ * the number of live blocks as it was. */
+static lg_status event_reserve(lg_lead *lead, int new_type, size_t name_len) {
+  int       fresh = lead->types == NULL;
+  lg_status st = LG_OK;
+  if (new_type) {
+    lg__evtype *t;
+    st = arena_reserve(lead, name_len + 1);
+    if (st != LG_OK) return st;
+    t = table_reserve(lead->types, &lead->cap_types, lead->n_types + 1, sizeof *t,
+                      FIRST_TYPES);
+    if (!t) return LG_ERR_NOMEM;
+    lead->types = t;
+  }
+  st = events_reserve(lead);
+  if (st != LG_OK && new_type && fresh) {
+    lg__free(lead->types);
+    lead->types = NULL;
+    lead->cap_types = 0;
+  }
+  return st;
+}
+
+/* In-order events (the usual case) are appended; an earlier one goes after
+ * every event at or before its time, keeping insertion order for ties. */
+lg_status lg_lead_add_event(lg_lead *lead, const char *type, lg_time at) {
+  size_t    n;
+  uint32_t  hash, pos;
+  int32_t   ti;
+  lg_status st;
+  char      type_buf[LG_MAX_NAME_BYTES];
+  if (!lead || !name_ok(type, &n)) return LG_ERR_INVALID;
+  if (!lg__time_valid(at)) return LG_ERR_RANGE;
+  if (lead->n_events >= LG_MAX_EVENTS) return LG_ERR_LIMIT;
+  type = stack_copy(type_buf, type, n);
+  hash = lg__name_hash(type, n);
+  ti = lg__lead_find_type(lead, hash, type, n);
+  st = event_reserve(lead, ti < 0, n);
+  if (st != LG_OK) return st;
+  if (ti < 0) ti = type_add(lead, hash, type, n);
+  pos = lead->n_events;
+  if (pos > 0 && lead->ev_at[pos - 1] > at) {
+    pos = events_after(lead, at);
+    memmove(lead->ev_at + pos + 1, lead->ev_at + pos,
+            (lead->n_events - pos) * sizeof(lg_time));
+    memmove(lead->ev_type + pos + 1, lead->ev_type + pos,
+            (lead->n_events - pos) * sizeof(uint16_t));
+  }
+  lead->ev_at[pos] = at;
+  lead->ev_type[pos] = (uint16_t)ti;
+  lead->n_events++;
+  return LG_OK;
+}
+
+size_t lg_lead_event_count(const lg_lead *lead) { return lead ? lead->n_events : 0; }
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+#define STAGE_BIT(s) (1u << (LG_STAGE_##s))
+
+/* allowed_next[from]: the stages `from` may move to (DESIGN.md). */
+static const uint32_t allowed_next[] = {
+  /* NEW */ STAGE_BIT(NURTURE) | STAGE_BIT(MQL) | STAGE_BIT(DISQUALIFIED),
+  /* NURTURE */ STAGE_BIT(MQL) | STAGE_BIT(DISQUALIFIED),
+  /* MQL */ STAGE_BIT(SAL) | STAGE_BIT(NURTURE) | STAGE_BIT(DISQUALIFIED),
+  /* SAL */ STAGE_BIT(SQL) | STAGE_BIT(NURTURE) | STAGE_BIT(DISQUALIFIED),
+  /* SQL */ STAGE_BIT(OPPORTUNITY) | STAGE_BIT(NURTURE) | STAGE_BIT(DISQUALIFIED),
+  /* OPPORTUNITY */ STAGE_BIT(WON) | STAGE_BIT(LOST),
+  /* WON */ 0,
+  /* LOST */ STAGE_BIT(NURTURE),
+  /* DISQUALIFIED */ STAGE_BIT(NURTURE),
+};
+
+lg_status lg_lead_set_stage(lg_lead *lead, lg_stage to, lg_time at) {
+  int t = (int)to;
+  if (!lead || t < LG_STAGE_NEW || t > LG_STAGE_DISQUALIFIED) return LG_ERR_INVALID;
+  if (!lg__time_valid(at)) return LG_ERR_RANGE;
+  if (t == lead->stage) return LG_OK;
+  if (!(allowed_next[lead->stage] & (1u << t))) return LG_ERR_STATE;
+  lead->stage = t;
+  lead->stage_at = at;
+  return LG_OK;
+}
+
+lg_stage lg_lead_stage(const lg_lead *lead) {
+  return lead ? (lg_stage)lead->stage : LG_STAGE_NEW;
+}
+
+/* ---- follow-up timeline ------------------------------------------------- */
+
+lg_status lg_lead_assign(lg_lead *lead, const char *owner, lg_time at) {
+  size_t          n;
+  lg_status       st;
+  lg__assignment *a;
+  char            buf[LG_MAX_ID_BYTES];
+  if (!lead || !label_ok(owner, &n)) return LG_ERR_INVALID;
+  if (!lg__time_valid(at)) return LG_ERR_RANGE;
+  if (lead->n_asg > 0 && at < lead->asg[lead->n_asg - 1].assigned_at) return LG_ERR_STATE;
+  if (lead->n_asg >= LG_MAX_ASSIGNMENTS) return LG_ERR_LIMIT;
+  owner = stack_copy(buf, owner, n); /* e.g. lg_lead_owner(lead) itself */
+  st = arena_reserve(lead, n + 1);
+  if (st != LG_OK) return st;
+  a = table_reserve(lead->asg, &lead->cap_asg, lead->n_asg + 1, sizeof *a, FIRST_ASG);
+  if (!a) return LG_ERR_NOMEM;
+  lead->asg = a;
+  a = &lead->asg[lead->n_asg++];
+  a->assigned_at = at;
+  a->touched_at = LG_TIME_NEVER;
+  a->owner = arena_put(lead, owner, n);
+  a->recorded = 0;
+  return LG_OK;
+}
+
+const char *lg_lead_owner(const lg_lead *lead) {
+  if (!lead || lead->n_asg == 0) return NULL;
+  return lg__lead_str(lead, lead->asg[lead->n_asg - 1].owner);
+}
+
+size_t lg_lead_assignment_count(const lg_lead *lead) { return lead ? lead->n_asg : 0; }
+
+/* The current assignment, if `at` may be recorded against it. */
+static lg_status current_assignment(lg_lead *lead, lg_time at, lg__assignment **out) {
+  if (!lg__time_valid(at)) return LG_ERR_RANGE;
+  if (lead->n_asg == 0) return LG_ERR_STATE;
+  *out = &lead->asg[lead->n_asg - 1];
+  return at < (*out)->assigned_at ? LG_ERR_STATE : LG_OK;
+}
+
+lg_status lg_lead_touch(lg_lead *lead, lg_time at) {
+  lg__assignment *a;
+  lg_status       st;
+  if (!lead) return LG_ERR_INVALID;
+  st = current_assignment(lead, at, &a);
+  if (st != LG_OK) return st;
+  if (at < a->touched_at) a->touched_at = at; /* the first follow-up counts */
+  return LG_OK;
+}
+
+lg_status lg_lead_record_action(lg_lead *lead, int action, lg_time at) {
+  lg__assignment *a;
+  lg_status       st;
+  if (!lead || action < LG_ACTION_WARN || action > LG_ACTION_RECYCLE) return LG_ERR_INVALID;
+  st = current_assignment(lead, at, &a);
+  if (st != LG_OK) return st;
+  a->recorded |= 1u << action;
+  return LG_OK;
+}
