@@ -399,10 +399,33 @@ LG_API lg_status lg_next_question(const lg_rubric *rubric, const lg_lead *lead,
  *     recycle at 96h
  *   route least-loaded                  # or round-robin
  *
+ * Statements may come in any order, except that `policy` (at most once)
+ * must be first and no grade may follow the fallback grade; `disqualify`,
+ * `qualify`, `calendar`, `follow-up` and `route` appear at most once.
+ * Grade names are 1 to 15 bytes, at most 256 grades.  Step lines (warn,
+ * remind, escalate, reassign, recycle; each at most once) directly follow
+ * their `follow-up` line; `N%` is 0..1000% of the target, `warn` must come
+ * before the target, `max N` (0..1000, reassign only) caps reassignments.
+ *
  * Expressions: or, and (binds tighter), not, parentheses;
- * fit|engagement|total CMP N; knockout; knockout "name";
- * event TYPE within DURATION; attr NAME CMP VALUE; attr NAME is MATCH, ...;
- * missing NAME; stage is NAME.  Nesting depth <= 64.
+ * fit|engagement|total CMP N (points, may be negative or fractional);
+ * knockout (any knockout matched); knockout "name" (that knockout matched;
+ * a name the rubric lacks is false); event TYPE within D (an event with
+ * now-D <= at <= now); attr NAME CMP VALUE (a number against an integer
+ * attribute, "text" (ASCII-case-insensitive) or true/false with = and !=
+ * only); attr NAME is MATCH, ... (as in the rubric); missing NAME; stage
+ * is NAME (new, nurture, mql, sal, sql, opportunity, won, lost,
+ * disqualified).  An absent attribute or one of another type makes every
+ * attr comparison false, != included.  Each '(' and each `not` nests one
+ * level; at most 64 (LG_ERR_LIMIT).
+ *
+ * Canonical text: policy, disqualify, qualify, grades, calendar, follow-up,
+ * route, in that order; one space between tokens, two-space indent in
+ * blocks; parentheses only where needed; defaults spelled out
+ * (`disqualify when knockout`, `route least-loaded`), so leaving them out
+ * does not change the fingerprint.  Follow-up times print in h, m or s
+ * (48h, not 2d: a day of business time is not a business day); expression
+ * windows in the largest whole unit (14d prints as 2w).
  * A policy without a qualify line never qualifies; an empty policy is
  * valid.
  * ===================================================================== */
@@ -412,8 +435,12 @@ typedef struct lg_calendar lg_calendar;
 
 /* Parses a policy, as lg_rubric_parse parses a rubric (same `err`
  * behaviour, same lexical rules, text <= 1 MiB).
- * Returns: LG_ERR_INVALID, LG_ERR_SYNTAX, LG_ERR_LIMIT, LG_ERR_RANGE,
- * LG_ERR_NOMEM. */
+ * Returns: LG_ERR_INVALID for NULL text/out; LG_ERR_SYNTAX (also for
+ * repeated or misplaced statements, unknown stages); LG_ERR_LIMIT (text,
+ * nesting, grade count or name length, points beyond +-1,000,000, a step
+ * over 1000%); LG_ERR_RANGE (a zero follow-up target, a warn step not
+ * before the target, a duration over 1000 years); LG_ERR_NOMEM.  On
+ * failure *out is untouched and nothing is left allocated. */
 LG_API lg_status lg_policy_parse(const char *text, size_t len, lg_policy **out,
                                  lg_error *err);
 
@@ -442,7 +469,7 @@ typedef struct lg_decision {
   lg_score score;
   int32_t  verdict;     /* lg_verdict */
   int32_t  stage;       /* recommended lg_stage: never moves a lead backwards */
-  char     grade[16];   /* first matching grade; "" without grade lines */
+  char     grade[16];   /* first matching grade; "" when none matches */
   char     reason[160]; /* canonical text of the deciding rule (see below) */
   uint64_t rubric_fingerprint, policy_fingerprint;
 } lg_decision;
@@ -451,10 +478,17 @@ typedef struct lg_decision {
  * first (default `disqualify when knockout`), then the qualify rule, else
  * nurture.  `reason` holds the canonical text of the rule that decided; for
  * a knockout, the knockout that matched (`knockout "too small"`); for
- * nurture, the first failing part of the qualify rule (`fit >= 8`).  Long
- * reasons are cut at a UTF-8 boundary to fit.  The recommended stage: MQL
- * from NEW or NURTURE; DISQUALIFIED from NEW, NURTURE or MQL; NURTURE from
- * NEW; otherwise the lead's current stage.  Does not allocate.
+ * nurture, the first failing part of the qualify rule (`fit >= 8`).  In
+ * detail: a rule that held gives, for `or`, its first alternative that
+ * held (recursively), else its own text; a rule that failed gives, for
+ * `and`, its first failing operand, for `or`, its first alternative (both
+ * recursively), else its own text; a bare `knockout` prints as the first
+ * knockout matched.  Without a qualify rule the reason is "no qualify
+ * rule".  Long reasons are cut at a UTF-8 boundary to fit.  The grade is
+ * the first grade line that holds, whatever the verdict.  The recommended
+ * stage: MQL from NEW or NURTURE; DISQUALIFIED from NEW, NURTURE or MQL;
+ * NURTURE from NEW; otherwise the lead's current stage.  Does not allocate;
+ * *out is written only on success.
  * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad `now`. */
 LG_API lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy,
                            const lg_lead *lead, lg_time now, lg_decision *out);

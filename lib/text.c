@@ -585,8 +585,8 @@ static lg_status scan_number(lg__lexer *lx, const char *what, int64_t limit_mill
 
 lg_status lg__lex_number(lg__lexer *lx, const char *what, int64_t limit_milli,
                          int64_t *milli) {
-  size_t    end;
-  int64_t   v;
+  size_t    end = 0; /* set by scan_number; zeroed for the optimiser's sake */
+  int64_t   v = 0;
   lg_status st;
   skip_blanks(lx);
   st = scan_number(lx, what, limit_milli, &v, &end);
@@ -602,15 +602,16 @@ lg_status lg__lex_number(lg__lexer *lx, const char *what, int64_t limit_milli,
 #define MAX_DURATION_SECS INT64_C(31536000000) /* 1000 years of 365 days */
 
 lg_status lg__lex_duration(lg__lexer *lx, const char *what, int64_t *secs) {
-  size_t    end, i, start;
-  int64_t   milli, unit = 0, total;
+  size_t    end = 0, i, start;
+  int64_t   milli = 0, unit = 0, total;
   lg_status st;
   skip_blanks(lx);
   start = lx->pos;
   st = scan_number(lx, what, MAX_DURATION_SECS * 1000, &milli, &end);
   if (st != LG_OK) return st;
   if (milli < 0 || lx->src[start] == '+')
-    return lg__lex_error_at(lx, start, LG_ERR_SYNTAX, "%s must be a plain non-negative number with a unit", what);
+    return lg__lex_error_at(lx, start, LG_ERR_SYNTAX,
+                            "%s must be a plain non-negative number with a unit", what);
   for (i = 0; end < lx->line_end && i < sizeof duration_units / sizeof duration_units[0]; i++)
     if (lx->src[end] == duration_units[i].name) unit = duration_units[i].secs;
   if (!unit || (end + 1 < lx->line_end && is_word_char(lx->src[end + 1])))
@@ -630,8 +631,8 @@ lg_status lg__lex_duration(lg__lexer *lx, const char *what, int64_t *secs) {
 }
 
 lg_status lg__lex_percent(lg__lexer *lx, const char *what, int64_t *milli_pct) {
-  size_t    end, start;
-  int64_t   milli;
+  size_t    end = 0, start;
+  int64_t   milli = 0;
   lg_status st;
   skip_blanks(lx);
   start = lx->pos;
