@@ -299,4 +299,53 @@ int                 lg__policy_route(const lg_policy *p); /* LG__ROUTE_* */
 lg_status lg__sla_eval_assignment(const lg_policy *p, const lg_lead *lead, uint32_t index,
                                   lg_time now, lg_sla_status *out);
 
+/* ---- expr.c: policy expressions (conditions of disqualify, qualify and
+ * grade lines) ------------------------------------------------------------
+ *
+ * One expression owns a node array, a string arena and its match lists;
+ * nodes refer to each other by index.  Evaluation and printing never
+ * allocate.  Nesting (each '(' and each `not`) is at most 64 deep, which
+ * bounds every recursion. */
+
+typedef struct lg__xnode lg__xnode; /* private to expr.c */
+
+typedef struct lg__expr {
+  lg__xnode      *nodes;
+  uint32_t        n_nodes, cap_nodes;
+  uint32_t        root;
+  char           *strs; /* NUL-terminated names and texts */
+  uint32_t        n_strs, cap_strs;
+  lg__match_list *lists; /* `attr NAME is ...` */
+  uint32_t        n_lists, cap_lists;
+} lg__expr;
+
+/* What an expression is evaluated against. */
+typedef struct lg__expr_ctx {
+  const lg_rubric *rubric; /* for `knockout "name"` and reason names */
+  const lg_score  *score;  /* fit / engagement / total / knockout */
+  const lg_lead   *lead;   /* attributes, events, stage */
+  lg_time          now;    /* `event ... within D` looks back from here */
+} lg__expr_ctx;
+
+/* Parses an expression from the cursor to the end of the line (anything
+ * left over is a syntax error).  On failure *out is untouched and nothing
+ * is left allocated; the error is in lx->err. */
+lg_status lg__expr_parse(lg__lexer *lx, lg__expr *out);
+/* The one-node expression `knockout` (the default disqualify rule);
+ * LG_ERR_NOMEM is recorded in lx->err. */
+lg_status lg__expr_knockout(lg__lexer *lx, lg__expr *out);
+void      lg__expr_free(lg__expr *e); /* leaves *e empty; NULL ok */
+/* Canonical text: one space between tokens, parentheses only around an
+ * `or` inside an `and` and an `and`/`or` under `not`. */
+void      lg__expr_print(const lg__expr *e, lg__buf *b);
+/* 1 if the expression holds for ctx. */
+int       lg__expr_eval(const lg__expr *e, const lg__expr_ctx *ctx);
+/* The part that decided, as canonical text: `holds` is lg__expr_eval's
+ * result.  Holding: an `or` gives its first holding alternative
+ * (recursively), anything else its own text.  Failing: an `and` gives its
+ * first failing operand, an `or` its first alternative (both recursively),
+ * anything else its own text.  A bare `knockout` (not under `not`) prints
+ * as `knockout "NAME"` of the score's first matched knockout. */
+void      lg__expr_reason(const lg__expr *e, const lg__expr_ctx *ctx, int holds, lg__buf *b);
+
 #endif /* LG_INTERNAL_H */

@@ -1,0 +1,91 @@
+/*
+ * decide.c - lg_decide: score a lead, apply the policy's disqualify,
+ * qualify and grade rules, and say why, without allocating.
+ */
+#include "policy.h"
+
+#include <string.h>
+
+/* The stage a verdict recommends.  A decision never moves a lead
+ * backwards: sales stages (SAL and later), closed and disqualified leads
+ * keep theirs, an MQL is not sent back to nurture, and only a lead that
+ * has not been worked yet (NEW) is moved into nurture. */
+static int32_t recommended_stage(int32_t verdict, int32_t stage) {
+  switch (verdict) {
+  case LG_VERDICT_MQL:
+    return stage == LG_STAGE_NEW || stage == LG_STAGE_NURTURE ? LG_STAGE_MQL : stage;
+  case LG_VERDICT_DISQUALIFY:
+    return stage == LG_STAGE_NEW || stage == LG_STAGE_NURTURE || stage == LG_STAGE_MQL
+               ? LG_STAGE_DISQUALIFIED
+               : stage;
+  default: return stage == LG_STAGE_NEW ? LG_STAGE_NURTURE : stage;
+  }
+}
+
+/* Copies what `b` produced into out[cap] (b wrote up to cap bytes into
+ * out), cutting at a UTF-8 character boundary when it does not fit. */
+static void finish_text(char *out, size_t cap, const lg__buf *b) {
+  size_t end = b->len;
+  if (end >= cap) {
+    end = cap - 1;
+    /* out[end] is the first byte left out: if it continues a character,
+     * that character's lead byte and the rest go too. */
+    while (end > 0 && ((unsigned char)out[end] & 0xC0) == 0x80) end--;
+  }
+  out[end] = '\0';
+}
+
+static void set_reason(lg_decision *d, const lg__expr *rule, const lg__expr_ctx *ctx,
+                       int holds) {
+  lg__buf b;
+  lg__buf_init(&b, d->reason, sizeof d->reason);
+  if (rule)
+    lg__expr_reason(rule, ctx, holds, &b);
+  else
+    lg__buf_puts(&b, "no qualify rule");
+  finish_text(d->reason, sizeof d->reason, &b);
+}
+
+lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy, const lg_lead *lead,
+                    lg_time now, lg_decision *out) {
+  lg_decision  d;
+  lg__expr_ctx ctx;
+  lg_status    st;
+  uint32_t     i;
+  if (!rubric || !policy || !lead || !out) return LG_ERR_INVALID;
+  if (!lg__time_valid(now)) return LG_ERR_RANGE;
+  memset(&d, 0, sizeof d);
+  st = lg_score_lead(rubric, lead, now, &d.score);
+  if (st != LG_OK) return st;
+  ctx.rubric = rubric;
+  ctx.score = &d.score;
+  ctx.lead = lead;
+  ctx.now = now;
+
+  if (lg__expr_eval(&policy->disqualify, &ctx)) {
+    d.verdict = LG_VERDICT_DISQUALIFY;
+    set_reason(&d, &policy->disqualify, &ctx, 1);
+  } else if (!policy->has_qualify) {
+    d.verdict = LG_VERDICT_NURTURE;
+    set_reason(&d, NULL, &ctx, 0);
+  } else {
+    int holds = lg__expr_eval(&policy->qualify, &ctx);
+    d.verdict = holds ? LG_VERDICT_MQL : LG_VERDICT_NURTURE;
+    set_reason(&d, &policy->qualify, &ctx, holds);
+  }
+  d.stage = recommended_stage(d.verdict, lead->stage);
+
+  /* The grade describes the lead whatever the verdict, so a disqualified
+   * or nurtured lead is still graded. */
+  for (i = 0; i < policy->n_grades; i++) {
+    const lg__grade *g = &policy->grades[i];
+    if (!g->has_cond || lg__expr_eval(&g->cond, &ctx)) {
+      memcpy(d.grade, g->name, g->name_len + 1);
+      break;
+    }
+  }
+  d.rubric_fingerprint = lg_rubric_fingerprint(rubric);
+  d.policy_fingerprint = policy->fingerprint;
+  *out = d;
+  return LG_OK;
+}
