@@ -287,6 +287,17 @@ LG_API lg_status lg_lead_record_action(lg_lead *lead, int action, lg_time at);
  *
  * Limits: text <= 1 MiB, <= 1024 criteria, <= 256 `when` lines per
  * criterion, points within +-1,000,000 (LG_ERR_LIMIT, with position).
+ *
+ * Rules: `rubric` at most once, as the first statement.  Criterion names
+ * are non-empty and unique across fit, engagement and knockout criteria.
+ * A fit's `when` lines come before its `otherwise` and `missing` lines
+ * (each at most once).  Engagement modifiers come in any order, each at
+ * most once; `max` is positive and decay spans are longer than 0s.
+ * Canonical text: criteria in text order, one space between tokens, a
+ * two-space indent under `fit`, no comments or blank lines, normalised
+ * numbers (2.50 -> 2.5) and durations (14d -> 2w), defaults (`once`, a zero
+ * `otherwise` or `missing`) left out, modifiers printed as `each`, `max`,
+ * decay; every line ends with a newline.
  * ===================================================================== */
 
 typedef struct lg_rubric lg_rubric;
@@ -319,8 +330,9 @@ LG_API uint64_t lg_rubric_fingerprint(const lg_rubric *rubric);
 LG_API const char *lg_rubric_name(const lg_rubric *rubric);
 
 /* The best possible fit score: the sum over fit criteria of their highest
- * outcome (never below 0 for a criterion whose outcomes are all negative:
- * the highest outcome is taken as it is).  0 for NULL. */
+ * outcome among the `when` lines, `otherwise` and `missing` (the last two
+ * count as 0 when not written, so a criterion whose written outcomes are
+ * all negative contributes 0).  0 for NULL. */
 LG_API lg_points lg_rubric_max_fit(const lg_rubric *rubric);
 
 /* ========================================================================
@@ -333,7 +345,9 @@ LG_API lg_points lg_rubric_max_fit(const lg_rubric *rubric);
 typedef struct lg_score {
   lg_points fit, engagement, total;
   int32_t   knocked_out;    /* 1 if any knockout matched */
-  int32_t   knockout_index; /* first matching knockout, -1 if none */
+  int32_t   knockout_index; /* first matching knockout, -1 if none; counted
+                               among knockouts only (0 = the first
+                               `knockout` line of the rubric) */
   uint32_t  missing_count;  /* fit criteria whose attribute is absent */
   uint32_t  reserved;       /* 0 */
 } lg_score;
@@ -356,13 +370,15 @@ typedef struct lg_contribution {
   const char *criterion;  /* the criterion's name */
   const char *attribute;  /* attribute or event type */
   int32_t     kind;       /* lg_kind */
-  int32_t     missing;    /* 1 if the attribute was absent */
+  int32_t     missing;    /* 1 if the attribute was absent (fit and
+                             knockout criteria; always 0 for engagement) */
   lg_points   points;     /* after decay and caps; for a knockout 1000 if it
                              matched, else 0 */
   lg_points   max_points; /* best this criterion can give: the highest
                              outcome for fit, |points| x events counted
-                             capped by max for engagement, 1000 for a
-                             knockout */
+                             (those at or before now; at most 1 for
+                             `once`; 0 when there are none) capped by max
+                             for engagement, 1000 for a knockout */
 } lg_contribution;
 
 /* One entry per criterion in rubric order (fit, engagement and knockout
@@ -375,8 +391,9 @@ LG_API lg_status lg_explain(const lg_rubric *rubric, const lg_lead *lead, lg_tim
                             lg_contribution *items, size_t cap, size_t *count);
 
 /* Progressive profiling: the missing fit attribute whose criterion could
- * add the most points (best outcome minus the `missing` outcome; ties go
- * to rubric order).  *attribute points into the rubric.
+ * add the most points (best outcome minus the `missing` outcome; criteria
+ * reading the same attribute add up; ties go to rubric order).  The gain
+ * may be 0.  *attribute points into the rubric.  Reads attributes only.
  * Returns: LG_ERR_INVALID, LG_ERR_NOT_FOUND when nothing is missing. */
 LG_API lg_status lg_next_question(const lg_rubric *rubric, const lg_lead *lead,
                                   const char **attribute, lg_points *gain);
@@ -499,16 +516,37 @@ LG_API lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy,
  *   calendar                                      # optional first line
  *   utc-offset +01:00                             # -18:00 .. +18:00
  *   hours mon-fri 09:00-12:00, 13:00-17:30        # local, minute grain
- *   hours sat 10:00-13:00                         # 24:00 allowed as end
+ *   hours sat, sun 10:00-13:00                    # 24:00 allowed as end
  *   holiday 2026-12-25                            # whole local day
  *   offset-change 2026-03-29T01:00:00Z +02:00     # DST, from the host
  *
- * A calendar without `hours` lines is never open.  Open intervals are
- * half-open [start, end).  Costs grow with days and offset changes
- * crossed, never with minutes.
+ * Statements come in any order; utc-offset at most once (default +00:00).
+ * Days: mon .. sun, ranges (a range may wrap: sat-mon is sat, sun, mon)
+ * and comma lists (mon, wed-fri), each day once per line.  Times are HH:MM
+ * (two digits), intervals START-END with END after START.  A day may have
+ * several intervals, on one or more lines, that must not overlap (touching
+ * ones merge: 09:00-12:00, 12:00-17:00 is 09:00-17:00).  Holidays are
+ * YYYY-MM-DD (0001-9999); repeats merge.  An offset change is a UTC
+ * instant and the offset from then on; two at one instant are an error.
+ *
+ * Local time at UTC instant t is t plus the offset in force at t (the
+ * utc-offset before the first change, then the latest change at or before
+ * t).  The calendar is open at t iff that local time lies in an open
+ * interval, half-open [start, end), of a day that is not a holiday: an
+ * open local hour that a change skips is not open, one it repeats is open
+ * twice.  A calendar without `hours` lines is never open.  Queries cost
+ * O(log n) per offset change crossed and never grow with minutes or days
+ * (a year costs as little as an hour); none allocates.
+ *
+ * Canonical text: `calendar`, then two-space indented utc-offset (always),
+ * hours (days with equal hours grouped), holidays, offset changes (sorted).
+ * Limits: 100,000 holidays, 10,000 offset changes (LG_ERR_LIMIT).  Offsets
+ * beyond +-18:00 are LG_ERR_RANGE; bad times and dates (25:00, 2026-02-30)
+ * and overlapping hours are LG_ERR_SYNTAX.
  * ===================================================================== */
 
-/* Parses a calendar (the lines of a policy's calendar block).
+/* Parses a calendar (the lines of a policy's calendar block); an empty
+ * text is a calendar that is never open.
  * Returns: as lg_rubric_parse. */
 LG_API lg_status lg_calendar_parse(const char *text, size_t len, lg_calendar **out,
                                    lg_error *err);
@@ -699,7 +737,7 @@ LG_API size_t lg_stats_rep_count(const lg_stats *stats);
 typedef struct lg_rep_stats {
   const char *rep; /* owned by the stats */
   uint32_t    assigned, touched, touched_in_sla, breached, open_overdue, reserved;
-  lg_duration median_response, p90_response; /* business seconds */
+  lg_duration median_response, p90_response; /* seconds in the rule's basis */
 } lg_rep_stats;
 
 /* Rep i in ascending byte order of rep id (strcmp order).  Does not
