@@ -1,0 +1,276 @@
+/*
+ * decay.c - how engagement points fade with age: lg__decay.
+ *
+ * The library promises bit-identical scores on every platform and in every
+ * binding, so there is no floating point here: only 64-bit integer
+ * arithmetic, with a 64x64->128-bit multiply built from 32-bit halves (C99
+ * has no portable 128-bit type).
+ *
+ * Kinds (param = the span in seconds, age >= 0, points in milli-points):
+ *   none       p
+ *   expire D   p while age < D, then 0
+ *   linear D   p * (D - age) / D while age < D, then 0 (exact, then rounded)
+ *   half-life  p * 2^(-age/H)
+ * Results are rounded to nearest, ties away from zero, computed on the
+ * magnitude, so negative points decay as the exact mirror of positive ones.
+ *
+ * Half-life method.  x = age/H is split exactly, with integer division,
+ * into n = floor(x) and a 56-bit fraction f = floor(2^56 (age mod H) / H).
+ * 2^(-x) = 2^(-n) * 2^(-k1/64) * 2^(-k2/4096) * 2^(-k3/262144) * 2^(-r),
+ * where k1, k2, k3 are f's top three 6-bit groups, looked up in three
+ * 64-entry tables of Q62 constants (rounded to nearest from 300-bit
+ * values), and r < 2^-18 is the rest: 2^(-r) = e^(-y) with y = r ln 2 <
+ * 2.7e-6, taken as 1 - y + y^2/2.  The product g is a Q62 number in
+ * (1/2, 1]; the result is |p| * g shifted right by 62 + n, rounded.
+ *
+ * Error bound, relative to g: truncating f to 56 bits < ln2 * 2^-56
+ * (1e-17); three table roundings 3 * 2^-63; the dropped y^3/6 < 4e-18; y^2
+ * from y's top 22 bits < 8e-18; four truncating Q62 multiplies 4 * 2^-62;
+ * in all < 3e-17.  So for |p| <= 10^12 milli-points (rubrics allow 10^9)
+ * the value before the final rounding is within 3e-5 of exact and the
+ * result within 0.5 + 3e-5 milli-points: always within 1 (tests/test_decay.c
+ * measures it against libm).  Linear and expire are exact up to the final
+ * rounding (<= 0.5).
+ *
+ * Overflow: any age and span up to INT64_MAX and any int64_t points are
+ * safe.  Spans below 2^36 s (~2177 years, every span the parser accepts)
+ * take a fast path of a few hardware divisions; longer spans take a
+ * slower, equally exact one.
+ */
+#include "internal.h"
+
+/* ---- 128-bit helpers ---------------------------------------------------- */
+
+/* (*hi:*lo) = a * b, from four 32x32->64 products. */
+static void mul_64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo) {
+  uint64_t a0 = a & 0xffffffffu, a1 = a >> 32;
+  uint64_t b0 = b & 0xffffffffu, b1 = b >> 32;
+  uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  /* the middle column is a sum of three values below 2^32: no overflow */
+  uint64_t mid = (p00 >> 32) + (p01 & 0xffffffffu) + (p10 & 0xffffffffu);
+  *lo = (mid << 32) | (p00 & 0xffffffffu);
+  *hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+}
+
+/* a * b / 2^62, truncated, for Q62 operands a, b <= 2^62 (result <= 2^62). */
+static uint64_t mul_q62(uint64_t a, uint64_t b) {
+  uint64_t hi, lo;
+  mul_64x64(a, b, &hi, &lo);
+  return (hi << 2) | (lo >> 62);
+}
+
+/* Long division: floor((rem * 2^nbits + src) / d) for rem < d, src <
+ * 2^nbits, 1 <= nbits <= 64, when the quotient fits in 64 bits; the
+ * remainder goes to *rem_out.  Each step shifts in as many bits as keep
+ * rem << step below 2^64 (rem < d < 2^bits(d)). */
+static uint64_t long_div(uint64_t rem, uint64_t src, unsigned nbits, uint64_t d,
+                         uint64_t *rem_out) {
+  unsigned step = 64, c;
+  uint64_t q = 0, t = d;
+  while (t) {
+    step--;
+    t >>= 1;
+  }
+  while (nbits > 0) {
+    c = nbits < step ? nbits : step;
+    nbits -= c;
+    rem = (rem << c) | ((src >> nbits) & ((((uint64_t)1) << c) - 1u));
+    q = (q << c) | (rem / d);
+    rem %= d;
+  }
+  *rem_out = rem;
+  return q;
+}
+
+/* floor(2^56 * r / d) for r < d: the fraction bits of age/H. */
+static uint64_t frac56(uint64_t r, uint64_t d) {
+  if (d < ((uint64_t)1 << 36)) {
+    /* two steps of 28 bits: r, and then the remainder, are < 2^36 */
+    uint64_t t = r << 28, q1 = t / d;
+    t = (t % d) << 28;
+    return (q1 << 28) | (t / d);
+  }
+  return long_div(r, 0, 56, d, &r);
+}
+
+static uint64_t magnitude(int64_t p) {
+  return p < 0 ? (uint64_t)0 - (uint64_t)p : (uint64_t)p;
+}
+
+/* Signed result from a magnitude and the sign of the points. */
+static int64_t with_sign(uint64_t mag, int negative) {
+  if (negative) return mag >= ((uint64_t)1 << 63) ? INT64_MIN : -(int64_t)mag;
+  return mag > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)mag;
+}
+
+/* ---- half-life ----------------------------------------------------------- */
+
+/* 2^(-k/64) in Q62, k = 0..63, rounded to nearest. */
+static const uint64_t pow2_6[64] = {
+  UINT64_C(0x4000000000000000), UINT64_C(0x3f4f83033d21b05d),
+  UINT64_C(0x3ea0ecb6dc8a80cf), UINT64_C(0x3df437dcc2b44eee),
+  UINT64_C(0x3d495f454921b30b), UINT64_C(0x3ca05dcf167fec4e),
+  UINT64_C(0x3bf92e66f736bd73), UINT64_C(0x3b53cc07b6650ae1),
+  UINT64_C(0x3ab031b9f7490e4c), UINT64_C(0x3a0e5a940f12f71a),
+  UINT64_C(0x396e41b9df20d22a), UINT64_C(0x38cfe25cafa29694),
+  UINT64_C(0x383337bb0aa53844), UINT64_C(0x37983d209783a449),
+  UINT64_C(0x36feede5f6bc8dd5), UINT64_C(0x366745709e2bf5ed),
+  UINT64_C(0x35d13f32b5a75abd), UINT64_C(0x353cd6aaf3fb7e88),
+  UINT64_C(0x34aa07647c4ab917), UINT64_C(0x3418ccf6bbcac965),
+  UINT64_C(0x3389230547e12039), UINT64_C(0x32fb053fbc9c9f17),
+  UINT64_C(0x326e6f619b8bc9e9), UINT64_C(0x31e35d322aee6c57),
+  UINT64_C(0x3159ca845541b6b7), UINT64_C(0x30d1b3368925d902),
+  UINT64_C(0x304b1332999c2516), UINT64_C(0x2fc5e66d9e9cc421),
+  UINT64_C(0x2f4228e7d6030db0), UINT64_C(0x2ebfd6ac84cf917f),
+  UINT64_C(0x2e3eebd1d8bee7ba), UINT64_C(0x2dbf6478ca345de4),
+  UINT64_C(0x2d413cccfe779921), UINT64_C(0x2cc47104aa444922),
+  UINT64_C(0x2c48fd6074ab0964), UINT64_C(0x2bcede2b5a4290dd),
+  UINT64_C(0x2b560fba90a852b2), UINT64_C(0x2ade8e6d6a4fb4ce),
+  UINT64_C(0x2a6856ad3a9f03be), UINT64_C(0x29f364ed3a594d5a),
+  UINT64_C(0x297fb5aa6c544e3b), UINT64_C(0x290d456b8279a028),
+  UINT64_C(0x289c10c0c3125a06), UINT64_C(0x282c1443ee5c53f1),
+  UINT64_C(0x27bd4c982468446b), UINT64_C(0x274fb669cb3fedd4),
+  UINT64_C(0x26e34e6e7553954e), UINT64_C(0x26781164c82dfe99),
+  UINT64_C(0x260dfc14636e2a5c), UINT64_C(0x25a50b4dc8061680),
+  UINT64_C(0x253d3bea3fbdc258), UINT64_C(0x24d68acbc4f9ba4b),
+  UINT64_C(0x2470f4dceac470ce), UINT64_C(0x240c7710c519ac77),
+  UINT64_C(0x23a90e62d17354f0), UINT64_C(0x2346b7d6df96ea79),
+  UINT64_C(0x22e57078faa2f5ba), UINT64_C(0x2285355d525bbf67),
+  UINT64_C(0x222603a024b6a14a), UINT64_C(0x21c7d865a7a34404),
+  UINT64_C(0x216ab0d9f3121ec5), UINT64_C(0x210e8a30eb379012),
+  UINT64_C(0x20b361a62b0ae876), UINT64_C(0x2059347cef00c1dd)
+};
+
+/* 2^(-k/4096) in Q62, k = 0..63, rounded to nearest. */
+static const uint64_t pow2_12[64] = {
+  UINT64_C(0x4000000000000000), UINT64_C(0x3ffd3a46ffc6e30f),
+  UINT64_C(0x3ffa74acbdf6c9d5), UINT64_C(0x3ff7af31393ac610),
+  UINT64_C(0x3ff4e9d4703df843), UINT64_C(0x3ff2249661ab8fb4),
+  UINT64_C(0x3fef5f770c2eca6e), UINT64_C(0x3fec9a766e72f53f),
+  UINT64_C(0x3fe9d59487236bb4), UINT64_C(0x3fe710d154eb9821),
+  UINT64_C(0x3fe44c2cd676f395), UINT64_C(0x3fe187a70a7105e3),
+  UINT64_C(0x3fdec33fef85659d), UINT64_C(0x3fdbfef7845fb814),
+  UINT64_C(0x3fd93acdc7abb155), UINT64_C(0x3fd676c2b815142f),
+  UINT64_C(0x3fd3b2d65447b229), UINT64_C(0x3fd0ef089aef6b8c),
+  UINT64_C(0x3fce2b598ab82f57), UINT64_C(0x3fcb67c9224dfb49),
+  UINT64_C(0x3fc8a457605cdbd9), UINT64_C(0x3fc5e1044390ec38),
+  UINT64_C(0x3fc31dcfca965650), UINT64_C(0x3fc05ab9f41952c5),
+  UINT64_C(0x3fbd97c2bec628f3), UINT64_C(0x3fbad4ea29492eea),
+  UINT64_C(0x3fb81230324ec975), UINT64_C(0x3fb54f94d8836c13),
+  UINT64_C(0x3fb28d181a9398f7), UINT64_C(0x3fafcab9f72be10c),
+  UINT64_C(0x3fad087a6cf8e3ee), UINT64_C(0x3faa46597aa74fef),
+  UINT64_C(0x3fa784571ee3e213), UINT64_C(0x3fa4c273585b660f),
+  UINT64_C(0x3fa200ae25bab64a), UINT64_C(0x3f9f3f0785aebbde),
+  UINT64_C(0x3f9c7d7f76e46e93), UINT64_C(0x3f99bc15f808d4e1),
+  UINT64_C(0x3f96facb07c903f0), UINT64_C(0x3f94399ea4d21f97),
+  UINT64_C(0x3f917890cdd15a57), UINT64_C(0x3f8eb7a18173f563),
+  UINT64_C(0x3f8bf6d0be674097), UINT64_C(0x3f89361e83589a7d),
+  UINT64_C(0x3f86758acef57049), UINT64_C(0x3f83b5159feb3dd9),
+  UINT64_C(0x3f80f4bef4e78db7), UINT64_C(0x3f7e3486cc97f915),
+  UINT64_C(0x3f7b746d25aa27cd), UINT64_C(0x3f78b471fecbd063),
+  UINT64_C(0x3f75f49556aab800), UINT64_C(0x3f7334d72bf4b277),
+  UINT64_C(0x3f7075377d57a23d), UINT64_C(0x3f6db5b649817870),
+  UINT64_C(0x3f6af6538f2034d0), UINT64_C(0x3f68370f4ce1e5c5),
+  UINT64_C(0x3f6577e98174a858), UINT64_C(0x3f62b8e22b86a833),
+  UINT64_C(0x3f5ff9f949c61fa8), UINT64_C(0x3f5d3b2edae157a5),
+  UINT64_C(0x3f5a7c82dd86a7bc), UINT64_C(0x3f57bdf55064761f),
+  UINT64_C(0x3f54ff86322937a0), UINT64_C(0x3f52413581836fb0)
+};
+
+/* 2^(-k/262144) in Q62, k = 0..63, rounded to nearest. */
+static const uint64_t pow2_18[64] = {
+  UINT64_C(0x4000000000000000), UINT64_C(0x3ffff4e8df7680c5),
+  UINT64_C(0x3fffe9d1c0d8fd14), UINT64_C(0x3fffdebaa4277499),
+  UINT64_C(0x3fffd3a38961e6ff), UINT64_C(0x3fffc88c708853ef),
+  UINT64_C(0x3fffbd75599abb15), UINT64_C(0x3fffb25e44991c1b),
+  UINT64_C(0x3fffa747318376ac), UINT64_C(0x3fff9c302059ca74),
+  UINT64_C(0x3fff9119111c171c), UINT64_C(0x3fff860203ca5c4f),
+  UINT64_C(0x3fff7aeaf86499b9), UINT64_C(0x3fff6fd3eeeacf04),
+  UINT64_C(0x3fff64bce75cfbda), UINT64_C(0x3fff59a5e1bb1fe7),
+  UINT64_C(0x3fff4e8ede053ad5), UINT64_C(0x3fff4377dc3b4c4f),
+  UINT64_C(0x3fff3860dc5d53ff), UINT64_C(0x3fff2d49de6b5191),
+  UINT64_C(0x3fff2232e26544b0), UINT64_C(0x3fff171be84b2d05),
+  UINT64_C(0x3fff0c04f01d0a3c), UINT64_C(0x3fff00edf9dadbff),
+  UINT64_C(0x3ffef5d70584a1f9), UINT64_C(0x3ffeeac0131a5bd6),
+  UINT64_C(0x3ffedfa9229c093f), UINT64_C(0x3ffed4923409a9df),
+  UINT64_C(0x3ffec97b47633d62), UINT64_C(0x3ffebe645ca8c371),
+  UINT64_C(0x3ffeb34d73da3bb8), UINT64_C(0x3ffea8368cf7a5e2),
+  UINT64_C(0x3ffe9d1fa8010199), UINT64_C(0x3ffe9208c4f64e88),
+  UINT64_C(0x3ffe86f1e3d78c59), UINT64_C(0x3ffe7bdb04a4bab8),
+  UINT64_C(0x3ffe70c4275dd950), UINT64_C(0x3ffe65ad4c02e7ca),
+  UINT64_C(0x3ffe5a967293e5d2), UINT64_C(0x3ffe4f7f9b10d312),
+  UINT64_C(0x3ffe4468c579af36), UINT64_C(0x3ffe3951f1ce79e7),
+  UINT64_C(0x3ffe2e3b200f32d1), UINT64_C(0x3ffe2324503bd99f),
+  UINT64_C(0x3ffe180d82546dfb), UINT64_C(0x3ffe0cf6b658ef90),
+  UINT64_C(0x3ffe01dfec495e09), UINT64_C(0x3ffdf6c92425b910),
+  UINT64_C(0x3ffdebb25dee0051), UINT64_C(0x3ffde09b99a23375),
+  UINT64_C(0x3ffdd584d7425229), UINT64_C(0x3ffdca6e16ce5c16),
+  UINT64_C(0x3ffdbf57584650e7), UINT64_C(0x3ffdb4409baa3047),
+  UINT64_C(0x3ffda929e0f9f9e1), UINT64_C(0x3ffd9e132835ad60),
+  UINT64_C(0x3ffd92fc715d4a6d), UINT64_C(0x3ffd87e5bc70d0b5),
+  UINT64_C(0x3ffd7ccf09703fe2), UINT64_C(0x3ffd71b8585b979f),
+  UINT64_C(0x3ffd66a1a932d795), UINT64_C(0x3ffd5b8afbf5ff71),
+  UINT64_C(0x3ffd507450a50edd), UINT64_C(0x3ffd455da7400584)
+};
+
+#define Q62_LN2 UINT64_C(0x2c5c85fdf473de6b) /* ln 2 */
+
+#define Q62_ONE ((uint64_t)1 << 62)
+
+/* 2^(-f / 2^56) in Q62, for a 56-bit fraction f. */
+static uint64_t pow2_neg_frac(uint64_t f) {
+  uint64_t rest = f & ((((uint64_t)1) << 38) - 1u); /* r < 2^-18 */
+  uint64_t y = mul_q62(rest << 6, Q62_LN2);        /* r ln 2 < 2^44 in Q62 */
+  uint64_t y22 = y >> 22;                          /* top 22 bits of y */
+  /* e^(-y) = 1 - y + y^2/2; y^2/2 in Q62 is y*y / 2^63 = y22^2 / 2^19 */
+  uint64_t e = Q62_ONE - y + ((y22 * y22) >> 19);
+  uint64_t t = mul_q62(pow2_6[f >> 50], pow2_12[(f >> 44) & 63u]);
+  return mul_q62(mul_q62(t, pow2_18[(f >> 38) & 63u]), e);
+}
+
+/* (hi:lo) / 2^sh rounded half up, for 62 <= sh <= 126 and hi:lo < 2^126
+ * (so adding the half cannot carry out of 128 bits). */
+static uint64_t shift_round(uint64_t hi, uint64_t lo, unsigned sh) {
+  if (sh <= 64) {
+    uint64_t nlo = lo + ((uint64_t)1 << (sh - 1u));
+    hi += nlo < lo;
+    return sh == 64 ? hi : (nlo >> sh) | (hi << (64u - sh));
+  }
+  /* the half is a bit of hi; lo holds only bits below it */
+  hi += (uint64_t)1 << (sh - 65u);
+  return hi >> (sh - 64u);
+}
+
+static int64_t half_life(int64_t h, int64_t p, int64_t age) {
+  uint64_t a = (uint64_t)age, d = (uint64_t)h, n = a / d, hi, lo;
+  if (n > 64) return 0; /* |p| * 2^-n <= 2^63 * 2^-65: rounds to 0 */
+  mul_64x64(magnitude(p), pow2_neg_frac(frac56(a % d, d)), &hi, &lo);
+  return with_sign(shift_round(hi, lo, 62u + (unsigned)n), p < 0);
+}
+
+/* ---- linear -------------------------------------------------------------- */
+
+/* p * (D - age) / D for 0 < age < D, exact, then rounded: the product may
+ * need 127 bits, so it is divided by long division. */
+static int64_t linear(int64_t span, int64_t p, int64_t age) {
+  uint64_t d = (uint64_t)span, hi, lo, q, rem;
+  mul_64x64(magnitude(p), d - (uint64_t)age, &hi, &lo);
+  /* the quotient is below |p| <= 2^63, so hi < d and it fits 64 bits */
+  q = long_div(hi, lo, 64, d, &rem);
+  if (rem >= d - rem) q++; /* 2 rem >= d: half up on the magnitude */
+  return with_sign(q, p < 0);
+}
+
+int64_t lg__decay(int kind, int64_t param, int64_t points, int64_t age) {
+  if (age <= 0 || points == 0) return points;
+  switch (kind) {
+  case LG__DECAY_HALF_LIFE:
+    return param > 0 ? half_life(param, points, age) : 0;
+  case LG__DECAY_EXPIRE:
+    return age < param ? points : 0;
+  case LG__DECAY_LINEAR:
+    return age < param ? linear(param, points, age) : 0;
+  default:
+    return points;
+  }
+}

@@ -1,0 +1,275 @@
+/*
+ * test_decay.c - lg__decay (lib/decay.c) against hand values and against an
+ * independent double-precision reference (exp2 from libm) over many seeded
+ * random (points, age, span) triples, including the extremes.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+
+#include "internal.h"
+
+#define MINUTE INT64_C(60)
+#define HOUR (60 * MINUTE)
+#define DAY (24 * HOUR)
+#define YEAR (365 * DAY + 6 * HOUR) /* Julian year, as 1000-year spans use */
+
+/* splitmix64: a small, well-known generator so runs are reproducible. */
+static uint64_t rng_state;
+static uint64_t rng_next(void) {
+  uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
+  z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+/* Uniform in [lo, hi] (hi - lo < 2^63). */
+static int64_t rng_range(int64_t lo, int64_t hi) {
+  uint64_t span = (uint64_t)(hi - lo) + 1u;
+  return lo + (int64_t)(rng_next() % span);
+}
+/* Log-uniform in [1, hi]: covers every order of magnitude evenly. */
+static int64_t rng_log(int64_t hi) {
+  double e = (double)(rng_next() >> 11) / 9007199254740992.0; /* [0, 1) */
+  double v = pow((double)hi, e);
+  int64_t r = (int64_t)v;
+  if (r < 1) r = 1;
+  if (r > hi) r = hi;
+  return r;
+}
+
+static double ref_half_life(int64_t p, int64_t age, int64_t h) {
+  return (double)p * exp2(-((double)age / (double)h));
+}
+static double ref_linear(int64_t p, int64_t age, int64_t d) {
+  if (age >= d) return 0.0;
+  return (double)p * ((double)(d - age) / (double)d);
+}
+
+/* ---- hand values ----------------------------------------------------- */
+
+static void a_full_half_life_halves_the_points(void **state) {
+  (void)state;
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 14 * DAY, 1000, 0), 1000);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 14 * DAY, 1000, 14 * DAY), 500);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 14 * DAY, 1000, 28 * DAY), 250);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 14 * DAY, 1000, 42 * DAY), 125);
+  /* 1000 * 2^-0.5 = 707.106... and 1000 * 2^-1.5 = 353.553... */
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 14 * DAY, 1000, 7 * DAY), 707);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 14 * DAY, 1000, 21 * DAY), 354);
+  /* 25 points, 30 days: 2^-1/3 = 0.793700525... */
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 30 * DAY, 25000, 10 * DAY), 19843);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 1, 1000000000, 30), 1);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 1, 1000000000, 31), 0);
+}
+
+static void expire_keeps_points_until_the_span_ends(void **state) {
+  (void)state;
+  assert_int_equal(lg__decay(LG__DECAY_EXPIRE, 30 * DAY, 25000, 0), 25000);
+  assert_int_equal(lg__decay(LG__DECAY_EXPIRE, 30 * DAY, 25000, 30 * DAY - 1), 25000);
+  assert_int_equal(lg__decay(LG__DECAY_EXPIRE, 30 * DAY, 25000, 30 * DAY), 0);
+  assert_int_equal(lg__decay(LG__DECAY_EXPIRE, 30 * DAY, -25000, 30 * DAY - 1), -25000);
+  assert_int_equal(lg__decay(LG__DECAY_EXPIRE, 30 * DAY, -25000, 30 * DAY), 0);
+  assert_int_equal(lg__decay(LG__DECAY_EXPIRE, 30 * DAY, 25000, LG_TIME_MAX - LG_TIME_MIN),
+                   0);
+}
+
+static void linear_is_exact_and_rounds_half_away_from_zero(void **state) {
+  (void)state;
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, 60 * DAY, 5000, 0), 5000);
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, 60 * DAY, 5000, 30 * DAY), 2500);
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, 60 * DAY, 5000, 45 * DAY), 1250);
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, 60 * DAY, 5000, 60 * DAY - 1), 0);
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, 60 * DAY, 5000, 60 * DAY), 0);
+  /* 3 * 1/2 = 1.5 -> 2 and -1.5 -> -2; 1000 * 2/3 = 666.67 -> 667 */
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, 2, 3, 1), 2);
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, 2, -3, 1), -2);
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, 3, 1000, 1), 667);
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, 3, -1000, 1), -667);
+  /* a product that needs more than 64 bits: 1e9 * (D - 1) with D ~ 1000 y */
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, 1000 * YEAR, 1000000000, 1), 1000000000);
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, 1000 * YEAR, 1000000000, 500 * YEAR),
+                   500000000);
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, 1000 * YEAR, -1000000000, 250 * YEAR),
+                   -750000000);
+}
+
+static void half_life_ties_round_away_from_zero(void **state) {
+  (void)state;
+  /* 1 * 2^-1 = 0.5 exactly, 3 * 2^-1 = 1.5, 5 * 2^-2 = 1.25 */
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 10, 1, 10), 1);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 10, -1, 10), -1);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 10, 3, 10), 2);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 10, -3, 10), -2);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 10, 5, 20), 1);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 10, 1, 20), 0);
+}
+
+static void no_decay_zero_age_and_zero_points_return_the_points(void **state) {
+  (void)state;
+  assert_int_equal(lg__decay(LG__DECAY_NONE, 0, 20000, 100 * YEAR), 20000);
+  assert_int_equal(lg__decay(LG__DECAY_NONE, 0, -20000, 100 * YEAR), -20000);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, DAY, 123456, 0), 123456);
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, DAY, -123456, 0), -123456);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, DAY, 0, 5 * DAY), 0);
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, DAY, 0, 5), 0);
+}
+
+static void extreme_ages_and_spans_do_not_overflow(void **state) {
+  int64_t age_max = LG_TIME_MAX - LG_TIME_MIN;
+  (void)state;
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 1, 1000000000, age_max), 0);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 1, -1000000000, age_max), 0);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 1000 * YEAR, 1000000000, 0), 1000000000);
+  /* one full 1000-year half-life, and beyond anything the parser accepts */
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 1000 * YEAR, 1000000000, 1000 * YEAR),
+                   500000000);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, INT64_MAX, 1000000000, INT64_MAX),
+                   500000000);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, INT64_C(1) << 40, 1000,
+                             INT64_C(3) << 40),
+                   125);
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, INT64_MAX, 1000000000, INT64_MAX / 2),
+                   500000000);
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, INT64_MAX, INT64_MAX, 1), INT64_MAX - 1);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 10, INT64_MAX, 10),
+                   INT64_C(4611686018427387904));
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 10, INT64_MIN, 10),
+                   -INT64_C(4611686018427387904));
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 1, INT64_MAX, 640), 0);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 1, INT64_MIN, 63), -1);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 1, INT64_MIN, 64), -1); /* -0.5 */
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 1, INT64_MIN, 65), 0);
+}
+
+/* ---- against the double reference ------------------------------------ */
+
+typedef struct errstat {
+  double max_err;
+  int64_t worst_p, worst_age, worst_span;
+  long n;
+} errstat;
+
+static void check_one(errstat *st, int kind, int64_t p, int64_t age, int64_t span) {
+  int64_t got = lg__decay(kind, span, p, age);
+  double ref = kind == LG__DECAY_HALF_LIFE ? ref_half_life(p, age, span)
+                                           : ref_linear(p, age, span);
+  double err = fabs((double)got - ref);
+  /* the negative mirror must be exact */
+  assert_int_equal(lg__decay(kind, span, -p, age), -got);
+  if (err > st->max_err) {
+    st->max_err = err;
+    st->worst_p = p;
+    st->worst_age = age;
+    st->worst_span = span;
+  }
+  st->n++;
+}
+
+static int64_t random_points(void) {
+  switch (rng_next() % 4) {
+  case 0: return rng_range(-1000000000, 1000000000);
+  case 1: return rng_log(1000000000) * ((rng_next() & 1) ? 1 : -1);
+  case 2: return (rng_next() & 1) ? 1000000000 : -1000000000;
+  default: return rng_range(-100000, 100000);
+  }
+}
+
+static int64_t random_age(int64_t span) {
+  switch (rng_next() % 4) {
+  case 0: return rng_range(0, 100 * YEAR);
+  case 1: return rng_log(LG_TIME_MAX - LG_TIME_MIN);
+  case 2: return rng_range(0, span < INT64_MAX / 40 ? 40 * span : INT64_MAX); /* 0..40 H */
+  default: return rng_range(0, span); /* within the first span */
+  }
+}
+
+static void report(const char *what, const errstat *st) {
+  printf("[decay] %s: %ld samples, max error %.6f milli-points"
+         " (p=%lld age=%lld span=%lld)\n",
+         what, st->n, st->max_err, (long long)st->worst_p, (long long)st->worst_age,
+         (long long)st->worst_span);
+}
+
+static void half_life_is_within_one_milli_point_of_exact(void **state) {
+  errstat st = {0.0, 0, 0, 0, 0};
+  long i;
+  int64_t a;
+  (void)state;
+  rng_state = 20260101u;
+  for (i = 0; i < 200000; i++) {
+    /* one draw per statement: argument evaluation order is unspecified */
+    int64_t span = rng_log(1000 * YEAR);
+    int64_t p = random_points();
+    check_one(&st, LG__DECAY_HALF_LIFE, p, random_age(span), span);
+  }
+  /* a dense sweep over one half-life for the largest points, where table
+   * boundaries (every 1/64 and 1/4096 of H) are crossed */
+  for (a = 0; a <= 14 * DAY; a += 37)
+    check_one(&st, LG__DECAY_HALF_LIFE, 1000000000, a, 14 * DAY);
+  report("half-life", &st);
+  assert_true(st.max_err <= 0.5 + 1e-3);
+}
+
+static void linear_is_within_one_milli_point_of_exact(void **state) {
+  errstat st = {0.0, 0, 0, 0, 0};
+  long i;
+  (void)state;
+  rng_state = 777u;
+  for (i = 0; i < 100000; i++) {
+    int64_t span = rng_log(1000 * YEAR);
+    int64_t p = random_points();
+    check_one(&st, LG__DECAY_LINEAR, p, random_age(span), span);
+  }
+  report("linear", &st);
+  assert_true(st.max_err <= 0.5 + 1e-3);
+}
+
+static void spans_past_two_to_the_36_take_the_slow_path_exactly(void **state) {
+  errstat st = {0.0, 0, 0, 0, 0};
+  long i;
+  (void)state;
+  rng_state = 99u;
+  for (i = 0; i < 20000; i++) {
+    int64_t span = rng_range(INT64_C(1) << 36, INT64_MAX / 64);
+    int64_t age = rng_range(0, 60 * span);
+    int64_t p = random_points();
+    check_one(&st, LG__DECAY_HALF_LIFE, p, age, span);
+    p = random_points();
+    check_one(&st, LG__DECAY_LINEAR, p, rng_range(0, span), span);
+  }
+  report("long spans", &st);
+  assert_true(st.max_err <= 0.5 + 1e-3);
+}
+
+static void half_life_never_grows_with_age(void **state) {
+  int64_t a, prev = INT64_MAX, h = 3 * DAY + 7;
+  (void)state;
+  for (a = 0; a <= 40 * h; a += 1013) {
+    int64_t v = lg__decay(LG__DECAY_HALF_LIFE, h, 987654321, a);
+    assert_true(v <= prev);
+    assert_true(v >= 0);
+    prev = v;
+  }
+  assert_int_equal(prev, 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(a_full_half_life_halves_the_points),
+      cmocka_unit_test(expire_keeps_points_until_the_span_ends),
+      cmocka_unit_test(linear_is_exact_and_rounds_half_away_from_zero),
+      cmocka_unit_test(half_life_ties_round_away_from_zero),
+      cmocka_unit_test(no_decay_zero_age_and_zero_points_return_the_points),
+      cmocka_unit_test(extreme_ages_and_spans_do_not_overflow),
+      cmocka_unit_test(half_life_is_within_one_milli_point_of_exact),
+      cmocka_unit_test(linear_is_within_one_milli_point_of_exact),
+      cmocka_unit_test(spans_past_two_to_the_36_take_the_slow_path_exactly),
+      cmocka_unit_test(half_life_never_grows_with_age),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

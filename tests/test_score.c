@@ -1,0 +1,688 @@
+/*
+ * test_score.c - evaluating rubrics (lib/score.c): fit, engagement with
+ * decay and caps, knockouts, batch scoring, explanations, progressive
+ * profiling, argument checks, and that none of it allocates.
+ *
+ * Every expected value is worked out by hand in the comments next to it.
+ * Leads are built with the public lead API only.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "design_example.h"
+#include "internal.h"
+#include "support.h"
+
+#define NOW LG_EXAMPLE_EPOCH
+#define DAY INT64_C(86400)
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static lg_rubric *parse(const char *text) {
+  lg_rubric *r = NULL;
+  lg_error   err;
+  lg_status  st = lg_rubric_parse(text, strlen(text), &r, &err);
+  if (st != LG_OK) fail_msg("%u:%u %s", err.line, err.column, err.message);
+  return r;
+}
+
+static lg_lead *lead_new(const char *id) {
+  lg_lead *l = NULL;
+  assert_int_equal(lg_lead_create(id, &l), LG_OK);
+  return l;
+}
+
+static void text(lg_lead *l, const char *name, const char *v) {
+  assert_int_equal(lg_lead_set_text(l, name, v), LG_OK);
+}
+static void num(lg_lead *l, const char *name, int64_t v) {
+  assert_int_equal(lg_lead_set_int(l, name, v), LG_OK);
+}
+static void flag(lg_lead *l, const char *name, int v) {
+  assert_int_equal(lg_lead_set_bool(l, name, v), LG_OK);
+}
+static void event(lg_lead *l, const char *type, lg_time at) {
+  assert_int_equal(lg_lead_add_event(l, type, at), LG_OK);
+}
+
+static lg_score score(const lg_rubric *r, const lg_lead *l, lg_time now) {
+  lg_score s;
+  memset(&s, 0xAB, sizeof s);
+  assert_int_equal(lg_score_lead(r, l, now, &s), LG_OK);
+  assert_int_equal(s.total, s.fit + s.engagement);
+  assert_int_equal(s.knocked_out, s.knockout_index >= 0);
+  assert_int_equal(s.reserved, 0);
+  return s;
+}
+
+static void assert_score(const lg_score *s, lg_points fit, lg_points engagement,
+                         int32_t knockout_index, uint32_t missing) {
+  assert_int_equal(s->fit, fit);
+  assert_int_equal(s->engagement, engagement);
+  assert_int_equal(s->total, fit + engagement);
+  assert_int_equal(s->knockout_index, knockout_index);
+  assert_int_equal(s->knocked_out, knockout_index >= 0);
+  assert_int_equal(s->missing_count, missing);
+}
+
+/* ---- the four criteria from the field --------------------------------------- */
+
+static const char four_by_three[] =
+  "rubric \"four criteria scored 1-3\"\n"
+  "fit \"need\" from need\n"
+  "  when \"high\" -> 3\n"
+  "  when \"medium\" -> 2\n"
+  "  when \"low\" -> 1\n"
+  "fit \"timeframe\" from timeframe_months\n"
+  "  when <= 3 -> 3\n"
+  "  when 4..6 -> 2\n"
+  "  when > 6 -> 1\n"
+  "fit \"authority\" from role\n"
+  "  when \"decision maker\", \"economic buyer\" -> 3\n"
+  "  when \"influencer\" -> 2\n"
+  "  when \"recommender\" -> 1\n"
+  "fit \"profile\" from company_size\n"
+  "  when >= 1000 -> 3\n"
+  "  when 100..999 -> 2\n"
+  "  otherwise -> 1\n";
+
+static void four_criteria_scored_one_to_three_give_twelve_for_a_perfect_lead(void **state) {
+  lg_rubric *r = parse(four_by_three);
+  lg_lead   *perfect = lead_new("perfect"), *handoff = lead_new("handoff"),
+          *weak = lead_new("weak"), *partial = lead_new("partial");
+  lg_score s;
+  (void)state;
+  assert_int_equal(lg_rubric_max_fit(r), 12000);
+  /* 3 + 3 + 3 + 3; text matches ignore ASCII case */
+  text(perfect, "need", "High");
+  num(perfect, "timeframe_months", 2);
+  text(perfect, "role", "DECISION MAKER");
+  num(perfect, "company_size", 5000);
+  s = score(r, perfect, NOW);
+  assert_score(&s, 12000, 0, -1, 0);
+  /* 2 + 2 (5 in 4..6) + 2 + 2 (150 in 100..999) = 8: the hand-off line */
+  text(handoff, "need", "medium");
+  num(handoff, "timeframe_months", 5);
+  text(handoff, "role", "influencer");
+  num(handoff, "company_size", 150);
+  s = score(r, handoff, NOW);
+  assert_score(&s, 8000, 0, -1, 0);
+  /* 1 + 1 (12 > 6) + 1 + 1 (20: otherwise) = 4 */
+  text(weak, "need", "low");
+  num(weak, "timeframe_months", 12);
+  text(weak, "role", "recommender");
+  num(weak, "company_size", 20);
+  s = score(r, weak, NOW);
+  assert_score(&s, 4000, 0, -1, 0);
+  /* 3 + missing 0 + unmatched "ceo" 0 + 100 (range is inclusive) 2 = 5 */
+  text(partial, "need", "HIGH");
+  text(partial, "role", "ceo");
+  num(partial, "company_size", 100);
+  s = score(r, partial, NOW);
+  assert_score(&s, 5000, 0, -1, 1);
+  /* boundaries: 3 is <= 3, 4 starts the range, 6 ends it, 7 is > 6 */
+  num(partial, "timeframe_months", 3);
+  assert_int_equal(score(r, partial, NOW).fit, 8000);
+  num(partial, "timeframe_months", 4);
+  assert_int_equal(score(r, partial, NOW).fit, 7000);
+  num(partial, "timeframe_months", 6);
+  assert_int_equal(score(r, partial, NOW).fit, 7000);
+  num(partial, "timeframe_months", 7);
+  assert_int_equal(score(r, partial, NOW).fit, 6000);
+  num(partial, "company_size", 999);
+  assert_int_equal(score(r, partial, NOW).fit, 6000);
+  num(partial, "company_size", 1000);
+  assert_int_equal(score(r, partial, NOW).fit, 7000);
+  lg_lead_free(perfect);
+  lg_lead_free(handoff);
+  lg_lead_free(weak);
+  lg_lead_free(partial);
+  lg_rubric_free(r);
+}
+
+/* ---- the DESIGN.md example on hand-built leads ------------------------------- */
+
+/* need high, timeframe 2, economic buyer, SaaS: fit 12.  Events: a demo a
+ * day ago (25, within 30d); content now (2), 14d ago (2 * 1/2 = 1) and 28d
+ * ago (2 * 1/4 = 0.5): 3.5; a webinar 30d ago (5 * 1/2 = 2.5).
+ * Engagement 25 + 3.5 + 2.5 = 31. */
+static lg_lead *ideal_lead(void) {
+  lg_lead *l = lead_new("ideal");
+  text(l, "need", "high");
+  num(l, "timeframe_months", 2);
+  text(l, "role", "Economic Buyer");
+  text(l, "industry", "SaaS");
+  text(l, "persona", "buyer");
+  num(l, "employees", 500);
+  event(l, "demo_requested", NOW - DAY);
+  event(l, "content_download", NOW - 28 * DAY);
+  event(l, "content_download", NOW);
+  event(l, "content_download", NOW - 14 * DAY);
+  event(l, "webinar_attended", NOW - 30 * DAY);
+  event(l, "page_view", NOW - 2 * DAY); /* not in the rubric */
+  return l;
+}
+
+static void the_design_example_scores_an_ideal_lead(void **state) {
+  lg_rubric *r = parse(lg_example_rubric);
+  lg_lead   *l = ideal_lead();
+  lg_score   s = score(r, l, NOW);
+  (void)state;
+  assert_score(&s, 12000, 31000, -1, 0);
+  lg_lead_free(l);
+  lg_rubric_free(r);
+}
+
+static void missing_attributes_take_missing_and_unmatched_take_otherwise(void **state) {
+  lg_rubric *r = parse(lg_example_rubric);
+  lg_lead   *l = lead_new("sparse");
+  lg_score   s;
+  (void)state;
+  /* nothing known: every fit criterion is missing, 0 points */
+  s = score(r, l, NOW);
+  assert_score(&s, 0, 0, -1, 4);
+  /* industry present but unmatched: profile's otherwise, 1 */
+  text(l, "industry", "retail");
+  s = score(r, l, NOW);
+  assert_score(&s, 1000, 0, -1, 3);
+  text(l, "industry", "Software");
+  s = score(r, l, NOW);
+  assert_score(&s, 3000, 0, -1, 3);
+  lg_lead_free(l);
+  lg_rubric_free(r);
+}
+
+static void values_of_the_wrong_type_never_match(void **state) {
+  lg_rubric *r = parse(lg_example_rubric);
+  lg_lead   *l = lead_new("types");
+  lg_score   s;
+  (void)state;
+  /* present (so not missing) but of another type: otherwise, which is 0
+   * for need, timeframe and authority and 1 for profile */
+  num(l, "need", 3);
+  text(l, "timeframe_months", "2");
+  flag(l, "role", 1);
+  num(l, "industry", 5);
+  text(l, "employees", "5"); /* a text 5 is not < 10 */
+  flag(l, "persona", 1);
+  s = score(r, l, NOW);
+  assert_score(&s, 1000, 0, -1, 0);
+  lg_lead_free(l);
+  lg_rubric_free(r);
+}
+
+static void knockouts_report_the_first_match_in_rubric_order(void **state) {
+  lg_rubric *r = parse(lg_example_rubric);
+  lg_lead   *both = ideal_lead(), *small = lead_new("small");
+  lg_score   s;
+  (void)state;
+  text(both, "persona", "Student");
+  num(both, "employees", 5);
+  s = score(r, both, NOW);
+  assert_score(&s, 12000, 31000, 0, 0); /* knockouts do not change points */
+  num(small, "employees", 9);
+  s = score(r, small, NOW);
+  assert_score(&s, 0, 0, 1, 4);
+  num(small, "employees", 10); /* < 10 is strict */
+  s = score(r, small, NOW);
+  assert_score(&s, 0, 0, -1, 4);
+  num(small, "employees", -3);
+  assert_int_equal(score(r, small, NOW).knockout_index, 1);
+  text(small, "persona", "competitor");
+  assert_int_equal(score(r, small, NOW).knockout_index, 0);
+  lg_lead_free(both);
+  lg_lead_free(small);
+  lg_rubric_free(r);
+}
+
+static void events_after_now_are_ignored_so_history_replays(void **state) {
+  lg_rubric *r = parse(lg_example_rubric);
+  lg_lead   *l = lead_new("future");
+  (void)state;
+  event(l, "demo_requested", NOW + 1);
+  event(l, "content_download", NOW + DAY);
+  assert_int_equal(score(r, l, NOW).engagement, 0);
+  /* one second later the demo counts, at age 0 */
+  assert_int_equal(score(r, l, NOW + 1).engagement, 25000);
+  /* a day later both: content at age 0 (2) and the demo (25) */
+  assert_int_equal(score(r, l, NOW + DAY).engagement, 27000);
+  /* the ideal lead two days earlier: the demo (NOW - 1d) and the fresh
+   * download (NOW) have not happened yet; the other downloads are 26d and
+   * 12d old: 2 * 2^(-26/14) = 0.55204 -> 552, 2 * 2^(-12/14) = 1.10409
+   * -> 1104; the webinar is 28d old: 5 * 2^(-28/30) = 2.61824 -> 2618 */
+  lg_lead_free(l);
+  l = ideal_lead();
+  assert_int_equal(score(r, l, NOW - 2 * DAY).engagement, 552 + 1104 + 2618);
+  lg_lead_free(l);
+  lg_rubric_free(r);
+}
+
+static void once_counts_the_most_recent_event_and_each_counts_all(void **state) {
+  lg_rubric *r = parse(lg_example_rubric);
+  lg_lead   *l = lead_new("demo");
+  (void)state;
+  /* demo expired (40d) then fresh (10d): once takes the 10-day-old one */
+  event(l, "demo_requested", NOW - 40 * DAY);
+  event(l, "demo_requested", NOW - 10 * DAY);
+  assert_int_equal(score(r, l, NOW).engagement, 25000);
+  /* a later demo in the future does not displace it */
+  event(l, "demo_requested", NOW + DAY);
+  assert_int_equal(score(r, l, NOW).engagement, 25000);
+  /* 21 days on, the latest demo at or before now is the one at NOW + 1d,
+   * 20d - 1s old, so it counts though the one it replaced has expired */
+  assert_int_equal(score(r, l, NOW + 21 * DAY - 1).engagement, 25000);
+  lg_lead_free(l);
+  l = lead_new("demo2");
+  event(l, "demo_requested", NOW - 10 * DAY);
+  event(l, "demo_requested", NOW - 5 * DAY);
+  assert_int_equal(score(r, l, NOW + 25 * DAY - 1).engagement, 25000); /* 30d - 1s old */
+  assert_int_equal(score(r, l, NOW + 25 * DAY).engagement, 0);          /* 30d old */
+  /* unsubscribed is once and undecayed: two of them are still -20 */
+  event(l, "unsubscribed", NOW - 400 * DAY);
+  event(l, "unsubscribed", NOW - 300 * DAY);
+  assert_int_equal(score(r, l, NOW).engagement, 25000 - 20000);
+  /* each: two webinars, 15d (5 * 2^-0.5 = 3.5355 -> 3536) and 60d (1.25) */
+  event(l, "webinar_attended", NOW - 15 * DAY);
+  event(l, "webinar_attended", NOW - 60 * DAY);
+  assert_int_equal(score(r, l, NOW).engagement, 25000 - 20000 + 3536 + 1250);
+  lg_lead_free(l);
+  lg_rubric_free(r);
+}
+
+static void max_caps_the_decayed_sum(void **state) {
+  lg_rubric *r = parse(lg_example_rubric);
+  lg_lead   *fresh = lead_new("fresh"), *old = lead_new("old");
+  int        i;
+  (void)state;
+  /* 8 fresh downloads: 16 -> capped at 10 */
+  for (i = 0; i < 8; i++) event(fresh, "content_download", NOW - i);
+  /* 8 downloads a half-life ago: 8 * 1 = 8, under the cap (the cap applies
+   * after decay, not to the 16 undecayed points) */
+  for (i = 0; i < 8; i++) event(old, "content_download", NOW - 14 * DAY);
+  assert_int_equal(score(r, fresh, NOW).engagement, 10000);
+  assert_int_equal(score(r, old, NOW).engagement, 8000);
+  lg_lead_free(fresh);
+  lg_lead_free(old);
+  lg_rubric_free(r);
+}
+
+static const char decay_rubric[] =
+  "engagement \"trial\" on trial_started -> 10 each linear 20d\n"
+  "engagement \"bounce\" on bounced -> -4 each max 10\n"
+  "engagement \"visit\" on visited -> 2 half-life 14d\n"
+  "engagement \"call\" on called -> 7 expire 1h\n"
+  "fit \"opt-in\" from opted_in\n"
+  "  when true -> 1\n"
+  "  when false -> -1\n"
+  "  missing -> -0.5\n";
+
+static void decay_kinds_and_negative_caps_match_hand_values(void **state) {
+  lg_rubric *r = parse(decay_rubric);
+  lg_lead   *l = lead_new("decay");
+  lg_score   s;
+  (void)state;
+  /* linear 20d: age 5d -> 10 * 15/20 = 7.5; age 15d -> 2.5; 20d -> 0 */
+  event(l, "trial_started", NOW - 5 * DAY);
+  assert_int_equal(score(r, l, NOW).engagement, 7500);
+  event(l, "trial_started", NOW - 15 * DAY);
+  event(l, "trial_started", NOW - 20 * DAY);
+  assert_int_equal(score(r, l, NOW).engagement, 10000);
+  lg_lead_free(l);
+  l = lead_new("bounce");
+  /* 3 bounces: -12, the cap applies to the absolute value: -10 */
+  event(l, "bounced", NOW - 1);
+  event(l, "bounced", NOW - 2);
+  assert_int_equal(score(r, l, NOW).engagement, -8000);
+  event(l, "bounced", NOW - 3);
+  assert_int_equal(score(r, l, NOW).engagement, -10000);
+  lg_lead_free(l);
+  l = lead_new("visit");
+  /* half-life 14d at 7d: 2 * 2^-0.5 = 1.41421 -> 1414; once: the latest */
+  event(l, "visited", NOW - 100 * DAY);
+  event(l, "visited", NOW - 7 * DAY);
+  assert_int_equal(score(r, l, NOW).engagement, 1414);
+  /* expire 1h: 3599s old counts, 3600s does not */
+  event(l, "called", NOW - 3599);
+  assert_int_equal(score(r, l, NOW).engagement, 1414 + 7000);
+  assert_int_equal(score(r, l, NOW + 1).engagement, 1414);
+  /* booleans match true/false only; absent takes missing -0.5 */
+  s = score(r, l, NOW);
+  assert_score(&s, -500, 1414 + 7000, -1, 1);
+  flag(l, "opted_in", 1);
+  assert_int_equal(score(r, l, NOW).fit, 1000);
+  flag(l, "opted_in", 0);
+  assert_int_equal(score(r, l, NOW).fit, -1000);
+  num(l, "opted_in", 1); /* an int 1 is not true */
+  assert_int_equal(score(r, l, NOW).fit, 0);
+  lg_lead_free(l);
+  lg_rubric_free(r);
+}
+
+/* ---- batches ---------------------------------------------------------------- */
+
+static void score_many_equals_scoring_each_lead(void **state) {
+  lg_rubric     *r = parse(lg_example_rubric);
+  lg_lead       *leads[12];
+  const lg_lead *cleads[12];
+  lg_score       many[12], bad[12];
+  size_t         i;
+  (void)state;
+  for (i = 0; i < 12; i++) {
+    char id[8];
+    id[0] = 'L';
+    id[1] = (char)('a' + i);
+    id[2] = '\0';
+    leads[i] = i % 3 == 0 ? ideal_lead() : lead_new(id);
+    if (i % 3 == 1) num(leads[i], "employees", (int64_t)i);
+    if (i % 4 == 2) text(leads[i], "need", "medium");
+    event(leads[i], "webinar_attended", NOW - (lg_time)i * DAY);
+    event(leads[i], "content_download", NOW - (lg_time)i * 3 * DAY);
+    cleads[i] = leads[i];
+  }
+  assert_int_equal(lg_score_many(r, cleads, 12, NOW, many), LG_OK);
+  for (i = 0; i < 12; i++) {
+    lg_score one = score(r, leads[i], NOW);
+    assert_memory_equal(&one, &many[i], sizeof one);
+  }
+  /* a NULL lead anywhere: LG_ERR_INVALID and out untouched */
+  cleads[7] = NULL;
+  memset(bad, 0x5A, sizeof bad);
+  memset(many, 0x5A, sizeof many);
+  assert_int_equal(lg_score_many(r, cleads, 12, NOW, bad), LG_ERR_INVALID);
+  assert_memory_equal(bad, many, sizeof bad);
+  assert_int_equal(lg_score_many(r, NULL, 0, NOW, NULL), LG_OK);
+  assert_int_equal(lg_score_many(r, NULL, 1, NOW, bad), LG_ERR_INVALID);
+  assert_int_equal(lg_score_many(r, cleads, 1, NOW, NULL), LG_ERR_INVALID);
+  assert_int_equal(lg_score_many(NULL, cleads, 1, NOW, bad), LG_ERR_INVALID);
+  assert_int_equal(lg_score_many(r, cleads, 1, LG_TIME_MAX + 1, bad), LG_ERR_RANGE);
+  for (i = 0; i < 12; i++) lg_lead_free(leads[i]);
+  lg_rubric_free(r);
+}
+
+/* ---- explanations ------------------------------------------------------------- */
+
+static void assert_item(const lg_contribution *it, const char *criterion,
+                        const char *attribute, int32_t kind, int32_t missing, lg_points points,
+                        lg_points max_points) {
+  assert_string_equal(it->criterion, criterion);
+  assert_string_equal(it->attribute, attribute);
+  assert_int_equal(it->kind, kind);
+  assert_int_equal(it->missing, missing);
+  assert_int_equal(it->points, points);
+  assert_int_equal(it->max_points, max_points);
+}
+
+static void explain_lists_every_criterion_in_rubric_order(void **state) {
+  lg_rubric      *r = parse(lg_example_rubric);
+  lg_lead        *l = ideal_lead(), *sparse = lead_new("sparse");
+  lg_contribution items[12];
+  size_t          count = 0;
+  (void)state;
+  assert_int_equal(lg_explain(r, l, NOW, items, 12, &count), LG_OK);
+  assert_int_equal(count, 10);
+  assert_item(&items[0], "need", "need", LG_KIND_FIT, 0, 3000, 3000);
+  assert_item(&items[1], "timeframe", "timeframe_months", LG_KIND_FIT, 0, 3000, 3000);
+  assert_item(&items[2], "authority", "role", LG_KIND_FIT, 0, 3000, 3000);
+  assert_item(&items[3], "profile", "industry", LG_KIND_FIT, 0, 3000, 3000);
+  /* max_points for engagement: |points| x events counted, capped */
+  assert_item(&items[4], "demo request", "demo_requested", LG_KIND_ENGAGEMENT, 0, 25000, 25000);
+  assert_item(&items[5], "content", "content_download", LG_KIND_ENGAGEMENT, 0, 3500, 6000);
+  assert_item(&items[6], "webinar", "webinar_attended", LG_KIND_ENGAGEMENT, 0, 2500, 5000);
+  assert_item(&items[7], "unsubscribed", "unsubscribed", LG_KIND_ENGAGEMENT, 0, 0, 0);
+  assert_item(&items[8], "not a buyer", "persona", LG_KIND_KNOCKOUT, 0, 0, 1000);
+  assert_item(&items[9], "too small", "employees", LG_KIND_KNOCKOUT, 0, 0, 1000);
+
+  text(sparse, "industry", "retail");
+  num(sparse, "employees", 3);
+  event(sparse, "unsubscribed", NOW - DAY);
+  for (count = 0; count < 7; count++) event(sparse, "content_download", NOW);
+  assert_int_equal(lg_explain(r, sparse, NOW, items, 10, &count), LG_OK);
+  assert_int_equal(count, 10);
+  assert_item(&items[0], "need", "need", LG_KIND_FIT, 1, 0, 3000);
+  assert_item(&items[2], "authority", "role", LG_KIND_FIT, 1, 0, 3000);
+  assert_item(&items[3], "profile", "industry", LG_KIND_FIT, 0, 1000, 3000);
+  assert_item(&items[5], "content", "content_download", LG_KIND_ENGAGEMENT, 0, 10000, 10000);
+  assert_item(&items[7], "unsubscribed", "unsubscribed", LG_KIND_ENGAGEMENT, 0, -20000, 20000);
+  assert_item(&items[8], "not a buyer", "persona", LG_KIND_KNOCKOUT, 1, 0, 1000);
+  assert_item(&items[9], "too small", "employees", LG_KIND_KNOCKOUT, 0, 1000, 1000);
+  lg_lead_free(l);
+  lg_lead_free(sparse);
+  lg_rubric_free(r);
+}
+
+static void explain_follows_the_buffer_contract(void **state) {
+  lg_rubric      *r = parse(lg_example_rubric);
+  lg_lead        *l = ideal_lead();
+  lg_contribution items[10], before[10];
+  size_t          count = 0;
+  (void)state;
+  memset(items, 0x77, sizeof items);
+  memcpy(before, items, sizeof items);
+  assert_int_equal(lg_explain(r, l, NOW, NULL, 0, &count), LG_ERR_BUFFER);
+  assert_int_equal(count, 10);
+  count = 0;
+  assert_int_equal(lg_explain(r, l, NOW, items, 9, &count), LG_ERR_BUFFER);
+  assert_int_equal(count, 10);
+  assert_memory_equal(items, before, sizeof items);
+  assert_int_equal(lg_explain(r, l, NOW, items, 10, &count), LG_OK);
+  assert_int_equal(lg_explain(r, l, NOW, NULL, 3, &count), LG_ERR_INVALID);
+  assert_int_equal(lg_explain(r, l, NOW, items, 10, NULL), LG_ERR_INVALID);
+  assert_int_equal(lg_explain(NULL, l, NOW, items, 10, &count), LG_ERR_INVALID);
+  assert_int_equal(lg_explain(r, NULL, NOW, items, 10, &count), LG_ERR_INVALID);
+  assert_int_equal(lg_explain(r, l, LG_TIME_MIN - 1, items, 10, &count), LG_ERR_RANGE);
+  lg_lead_free(l);
+  lg_rubric_free(r);
+}
+
+/* ---- progressive profiling ---------------------------------------------------- */
+
+static void next_question_picks_the_biggest_gain_with_ties_in_rubric_order(void **state) {
+  lg_rubric  *r = parse(lg_example_rubric);
+  lg_rubric  *g = parse("fit \"a\" from a\n  when 1 -> 2\n"
+                        "fit \"b\" from b\n  when 1 -> 5\n  missing -> 1\n" /* gain 4 */
+                        "fit \"c\" from c\n  when 1 -> 4\n"                 /* gain 4 */
+                        "fit \"x1\" from x\n  when 1 -> 2\n"
+                        "engagement \"e\" on a_event -> 100\n"
+                        "fit \"x2\" from x\n  when 2 -> 3\n"); /* x: 2 + 3 = 5 */
+  lg_lead    *l = lead_new("q");
+  const char *attr = NULL;
+  lg_points   gain = 0;
+  (void)state;
+  /* example: need, timeframe, authority, profile all gain 3: need first */
+  assert_int_equal(lg_next_question(r, l, &attr, &gain), LG_OK);
+  assert_string_equal(attr, "need");
+  assert_int_equal(gain, 3000);
+  text(l, "need", "low");
+  assert_int_equal(lg_next_question(r, l, &attr, &gain), LG_OK);
+  assert_string_equal(attr, "timeframe_months");
+  num(l, "timeframe_months", 1);
+  text(l, "role", "x");
+  text(l, "industry", "x");
+  attr = "unchanged";
+  assert_int_equal(lg_next_question(r, l, &attr, &gain), LG_ERR_NOT_FOUND);
+  assert_string_equal(attr, "unchanged");
+  /* fit criteria sharing an attribute add up: x (5) beats b and c (4) */
+  assert_int_equal(lg_next_question(g, l, &attr, &gain), LG_OK);
+  assert_string_equal(attr, "x");
+  assert_int_equal(gain, 5000);
+  num(l, "x", 0);
+  assert_int_equal(lg_next_question(g, l, &attr, &gain), LG_OK);
+  assert_string_equal(attr, "b"); /* b and c tie at 4: rubric order */
+  assert_int_equal(gain, 4000);
+  num(l, "b", 0);
+  assert_int_equal(lg_next_question(g, l, &attr, &gain), LG_OK);
+  assert_string_equal(attr, "c");
+  num(l, "c", 0);
+  assert_int_equal(lg_next_question(g, l, &attr, &gain), LG_OK);
+  assert_string_equal(attr, "a");
+  assert_int_equal(gain, 2000);
+  assert_int_equal(lg_next_question(NULL, l, &attr, &gain), LG_ERR_INVALID);
+  assert_int_equal(lg_next_question(g, NULL, &attr, &gain), LG_ERR_INVALID);
+  assert_int_equal(lg_next_question(g, l, NULL, &gain), LG_ERR_INVALID);
+  assert_int_equal(lg_next_question(g, l, &attr, NULL), LG_ERR_INVALID);
+  lg_lead_free(l);
+  lg_rubric_free(r);
+  lg_rubric_free(g);
+}
+
+/* ---- matching agrees with match.c ------------------------------------------- */
+
+/* score.c inlines the match rules; rubric.c's knockout look-up uses
+ * lg__match_list_test.  Both must agree on every lead. */
+static void inlined_matching_agrees_with_match_lists(void **state) {
+  static const char rules[] =
+    "knockout \"t\" when v is \"abc\", \"A b\", \"\"\n"
+    "knockout \"lt\" when v is < 9.5\n"
+    "knockout \"le\" when v is <= -2\n"
+    "knockout \"gt\" when v is > 999999999999999\n"
+    "knockout \"ge\" when v is >= 0.001\n"
+    "knockout \"eq\" when v is 3\n"
+    "knockout \"eqf\" when v is = 2.5\n"
+    "knockout \"ne\" when v is != 7\n"
+    "knockout \"range\" when v is 1.5..2.5, -1000000000000000..-999999999999999\n"
+    "knockout \"bool\" when v is true\n"
+    "knockout \"nbool\" when v is false\n"
+    "knockout \"neg\" when v is > -2.5, -3.5..-2.75, <= -999999999999999.999\n";
+  static const int64_t ints[] = {0,  1,  2,  3,  7,  9,  10, -1, -2, -3,
+                                 INT64_MAX, INT64_MIN, INT64_C(999999999999999),
+                                 INT64_C(1000000000000000), -INT64_C(999999999999999),
+                                 -INT64_C(1000000000000000), INT64_C(9000000000000001),
+                                 -INT64_C(9000000000000001)};
+  static const char *const texts[] = {"abc", "ABC", "a b", "A B", "", "abcd", "ab", "é"};
+  lg_rubric      *r = parse(rules);
+  lg_lead        *l = lead_new("m");
+  lg_contribution items[12];
+  size_t          count, i, k, cases = 0;
+  (void)state;
+  for (k = 0; k < sizeof ints / sizeof ints[0] + sizeof texts / sizeof texts[0] + 3; k++) {
+    if (k < sizeof ints / sizeof ints[0]) num(l, "v", ints[k]);
+    else if (k < sizeof ints / sizeof ints[0] + sizeof texts / sizeof texts[0])
+      text(l, "v", texts[k - sizeof ints / sizeof ints[0]]);
+    else if (k == sizeof ints / sizeof ints[0] + sizeof texts / sizeof texts[0])
+      flag(l, "v", 1);
+    else if (k == sizeof ints / sizeof ints[0] + sizeof texts / sizeof texts[0] + 1)
+      flag(l, "v", 0);
+    else
+      assert_int_equal(lg_lead_unset(l, "v"), LG_OK);
+    assert_int_equal(lg_explain(r, l, NOW, items, 12, &count), LG_OK);
+    for (i = 0; i < 12; i++) {
+      int hit = lg__rubric_knockout_hit(r, (int32_t)i, l);
+      assert_int_equal(items[i].points, hit ? 1000 : 0);
+      cases += (size_t)hit;
+    }
+  }
+  assert_true(cases > 20);
+  /* a few by hand */
+  num(l, "v", 2);
+  assert_int_equal(lg_explain(r, l, NOW, items, 12, &count), LG_OK);
+  assert_int_equal(items[1].points, 1000); /* 2 < 9.5 */
+  assert_int_equal(items[5].points, 0);    /* 2 != 3 */
+  assert_int_equal(items[6].points, 0);    /* 2 != 2.5 */
+  assert_int_equal(items[8].points, 1000); /* 2 in 1.5..2.5 */
+  assert_int_equal(items[11].points, 1000); /* 2 > -2.5 */
+  num(l, "v", -3);
+  assert_int_equal(lg_explain(r, l, NOW, items, 12, &count), LG_OK);
+  assert_int_equal(items[11].points, 1000); /* -3 in -3.5..-2.75 */
+  num(l, "v", -INT64_C(1000000000000000));
+  assert_int_equal(lg_explain(r, l, NOW, items, 12, &count), LG_OK);
+  assert_int_equal(items[11].points, 1000); /* <= -999999999999999.999 */
+  num(l, "v", -INT64_C(999999999999999));
+  assert_int_equal(lg_explain(r, l, NOW, items, 12, &count), LG_OK);
+  assert_int_equal(items[11].points, 0);
+  text(l, "v", "A B");
+  assert_int_equal(lg_explain(r, l, NOW, items, 12, &count), LG_OK);
+  assert_int_equal(items[0].points, 1000);
+  assert_int_equal(items[7].points, 0); /* != 7 needs an int */
+  lg_lead_free(l);
+  lg_rubric_free(r);
+}
+
+/* ---- no allocation, arguments ---------------------------------------------------- */
+
+static void scoring_explaining_and_profiling_never_allocate(void **state) {
+  lg_rubric      *r;
+  lg_lead        *l, *sparse;
+  const lg_lead  *both[2];
+  lg_score        s[2];
+  lg_contribution items[10];
+  size_t          count;
+  const char     *attr;
+  lg_points       gain;
+  long            calls;
+  (void)state;
+  ts_alloc_install();
+  r = parse(lg_example_rubric);
+  l = ideal_lead();
+  sparse = lead_new("sparse");
+  both[0] = l;
+  both[1] = sparse;
+  calls = ts_alloc_calls();
+  ts_alloc_fail_at(1, 1); /* any allocation from here on fails */
+  assert_int_equal(lg_score_lead(r, l, NOW, &s[0]), LG_OK);
+  assert_int_equal(lg_score_many(r, both, 2, NOW, s), LG_OK);
+  assert_int_equal(lg_explain(r, l, NOW, items, 10, &count), LG_OK);
+  assert_int_equal(lg_explain(r, l, NOW, NULL, 0, &count), LG_ERR_BUFFER);
+  assert_int_equal(lg_next_question(r, sparse, &attr, &gain), LG_OK);
+  assert_int_equal(lg_next_question(r, l, &attr, &gain), LG_ERR_NOT_FOUND);
+  assert_int_equal(ts_alloc_calls(), calls);
+  assert_false(ts_alloc_failed());
+  ts_alloc_fail_at(0, 0);
+  lg_lead_free(l);
+  lg_lead_free(sparse);
+  lg_rubric_free(r);
+  assert_int_equal(ts_alloc_live_blocks(), 0);
+  ts_alloc_restore();
+}
+
+static void null_arguments_and_times_out_of_range_are_rejected(void **state) {
+  lg_rubric *r = parse(lg_example_rubric);
+  lg_lead   *l = ideal_lead();
+  lg_score   s, before;
+  (void)state;
+  memset(&s, 0x33, sizeof s);
+  before = s;
+  assert_int_equal(lg_score_lead(NULL, l, NOW, &s), LG_ERR_INVALID);
+  assert_int_equal(lg_score_lead(r, NULL, NOW, &s), LG_ERR_INVALID);
+  assert_int_equal(lg_score_lead(r, l, NOW, NULL), LG_ERR_INVALID);
+  assert_int_equal(lg_score_lead(r, l, LG_TIME_MIN - 1, &s), LG_ERR_RANGE);
+  assert_int_equal(lg_score_lead(r, l, LG_TIME_MAX + 1, &s), LG_ERR_RANGE);
+  assert_int_equal(lg_score_lead(r, l, LG_TIME_NEVER, &s), LG_ERR_RANGE);
+  assert_int_equal(lg_score_lead(r, l, INT64_MIN, &s), LG_ERR_RANGE);
+  assert_memory_equal(&s, &before, sizeof s);
+  /* the extremes are valid: nothing has happened yet at the start of time,
+   * and at the end every event is ages old (the undecayed unsubscribe would
+   * count, but the ideal lead has none) */
+  s = score(r, l, LG_TIME_MIN);
+  assert_score(&s, 12000, 0, -1, 0);
+  s = score(r, l, LG_TIME_MAX);
+  assert_score(&s, 12000, 0, -1, 0);
+  lg_lead_free(l);
+  lg_rubric_free(r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(four_criteria_scored_one_to_three_give_twelve_for_a_perfect_lead),
+    cmocka_unit_test(the_design_example_scores_an_ideal_lead),
+    cmocka_unit_test(missing_attributes_take_missing_and_unmatched_take_otherwise),
+    cmocka_unit_test(values_of_the_wrong_type_never_match),
+    cmocka_unit_test(knockouts_report_the_first_match_in_rubric_order),
+    cmocka_unit_test(events_after_now_are_ignored_so_history_replays),
+    cmocka_unit_test(once_counts_the_most_recent_event_and_each_counts_all),
+    cmocka_unit_test(max_caps_the_decayed_sum),
+    cmocka_unit_test(decay_kinds_and_negative_caps_match_hand_values),
+    cmocka_unit_test(score_many_equals_scoring_each_lead),
+    cmocka_unit_test(explain_lists_every_criterion_in_rubric_order),
+    cmocka_unit_test(explain_follows_the_buffer_contract),
+    cmocka_unit_test(next_question_picks_the_biggest_gain_with_ties_in_rubric_order),
+    cmocka_unit_test(inlined_matching_agrees_with_match_lists),
+    cmocka_unit_test(scoring_explaining_and_profiling_never_allocate),
+    cmocka_unit_test(null_arguments_and_times_out_of_range_are_rejected),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
