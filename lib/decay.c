@@ -41,7 +41,18 @@
 
 /* ---- 128-bit helpers ---------------------------------------------------- */
 
-/* (*hi:*lo) = a * b, from four 32x32->64 products. */
+/* (*hi:*lo) = a * b: one instruction where the compiler has a 128-bit
+ * type, else four 32x32->64 products.  Both give the same exact product,
+ * so results are identical on every platform (tests/extra.cmake builds
+ * test_decay a second time with -DLG_NO_INT128 to prove it). */
+#if defined(__SIZEOF_INT128__) && !defined(LG_NO_INT128)
+__extension__ typedef unsigned __int128 lg__u128;
+static void mul_64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo) {
+  lg__u128 r = (lg__u128)a * b;
+  *hi = (uint64_t)(r >> 64);
+  *lo = (uint64_t)r;
+}
+#else
 static void mul_64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo) {
   uint64_t a0 = a & 0xffffffffu, a1 = a >> 32;
   uint64_t b0 = b & 0xffffffffu, b1 = b >> 32;
@@ -51,6 +62,7 @@ static void mul_64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo) {
   *lo = (mid << 32) | (p00 & 0xffffffffu);
   *hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
 }
+#endif
 
 /* a * b / 2^62, truncated, for Q62 operands a, b <= 2^62 (result <= 2^62). */
 static uint64_t mul_q62(uint64_t a, uint64_t b) {

@@ -49,7 +49,6 @@ struct lg__xnode {
   uint32_t next;     /* next operand of the parent OR / AND, or NIL */
   uint32_t name;     /* strs offset of the attribute / event / knockout name */
   uint32_t name_len;
-  uint32_t hash;     /* lg__name_hash of the attribute or event name */
   uint32_t text;     /* X_ATTR_TEXT: strs offset and length of the value */
   uint32_t text_len;
   uint8_t  kind;
@@ -120,7 +119,7 @@ static lg_status expected(lg__lexer *lx, const char *what) {
   return lg__lex_error(lx, LG_ERR_SYNTAX, "expected %s, got %s", what, tok);
 }
 
-/* A name (attribute or event type) stored in the arena with its hash. */
+/* A name (attribute or event type) stored in the arena. */
 static lg_status parse_name(xparser *p, uint32_t node, const char *what) {
   lg__span  s;
   uint32_t  off;
@@ -129,7 +128,6 @@ static lg_status parse_name(xparser *p, uint32_t node, const char *what) {
   if (st != LG_OK) return st;
   p->e->nodes[node].name = off;
   p->e->nodes[node].name_len = (uint32_t)s.n;
-  p->e->nodes[node].hash = lg__name_hash(s.p, s.n);
   return LG_OK;
 }
 
@@ -527,7 +525,7 @@ void lg__expr_print(const lg__expr *e, lg__buf *b) { print_node(e, e->root, b, N
 
 static int event_within(const lg__xnode *n, const char *name, const lg__expr_ctx *c) {
   const lg_lead *lead = c->lead;
-  int32_t        type = lg__lead_find_type(lead, n->hash, name, n->name_len);
+  int32_t        type = lg__lead_find_type(lead, name, n->name_len);
   uint32_t       i;
   lg_time        from = c->now - n->value; /* both bounded: cannot overflow */
   if (type < 0) return 0;
@@ -568,7 +566,7 @@ static int eval_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c) {
   case X_STAGE: return c->lead->stage == (int32_t)n->which;
   default: break;
   }
-  a = lg__lead_find_attr(c->lead, n->hash, name, n->name_len);
+  a = lg__lead_find_attr(c->lead, name, n->name_len);
   if (n->kind == X_MISSING) return a == NULL;
   if (!a) return 0; /* an absent attribute satisfies no comparison, not even != */
   switch (n->kind) {

@@ -163,7 +163,6 @@ enum { LG__VAL_NONE = 0, LG__VAL_TEXT = 1, LG__VAL_INT = 2, LG__VAL_BOOL = 3 };
 
 typedef struct lg__attr {
   int64_t  value;    /* int value, bool 0/1, or text: arena offset */
-  uint32_t hash;     /* lg__name_hash(name) */
   uint32_t name;     /* arena offset of the NUL-terminated name */
   uint16_t text_len; /* text bytes (type TEXT) */
   uint8_t  type;     /* LG__VAL_* */
@@ -171,8 +170,7 @@ typedef struct lg__attr {
 } lg__attr;
 
 typedef struct lg__evtype {
-  uint32_t hash;     /* lg__name_hash(type) */
-  uint32_t name;     /* arena offset */
+  uint32_t name;     /* arena offset of the NUL-terminated type name */
 } lg__evtype;
 
 typedef struct lg__assignment {
@@ -182,31 +180,30 @@ typedef struct lg__assignment {
   uint32_t recorded;    /* bit (1u << lg_action) per recorded action */
 } lg__assignment;
 
+/* Pointers and 64-bit fields first, then the 32-bit ones: no padding. */
 struct lg_lead {
   char           *arena;    /* NUL-terminated strings; offset 0 is the id */
-  uint32_t        arena_len, arena_cap, arena_garbage;
   lg__attr       *attrs;    /* unordered */
-  uint32_t        n_attrs, cap_attrs;
   lg_time        *ev_at;    /* events sorted by time, then insertion */
   uint16_t       *ev_type;  /* index into types */
-  uint32_t        n_events, cap_events;
   lg__evtype     *types;    /* distinct event types */
-  uint32_t        n_types, cap_types;
   lg__assignment *asg;      /* in time order; the last one is current */
+  lg_time         stage_at;
+  uint32_t        arena_len, arena_cap, arena_garbage;
+  uint32_t        n_attrs, cap_attrs;
+  uint32_t        n_events, cap_events;
+  uint32_t        n_types, cap_types;
   uint32_t        n_asg, cap_asg;
   int32_t         stage;
-  lg_time         stage_at;
 };
 
 static inline const char *lg__lead_str(const lg_lead *lead, uint32_t off) {
   return lead->arena + off;
 }
-/* The attribute called `name` (hash = lg__name_hash(name)), or NULL. */
-const lg__attr *lg__lead_find_attr(const lg_lead *lead, uint32_t hash, const char *name,
-                                   size_t name_len);
-/* Index of event type `name` in lead->types, or -1. */
-int32_t lg__lead_find_type(const lg_lead *lead, uint32_t hash, const char *name,
-                           size_t name_len);
+/* The attribute called name[0..name_len), or NULL. */
+const lg__attr *lg__lead_find_attr(const lg_lead *lead, const char *name, size_t name_len);
+/* Index of event type name[0..name_len) in lead->types, or -1. */
+int32_t lg__lead_find_type(const lg_lead *lead, const char *name, size_t name_len);
 /* Number of events with time <= now (events are sorted: a binary search). */
 uint32_t lg__lead_events_upto(const lg_lead *lead, lg_time now);
 

@@ -10,7 +10,9 @@
  *     attribute or a shortened text leaves garbage behind, counted in
  *     arena_garbage; once more than half the arena is garbage the next call
  *     that needs arena space compacts it instead of growing it.
- *   - attrs: unordered table, found by hash then name (<= 256 entries).
+ *   - attrs: unordered table, found by name length then bytes (<= 256
+ *     entries; 16 bytes each, no stored hash: a typical lead has a handful
+ *     of attributes whose names mostly differ in length already).
  *   - ev_at / ev_type: events as two parallel arrays sorted by time, equal
  *     times in insertion order.  Both live in ONE block (ev_type right after
  *     ev_at[cap_events]) so a growth is a single, atomic allocation.
@@ -212,33 +214,31 @@ static lg_status events_reserve(lg_lead *lead) {
 
 /* ---- lookups ------------------------------------------------------------ */
 
-static int32_t attr_index(const lg_lead *lead, uint32_t hash, const char *name, size_t n) {
+static int32_t attr_index(const lg_lead *lead, const char *name, size_t n) {
   uint32_t i;
   for (i = 0; i < lead->n_attrs; i++) {
     const lg__attr *a = &lead->attrs[i];
-    if (a->hash == hash && a->name_len == n && memcmp(lead->arena + a->name, name, n) == 0)
+    if (a->name_len == n && memcmp(lead->arena + a->name, name, n) == 0)
       return (int32_t)i;
   }
   return -1;
 }
 
-const lg__attr *lg__lead_find_attr(const lg_lead *lead, uint32_t hash, const char *name,
-                                   size_t name_len) {
+const lg__attr *lg__lead_find_attr(const lg_lead *lead, const char *name, size_t name_len) {
   int32_t i;
   if (!lead || !name) return NULL;
-  i = attr_index(lead, hash, name, name_len);
+  i = attr_index(lead, name, name_len);
   return i < 0 ? NULL : &lead->attrs[i];
 }
 
-int32_t lg__lead_find_type(const lg_lead *lead, uint32_t hash, const char *name,
-                           size_t name_len) {
+int32_t lg__lead_find_type(const lg_lead *lead, const char *name, size_t name_len) {
   uint32_t i;
   if (!lead || !name) return -1;
   /* Type names have no stored length: strncmp stops at the stored name's
    * NUL, where memcmp could read past the end of the arena. */
   for (i = 0; i < lead->n_types; i++) {
     const char *s = lead->arena + lead->types[i].name;
-    if (lead->types[i].hash == hash && strncmp(s, name, name_len) == 0 && s[name_len] == '\0')
+    if (s[0] == name[0] && strncmp(s, name, name_len) == 0 && s[name_len] == '\0')
       return (int32_t)i;
   }
   return -1;
@@ -267,7 +267,7 @@ static lg_status attr_lookup(const lg_lead *lead, const char *name, const void *
                              const lg__attr **attr) {
   size_t n;
   if (!lead || !out || !name_ok(name, &n)) return LG_ERR_INVALID;
-  *attr = lg__lead_find_attr(lead, lg__name_hash(name, n), name, n);
+  *attr = lg__lead_find_attr(lead, name, n);
   return *attr ? LG_OK : LG_ERR_NOT_FOUND;
 }
 
@@ -410,8 +410,7 @@ static void store_value(lg_lead *lead, lg__attr *a, const new_value *v) {
 
 /* Sets attribute name[0..n) (already checked) to v. */
 static lg_status set_attr(lg_lead *lead, const char *name, size_t n, const new_value *v) {
-  uint32_t  hash = lg__name_hash(name, n);
-  int32_t   i = attr_index(lead, hash, name, n);
+  int32_t   i = attr_index(lead, name, n);
   char      name_buf[LG_MAX_NAME_BYTES];
   lg__attr *a;
   lg_status st;
@@ -426,7 +425,6 @@ static lg_status set_attr(lg_lead *lead, const char *name, size_t n, const new_v
     lead->attrs = a;
     a = &lead->attrs[lead->n_attrs++];
     memset(a, 0, sizeof *a);
-    a->hash = hash;
     a->name_len = (uint8_t)n;
     a->name = arena_put(lead, name, n);
   } else {
@@ -472,7 +470,7 @@ lg_status lg_lead_unset(lg_lead *lead, const char *name) {
   int32_t   i;
   lg__attr *a;
   if (!lead || !name_ok(name, &n)) return LG_ERR_INVALID;
-  i = attr_index(lead, lg__name_hash(name, n), name, n);
+  i = attr_index(lead, name, n);
   if (i < 0) return LG_ERR_NOT_FOUND;
   a = &lead->attrs[i];
   lead->arena_garbage += (uint32_t)a->name_len + 1;
@@ -518,9 +516,8 @@ lg_status lg_lead_get_bool(const lg_lead *lead, const char *name, int *value) {
 /* ---- events ------------------------------------------------------------- */
 
 /* Registers event type name[0..n) (reserved space) and returns its index. */
-static uint16_t type_add(lg_lead *lead, uint32_t hash, const char *name, size_t n) {
+static uint16_t type_add(lg_lead *lead, const char *name, size_t n) {
   lg__evtype *t = &lead->types[lead->n_types];
-  t->hash = hash;
   t->name = arena_put(lead, name, n);
   return (uint16_t)lead->n_types++;
 }
@@ -553,7 +550,7 @@ static lg_status event_reserve(lg_lead *lead, int new_type, size_t name_len) {
  * every event at or before its time, keeping insertion order for ties. */
 lg_status lg_lead_add_event(lg_lead *lead, const char *type, lg_time at) {
   size_t    n;
-  uint32_t  hash, pos;
+  uint32_t  pos;
   int32_t   ti;
   lg_status st;
   char      type_buf[LG_MAX_NAME_BYTES];
@@ -561,11 +558,10 @@ lg_status lg_lead_add_event(lg_lead *lead, const char *type, lg_time at) {
   if (!lg__time_valid(at)) return LG_ERR_RANGE;
   if (lead->n_events >= LG_MAX_EVENTS) return LG_ERR_LIMIT;
   type = stack_copy(type_buf, type, n);
-  hash = lg__name_hash(type, n);
-  ti = lg__lead_find_type(lead, hash, type, n);
+  ti = lg__lead_find_type(lead, type, n);
   st = event_reserve(lead, ti < 0, n);
   if (st != LG_OK) return st;
-  if (ti < 0) ti = type_add(lead, hash, type, n);
+  if (ti < 0) ti = type_add(lead, type, n);
   pos = lead->n_events;
   if (pos > 0 && lead->ev_at[pos - 1] > at) {
     pos = events_after(lead, at);

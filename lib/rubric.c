@@ -158,7 +158,7 @@ int lg__rubric_knockout_hit(const lg_rubric *r, int32_t index, const lg_lead *le
   const lg__attr *a;
   if (!r || !lead || index < 0 || (uint32_t)index >= r->n_knockouts) return 0;
   c = &r->crits[r->knockouts[index]];
-  a = lg__lead_find_attr(lead, c->hash, c->attr, c->attr_len);
+  a = lg__lead_find_attr(lead, c->attr, c->attr_len);
   return a != NULL && lg__match_list_test(&c->ko, lead, a);
 }
 

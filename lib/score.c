@@ -5,9 +5,9 @@
  * None of these allocates or writes anything but its out-parameters, so
  * they may run concurrently on shared rubrics and leads.  Scoring is the
  * hot path of batch jobs (millions of leads), so the per-criterion work is
- * kept to a hash compare, a short scan and integer arithmetic: names were
- * hashed and measured when the rubric was parsed, and the lead finds
- * attributes and event types by hash first.
+ * kept to a length compare, a short scan and integer arithmetic: names
+ * were measured when the rubric was parsed, and the lead's attributes are
+ * compared by length before bytes.
  *
  * Semantics (DESIGN.md "Rubric"):
  *   fit         absent attribute -> `missing`; else the first `when` whose
@@ -30,7 +30,7 @@
 #endif
 
 /* ---- look-ups ------------------------------------------------------------
- * The same hash-then-name rule as lg__lead_find_attr / lg__lead_find_type
+ * The same rule as lg__lead_find_attr / lg__lead_find_type
  * (lead.c), written out here because they run once per criterion per lead:
  * inline, a non-matching entry costs one compare instead of a call. */
 
@@ -53,7 +53,7 @@ static const lg__attr *find_attr(const lg__crit *c, const lg_lead *lead) {
   uint32_t i;
   for (i = 0; i < lead->n_attrs; i++) {
     const lg__attr *a = &lead->attrs[i];
-    if (a->hash == c->hash && a->name_len == c->attr_len &&
+    if (a->name_len == c->attr_len &&
         same_bytes(lead->arena + a->name, c->attr, c->attr_len))
       return a;
   }
@@ -68,7 +68,7 @@ static int32_t find_type(const lg__crit *c, const lg_lead *lead) {
      * fits, comparing attr_len + 1 bytes there is in bounds (a shorter name
      * differs at its NUL); if it does not fit, the name cannot be ours. */
     size_t off = lead->types[i].name;
-    if (lead->types[i].hash == c->hash && off + c->attr_len < lead->arena_len &&
+    if (off + c->attr_len < lead->arena_len &&
         same_bytes(lead->arena + off, c->attr, c->attr_len) &&
         lead->arena[off + c->attr_len] == '\0')
       return (int32_t)i;

@@ -1,3 +1,15 @@
 if(TARGET test_decay)
   target_link_libraries(test_decay PRIVATE m)
 endif()
+
+# The same decay tests against the portable 64-bit multiply (the fallback for
+# compilers without a 128-bit type): results must be identical.
+if(TARGET test_decay)
+  add_executable(test_decay_portable test_decay.c ${PROJECT_SOURCE_DIR}/lib/decay.c)
+  target_compile_definitions(test_decay_portable PRIVATE LG_NO_INT128)
+  target_include_directories(test_decay_portable PRIVATE ${PROJECT_SOURCE_DIR}/lib
+    ${PROJECT_SOURCE_DIR}/include)
+  get_target_property(_lg_decay_libs test_decay LINK_LIBRARIES)
+  target_link_libraries(test_decay_portable PRIVATE ${_lg_decay_libs})
+  add_test(NAME test_decay_portable COMMAND test_decay_portable)
+endif()

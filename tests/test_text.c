@@ -554,18 +554,18 @@ static void matches_only_hit_their_own_type(void **state) {
   assert_int_equal(lg_lead_set_text(lead, "five", "5"), LG_OK);
 
   parse_list("\"economic buyer\", 5, true", &m);
-  a = lg__lead_find_attr(lead, lg__name_hash("role", 4), "role", 4);
+  a = lg__lead_find_attr(lead, "role", 4);
   assert_true(lg__match_list_test(&m, lead, a));
-  a = lg__lead_find_attr(lead, lg__name_hash("months", 6), "months", 6);
+  a = lg__lead_find_attr(lead, "months", 6);
   assert_true(lg__match_list_test(&m, lead, a));
-  a = lg__lead_find_attr(lead, lg__name_hash("partner", 7), "partner", 7);
+  a = lg__lead_find_attr(lead, "partner", 7);
   assert_true(lg__match_list_test(&m, lead, a));
-  a = lg__lead_find_attr(lead, lg__name_hash("five", 4), "five", 4);
+  a = lg__lead_find_attr(lead, "five", 4);
   assert_false(lg__match_list_test(&m, lead, a)); /* text "5" is not the number 5 */
   lg__match_list_free(&m);
 
   parse_list("4.5..5, > 6", &m);
-  a = lg__lead_find_attr(lead, lg__name_hash("months", 6), "months", 6);
+  a = lg__lead_find_attr(lead, "months", 6);
   assert_true(lg__match_list_test(&m, lead, a));
   lg__match_list_free(&m);
   parse_list("< 5, 5.001..9, false, \"5\"", &m);
@@ -573,7 +573,7 @@ static void matches_only_hit_their_own_type(void **state) {
   lg__match_list_free(&m);
   parse_list("!= 5", &m);
   assert_false(lg__match_list_test(&m, lead, a));
-  a = lg__lead_find_attr(lead, lg__name_hash("role", 4), "role", 4);
+  a = lg__lead_find_attr(lead, "role", 4);
   assert_false(lg__match_list_test(&m, lead, a)); /* != never matches another type */
   lg__match_list_free(&m);
   lg_lead_free(lead);
