@@ -94,13 +94,39 @@ static uint64_t long_div(uint64_t rem, uint64_t src, unsigned nbits, uint64_t d,
   return q;
 }
 
+/* ---- division by the span ------------------------------------------------
+ * A criterion divides every event's age by the same span, and a hardware
+ * division costs as much as the rest of the decay together.  So the parser
+ * computes inv = floor((2^64 - 1) / d) once (lg__decay_inverse), and
+ * x / d becomes q = floor(x * inv / 2^64) plus a correction.  With
+ * inv > (2^64 - 1) / d - 1 and x < 2^64, x * inv / 2^64 > x / d - 2, so q
+ * is at most 2 below the quotient; the loop makes it exact, so results do
+ * not depend on inv at all.  (A branch-free correction measured slower:
+ * it lengthens the chain of dependent multiplies.) */
+
+uint64_t lg__decay_inverse(int64_t span) {
+  return span > 0 ? UINT64_MAX / (uint64_t)span : 0;
+}
+
+/* floor(x / d) and x mod d, exactly, from inv = floor((2^64 - 1) / d). */
+static uint64_t div_inv(uint64_t x, uint64_t d, uint64_t inv, uint64_t *rem) {
+  uint64_t q, r, lo;
+  mul_64x64(x, inv, &q, &lo);
+  r = x - q * d;
+  while (r >= d) {
+    r -= d;
+    q++;
+  }
+  *rem = r;
+  return q;
+}
+
 /* floor(2^56 * r / d) for r < d: the fraction bits of age/H. */
-static uint64_t frac56(uint64_t r, uint64_t d) {
+static uint64_t frac56(uint64_t r, uint64_t d, uint64_t inv) {
   if (d < ((uint64_t)1 << 36)) {
     /* two steps of 28 bits: r, and then the remainder, are < 2^36 */
-    uint64_t t = r << 28, q1 = t / d;
-    t = (t % d) << 28;
-    return (q1 << 28) | (t / d);
+    uint64_t q1 = div_inv(r << 28, d, inv, &r);
+    return (q1 << 28) | div_inv(r << 28, d, inv, &r);
   }
   return long_div(r, 0, 56, d, &r);
 }
@@ -253,10 +279,10 @@ static uint64_t shift_round(uint64_t hi, uint64_t lo, unsigned sh) {
   return hi >> (sh - 64u);
 }
 
-static int64_t half_life(int64_t h, int64_t p, int64_t age) {
-  uint64_t a = (uint64_t)age, d = (uint64_t)h, n = a / d, hi, lo;
+static int64_t half_life(int64_t h, uint64_t inv, int64_t p, int64_t age) {
+  uint64_t d = (uint64_t)h, r, n = div_inv((uint64_t)age, d, inv, &r), hi, lo;
   if (n > 64) return 0; /* |p| * 2^-n <= 2^63 * 2^-65: rounds to 0 */
-  mul_64x64(magnitude(p), pow2_neg_frac(frac56(a % d, d)), &hi, &lo);
+  mul_64x64(magnitude(p), pow2_neg_frac(frac56(r, d, inv)), &hi, &lo);
   return with_sign(shift_round(hi, lo, 62u + (unsigned)n), p < 0);
 }
 
@@ -274,10 +300,14 @@ static int64_t linear(int64_t span, int64_t p, int64_t age) {
 }
 
 int64_t lg__decay(int kind, int64_t param, int64_t points, int64_t age) {
+  return lg__decay_with(kind, param, lg__decay_inverse(param), points, age);
+}
+
+int64_t lg__decay_with(int kind, int64_t param, uint64_t inv, int64_t points, int64_t age) {
   if (age <= 0 || points == 0) return points;
   switch (kind) {
   case LG__DECAY_HALF_LIFE:
-    return param > 0 ? half_life(param, points, age) : 0;
+    return param > 0 ? half_life(param, inv, points, age) : 0;
   case LG__DECAY_EXPIRE:
     return age < param ? points : 0;
   case LG__DECAY_LINEAR:

@@ -249,6 +249,10 @@ const char *lg__rubric_knockout_name(const lg_rubric *r, int32_t index);
  * Integer only; within 1 milli-point of the exact value. */
 enum { LG__DECAY_NONE = 0, LG__DECAY_HALF_LIFE, LG__DECAY_EXPIRE, LG__DECAY_LINEAR };
 int64_t lg__decay(int kind, int64_t param, int64_t points, int64_t age);
+/* The same with inv = lg__decay_inverse(param) computed once per span (the
+ * scorer keeps it in the criterion): no hardware division per event. */
+uint64_t lg__decay_inverse(int64_t span);
+int64_t  lg__decay_with(int kind, int64_t param, uint64_t inv, int64_t points, int64_t age);
 
 /* ---- calendar.c ---------------------------------------------------------- */
 

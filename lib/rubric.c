@@ -169,9 +169,16 @@ const char *lg__rubric_knockout_name(const lg_rubric *r, int32_t index) {
 
 /* ---- parser -------------------------------------------------------------- */
 
+/* Open-addressed hash set of criterion indices (index + 1; 0 is empty),
+ * at most half full: criterion names while parsing, then the attributes
+ * of fit criteria in finish().  Lives in the parser, so it never
+ * allocates. */
+#define SET_SLOTS (2 * LG__MAX_CRITERIA)
+
 typedef struct parser {
   lg__lexer lx;
   lg_rubric r;          /* being built; freed whole on any failure */
+  uint16_t  set[SET_SLOTS];
   uint32_t  cap_crits;
   uint32_t  cap_whens;  /* of the open fit criterion */
   int       open_fit;   /* the last criterion is a fit taking lines */
@@ -197,10 +204,12 @@ static lg_status expect_word(parser *p, const char *w, const char *after) {
 static lg_status parse_arrow_points(parser *p, const char *after, int64_t *points) {
   char      what[64];
   lg_status st;
-  strcpy(what, "'->' after ");
-  strncat(what, after, sizeof what - strlen(what) - 1);
-  st = lg__lex_expect(&p->lx, "->", what);
-  if (st != LG_OK) return st;
+  if (!lg__lex_accept(&p->lx, "->")) { /* the message only when it fails */
+    strcpy(what, "'->' after ");
+    strncat(what, after, sizeof what - strlen(what) - 1);
+    st = lg__lex_expect(&p->lx, "->", what);
+    if (st != LG_OK) return st;
+  }
   return lg__lex_number(&p->lx, "points", LG__MAX_POINTS, points);
 }
 
@@ -224,11 +233,12 @@ static lg_status new_crit(parser *p, int32_t kind, size_t at, lg__crit **out) {
   return LG_OK;
 }
 
-/* The quoted criterion name: non-empty and unique across all criteria. */
+/* The quoted criterion name: non-empty and unique across all criteria
+ * (the set holds the names of the criteria before this one). */
 static lg_status parse_crit_name(parser *p, lg__crit *c) {
   size_t    at, n;
   char     *s;
-  uint32_t  i;
+  uint32_t  slot;
   lg_status st;
   lg__lex_peek_string(&p->lx); /* skips blanks, so `at` is the quote */
   at = p->lx.pos;
@@ -238,11 +248,13 @@ static lg_status parse_crit_name(parser *p, lg__crit *c) {
   c->name_len = n;
   if (n == 0)
     return lg__lex_error_at(&p->lx, at, LG_ERR_SYNTAX, "criterion name must not be empty");
-  for (i = 0; i + 1 < p->r.n_crits; i++) {
-    const lg__crit *o = &p->r.crits[i];
+  for (slot = lg__name_hash(s, n) & (SET_SLOTS - 1); p->set[slot];
+       slot = (slot + 1) & (SET_SLOTS - 1)) {
+    const lg__crit *o = &p->r.crits[p->set[slot] - 1];
     if (o->name_len == n && memcmp(o->name, s, n) == 0)
       return lg__lex_error_at(&p->lx, at, LG_ERR_SYNTAX, "duplicate criterion \"%s\"", s);
   }
+  p->set[slot] = (uint16_t)p->r.n_crits; /* index + 1 of this criterion */
   return LG_OK;
 }
 
@@ -331,6 +343,7 @@ static lg_status parse_span(parser *p, lg__crit *c, int kind, const char *what) 
   if (c->span == 0)
     return lg__lex_error_at(&p->lx, at, LG_ERR_SYNTAX, "%s must be longer than 0s", what);
   c->decay = kind;
+  c->span_inv = lg__decay_inverse(c->span);
   return LG_OK;
 }
 
@@ -457,24 +470,26 @@ static lg_status finish(parser *p) {
     r->max_fit += c->best;
   }
   /* Fit criteria reading the same attribute form a group: a missing
-   * attribute costs all of them, so next_question weighs the group. */
+   * attribute costs all of them, so next_question weighs the group.  The
+   * set now maps an attribute to the first fit criterion reading it. */
+  memset(p->set, 0, sizeof p->set);
   for (i = 0; i < r->n_crits; i++) {
-    lg__crit *c = &r->crits[i];
+    lg__crit *c = &r->crits[i], *first = c;
+    uint32_t  slot;
     if (c->kind != LG_KIND_FIT) continue;
-    c->group_first = 1;
-    for (j = 0; j < i && c->group_first; j++) {
-      const lg__crit *o = &r->crits[j];
-      if (o->kind == LG_KIND_FIT && o->hash == c->hash && o->attr_len == c->attr_len &&
-          memcmp(o->attr, c->attr, c->attr_len) == 0)
-        c->group_first = 0;
+    for (slot = c->hash & (SET_SLOTS - 1); p->set[slot]; slot = (slot + 1) & (SET_SLOTS - 1)) {
+      lg__crit *o = &r->crits[p->set[slot] - 1];
+      if (o->hash == c->hash && o->attr_len == c->attr_len &&
+          memcmp(o->attr, c->attr, c->attr_len) == 0) {
+        first = o;
+        break;
+      }
     }
-    if (!c->group_first) continue;
-    for (j = i; j < r->n_crits; j++) {
-      const lg__crit *o = &r->crits[j];
-      if (o->kind == LG_KIND_FIT && o->hash == c->hash && o->attr_len == c->attr_len &&
-          memcmp(o->attr, c->attr, c->attr_len) == 0)
-        c->group_gain += o->best - o->missing;
+    if (first == c) {
+      c->group_first = 1;
+      p->set[slot] = (uint16_t)(i + 1);
     }
+    first->group_gain += c->best - c->missing;
   }
   if (r->n_knockouts) {
     r->knockouts = lg__malloc(r->n_knockouts * sizeof *r->knockouts);

@@ -43,7 +43,8 @@ typedef struct lg__crit {
   int64_t cap;    /* max on |sum|, milli-points; -1 for none */
   int32_t each;   /* 0: once (most recent event), 1: each event */
   int32_t decay;  /* LG__DECAY_* */
-  int64_t span;   /* half-life / expiry / linear span, seconds */
+  int64_t  span;     /* half-life / expiry / linear span, seconds */
+  uint64_t span_inv; /* lg__decay_inverse(span) */
 
   /* knockout */
   lg__match_list ko;

@@ -66,11 +66,11 @@ static int32_t find_type(const lg__crit *c, const lg_lead *lead) {
     /* A type's length is not stored.  A name of attr_len bytes ends with a
      * NUL inside the arena's written bytes (arena_len), so if that range
      * fits, comparing attr_len + 1 bytes there is in bounds (a shorter name
-     * differs at its NUL); if it does not fit, the name cannot be ours. */
+     * differs at its NUL); if it does not fit, the name cannot be ours.
+     * The NUL test goes first: one load that rejects most other names. */
     size_t off = lead->types[i].name;
-    if (off + c->attr_len < lead->arena_len &&
-        same_bytes(lead->arena + off, c->attr, c->attr_len) &&
-        lead->arena[off + c->attr_len] == '\0')
+    if (off + c->attr_len < lead->arena_len && lead->arena[off + c->attr_len] == '\0' &&
+        same_bytes(lead->arena + off, c->attr, c->attr_len))
       return (int32_t)i;
   }
   return -1;
@@ -193,14 +193,14 @@ static int64_t engagement_points(const lg__crit *c, const lg_lead *lead, uint32_
     for (i = upto; i-- > 0;)
       if (type[i] == t) {
         *counted = 1;
-        return apply_cap(c, lg__decay(c->decay, c->span, c->points, now - at[i]));
+        return apply_cap(c, lg__decay_with(c->decay, c->span, c->span_inv, c->points, now - at[i]));
       }
     return 0;
   }
   for (i = 0; i < upto; i++)
     if (type[i] == t) {
       n++;
-      sum += lg__decay(c->decay, c->span, c->points, now - at[i]);
+      sum += lg__decay_with(c->decay, c->span, c->span_inv, c->points, now - at[i]);
     }
   *counted = n;
   return apply_cap(c, sum);

@@ -77,12 +77,26 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n) {
   return 0;
 }
 
-/* Offset of the first malformed byte, or n if all of s[0..n) is UTF-8. */
+#define ASCII_HIGH_BITS UINT64_C(0x8080808080808080)
+
+/* Offset of the first malformed byte, or n if all of s[0..n) is UTF-8.
+ * Runs of ASCII go eight bytes at a time. */
 static size_t utf8_first_invalid(const char *s, size_t n) {
   const unsigned char *u = (const unsigned char *)s;
   size_t               i = 0;
   while (i < n) {
-    size_t k = utf8_seq_len(u + i, n - i);
+    size_t k;
+    if (u[i] < 0x80) {
+      uint64_t w;
+      i++;
+      while (n - i >= 8) {
+        memcpy(&w, u + i, 8);
+        if (w & ASCII_HIGH_BITS) break;
+        i += 8;
+      }
+      continue;
+    }
+    k = utf8_seq_len(u + i, n - i);
     if (k == 0) return i;
     i += k;
   }
@@ -124,11 +138,14 @@ void lg__buf_init(lg__buf *b, char *dst, size_t cap) {
 }
 
 void lg__buf_put(lg__buf *b, const char *s, size_t n) {
-  size_t i;
+  uint64_t h = b->hash; /* a local: s may alias *b, so b->hash would be
+                           stored and reloaded for every byte */
+  size_t   i;
   for (i = 0; i < n; i++) {
-    b->hash ^= (unsigned char)s[i];
-    b->hash *= FNV64_PRIME;
+    h ^= (unsigned char)s[i];
+    h *= FNV64_PRIME;
   }
+  b->hash = h;
   if (b->dst && b->len < b->cap) {
     size_t room = b->cap - b->len;
     memcpy(b->dst + b->len, s, n < room ? n : room);
@@ -138,7 +155,11 @@ void lg__buf_put(lg__buf *b, const char *s, size_t n) {
 
 void lg__buf_puts(lg__buf *b, const char *s) { lg__buf_put(b, s, strlen(s)); }
 
-void lg__buf_putc(lg__buf *b, char c) { lg__buf_put(b, &c, 1); }
+void lg__buf_putc(lg__buf *b, char c) {
+  b->hash = (b->hash ^ (unsigned char)c) * FNV64_PRIME;
+  if (b->dst && b->len < b->cap) b->dst[b->len] = c;
+  b->len++;
+}
 
 /* Decimal digits of an unsigned magnitude, most significant first. */
 static void buf_uint(lg__buf *b, uint64_t v) {
@@ -411,25 +432,40 @@ lg__span lg__lex_peek_keyword(lg__lexer *lx) {
   return s;
 }
 
-int lg__lex_peek_word(lg__lexer *lx, const char *w) {
-  size_t n = strlen(w);
-  skip_blanks(lx);
-  if (lx->line_end - lx->pos < n || memcmp(lx->src + lx->pos, w, n) != 0) return 0;
-  return lx->pos + n >= lx->line_end || !is_word_char(lx->src[lx->pos + n]);
+/* Length of `w` (non-empty) if the text at the cursor starts with it,
+ * else 0; the first byte is compared before anything else, as most
+ * tries fail there. */
+static size_t starts_with(const lg__lexer *lx, const char *w) {
+  size_t n;
+  if (lx->pos >= lx->line_end || lx->src[lx->pos] != w[0]) return 0;
+  for (n = 1; w[n]; n++)
+    if (lx->pos + n >= lx->line_end || lx->src[lx->pos + n] != w[n]) return 0;
+  return n;
 }
 
+/* Length of the word `w` at the cursor, or 0. */
+static size_t word_at_cursor(lg__lexer *lx, const char *w) {
+  size_t n;
+  skip_blanks(lx);
+  n = starts_with(lx, w);
+  if (n == 0 || (lx->pos + n < lx->line_end && is_word_char(lx->src[lx->pos + n]))) return 0;
+  return n;
+}
+
+int lg__lex_peek_word(lg__lexer *lx, const char *w) { return word_at_cursor(lx, w) != 0; }
+
 int lg__lex_accept_word(lg__lexer *lx, const char *w) {
-  if (!lg__lex_peek_word(lx, w)) return 0;
-  lx->pos += strlen(w);
-  return 1;
+  size_t n = word_at_cursor(lx, w);
+  lx->pos += n;
+  return n != 0;
 }
 
 int lg__lex_accept(lg__lexer *lx, const char *p) {
-  size_t n = strlen(p);
+  size_t n;
   skip_blanks(lx);
-  if (lx->line_end - lx->pos < n || memcmp(lx->src + lx->pos, p, n) != 0) return 0;
+  n = starts_with(lx, p);
   lx->pos += n;
-  return 1;
+  return n != 0;
 }
 
 lg_status lg__lex_expect(lg__lexer *lx, const char *p, const char *what) {
@@ -440,18 +476,27 @@ lg_status lg__lex_expect(lg__lexer *lx, const char *p, const char *what) {
 }
 
 int lg__lex_accept_cmp(lg__lexer *lx, int *op) {
-  static const struct {
-    const char *text;
-    int         op;
-  } ops[] = {{"<=", LG__LE}, {">=", LG__GE}, {"!=", LG__NE},
-             {"<", LG__LT},  {">", LG__GT},  {"=", LG__EQ}};
-  size_t i;
-  for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
-    if (lg__lex_accept(lx, ops[i].text)) {
-      *op = ops[i].op;
-      return 1;
-    }
-  return 0;
+  char c;
+  int  eq;
+  skip_blanks(lx);
+  if (lx->pos >= lx->line_end) return 0;
+  c = lx->src[lx->pos];
+  eq = lx->pos + 1 < lx->line_end && lx->src[lx->pos + 1] == '=';
+  switch (c) { /* the two-character forms first: "<=" is not "<" then "=" */
+  case '<': *op = eq ? LG__LE : LG__LT; break;
+  case '>': *op = eq ? LG__GE : LG__GT; break;
+  case '!':
+    if (!eq) return 0;
+    *op = LG__NE;
+    break;
+  case '=':
+    *op = LG__EQ;
+    lx->pos++;
+    return 1;
+  default: return 0;
+  }
+  lx->pos += eq ? 2u : 1u;
+  return 1;
 }
 
 const char *lg__cmp_text(int op) {
