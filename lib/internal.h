@@ -216,6 +216,12 @@ typedef struct lg__match {
   int32_t     kind;   /* LG__M_* */
   int32_t     op;     /* lg__cmp for LG__M_CMP */
   int64_t     a, b;   /* milli numbers (CMP: a; RANGE: a..b); BOOL: a 0/1 */
+  /* The test, worked out by the parser: an attribute of type vtype whose
+   * value v has lo <= v <= hi matches (does not, when `outside`).  Numbers
+   * become whole bounds (`< 2.5` is v <= 2, `= 2.5` the empty [1, 0]). */
+  int64_t     lo, hi;
+  uint8_t     vtype;  /* LG__VAL_* */
+  uint8_t     outside;
   char       *text;   /* LG__M_TEXT: owned, NUL-terminated */
   size_t      text_len;
 } lg__match;
@@ -234,6 +240,32 @@ void      lg__match_list_print(const lg__match_list *m, lg__buf *b);
 /* 1 if the attribute (non-NULL) satisfies any item of the list. */
 int       lg__match_list_test(const lg__match_list *m, const lg_lead *lead,
                               const lg__attr *attr);
+
+/* Byte equality of a[0..n) and b[0..n), ASCII letters compared without
+ * case. */
+static inline int lg__ascii_ieq(const char *a, const char *b, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+    if (x != y) {
+      if ((unsigned)(x - 'A') < 26u) x = (unsigned char)(x + 32);
+      if ((unsigned)(y - 'A') < 26u) y = (unsigned char)(y + 32);
+      if (x != y) return 0;
+    }
+  }
+  return 1;
+}
+
+/* Whether attribute `a` of the lead whose arena is `arena` satisfies one
+ * item.  Inline: the scorer runs it for every fit and knockout criterion
+ * of every lead, and lg__match_list_test is this in a loop. */
+static inline int lg__match_one(const lg__match *it, const char *arena, const lg__attr *a) {
+  if (a->type != it->vtype) return 0;
+  if (it->vtype == LG__VAL_TEXT)
+    return it->text_len == a->text_len &&
+           lg__ascii_ieq(it->text, arena + (size_t)a->value, it->text_len);
+  return (a->value >= it->lo && a->value <= it->hi) != (it->outside != 0);
+}
 /* Compares an integer with a milli value exactly: -1, 0, 1. */
 int       lg__cmp_int_milli(int64_t v, int64_t milli);
 int       lg__cmp_holds(int op, int sign); /* sign = -1/0/1 of (lhs - rhs) */

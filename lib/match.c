@@ -6,8 +6,9 @@
  *
  * A match only ever matches an attribute of its own type: text against
  * text (ASCII-case-insensitive), numbers against integers, booleans against
- * booleans.  Numbers may carry up to 3 decimals, so integer attributes are
- * compared with them exactly, in thousandths, without overflow.
+ * booleans.  Numbers may carry up to 3 decimals; the parser turns each
+ * item into whole bounds (set_bounds), so an integer attribute is tested
+ * exactly, with two comparisons and no arithmetic (lg__match_one).
  */
 #include "internal.h"
 
@@ -48,6 +49,44 @@ static lg_status parse_number_match(lg__lexer *lx, lg__match *m) {
     return lg__lex_error(lx, LG_ERR_SYNTAX, "empty range: the end is below the start");
   m->kind = LG__M_RANGE;
   return LG_OK;
+}
+
+/* floor(m / 1000) and ceil(m / 1000) for |m| <= 10^18: no overflow. */
+static int64_t floor_milli(int64_t m) { return m / 1000 - (m % 1000 < 0); }
+static int64_t ceil_milli(int64_t m) { return m / 1000 + (m % 1000 > 0); }
+
+/* Works out lo, hi, vtype and outside (see lg__match) from a parsed item:
+ * an integer v satisfies `v CMP m/1000` exactly when it lies in [lo, hi]
+ * (or outside it, for !=). */
+static void set_bounds(lg__match *m) {
+  m->lo = INT64_MIN;
+  m->hi = INT64_MAX;
+  m->outside = 0;
+  switch (m->kind) {
+  case LG__M_TEXT: m->vtype = LG__VAL_TEXT; return;
+  case LG__M_BOOL:
+    m->vtype = LG__VAL_BOOL;
+    m->lo = m->hi = m->a;
+    return;
+  case LG__M_RANGE:
+    m->vtype = LG__VAL_INT;
+    m->lo = ceil_milli(m->a);
+    m->hi = floor_milli(m->b);
+    return;
+  default: break;
+  }
+  m->vtype = LG__VAL_INT;
+  switch (m->op) {
+  case LG__LT: m->hi = ceil_milli(m->a) - 1; break;
+  case LG__LE: m->hi = floor_milli(m->a); break;
+  case LG__GT: m->lo = floor_milli(m->a) + 1; break;
+  case LG__GE: m->lo = ceil_milli(m->a); break;
+  default: /* = and != : a fraction equals no integer */
+    m->lo = ceil_milli(m->a);
+    m->hi = floor_milli(m->a);
+    m->outside = m->op == LG__NE;
+    break;
+  }
 }
 
 static lg_status parse_match(lg__lexer *lx, lg__match *m) {
@@ -107,6 +146,7 @@ lg_status lg__match_list_parse(lg__lexer *lx, lg__match_list *out) {
       lg__match_list_free(&list);
       return st;
     }
+    set_bounds(&list.items[list.n]);
     list.n++;
   } while (lg__lex_accept(lx, ","));
   *out = list;
@@ -137,25 +177,9 @@ void lg__match_list_print(const lg__match_list *m, lg__buf *b) {
   }
 }
 
-static int match_one(const lg__match *it, const lg_lead *lead, const lg__attr *attr) {
-  switch (it->kind) {
-  case LG__M_TEXT:
-    return attr->type == LG__VAL_TEXT &&
-           lg__text_ieq(it->text, it->text_len, lg__lead_str(lead, (uint32_t)attr->value),
-                        attr->text_len);
-  case LG__M_BOOL: return attr->type == LG__VAL_BOOL && attr->value == it->a;
-  case LG__M_RANGE:
-    return attr->type == LG__VAL_INT && lg__cmp_int_milli(attr->value, it->a) >= 0 &&
-           lg__cmp_int_milli(attr->value, it->b) <= 0;
-  default:
-    return attr->type == LG__VAL_INT &&
-           lg__cmp_holds(it->op, lg__cmp_int_milli(attr->value, it->a));
-  }
-}
-
 int lg__match_list_test(const lg__match_list *m, const lg_lead *lead, const lg__attr *attr) {
   uint32_t i;
   for (i = 0; i < m->n; i++)
-    if (match_one(&m->items[i], lead, attr)) return 1;
+    if (lg__match_one(&m->items[i], lead->arena, attr)) return 1;
   return 0;
 }

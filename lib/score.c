@@ -76,76 +76,12 @@ static int32_t find_type(const lg__crit *c, const lg_lead *lead) {
   return -1;
 }
 
-/* Whether the attribute satisfies a match list: the rules of
- * lg__match_list_test (match.c) for the four match kinds, inlined because
- * fit and knockout criteria test every lead.  Items of a kind this file
- * does not know are handed to match.c, so a new kind cannot be mis-scored.
- * tests/test_score.c checks both against the same hand-built leads. */
-static int text_ieq(const char *a, const char *b, size_t n) {
-  size_t i;
-  for (i = 0; i < n; i++) {
-    unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-    if (x != y) {
-      if ((unsigned)x - 'A' < 26u) x = (unsigned char)(x + 32);
-      if ((unsigned)y - 'A' < 26u) y = (unsigned char)(y + 32);
-      if (x != y) return 0;
-    }
-  }
-  return 1;
-}
-
-/* The sign of v - milli/1000, exactly, for every int64 pair: with
- * milli = 1000 q + r (|r| < 1000), v - milli/1000 has the sign of v - q
- * unless they are equal, and then the sign of -r.  No multiplication, so
- * nothing can overflow. */
-static int cmp_int_milli(int64_t v, int64_t milli) {
-  int64_t q = milli / 1000, r = milli % 1000;
-  if (v != q) return v < q ? -1 : 1;
-  return r > 0 ? -1 : r < 0;
-}
-
-static int cmp_holds(int op, int sign) {
-  switch (op) {
-  case LG__LT: return sign < 0;
-  case LG__LE: return sign <= 0;
-  case LG__GT: return sign > 0;
-  case LG__GE: return sign >= 0;
-  case LG__EQ: return sign == 0;
-  default: return sign != 0;
-  }
-}
-
+/* Whether the attribute satisfies a match list: the same test as
+ * lg__match_list_test, with the lead's arena looked up once. */
 static int matches(const lg__match_list *m, const lg_lead *lead, const lg__attr *a) {
   uint32_t i;
-  for (i = 0; i < m->n; i++) {
-    const lg__match *it = &m->items[i];
-    switch (it->kind) {
-    case LG__M_TEXT:
-      if (a->type == LG__VAL_TEXT && it->text_len == a->text_len &&
-          text_ieq(it->text, lead->arena + a->value, it->text_len))
-        return 1;
-      break;
-    case LG__M_BOOL:
-      if (a->type == LG__VAL_BOOL && a->value == it->a) return 1;
-      break;
-    case LG__M_CMP:
-      if (a->type == LG__VAL_INT && cmp_holds(it->op, cmp_int_milli(a->value, it->a)))
-        return 1;
-      break;
-    case LG__M_RANGE:
-      if (a->type == LG__VAL_INT && cmp_int_milli(a->value, it->a) >= 0 &&
-          cmp_int_milli(a->value, it->b) <= 0)
-        return 1;
-      break;
-    default: {
-      lg__match_list one;
-      one.items = (lg__match *)(uintptr_t)it; /* read only: test takes const */
-      one.n = 1;
-      if (lg__match_list_test(&one, lead, a)) return 1;
-      break;
-    }
-    }
-  }
+  for (i = 0; i < m->n; i++)
+    if (lg__match_one(&m->items[i], lead->arena, a)) return 1;
   return 0;
 }
 

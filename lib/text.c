@@ -115,14 +115,9 @@ uint32_t lg__name_hash(const char *s, size_t n) {
   return h;
 }
 
-static char ascii_lower(char c) { return is_upper(c) ? (char)(c - 'A' + 'a') : c; }
 
 int lg__text_ieq(const char *a, size_t an, const char *b, size_t bn) {
-  size_t i;
-  if (an != bn) return 0;
-  for (i = 0; i < an; i++)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return 0;
-  return 1;
+  return an == bn && lg__ascii_ieq(a, b, an);
 }
 
 /* ---- output sink -------------------------------------------------------- */
