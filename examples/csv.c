@@ -27,7 +27,8 @@ int csv_open(csv_reader *r, FILE *fp) {
   r->cap_fields = 16;
   r->starts = malloc(r->cap_fields * sizeof *r->starts);
   r->fields = malloc(r->cap_fields * sizeof *r->fields);
-  if (!r->in || !r->rec || !r->starts || !r->fields) {
+  r->lens = malloc(r->cap_fields * sizeof *r->lens);
+  if (!r->in || !r->rec || !r->starts || !r->fields || !r->lens) {
     csv_close(r);
     return -1;
   }
@@ -39,8 +40,9 @@ void csv_close(csv_reader *r) {
   free(r->rec);
   free(r->starts);
   free(r->fields);
+  free(r->lens);
   r->in = r->rec = NULL;
-  r->starts = NULL;
+  r->starts = r->lens = NULL;
   r->fields = NULL;
 }
 
@@ -111,6 +113,9 @@ static int start_field(csv_reader *r) {
     f = realloc(r->fields, cap * sizeof *f);
     if (!f) return -2;
     r->fields = f;
+    s = realloc(r->lens, cap * sizeof *s);
+    if (!s) return -2;
+    r->lens = s;
     r->cap_fields = cap;
   }
   r->starts[r->n_fields++] = r->rec_len;
@@ -145,10 +150,15 @@ static int put_run(csv_reader *r, const char *p, size_t n) {
   return 0;
 }
 
-/* The bytes that end (or spoil) an unquoted field. */
-static int plain_stop(unsigned char c) {
-  return c == ',' || c == '\n' || c == '\r' || c == '"' || c == '\0';
-}
+/* The bytes that end (or spoil) an unquoted field: ',' LF CR '"' NUL.  A
+ * table, so that the scan below is one load and one test a byte. */
+static const unsigned char plain_stop_table[256] = {
+  1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, /* NUL, LF, CR */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0  /* '"', ',' */
+};
+
+#define plain_stop(c) (plain_stop_table[(unsigned char)(c)])
 
 /* Copies the unquoted run starting at in_pos, block by block; *c receives
  * the byte that stopped it (consumed) or EOF.  The fast path of the reader:
@@ -157,7 +167,7 @@ static int scan_plain(csv_reader *r, int *c) {
   for (;;) {
     const char *p = r->in + r->in_pos, *end = r->in + r->in_len, *q = p;
     int         g;
-    while (q < end && !plain_stop((unsigned char)*q)) q++;
+    while (q < end && !plain_stop(*q)) q++;
     if ((g = put_run(r, p, (size_t)(q - p))) != 0) return g;
     r->in_pos = (size_t)(q - r->in);
     if (q < end) {
@@ -248,7 +258,11 @@ int csv_next(csv_reader *r) {
     size_t i;
     if (st != CSV_RECORD) return st;
     if (r->n_fields == 1 && r->rec_len == 1 && !quoted) continue; /* blank line */
-    for (i = 0; i < r->n_fields; i++) r->fields[i] = r->rec + r->starts[i];
+    for (i = 0; i < r->n_fields; i++) {
+      size_t end = i + 1 < r->n_fields ? r->starts[i + 1] : r->rec_len;
+      r->fields[i] = r->rec + r->starts[i];
+      r->lens[i] = end - r->starts[i] - 1; /* less the NUL */
+    }
     return CSV_RECORD;
   }
 }
@@ -321,11 +335,12 @@ static int days_in_month(int64_t y, int m) {
 #define DAYS_0001_TO_1970 INT64_C(719162)
 
 /* Days since 1970-01-01 of y-m-d, y >= 1: whole years before y (365 each
- * plus one per leap year), then whole months before m. */
+ * plus one per leap year), then whole months before m (from a table of
+ * days before each month of a common year, plus the leap day). */
 static int64_t days_from_date(int64_t y, int m, int d) {
+  static const int before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
   int64_t p = y - 1, days = p * 365 + p / 4 - p / 100 + p / 400;
-  int     i;
-  for (i = 1; i < m; i++) days += days_in_month(y, i);
+  days += before[m - 1] + (m > 2 && is_leap(y));
   return days + (d - 1) - DAYS_0001_TO_1970;
 }
 

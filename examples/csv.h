@@ -35,6 +35,7 @@ typedef struct csv_reader {
   size_t        rec_len, rec_cap;
   size_t       *starts;          /* offset of each field in rec */
   char        **fields;          /* fields[i] == rec + starts[i] after a record */
+  size_t       *lens;            /* lens[i] == strlen(fields[i]) after a record */
   size_t        n_fields, cap_fields;
   unsigned long line;            /* physical line the next record starts on */
   unsigned long record_line;     /* line the last record (or bad record) began on */

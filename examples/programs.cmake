@@ -4,6 +4,11 @@
 #   leadgate-triage     scores and qualifies a CSV of leads (installed)
 #   leadgate-sla-watch  follow-up SLA actions and per-rep compliance (installed)
 #   python/leadgate.py  a ctypes binding, tested by tests/test_python.py
+#
+# bench_triage.sh (not a test: wall time depends on the machine) generates
+# 100,000 leads and ~770,000 events with gen_sample.py, times a Release
+# leadgate-triage on them and prints `triage leads=N events=M wall_s=S`:
+#   examples/bench_triage.sh [--leads N] [--runs K] [--build DIR | --bin PROG]
 
 add_library(leadgate_examples_csv STATIC csv.c)
 target_include_directories(leadgate_examples_csv PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})

@@ -10,7 +10,10 @@
  * int64, a bool when it is exactly `true` or `false`, and text otherwise.
  * The events file (`lead_id,type,at`, columns in any order, extra columns
  * ignored) is indexed by lead id in a hash table; leads are then streamed a
- * row at a time, so memory is one lead plus the events index.
+ * row at a time, so memory is one lead plus the events index: 8 bytes an
+ * event (up to 20 while it is built) plus the id and about 32 bytes a
+ * distinct lead id.  examples/bench_triage.sh times a run on 100,000
+ * generated leads.
  *
  * Output (stdout, CSV, input order):
  *   id,fit,engagement,total,knocked_out,grade,verdict,reason[,explain]
@@ -61,26 +64,63 @@ static double monotonic_seconds(void) {
   return (double)clock() / CLOCKS_PER_SEC;
 }
 
-/* ---- a string -> index hash map (lead ids and event types) --------------- */
+/* ---- a string -> values hash map (lead ids and event types) -------------- */
 
 #define NO_INDEX UINT32_MAX
 
-/* Keys live in one arena; a slot packs the key's hash (high half) and its
- * index + 1 (low half, 0 = empty), so a probe touches the arena only when
- * the hashes agree. */
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* Keys live in one arena as entries: two uint32 values, the key and its
+ * NUL, padded to 8 bytes.  Value 0 is the key's index (0, 1, 2, ... in the
+ * order added); the events index reuses both values once it is grouped.
+ * A slot packs the key's hash (high half) and its entry's offset / 8 + 1
+ * (low half, 0 = empty), so a probe touches the arena only when the hashes
+ * agree, and then one cache line holds the key and its values.  The index
+ * is a big table probed at random: the events loader hides the cache
+ * misses by prefetching the slot and then the entry some rows ahead. */
 typedef struct strmap {
-  char     *arena; /* keys, each NUL-terminated */
+  char     *arena; /* entries, 8-byte aligned */
   size_t    arena_len, arena_cap;
-  uint32_t *off;   /* key i starts at arena + off[i] */
+  uint32_t *off;   /* entry of key i is arena + off[i] */
   uint32_t  n, cap;
   uint64_t *slots; /* open addressing, linear probing, at most half full */
   uint32_t  n_slots;
 } strmap;
 
-static uint32_t hash_bytes(const char *s, size_t n) {
-  uint32_t h = 2166136261u; /* FNV-1a */
-  while (n--) h = (h ^ (unsigned char)*s++) * 16777619u;
-  return h;
+#define ENTRY_HEAD 8 /* the two values before the key */
+
+/* A hash of the n bytes at s, a word at a time (the CSV reader gives the
+ * field lengths), with the MurmurHash3 finalizer.  Only this run compares
+ * hashes, so the byte order of the words does not matter. */
+static uint32_t hash_key(const char *s, size_t n) {
+  uint64_t h = (uint64_t)n * UINT64_C(0x9E3779B97F4A7C15), w;
+  size_t   i;
+  for (; n >= 8; s += 8, n -= 8) {
+    memcpy(&w, s, 8);
+    h = (h ^ w) * UINT64_C(0xFF51AFD7ED558CCD);
+    h ^= h >> 32;
+  }
+  for (w = 0, i = 0; i < n; i++) w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+  h ^= w;
+  h ^= h >> 33;
+  h *= UINT64_C(0xFF51AFD7ED558CCD);
+  h ^= h >> 33;
+  h *= UINT64_C(0xC4CEB9FE1A85EC53);
+  h ^= h >> 33;
+  return (uint32_t)h;
+}
+
+/* Whether the stored key k is s (of length len): compares the terminating
+ * NUL too.  Inline, as the keys are short (lead ids, event types). */
+static int key_eq(const char *k, const char *s, size_t len) {
+  size_t i;
+  for (i = 0; i <= len; i++)
+    if (k[i] != s[i]) return 0;
+  return 1;
 }
 
 static void strmap_free(strmap *m) {
@@ -90,21 +130,50 @@ static void strmap_free(strmap *m) {
   memset(m, 0, sizeof *m);
 }
 
-static const char *strmap_key(const strmap *m, uint32_t i) { return m->arena + m->off[i]; }
-
-static uint32_t strmap_find_h(const strmap *m, const char *s, uint32_t h) {
-  uint32_t mask = m->n_slots - 1, i;
-  if (!m->n_slots) return NO_INDEX;
-  for (i = h & mask; m->slots[i]; i = (i + 1) & mask) {
-    uint64_t slot = m->slots[i];
-    uint32_t k = (uint32_t)slot - 1;
-    if ((uint32_t)(slot >> 32) == h && strcmp(strmap_key(m, k), s) == 0) return k;
-  }
-  return NO_INDEX;
+static char *slot_entry(const strmap *m, uint64_t slot) {
+  return m->arena + (size_t)((uint32_t)slot - 1) * 8;
 }
 
-static uint32_t strmap_find(const strmap *m, const char *s) {
-  return strmap_find_h(m, s, hash_bytes(s, strlen(s)));
+static uint32_t entry_value(const char *e, int which) {
+  uint32_t v;
+  memcpy(&v, e + 4 * which, sizeof v);
+  return v;
+}
+
+static void entry_set(char *e, int which, uint32_t v) { memcpy(e + 4 * which, &v, sizeof v); }
+
+static const char *strmap_key(const strmap *m, uint32_t i) {
+  return m->arena + m->off[i] + ENTRY_HEAD;
+}
+
+/* The entry of key s (length len, hash h), or NULL. */
+static char *strmap_find_h(const strmap *m, const char *s, size_t len, uint32_t h) {
+  uint32_t mask = m->n_slots - 1, i;
+  if (!m->n_slots) return NULL;
+  for (i = h & mask; m->slots[i]; i = (i + 1) & mask) {
+    uint64_t slot = m->slots[i];
+    if ((uint32_t)(slot >> 32) == h) {
+      char *e = slot_entry(m, slot);
+      if (key_eq(e + ENTRY_HEAD, s, len)) return e;
+    }
+  }
+  return NULL;
+}
+
+/* Hints for a lookup of hash h coming soon: first its slot, then (once
+ * the slot is in the cache) the entry the slot points to. */
+static void strmap_prefetch_slot(const strmap *m, uint32_t h) {
+  if (m->n_slots) PREFETCH(&m->slots[h & (m->n_slots - 1)]);
+}
+
+static void strmap_prefetch_entry(const strmap *m, uint32_t h) {
+  uint32_t mask = m->n_slots - 1, i;
+  if (!m->n_slots) return;
+  for (i = h & mask; m->slots[i]; i = (i + 1) & mask)
+    if ((uint32_t)(m->slots[i] >> 32) == h) {
+      PREFETCH(slot_entry(m, m->slots[i]));
+      return;
+    }
 }
 
 static void strmap_place(uint64_t *slots, uint32_t n_slots, uint64_t slot) {
@@ -127,14 +196,11 @@ static int strmap_rehash(strmap *m) {
   return 0;
 }
 
-/* Index of key s, adding it when new.  -1 when out of memory. */
-static int strmap_intern(strmap *m, const char *s, uint32_t *index) {
-  size_t   len = strlen(s);
-  uint32_t h = hash_bytes(s, len), k = strmap_find_h(m, s, h);
-  if (k != NO_INDEX) {
-    *index = k;
-    return 0;
-  }
+/* Adds key s (length len, hash h), which is not in the map yet; its index
+ * goes to *index.  -1 when out of memory. */
+static int strmap_add(strmap *m, const char *s, size_t len, uint32_t h, uint32_t *index) {
+  size_t need = (ENTRY_HEAD + len + 1 + 7) & ~(size_t)7;
+  char  *e;
   if (m->n == m->cap) {
     uint32_t  cap = m->cap ? m->cap * 2 : 64;
     uint32_t *off;
@@ -143,48 +209,84 @@ static int strmap_intern(strmap *m, const char *s, uint32_t *index) {
     m->off = off;
     m->cap = cap;
   }
-  if (m->arena_cap - m->arena_len < len + 1) {
+  if (m->arena_cap - m->arena_len < need) {
     size_t cap = m->arena_cap ? m->arena_cap : 4096;
     char  *a;
-    while (cap - m->arena_len < len + 1) cap *= 2;
+    while (cap - m->arena_len < need) cap *= 2;
     if (cap > UINT32_MAX || !(a = realloc(m->arena, cap))) return -1;
     m->arena = a;
     m->arena_cap = cap;
   }
   if ((m->n + 1) * 2 > m->n_slots && strmap_rehash(m) != 0) return -1;
-  memcpy(m->arena + m->arena_len, s, len + 1);
+  e = m->arena + m->arena_len;
+  entry_set(e, 0, m->n);
+  entry_set(e, 1, 0);
+  memcpy(e + ENTRY_HEAD, s, len + 1);
+  memset(e + ENTRY_HEAD + len + 1, 0, need - (ENTRY_HEAD + len + 1));
   m->off[m->n] = (uint32_t)m->arena_len;
-  m->arena_len += len + 1;
-  strmap_place(m->slots, m->n_slots, (uint64_t)h << 32 | (uint64_t)(m->n + 1));
+  strmap_place(m->slots, m->n_slots, (uint64_t)h << 32 | (uint64_t)(m->arena_len / 8 + 1));
+  m->arena_len += need;
   *index = m->n++;
+  return 0;
+}
+
+/* Index of key s (length len, hash h), adding it when new.  -1 when out of
+ * memory. */
+static int strmap_intern(strmap *m, const char *s, size_t len, uint32_t h, uint32_t *index) {
+  const char *e = strmap_find_h(m, s, len, h);
+  if (!e) return strmap_add(m, s, len, h, index);
+  *index = entry_value(e, 0);
   return 0;
 }
 
 /* ---- the events index -------------------------------------------------------
  *
- * Events are appended as read (with the lead's key index), then grouped by
- * lead with one counting-sort pass: the events of lead k end up contiguous
- * in ev[first[k] .. first[k + 1]), in file order.  Reading a lead's events
- * is then a sequential scan. */
+ * Events are appended in file order (with the lead's key index in a
+ * parallel array), then grouped by lead with one counting-sort pass: the
+ * events of a lead end up contiguous in ev[start .. end), in file order,
+ * and its ids entry holds start and end (values 0 and 1).  Reading a
+ * lead's events is then a sequential scan.
+ *
+ * An event is packed into 64 bits: its time as seconds since LG_TIME_MIN
+ * (LG_TIME_MAX - LG_TIME_MIN < 2^39) above its type index (25 bits), so
+ * the index costs 12 bytes an event while it is built and 8 after.
+ *
+ * Rows reach the ids map through a short pipeline (`pipe`): a row's slot
+ * is prefetched when it is read, its entry PIPE / 2 rows later, and it is
+ * interned PIPE rows later, when both are in the cache. */
 
-typedef struct event {
+#define TYPE_BITS 25
+#define MAX_TYPES ((uint32_t)1 << TYPE_BITS)
+#define PIPE      16 /* a power of two */
+
+static uint64_t ev_pack(lg_time at, uint32_t type) {
+  return (uint64_t)(at - LG_TIME_MIN) << TYPE_BITS | type;
+}
+static lg_time  ev_at(uint64_t e) { return (lg_time)(e >> TYPE_BITS) + LG_TIME_MIN; }
+static uint32_t ev_type(uint64_t e) { return (uint32_t)(e & (MAX_TYPES - 1)); }
+
+typedef struct pending_event {
   lg_time  at;
-  uint32_t type; /* index into types */
-  uint32_t lead; /* index into ids (only meaningful before grouping) */
-} event;
+  uint32_t h, type;
+  size_t   len;
+  char     id[LG_MAX_ID_BYTES + 1];
+} pending_event;
 
 typedef struct event_index {
-  strmap    ids, types;
-  event    *ev;
-  size_t    n_ev, cap_ev;
-  uint32_t *first; /* ids.n + 1 offsets into ev, after event_index_group */
+  strmap        ids, types;
+  uint64_t     *ev;   /* packed events; grouped by lead after event_index_group */
+  uint32_t     *lead; /* lead[i]: index into ids of ev[i]; until grouped */
+  size_t        n_ev, cap_ev;
+  int           grouped;
+  pending_event pipe[PIPE];
+  size_t        pipe_head, pipe_n; /* oldest row in the pipe, rows in it */
 } event_index;
 
 static void event_index_free(event_index *x) {
   strmap_free(&x->ids);
   strmap_free(&x->types);
   free(x->ev);
-  free(x->first);
+  free(x->lead);
 }
 
 static int name_valid(const char *s) {
@@ -198,44 +300,81 @@ static int name_valid(const char *s) {
   return 1;
 }
 
-static int event_index_add(event_index *x, const char *lead_id, const char *type, lg_time at) {
-  uint32_t id, ty;
-  event   *e;
-  if (strmap_intern(&x->types, type, &ty) != 0) return -1;
-  if (strmap_intern(&x->ids, lead_id, &id) != 0) return -1;
+/* Interns the lead of the oldest row in the pipe and appends its event. */
+static int event_index_commit(event_index *x) {
+  const pending_event *p = &x->pipe[x->pipe_head];
+  uint32_t             k;
+  if (strmap_intern(&x->ids, p->id, p->len, p->h, &k) != 0) return -1;
   if (x->n_ev == x->cap_ev) {
-    size_t cap = x->cap_ev ? x->cap_ev * 2 : 1024;
-    if (cap >= NO_INDEX || !(e = realloc(x->ev, cap * sizeof *e))) return -1;
+    size_t    cap = x->cap_ev ? x->cap_ev * 2 : 4096;
+    uint64_t *e;
+    uint32_t *l;
+    if (cap >= NO_INDEX) return -1;
+    if (!(e = realloc(x->ev, cap * sizeof *e))) return -1;
     x->ev = e;
+    if (!(l = realloc(x->lead, cap * sizeof *l))) return -1;
+    x->lead = l;
     x->cap_ev = cap;
   }
-  e = &x->ev[x->n_ev++];
-  e->at = at;
-  e->type = ty;
-  e->lead = id;
+  x->ev[x->n_ev] = ev_pack(p->at, p->type);
+  x->lead[x->n_ev++] = k;
+  x->pipe_head = (x->pipe_head + 1) & (PIPE - 1);
+  x->pipe_n--;
   return 0;
 }
 
+/* Adds an event of lead id (length len <= LG_MAX_ID_BYTES, hash h) of
+ * type index `type`.  -1 when out of memory. */
+static int event_index_add(event_index *x, const char *id, size_t len, uint32_t h,
+                           uint32_t type, lg_time at) {
+  pending_event *p;
+  if (x->pipe_n == PIPE && event_index_commit(x) != 0) return -1;
+  p = &x->pipe[(x->pipe_head + x->pipe_n++) & (PIPE - 1)];
+  p->at = at;
+  p->h = h;
+  p->type = type;
+  p->len = len;
+  memcpy(p->id, id, len + 1);
+  strmap_prefetch_slot(&x->ids, h);
+  if (x->pipe_n > PIPE / 2)
+    strmap_prefetch_entry(&x->ids, x->pipe[(x->pipe_head + x->pipe_n - 1 - PIPE / 2) &
+                                           (PIPE - 1)].h);
+  return 0;
+}
+
+/* Drains the pipe, then groups the events by lead. */
 static int event_index_group(event_index *x) {
-  uint32_t *first = calloc((size_t)x->ids.n + 1, sizeof *first), *fill;
-  event    *sorted = x->n_ev ? malloc(x->n_ev * sizeof *sorted) : NULL;
+  uint32_t *first, *fill;
+  uint64_t *sorted;
   size_t    i;
+  while (x->pipe_n)
+    if (event_index_commit(x) != 0) return -1;
+  first = calloc((size_t)x->ids.n + 1, sizeof *first);
+  sorted = x->n_ev ? malloc(x->n_ev * sizeof *sorted) : NULL;
   if (!first || (x->n_ev && !sorted)) {
     free(first);
     free(sorted);
     return -1;
   }
-  for (i = 0; i < x->n_ev; i++) first[x->ev[i].lead + 1]++;
+  for (i = 0; i < x->n_ev; i++) first[x->lead[i] + 1]++;
   for (i = 0; i < x->ids.n; i++) first[i + 1] += first[i];
   /* scatter: each lead's running fill position starts at first[k]; the
    * slots first[k + 1] are reused as cursors and restored afterwards */
   fill = first + 1;
   for (i = x->ids.n; i > 0; i--) fill[i - 1] = first[i - 1];
-  for (i = 0; i < x->n_ev; i++) sorted[fill[x->ev[i].lead]++] = x->ev[i];
+  for (i = 0; i < x->n_ev; i++) sorted[fill[x->lead[i]]++] = x->ev[i];
+  for (i = 0; i < x->ids.n; i++) {
+    char *e = x->ids.arena + x->ids.off[i];
+    entry_set(e, 0, first[i]);
+    entry_set(e, 1, first[i + 1]);
+  }
+  free(first);
   free(x->ev);
+  free(x->lead);
   x->ev = sorted;
+  x->lead = NULL;
   x->cap_ev = x->n_ev;
-  x->first = first;
+  x->grouped = 1;
   return 0;
 }
 
@@ -270,6 +409,8 @@ typedef struct run {
   size_t           cap_items;
   char            *ex; /* the explain cell */
   size_t           ex_len, ex_cap;
+  char            *line; /* the output row, written with one fwrite */
+  size_t           line_len, line_cap;
   double           t_parse, t_score;
 } run;
 
@@ -299,6 +440,7 @@ static void release(void) {
   event_index_free(&r->events);
   free(r->items);
   free(r->ex);
+  free(r->line);
   lg_policy_free(r->policy);
   lg_rubric_free(r->rubric);
   memset(r, 0, sizeof *r);
@@ -412,7 +554,10 @@ static int find_column(const csv_reader *c, const char *name) {
 /* Strips a UTF-8 byte order mark from the first header cell (spreadsheets
  * write one). */
 static void strip_bom(csv_reader *c) {
-  if (c->n_fields && strncmp(c->fields[0], "\xEF\xBB\xBF", 3) == 0) c->fields[0] += 3;
+  if (c->n_fields && strncmp(c->fields[0], "\xEF\xBB\xBF", 3) == 0) {
+    c->fields[0] += 3;
+    c->lens[0] -= 3;
+  }
 }
 
 static void load_events(run *r) {
@@ -442,6 +587,9 @@ static void load_events(run *r) {
   while ((st = csv_next(c)) != CSV_EOF) {
     const char *id, *type, *at;
     lg_time     t;
+    size_t      id_len, type_len;
+    uint32_t    id_h, type_h, ty;
+    const char *e;
     if (st == CSV_FATAL) die(path, c->error);
     if (st == CSV_BAD) {
       bad_row(r, path, c->error_line, c->error);
@@ -456,11 +604,18 @@ static void load_events(run *r) {
     id = c->fields[col_id];
     type = c->fields[col_type];
     at = c->fields[col_at];
-    if (id[0] == '\0' || strlen(id) > LG_MAX_ID_BYTES) {
-      bad_row(r, path, c->record_line, id[0] ? "lead_id longer than 256 bytes" : "empty lead_id");
+    id_len = c->lens[col_id];
+    if (id_len == 0 || id_len > LG_MAX_ID_BYTES) {
+      bad_row(r, path, c->record_line, id_len ? "lead_id longer than 256 bytes" : "empty lead_id");
       continue;
     }
-    if (!name_valid(type)) {
+    id_h = hash_key(id, id_len);
+    /* a type already in the map was checked when it was added */
+    type_len = c->lens[col_type];
+    type_h = hash_key(type, type_len);
+    e = strmap_find_h(&r->events.types, type, type_len, type_h);
+    ty = e ? entry_value(e, 0) : NO_INDEX;
+    if (ty == NO_INDEX && !name_valid(type)) {
       sprintf(why, "event type '%.64s' is not a name ([a-z][a-z0-9_]{0,63})", type);
       bad_row(r, path, c->record_line, why);
       continue;
@@ -470,7 +625,12 @@ static void load_events(run *r) {
       bad_row(r, path, c->record_line, why);
       continue;
     }
-    if (event_index_add(&r->events, id, type, t) != 0) die(path, "out of memory");
+    if (ty == NO_INDEX) {
+      if (r->events.types.n >= MAX_TYPES) die(path, "more than 2^25 distinct event types");
+      if (strmap_add(&r->events.types, type, type_len, type_h, &ty) != 0)
+        die(path, "out of memory");
+    }
+    if (event_index_add(&r->events, id, id_len, id_h, ty, t) != 0) die(path, "out of memory");
   }
   close_input(r);
   if (event_index_group(&r->events) != 0) die(path, "out of memory");
@@ -586,26 +746,96 @@ static void build_explain(run *r, const lg_lead *lead) {
   }
 }
 
+/* ---- output: a row is built in r->line, then written with one fwrite ---- */
+
+static void line_reserve(run *r, size_t n) {
+  size_t cap;
+  char  *p;
+  if (r->line_cap - r->line_len >= n) return;
+  cap = r->line_cap ? r->line_cap : 512;
+  while (cap - r->line_len < n) cap *= 2;
+  if (!(p = realloc(r->line, cap))) die(r->opt.leads, "out of memory");
+  r->line = p;
+  r->line_cap = cap;
+}
+
+static void line_put(run *r, const char *s, size_t n) {
+  line_reserve(r, n);
+  memcpy(r->line + r->line_len, s, n);
+  r->line_len += n;
+}
+
+static void line_putc(run *r, char c) {
+  line_reserve(r, 1);
+  r->line[r->line_len++] = c;
+}
+
+/* One CSV field, quoted as csv_write_field does (RFC 4180: when it holds a
+ * comma, a quote, CR or LF; quotes doubled). */
+static void line_put_field(run *r, const char *s) {
+  size_t n = 0, quotes = 0, special = 0, i;
+  char  *p;
+  for (; s[n]; n++) {
+    char c = s[n];
+    if (c == '"') quotes++;
+    else if (c == ',' || c == '\r' || c == '\n') special = 1;
+  }
+  if (!quotes && !special) {
+    line_put(r, s, n);
+    return;
+  }
+  line_reserve(r, n + quotes + 2);
+  p = r->line + r->line_len;
+  *p++ = '"';
+  for (i = 0; i < n; i++) {
+    if (s[i] == '"') *p++ = '"';
+    *p++ = s[i];
+  }
+  *p++ = '"';
+  r->line_len = (size_t)(p - r->line);
+}
+
+/* Points with three decimals, then `sep` (csv_format_points' format). */
+static void line_put_points(run *r, lg_points v, char sep) {
+  char num[32];
+  csv_format_points(v, num);
+  line_put(r, num, strlen(num));
+  line_putc(r, sep);
+}
+
 static void write_row(run *r, const lg_lead *lead, const lg_decision *d) {
   static const char *verdicts[] = {"nurture", "mql", "disqualify"};
-  char               num[32];
-  csv_write_field(stdout, lg_lead_id(lead));
-  csv_format_points(d->score.fit, num);
-  printf(",%s,", num);
-  csv_format_points(d->score.engagement, num);
-  printf("%s,", num);
-  csv_format_points(d->score.total, num);
-  printf("%s,%d,", num, d->score.knocked_out ? 1 : 0);
-  csv_write_field(stdout, d->grade);
-  putchar(',');
-  fputs(d->verdict >= 0 && d->verdict <= 2 ? verdicts[d->verdict] : "?", stdout);
-  putchar(',');
-  csv_write_field(stdout, d->reason);
+  const char        *verdict = d->verdict >= 0 && d->verdict <= 2 ? verdicts[d->verdict] : "?";
+  r->line_len = 0;
+  line_put_field(r, lg_lead_id(lead));
+  line_putc(r, ',');
+  line_put_points(r, d->score.fit, ',');
+  line_put_points(r, d->score.engagement, ',');
+  line_put_points(r, d->score.total, ',');
+  line_put(r, d->score.knocked_out ? "1," : "0,", 2);
+  line_put_field(r, d->grade);
+  line_putc(r, ',');
+  line_put(r, verdict, strlen(verdict));
+  line_putc(r, ',');
+  line_put_field(r, d->reason);
   if (r->opt.explain) {
-    putchar(',');
-    csv_write_field(stdout, r->ex ? r->ex : "");
+    line_putc(r, ',');
+    line_put_field(r, r->ex ? r->ex : "");
   }
-  putchar('\n');
+  line_putc(r, '\n');
+  fwrite(r->line, 1, r->line_len, stdout);
+}
+
+/* The events of lead id (length len, hash h) are [*e, *end); both NULL
+ * when it has none.  Starts fetching them. */
+static void find_events(const event_index *x, const char *id, size_t len, uint32_t h,
+                        const uint64_t **e, const uint64_t **end) {
+  const char *entry = strmap_find_h(&x->ids, id, len, h);
+  if (!entry) return;
+  *e = x->ev + entry_value(entry, 0);
+  *end = x->ev + entry_value(entry, 1);
+  PREFETCH(*e);
+  PREFETCH(*end - 1); /* a lead in the index has at least one event */
 }
 
 /* Builds the lead of the current row, decides and prints it.  0 on
@@ -620,8 +850,9 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, char *wh
   lg_lead    *lead;
   lg_decision d;
   lg_status   st;
-  size_t      i;
-  uint32_t    k;
+  size_t      i, id_len, mid = cols->n / 2;
+  uint32_t    id_h;
+  const uint64_t *e = NULL, *end = NULL;
 
   if (c->n_fields != cols->n) {
     snprintf(why, cap, "expected %lu fields as in the header, found %lu",
@@ -629,16 +860,24 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, char *wh
     return -1;
   }
   id = c->fields[cols->id];
+  /* The lead's events are added after its attributes; fetch them from
+   * the index meanwhile, in steps: its slot now, the entry once the lead
+   * is made, the events halfway through the attributes. */
+  id_len = c->lens[cols->id];
+  id_h = hash_key(id, id_len);
+  if (r->events.grouped) strmap_prefetch_slot(&r->events.ids, id_h);
   if ((st = lg_lead_create(id, &r->lead)) != LG_OK) {
     if (st == LG_ERR_NOMEM) die(r->opt.leads, lg_status_message(st));
     snprintf(why, cap, "%s",
-             id[0] == '\0'                     ? "empty id"
-             : strlen(id) > LG_MAX_ID_BYTES    ? "id longer than 256 bytes"
-                                               : "id is not valid UTF-8");
+             id_len == 0                    ? "empty id"
+             : id_len > LG_MAX_ID_BYTES     ? "id longer than 256 bytes"
+                                            : "id is not valid UTF-8");
     return -1;
   }
+  if (r->events.grouped) strmap_prefetch_entry(&r->events.ids, id_h);
   lead = r->lead;
   for (i = 0; i < cols->n; i++) {
+    if (i == mid && r->events.grouped) find_events(&r->events, id, id_len, id_h, &e, &end);
     if ((int)i == cols->id) continue;
     st = set_cell(lead, cols->names[i], c->fields[i]);
     if (st == LG_OK) continue;
@@ -648,11 +887,9 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, char *wh
     drop_lead(r);
     return -1;
   }
-  k = r->events.first ? strmap_find(&r->events.ids, id) : NO_INDEX;
-  if (k != NO_INDEX) {
-    const event *e = r->events.ev + r->events.first[k], *end = r->events.ev + r->events.first[k + 1];
+  if (e) {
     for (; e < end; e++) {
-      st = lg_lead_add_event(lead, strmap_key(&r->events.types, e->type), e->at);
+      st = lg_lead_add_event(lead, strmap_key(&r->events.types, ev_type(*e)), ev_at(*e));
       if (st == LG_OK) continue;
       if (st == LG_ERR_NOMEM) die(r->opt.leads, lg_status_message(st));
       snprintf(why, cap, "lead has more than %d events in %s (%s)", LG_MAX_EVENTS,
