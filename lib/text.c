@@ -401,6 +401,11 @@ void lg__lex_describe(lg__lexer *lx, char *out, size_t cap) {
     if (is_blank(c) || c == '"' || is_describe_word(c) != word) break;
     n++;
   }
+  /* a word cut at 32 bytes ends on a character boundary (the text is
+   * valid UTF-8, so the cut backs up to the first byte of a character) */
+  while (n > 0 && lx->pos + n < lx->line_end &&
+         ((unsigned char)lx->src[lx->pos + n] & 0xc0u) == 0x80u)
+    n--;
   snprintf(out, cap, "'%.*s'", (int)n, lx->src + lx->pos);
   trim_utf8_tail(out);
 }
@@ -679,7 +684,7 @@ lg_status lg__lex_percent(lg__lexer *lx, const char *what, int64_t *milli_pct) {
   st = scan_number(lx, what, INT64_C(1000000000), &milli, &end);
   if (st != LG_OK) return st;
   if (milli < 0 || lx->src[start] == '+')
-    return lg__lex_error_at(lx, start, LG_ERR_SYNTAX, "%s must not be negative", what);
+    return lg__lex_error_at(lx, start, LG_ERR_SYNTAX, "%s must be a plain non-negative number", what);
   if (end >= lx->line_end || lx->src[end] != '%')
     return lg__lex_error_at(lx, end, LG_ERR_SYNTAX, "expected '%%' after %s", what);
   lx->pos = end + 1;

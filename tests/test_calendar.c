@@ -422,6 +422,29 @@ typedef struct bad_case {
   const char *message; /* a substring of the message */
 } bad_case;
 
+/* Each text fails with the status, position and message substring given;
+ * *out stays untouched, and without an lg_error the status is the same. */
+static void assert_bad_cases(const bad_case *cases, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    const bad_case *k = &cases[i];
+    lg_calendar    *sentinel = (lg_calendar *)(uintptr_t)0x1234, *c = sentinel;
+    lg_error        err;
+    lg_status       st = lg_calendar_parse(k->text, strlen(k->text), &c, &err);
+    if (st != k->status || err.line != k->line || err.column != k->column ||
+        !strstr(err.message, k->message))
+      print_error("case %u %s: got %s at %u:%u \"%s\"\n", (unsigned)i, k->text,
+                  lg_status_name(st), (unsigned)err.line, (unsigned)err.column, err.message);
+    assert_int_equal(st, k->status);
+    assert_int_equal(err.status, k->status);
+    assert_int_equal(err.line, k->line);
+    assert_int_equal(err.column, k->column);
+    assert_non_null(strstr(err.message, k->message));
+    assert_ptr_equal(c, sentinel);
+    assert_int_equal(lg_calendar_parse(k->text, strlen(k->text), &c, NULL), k->status);
+  }
+}
+
 static void malformed_calendars_report_status_line_and_column(void **state) {
   static const bad_case cases[] = {
     {"hours mon 25:00-26:00", LG_ERR_SYNTAX, 1, 11, "no such time 25:00"},
@@ -474,26 +497,98 @@ static void malformed_calendars_report_status_line_and_column(void **state) {
     {"hours mon 09:00-17:00\n\xff", LG_ERR_SYNTAX, 2, 1, "invalid UTF-8"},
     {"# caf\xc3\xa9\n  h\xc3\xb6urs mon", LG_ERR_SYNTAX, 2, 3, "expected utc-offset"},
   };
-  size_t i;
   (void)state;
-  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    const bad_case *k = &cases[i];
-    lg_calendar    *sentinel = (lg_calendar *)(uintptr_t)0x1234, *c = sentinel;
-    lg_error        err;
-    lg_status       st = lg_calendar_parse(k->text, strlen(k->text), &c, &err);
-    if (st != k->status || err.line != k->line || err.column != k->column ||
-        !strstr(err.message, k->message))
-      print_error("case %u %s: got %s at %u:%u \"%s\"\n", (unsigned)i, k->text,
-                  lg_status_name(st), (unsigned)err.line, (unsigned)err.column, err.message);
-    assert_int_equal(st, k->status);
-    assert_int_equal(err.status, k->status);
-    assert_int_equal(err.line, k->line);
-    assert_int_equal(err.column, k->column);
-    assert_non_null(strstr(err.message, k->message));
-    assert_ptr_equal(c, sentinel);
-    /* Without an lg_error the status is the same. */
-    assert_int_equal(lg_calendar_parse(k->text, strlen(k->text), &c, NULL), k->status);
-  }
+  assert_bad_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+/* Every field of a day, time, offset, date and instant is checked: a
+ * malformed one says what was expected at the start of the token. */
+static void malformed_fields_say_what_was_expected_at_the_token(void **state) {
+  static const bad_case cases[] = {
+    /* day names end at any character that is not a letter */
+    {"hours mon_fri 09:00-17:00", LG_ERR_SYNTAX, 1, 10,
+     "expected a time like 09:00, got '_fri'"},
+    {"hours mon{ 09:00-17:00", LG_ERR_SYNTAX, 1, 10, "expected a time like 09:00, got '{'"},
+    /* an unknown day is quoted up to 32 letters */
+    {"hours abcdefghijklmnopqrstuvwxyzabcdefghij 09:00-10:00", LG_ERR_SYNTAX, 1, 7,
+     "unknown day 'abcdefghijklmnopqrstuvwxyzabcdef': expected mon"},
+    /* times: HH:MM exactly */
+    {"hours mon 09:x0-10:00", LG_ERR_SYNTAX, 1, 11, "expected a time like 09:00, got '09'"},
+    {"hours mon 09.00-10:00", LG_ERR_SYNTAX, 1, 11, "expected a time like 09:00, got '09'"},
+    {"hours mon 09:000-10:00", LG_ERR_SYNTAX, 1, 11, "expected a time like 09:00, got '09'"},
+    /* offsets: [+-]HH:MM exactly, minutes below 60 */
+    {"utc-offset +1:00", LG_ERR_SYNTAX, 1, 12, "expected an offset like +01:00, got '+'"},
+    {"utc-offset +01:x0", LG_ERR_SYNTAX, 1, 12, "expected an offset like +01:00"},
+    {"utc-offset +01.00", LG_ERR_SYNTAX, 1, 12, "expected an offset like +01:00"},
+    {"utc-offset +01:60", LG_ERR_SYNTAX, 1, 12, "expected an offset like +01:00"},
+    {"utc-offset +01:000", LG_ERR_SYNTAX, 1, 12, "expected an offset like +01:00"},
+    /* dates: YYYY-MM-DD exactly, a real day, nothing glued after it */
+    {"holiday 26-12-25", LG_ERR_SYNTAX, 1, 9, "expected a date like 2026-12-25, got '26-12-25'"},
+    {"holiday 2026-12-5", LG_ERR_SYNTAX, 1, 9, "expected a date like 2026-12-25"},
+    {"holiday 2026/12/25", LG_ERR_SYNTAX, 1, 9, "expected a date like 2026-12-25, got '2026'"},
+    {"holiday 2026-12/25", LG_ERR_SYNTAX, 1, 9,
+     "expected a date like 2026-12-25, got '2026-12'"},
+    {"holiday 2026-00-10", LG_ERR_SYNTAX, 1, 9, "no such date 2026-00-10"},
+    {"holiday 2026-01-00", LG_ERR_SYNTAX, 1, 9, "no such date 2026-01-00"},
+    {"holiday 2026-12-251", LG_ERR_SYNTAX, 1, 9,
+     "expected a date like 2026-12-25, got '2026-12-251'"},
+    {"holiday 2026-12-25-01", LG_ERR_SYNTAX, 1, 9,
+     "expected a date like 2026-12-25, got '2026-12-25-01'"},
+    {"holiday 2026-12-25T10:00:00Z", LG_ERR_SYNTAX, 1, 9,
+     "expected a date like 2026-12-25, got '2026-12-25T10'"},
+    /* instants: YYYY-MM-DDTHH:MM:SSZ exactly, a real time of day */
+    {"offset-change 2026-03-29Tx1:00:00Z +02:00", LG_ERR_SYNTAX, 1, 15,
+     "expected an instant like 2026-03-29T01:00:00Z, got '2026-03-29Tx1'"},
+    {"offset-change 2026-03-29T01:x0:00Z +02:00", LG_ERR_SYNTAX, 1, 15,
+     "expected an instant like 2026-03-29T01:00:00Z, got '2026-03-29T01'"},
+    {"offset-change 2026-03-29T01:00:x0Z +02:00", LG_ERR_SYNTAX, 1, 15,
+     "expected an instant like"},
+    {"offset-change 2026-03-29T01-00:00Z +02:00", LG_ERR_SYNTAX, 1, 15,
+     "expected an instant like 2026-03-29T01:00:00Z, got '2026-03-29T01-00'"},
+    {"offset-change 2026-03-29T01:00-00Z +02:00", LG_ERR_SYNTAX, 1, 15,
+     "expected an instant like"},
+    {"offset-change 2026-03-29T01:60:00Z +02:00", LG_ERR_SYNTAX, 1, 15,
+     "no such time 2026-03-29T01:60:00Z"},
+    {"offset-change 2026-03-29T01:00:60Z +02:00", LG_ERR_SYNTAX, 1, 15,
+     "no such time 2026-03-29T01:00:60Z"},
+    {"offset-change 2026-03-29T01:00:00Z +02:00 extra", LG_ERR_SYNTAX, 1, 43,
+     "unexpected 'extra' after the offset change"},
+  };
+  (void)state;
+  assert_bad_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+/* With several repeated instants the error names the first repetition in
+ * text order, whatever the order of the instants. */
+static void the_first_repeated_offset_change_in_text_order_is_reported(void **state) {
+  static const bad_case cases[] = {
+    /* October (lines 1, 3) sorts after March (lines 2, 4), but line 3
+     * repeats an instant before line 4 does */
+    {"offset-change 2026-10-25T01:00:00Z +01:00\n"
+     "offset-change 2026-03-29T01:00:00Z +02:00\n"
+     "offset-change 2026-10-25T01:00:00Z +03:00\n"
+     "offset-change 2026-03-29T01:00:00Z +04:00\n",
+     LG_ERR_SYNTAX, 3, 15, "offset change at 2026-10-25T01:00:00Z is given twice"},
+    /* March repeated on line 2, October on line 4: line 2 */
+    {"offset-change 2026-03-29T01:00:00Z +02:00\n"
+     "offset-change 2026-03-29T01:00:00Z +01:00\n"
+     "offset-change 2026-10-25T01:00:00Z +03:00\n"
+     "offset-change 2026-10-25T01:00:00Z +04:00\n",
+     LG_ERR_SYNTAX, 2, 15, "offset change at 2026-03-29T01:00:00Z is given twice"},
+  };
+  (void)state;
+  assert_bad_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+/* Tabs and carriage returns are blanks like spaces, also before the
+ * optional `calendar` line. */
+static void any_blanks_may_precede_the_calendar_line(void **state) {
+  lg_calendar *c = parse_ok("\t \rcalendar\n\thours mon 09:00-10:00\n");
+  (void)state;
+  assert_string_equal(print(c), "calendar\n  utc-offset +00:00\n  hours mon 09:00-10:00\n");
+  assert_int_equal(lg_calendar_is_open(c, utc(2026, 1, 5, 9, 30, 0)), 1); /* a Monday */
+  assert_int_equal(lg_calendar_is_open(c, utc(2026, 1, 6, 9, 30, 0)), 0);
+  lg_calendar_free(c);
 }
 
 /* 10,000 offset changes are fine; the 10,001st is LG_ERR_LIMIT at its line. */
@@ -989,6 +1084,9 @@ int main(void) {
     cmocka_unit_test(the_always_open_calendar_takes_the_fast_paths),
     cmocka_unit_test(day_ranges_wrap_past_sunday_and_day_lists_group_canonically),
     cmocka_unit_test(malformed_calendars_report_status_line_and_column),
+    cmocka_unit_test(malformed_fields_say_what_was_expected_at_the_token),
+    cmocka_unit_test(the_first_repeated_offset_change_in_text_order_is_reported),
+    cmocka_unit_test(any_blanks_may_precede_the_calendar_line),
     cmocka_unit_test(more_than_10000_offset_changes_is_a_limit_error),
     cmocka_unit_test(printing_is_canonical_and_a_fixed_point),
     cmocka_unit_test(a_policy_block_stops_at_the_first_line_that_is_not_a_calendar_statement),

@@ -258,6 +258,33 @@ static void half_life_never_grows_with_age(void **state) {
   assert_int_equal(prev, 0);
 }
 
+/* -2^63 points one second into a half-life of 2^63 - 1 seconds: exactly
+ * -2^63 * 2^(-1/(2^63 - 1)) = -2^63 + 0.693..., so within one of it are
+ * -2^63 and -2^63 + 1.  Linear over the same span: -2^63 (D - 1) / D =
+ * -2^63 + 1.000..., so -2^63 + 1 or + 2.  A magnitude of 2^63 must come
+ * back as INT64_MIN, not wrap to a positive value. */
+static void the_most_negative_points_stay_negative_when_barely_decayed(void **state) {
+  int64_t got;
+  (void)state;
+  got = lg__decay(LG__DECAY_HALF_LIFE, INT64_MAX, INT64_MIN, 1);
+  assert_true(got == INT64_MIN || got == INT64_MIN + 1);
+  got = lg__decay(LG__DECAY_LINEAR, INT64_MAX, INT64_MIN, 1);
+  assert_true(got == INT64_MIN + 1 || got == INT64_MIN + 2);
+  got = lg__decay(LG__DECAY_EXPIRE, INT64_MAX, INT64_MIN, 1);
+  assert_true(got == INT64_MIN);
+}
+
+/* A span of 0 (the parser never makes one): any positive age is past it,
+ * and 2^(-age/0) is 0 in the limit, so nothing is left; age 0 keeps all. */
+static void a_span_of_zero_leaves_nothing_after_any_positive_age(void **state) {
+  (void)state;
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 0, 1000, 1), 0);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 0, -1000, DAY), 0);
+  assert_int_equal(lg__decay(LG__DECAY_EXPIRE, 0, 1000, 1), 0);
+  assert_int_equal(lg__decay(LG__DECAY_LINEAR, 0, 1000, 1), 0);
+  assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 0, 1000, 0), 1000);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(a_full_half_life_halves_the_points),
@@ -270,6 +297,8 @@ int main(void) {
       cmocka_unit_test(linear_is_within_one_milli_point_of_exact),
       cmocka_unit_test(spans_past_two_to_the_36_take_the_slow_path_exactly),
       cmocka_unit_test(half_life_never_grows_with_age),
+      cmocka_unit_test(the_most_negative_points_stay_negative_when_barely_decayed),
+      cmocka_unit_test(a_span_of_zero_leaves_nothing_after_any_positive_age),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -725,6 +725,96 @@ static void allocation_failure_at_every_point_leaves_nothing(void **state) {
     "grade \"G\" when fit > 4\ngrade \"H\"\n");
 }
 
+/* Errors inside a primary or a follow-up step: status, position and the
+ * exact words of the message. */
+static void errors_inside_primaries_and_steps_name_what_was_expected(void **state) {
+  static const struct {
+    const char *text;
+    lg_status   status;
+    uint32_t    line, column;
+    const char *message;
+  } cases[] = {
+    {"qualify when attr x > 5abc", LG_ERR_SYNTAX, 1, 24, "unexpected 'a' after a number"},
+    {"qualify when stage is MQL", LG_ERR_SYNTAX, 1, 23,
+     "unknown stage name 'MQL': names are lower case"},
+    {"qualify when stage is 5", LG_ERR_SYNTAX, 1, 23, "expected stage name, got '5'"},
+    /* the '(' is the 36th character (the u-umlaut is one), the 37th byte */
+    {"qualify when attr c is \"Z\xc3\xbcrich\" or (fit > 1", LG_ERR_SYNTAX, 1, 44,
+     "expected ')' to close the '(' at column 36, got end of line"},
+    /* a step offset is a share (N%) or a duration (N and a unit) */
+    {"follow-up within 48h\n  warn at 36", LG_ERR_SYNTAX, 2, 13,
+     "expected the step's offset: a number and a unit s, m, h, d or w (like 48h)"},
+    {"follow-up within 48h\n  escalate at 36x", LG_ERR_SYNTAX, 2, 17,
+     "expected the step's offset: a number and a unit"},
+    {"follow-up within 48h\n  warn at -5%", LG_ERR_SYNTAX, 2, 11,
+     "the step's share of the target must be a plain non-negative number"},
+    {"follow-up within 48h\n  reassign at 48h max x", LG_ERR_SYNTAX, 2, 23,
+     "expected the most reassignments, got 'x'"},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    lg_policy *p = NULL;
+    lg_error   err;
+    assert_error(cases[i].text, cases[i].status, cases[i].line, cases[i].column);
+    assert_int_equal(lg_policy_parse(cases[i].text, strlen(cases[i].text), &p, &err),
+                     cases[i].status);
+    if (!strstr(err.message, cases[i].message))
+      fail_msg("%s\n  message '%s' lacks '%s'", cases[i].text, err.message, cases[i].message);
+    assert_null(p);
+  }
+}
+
+/* An empty text is a value like any other: it prints as "". */
+static void empty_texts_print_as_empty_quotes(void **state) {
+  (void)state;
+  assert_expr_prints("attr role = \"\"", "attr role = \"\"");
+  assert_expr_prints("knockout \"\"", "knockout \"\"");
+  assert_expr_prints("attr role != \"\" and knockout \"\"", "attr role != \"\" and knockout \"\"");
+}
+
+/* lg__expr_free leaves the expression empty, so freeing twice is safe,
+ * and NULL is accepted. */
+static void expressions_free_to_empty_and_accept_null(void **state) {
+  static const char text[] = "fit > 1 and attr a is \"x\", 2 and stage is mql";
+  lg__lexer lx;
+  lg_error  err;
+  lg__expr  e;
+  (void)state;
+  assert_int_equal(lg__lex_init(&lx, text, sizeof text - 1, &err), LG_OK);
+  assert_int_equal(lg__lex_next_line(&lx), 1);
+  assert_int_equal(lg__expr_parse(&lx, &e), LG_OK);
+  assert_true(e.n_nodes >= 4);
+  assert_true(ts_alloc_live_blocks() > 0);
+  lg__expr_free(&e);
+  assert_int_equal(ts_alloc_live_blocks(), 0);
+  assert_null(e.nodes);
+  assert_null(e.strs);
+  assert_null(e.lists);
+  assert_int_equal(e.n_nodes, 0);
+  assert_int_equal(e.n_strs, 0);
+  assert_int_equal(e.n_lists, 0);
+  lg__expr_free(&e);
+  lg__expr_free(NULL);
+  assert_int_equal(ts_alloc_live_blocks(), 0);
+}
+
+/* Each kind of primary alone, so that its node is the first allocation of
+ * its expression: a failure there leaks nothing either. */
+static void allocation_failure_in_a_lone_primary_leaves_nothing(void **state) {
+  static const char *const texts[] = {
+    "qualify when stage is mql\n",      "qualify when fit > 1\n",
+    "qualify when knockout\n",          "qualify when knockout \"k\"\n",
+    "qualify when missing a\n",         "qualify when event e within 1d\n",
+    "qualify when attr a > 1\n",        "qualify when attr a = \"t\"\n",
+    "qualify when attr a = true\n",     "qualify when attr a is 1, \"t\"\n",
+    "qualify when not fit > 1\n",       "qualify when (fit > 1)\n",
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof texts / sizeof texts[0]; i++) sweep_allocation_failures(texts[i]);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void) {
@@ -752,6 +842,10 @@ int main(void) {
     T(bad_arguments_are_invalid),
     T(to_text_follows_the_buffer_contract),
     T(allocation_failure_at_every_point_leaves_nothing),
+    T(errors_inside_primaries_and_steps_name_what_was_expected),
+    T(empty_texts_print_as_empty_quotes),
+    T(expressions_free_to_empty_and_accept_null),
+    T(allocation_failure_in_a_lone_primary_leaves_nothing),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -665,6 +665,76 @@ static void knockouts_are_found_by_name_and_tested_on_leads(void **state) {
   lg_rubric_free(r);
 }
 
+/* "arjtra" and "ahikxw" have the same length and the same FNV-1a 32 hash
+ * (0x4adccb61), so they land in the same slot of the parser's hash set:
+ * as criterion names they are still two names, and as attributes two
+ * groups (arjtra: 3 + 1, ahikxw: 2), not one. */
+static void names_with_colliding_hashes_stay_apart(void **state) {
+  lg_rubric  *r;
+  lg_lead    *lead = NULL;
+  const char *attr = NULL;
+  lg_points   gain = 0;
+  lg_score    s;
+  (void)state;
+  assert_true(lg__name_hash("arjtra", 6) == 0x4adccb61u);
+  assert_true(lg__name_hash("ahikxw", 6) == 0x4adccb61u);
+  r = parse_ok("fit \"arjtra\" from arjtra\n  when \"x\" -> 3\n"
+               "fit \"ahikxw\" from ahikxw\n  when \"y\" -> 2\n"
+               "fit \"c\" from arjtra\n  when \"z\" -> 1\n");
+  assert_int_equal(lg_rubric_max_fit(r), 6000);
+  expect_error("fit \"arjtra\" from a\nfit \"ahikxw\" from b\nfit \"arjtra\" from c\n",
+               LG_ERR_SYNTAX, 3, 5, "duplicate criterion \"arjtra\"");
+  assert_int_equal(lg_lead_create("h", &lead), LG_OK);
+  assert_int_equal(lg_next_question(r, lead, &attr, &gain), LG_OK);
+  assert_string_equal(attr, "arjtra");
+  assert_int_equal(gain, 4000);
+  assert_int_equal(lg_lead_set_text(lead, "arjtra", "x"), LG_OK);
+  assert_int_equal(lg_next_question(r, lead, &attr, &gain), LG_OK);
+  assert_string_equal(attr, "ahikxw");
+  assert_int_equal(gain, 2000);
+  assert_int_equal(lg_score_lead(r, lead, 0, &s), LG_OK);
+  assert_int_equal(s.fit, 3000); /* x: 3 from the first, 0 from "c" */
+  assert_int_equal(s.missing_count, 1);
+  assert_int_equal(lg_lead_set_text(lead, "ahikxw", "y"), LG_OK);
+  assert_int_equal(lg_next_question(r, lead, &attr, &gain), LG_ERR_NOT_FOUND);
+  assert_int_equal(lg_score_lead(r, lead, 0, &s), LG_OK);
+  assert_int_equal(s.fit, 5000);
+  assert_int_equal(s.missing_count, 0);
+  lg_lead_free(lead);
+  lg_rubric_free(r);
+
+  /* "need" and "abzo" share the low 11 bits of their hashes (a slot of the
+   * set) but not the hash; "nkohz" and "aaaaga" share the whole hash
+   * (0x910d0681) but not the length.  Four groups: need 1 + 1, abzo 2,
+   * nkohz 3, aaaaga 5, asked for by gain, ties in rubric order. */
+  assert_true((lg__name_hash("need", 4) & 2047u) == (lg__name_hash("abzo", 4) & 2047u));
+  assert_true(lg__name_hash("need", 4) != lg__name_hash("abzo", 4));
+  assert_true(lg__name_hash("nkohz", 5) == 0x910d0681u);
+  assert_true(lg__name_hash("aaaaga", 6) == 0x910d0681u);
+  r = parse_ok("fit \"p\" from need\n  when 1 -> 1\n"
+               "fit \"q\" from abzo\n  when 1 -> 2\n"
+               "fit \"r\" from nkohz\n  when 1 -> 3\n"
+               "fit \"s\" from aaaaga\n  when 1 -> 5\n"
+               "fit \"t\" from need\n  when 2 -> 1\n");
+  assert_int_equal(lg_lead_create("g", &lead), LG_OK);
+  {
+    static const char *const order[] = {"aaaaga", "nkohz", "need", "abzo"};
+    static const lg_points   gains[] = {5000, 3000, 2000, 2000};
+    size_t                   i;
+    for (i = 0; i < 4; i++) {
+      assert_int_equal(lg_next_question(r, lead, &attr, &gain), LG_OK);
+      assert_string_equal(attr, order[i]);
+      assert_int_equal(gain, gains[i]);
+      assert_int_equal(lg_lead_set_int(lead, order[i], 1), LG_OK);
+    }
+  }
+  assert_int_equal(lg_next_question(r, lead, &attr, &gain), LG_ERR_NOT_FOUND);
+  assert_int_equal(lg_score_lead(r, lead, 0, &s), LG_OK);
+  assert_int_equal(s.fit, 11000); /* 1 + 2 + 3 + 5, and 0 from "t" (need is 1, not 2) */
+  lg_lead_free(lead);
+  lg_rubric_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(the_design_example_parses_to_the_expected_canonical_text),
@@ -683,6 +753,7 @@ int main(void) {
     cmocka_unit_test(to_text_follows_the_snprintf_style_contract),
     cmocka_unit_test(parse_fails_cleanly_at_every_allocation),
     cmocka_unit_test(knockouts_are_found_by_name_and_tested_on_leads),
+    cmocka_unit_test(names_with_colliding_hashes_stay_apart),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -404,6 +405,71 @@ static void score_many_equals_scoring_each_lead(void **state) {
   lg_rubric_free(r);
 }
 
+/* An event type matches a criterion only whole: "demo" is not a prefix
+ * match for "demo_requested" or "demos", nor the other way round. */
+static void event_types_match_whole_names_never_prefixes(void **state) {
+  lg_rubric *r = parse("engagement \"demo\" on demo -> 10\n"
+                       "engagement \"demo requested\" on demo_requested -> 25\n");
+  lg_lead   *l = lead_new("prefix");
+  lg_score   s;
+  (void)state;
+  event(l, "demo_requested", NOW - DAY);
+  s = score(r, l, NOW);
+  assert_score(&s, 0, 25000, -1, 0);
+  event(l, "demos", NOW - DAY);
+  event(l, "dem", NOW - DAY);
+  s = score(r, l, NOW);
+  assert_score(&s, 0, 25000, -1, 0);
+  event(l, "demo", NOW - DAY);
+  s = score(r, l, NOW);
+  assert_score(&s, 0, 35000, -1, 0);
+  lg_lead_free(l);
+  lg_rubric_free(r);
+}
+
+/* Big leads (hundreds of bytes of attributes, text and events each) in a
+ * batch: the same scores as one at a time, and as counted by hand. */
+static void score_many_equals_scoring_each_for_large_leads(void **state) {
+  lg_rubric     *r = parse("fit \"n\" from a0\n  when >= 5 -> 2\n  otherwise -> 1\n"
+                           "fit \"t\" from t3\n  when \"long\" -> 4\n"
+                           "engagement \"e\" on ev0 -> 1 each\n"
+                           "knockout \"k\" when a7 is 7\n");
+  lg_lead       *leads[10];
+  const lg_lead *cleads[10];
+  lg_score       many[10];
+  size_t         i, k;
+  char           name[16], value[200];
+  (void)state;
+  memset(value, 'x', sizeof value - 1);
+  value[sizeof value - 1] = '\0';
+  for (i = 0; i < 10; i++) {
+    leads[i] = lead_new("big");
+    for (k = 0; k < 40; k++) {
+      snprintf(name, sizeof name, "a%u", (unsigned)k);
+      num(leads[i], name, (int64_t)(i + k));
+      snprintf(name, sizeof name, "t%u", (unsigned)k);
+      text(leads[i], name, value);
+    }
+    if (i % 2) text(leads[i], "t3", "LONG");
+    for (k = 0; k < 300; k++) {
+      snprintf(name, sizeof name, "ev%u", (unsigned)(k % 3));
+      event(leads[i], name, NOW - (lg_time)k);
+    }
+    cleads[i] = leads[i];
+  }
+  assert_int_equal(lg_score_many(r, cleads, 10, NOW, many), LG_OK);
+  for (i = 0; i < 10; i++) {
+    lg_score one = score(r, leads[i], NOW);
+    assert_memory_equal(&one, &many[i], sizeof one);
+    /* a0 = i: 2 from 5 on; t3 "LONG" on odd i; 100 ev0 events; a7 = i + 7
+     * is 7 only for i = 0 */
+    assert_score(&many[i], (i >= 5 ? 2000 : 1000) + (i % 2 ? 4000 : 0), 100000,
+                 i == 0 ? 0 : -1, 0);
+  }
+  for (i = 0; i < 10; i++) lg_lead_free(leads[i]);
+  lg_rubric_free(r);
+}
+
 /* ---- explanations ------------------------------------------------------------- */
 
 static void assert_item(const lg_contribution *it, const char *criterion,
@@ -677,6 +743,8 @@ int main(void) {
     cmocka_unit_test(max_caps_the_decayed_sum),
     cmocka_unit_test(decay_kinds_and_negative_caps_match_hand_values),
     cmocka_unit_test(score_many_equals_scoring_each_lead),
+    cmocka_unit_test(event_types_match_whole_names_never_prefixes),
+    cmocka_unit_test(score_many_equals_scoring_each_for_large_leads),
     cmocka_unit_test(explain_lists_every_criterion_in_rubric_order),
     cmocka_unit_test(explain_follows_the_buffer_contract),
     cmocka_unit_test(next_question_picks_the_biggest_gain_with_ties_in_rubric_order),

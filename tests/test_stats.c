@@ -290,6 +290,31 @@ static void without_a_follow_up_rule_only_counts_and_wall_clock_times_remain(voi
   lg_policy_free(p);
 }
 
+/* Without a rule, as with one: a reassignment later than `now` has not
+ * happened, so the earlier owner still holds the lead and a touch up to
+ * now counts for them; a touch at the very second of the assignment is a
+ * response time of 0. */
+static void without_a_rule_a_later_reassignment_leaves_the_owner_current(void **state) {
+  lg_policy *p = parse_policy("route round-robin\n");
+  lg_stats  *s = new_stats(p);
+  lg_lead   *l;
+  (void)state;
+  /* ana from 0, touched at 5; ben only from 100: as of 50, ana's, 5h */
+  l = new_lead(); assign(l, "ana", H(0)); touch(l, H(5)); assign(l, "ben", H(100));
+  add_and_free(s, l, H(50));
+  /* ana from 0, touched at 60 (after now), ben from 100: untouched as of 50 */
+  l = new_lead(); assign(l, "ana", H(0)); touch(l, H(60)); assign(l, "ben", H(100));
+  add_and_free(s, l, H(50));
+  /* cid touched the second it was assigned */
+  l = new_lead(); assign(l, "cid", H(10)); touch(l, H(10));
+  add_and_free(s, l, H(50));
+  assert_int_equal(lg_stats_rep_count(s), 2);
+  assert_row(s, 0, "ana", 2, 1, 0, 0, 0, 5 * HOUR, 5 * HOUR);
+  assert_row(s, 1, "cid", 1, 1, 0, 0, 0, 0, 0);
+  lg_stats_free(s);
+  lg_policy_free(p);
+}
+
 /* ---- percentiles and order against brute force ----------------------------- */
 
 static uint32_t rng_state = 2463534242u;
@@ -476,6 +501,30 @@ static void correlation_squared_matches_the_ratio_of_centred_sums(void **state) 
   lg_policy_free(p);
 }
 
+/* Attainment exactly linear in the rates (1/16 + rate/8, all exact in
+ * binary: 0.125, 0.1875, 0.0625, 0.09375 for rates 1/2, 1, 0, 1/4), so r
+ * is exactly 1, or -1 against the negated attainment.  Rounding in the
+ * centred sums makes sxy^2 / (sxx syy) come out a little above 1 here; r
+ * must still be exactly +-1, never beyond. */
+static void a_perfectly_linear_relation_gives_exactly_one_and_never_more(void **state) {
+  static const char *const reps[] = {"a", "b", "c", "d"};
+  static const double      att[] = {0.125, 0.1875, 0.0625, 0.09375};
+  static const double      neg[] = {-0.125, -0.1875, -0.0625, -0.09375};
+  lg_policy *p = parse_policy("follow-up within 24h\n");
+  lg_stats  *s = correlation_book(p);
+  double     r = 0;
+  size_t     n;
+  (void)state;
+  for (n = 2; n <= 4; n++) {
+    assert_int_equal(lg_stats_correlation(s, reps, att, n, &r), LG_OK);
+    assert_true(r == 1.0);
+    assert_int_equal(lg_stats_correlation(s, reps, neg, n, &r), LG_OK);
+    assert_true(r == -1.0);
+  }
+  lg_stats_free(s);
+  lg_policy_free(p);
+}
+
 static void correlation_rejects_null_unknown_and_degenerate_input(void **state) {
   static const char *const reps[] = {"a", "b", "c", "d"};
   static const char *const with_null[] = {"a", NULL};
@@ -648,10 +697,12 @@ int main(void) {
     T(an_assignment_is_current_until_the_next_one_has_happened),
     T(response_times_count_business_seconds_on_a_business_rule),
     T(without_a_follow_up_rule_only_counts_and_wall_clock_times_remain),
+    T(without_a_rule_a_later_reassignment_leaves_the_owner_current),
     T(percentiles_are_exact_nearest_ranks),
     T(reps_are_listed_in_byte_order_of_id),
     T(correlation_matches_a_hand_computed_pearson_r),
     T(correlation_squared_matches_the_ratio_of_centred_sums),
+    T(a_perfectly_linear_relation_gives_exactly_one_and_never_more),
     T(correlation_rejects_null_unknown_and_degenerate_input),
     T(bad_arguments_are_rejected),
     T(create_fails_cleanly_when_allocation_fails),

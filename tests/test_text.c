@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -579,6 +580,413 @@ static void matches_only_hit_their_own_type(void **state) {
   lg_lead_free(lead);
 }
 
+/* ---- remaining lexer paths ------------------------------------------------------- */
+
+static void adding_negatives_overflows_only_below_int64_min(void **state) {
+  int64_t r = 0;
+  (void)state;
+  assert_false(lg__add_overflow(-5, -3, &r));
+  assert_true(r == -8);
+  assert_false(lg__add_overflow(INT64_MIN + 1, -1, &r));
+  assert_true(r == INT64_MIN);
+  assert_true(lg__add_overflow(INT64_MIN + 1, -2, &r));
+  assert_false(lg__add_overflow(INT64_MAX, -1, &r));
+  assert_true(r == INT64_MAX - 1);
+  /* two negatives multiply to a positive: 3037000499^2 fits, 3037000500^2 does not */
+  assert_false(lg__mul_overflow(-3, -4, &r));
+  assert_true(r == 12);
+  assert_false(lg__mul_overflow(INT64_C(-3037000499), INT64_C(-3037000499), &r));
+  assert_true(r == INT64_C(9223372030926249001));
+  assert_true(lg__mul_overflow(INT64_C(-3037000500), INT64_C(-3037000500), &r));
+}
+
+static void utf8_validation_checks_every_byte_of_a_sequence(void **state) {
+  (void)state;
+  assert_false(lg__utf8_valid("\xc3" "A", 2));            /* 2-byte lead, then ASCII */
+  assert_false(lg__utf8_valid("\xe2\x82" "A", 3));        /* 3rd byte not a continuation */
+  assert_false(lg__utf8_valid("\xf0\x9f\x98", 3));        /* 4-byte sequence cut short */
+  assert_false(lg__utf8_valid("\xf0\x8f\xbf\xbf", 4));    /* overlong U+FFFF */
+  assert_false(lg__utf8_valid("\xf0\x9f" "A" "\x80", 4)); /* 3rd byte not a continuation */
+  assert_false(lg__utf8_valid("\xf0\x9f\x98" "A", 4));    /* 4th byte not a continuation */
+  assert_false(lg__utf8_valid("\xf5\x80\x80\x80", 4));    /* no lead byte above F4 */
+  assert_true(lg__utf8_valid("\xc2\x80", 2));             /* U+0080, first 2-byte */
+  assert_true(lg__utf8_valid("\xe0\xa0\x80", 3));         /* U+0800, first 3-byte */
+  assert_true(lg__utf8_valid("\xed\x9f\xbf", 3));         /* U+D7FF, below the surrogates */
+  assert_true(lg__utf8_valid("\xf0\x90\x80\x80", 4));     /* U+10000, first 4-byte */
+  assert_true(lg__utf8_valid("\xf4\x8f\xbf\xbf", 4));     /* U+10FFFF, the last */
+}
+
+/* The bad byte is found wherever it sits in or after a run of ASCII (the
+ * scan may take ASCII several bytes at a time): its column is its offset
+ * plus one on a one-line text. */
+static void a_bad_byte_after_any_run_of_ascii_is_found_at_its_column(void **state) {
+  char   text[40];
+  size_t at;
+  (void)state;
+  for (at = 0; at < 30; at++) {
+    memset(text, 'x', sizeof text);
+    text[at] = (char)0xff;
+    assert_error(lg__lex_init(&lx, text, sizeof text, &err), LG_ERR_SYNTAX, 1,
+                 (uint32_t)at + 1, "invalid UTF-8");
+    text[at] = '\0';
+    assert_error(lg__lex_init(&lx, text, sizeof text, &err), LG_ERR_SYNTAX, 1,
+                 (uint32_t)at + 1, "NUL byte");
+  }
+  memset(text, 'x', sizeof text);
+  assert_int_equal(lg__lex_init(&lx, text, sizeof text, &err), LG_OK);
+}
+
+static void the_first_bad_byte_decides_between_nul_and_invalid_utf8(void **state) {
+  static const char bad_then_nul[] = "ab\xff\0";
+  static const char nul_then_bad[] = "ab\0\xff";
+  (void)state;
+  assert_error(lg__lex_init(&lx, bad_then_nul, sizeof bad_then_nul - 1, &err), LG_ERR_SYNTAX,
+               1, 3, "invalid UTF-8");
+  assert_error(lg__lex_init(&lx, nul_then_bad, sizeof nul_then_bad - 1, &err), LG_ERR_SYNTAX,
+               1, 3, "NUL byte");
+}
+
+static void names_reject_null_and_characters_past_z(void **state) {
+  (void)state;
+  assert_false(lg__name_valid(NULL, 3));
+  assert_false(lg__name_valid("{a", 2)); /* '{' is the byte after 'z' */
+  assert_false(lg__name_valid("a~", 2));
+  assert_false(lg__name_valid("\xc3\xa9", 2));
+  assert_true(lg__name_valid("z_9", 3));
+}
+
+static const char *render_int(int64_t v) {
+  static char out[64];
+  lg__buf     b;
+  lg__buf_init(&b, out, sizeof out);
+  lg__buf_int(&b, v);
+  out[b.len] = '\0';
+  return out;
+}
+
+static void integers_print_with_a_minus_sign_when_negative(void **state) {
+  (void)state;
+  assert_string_equal(render_int(0), "0");
+  assert_string_equal(render_int(42), "42");
+  assert_string_equal(render_int(-42), "-42");
+  assert_string_equal(render_int(INT64_MAX), "9223372036854775807");
+  assert_string_equal(render_int(INT64_MIN), "-9223372036854775808");
+}
+
+static void long_messages_are_cut_to_fit_lg_error(void **state) {
+  char msg[300];
+  (void)state;
+  memset(msg, 'm', sizeof msg - 1);
+  msg[sizeof msg - 1] = '\0';
+  lg__error_set(&err, LG_ERR_LIMIT, msg);
+  assert_int_equal(err.status, LG_ERR_LIMIT);
+  assert_int_equal(err.line, 0);
+  assert_int_equal(err.column, 0);
+  assert_int_equal(strlen(err.message), sizeof err.message - 1);
+  assert_memory_equal(err.message, msg, sizeof err.message - 1);
+  lg__error_set(NULL, LG_ERR_LIMIT, msg); /* no lg_error: nothing to do */
+}
+
+/* lg_error.message holds 159 bytes: a character that does not fit whole
+ * is dropped whole, so the message stays valid UTF-8. */
+static void messages_cut_inside_a_character_drop_the_partial_character(void **state) {
+  char text[200];
+  (void)state;
+  /* 158 ASCII + e-acute (2 bytes): only its lead byte would fit */
+  memset(text, 'a', 158);
+  memcpy(text + 158, "\xc3\xa9", 3);
+  lex("x");
+  lg__lex_error(&lx, LG_ERR_SYNTAX, "%s", text);
+  assert_int_equal(strlen(err.message), 158);
+  assert_memory_equal(err.message, text, 158);
+  /* 157 ASCII + euro sign (3 bytes): two of its bytes would fit */
+  memset(text, 'a', 157);
+  memcpy(text + 157, "\xe2\x82\xac", 4);
+  lex("x");
+  lg__lex_error(&lx, LG_ERR_SYNTAX, "%s", text);
+  assert_int_equal(strlen(err.message), 157);
+  assert_memory_equal(err.message, text, 157);
+  /* 157 ASCII + e-acute: exactly 159 bytes, kept whole */
+  memset(text, 'a', 157);
+  memcpy(text + 157, "\xc3\xa9", 3);
+  lex("x");
+  lg__lex_error(&lx, LG_ERR_SYNTAX, "%s", text);
+  assert_string_equal(err.message, text);
+}
+
+/* Before lg__lex_next_line there is no current line; an error there is
+ * still placed (line 1, column 1), never at line 0 ("no position"). */
+static void an_error_before_the_first_line_is_placed_at_line_one(void **state) {
+  (void)state;
+  assert_int_equal(lg__lex_init(&lx, "abc", 3, &err), LG_OK);
+  assert_error(lg__lex_error(&lx, LG_ERR_SYNTAX, "too early"), LG_ERR_SYNTAX, 1, 1,
+               "too early");
+}
+
+static void descriptions_stop_after_32_bytes_and_at_a_quote(void **state) {
+  char tok[48];
+  (void)state;
+  lex("abcdefghijklmnopqrstuvwxyz0123456789 rest");
+  lg__lex_describe(&lx, tok, sizeof tok);
+  assert_string_equal(tok, "'abcdefghijklmnopqrstuvwxyz012345'");
+  lex("abc\"def\"");
+  lg__lex_describe(&lx, tok, sizeof tok);
+  assert_string_equal(tok, "'abc'");
+  lex("<>\"x\"");
+  lg__lex_describe(&lx, tok, sizeof tok);
+  assert_string_equal(tok, "'<>'");
+  lex("x    # comment");
+  assert_true(lg__lex_accept_word(&lx, "x"));
+  lg__lex_describe(&lx, tok, sizeof tok);
+  assert_string_equal(tok, "end of line");
+}
+
+/* Found by review: the 32-byte cut of a word split a multi-byte
+ * character, and every parser's lg_error.message then held invalid UTF-8.
+ * The description must end at a character boundary: 'a' + 15 x U+00E9. */
+static void describing_a_long_non_ascii_word_cuts_at_a_character_boundary(void **state) {
+  char       text[64], tok[48];
+  size_t     i, n;
+  lg_rubric *r = NULL;
+  (void)state;
+  text[0] = 'a';
+  for (i = 0; i < 20; i++) memcpy(text + 1 + 2 * i, "\xc3\xa9", 2);
+  text[41] = '\0';
+  lex(text);
+  lg__lex_describe(&lx, tok, sizeof tok);
+  n = strlen(tok);
+  assert_true(n >= 2 + 31);
+  assert_int_equal(tok[0], '\'');
+  assert_int_equal(tok[n - 1], '\'');
+  assert_memory_equal(tok + 1, text, n - 2); /* a prefix of the word */
+  assert_true(lg__utf8_valid(tok, n));
+  assert_int_equal(lg_rubric_parse(text, 41, &r, &err), LG_ERR_SYNTAX);
+  assert_true(lg__utf8_valid(err.message, strlen(err.message)));
+}
+
+static void keywords_start_lower_case_and_may_run_to_the_end_of_the_line(void **state) {
+  lg__span s;
+  (void)state;
+  lex("  mon-fri");
+  s = lg__lex_peek_keyword(&lx);
+  assert_int_equal(s.n, 7);
+  assert_memory_equal(s.p, "mon-fri", 7);
+  lex("Mon-fri");
+  assert_int_equal(lg__lex_peek_keyword(&lx).n, 0);
+  lex("9am");
+  assert_int_equal(lg__lex_peek_keyword(&lx).n, 0);
+  lex("x");
+  assert_true(lg__lex_accept_word(&lx, "x"));
+  assert_int_equal(lg__lex_peek_keyword(&lx).n, 0);
+}
+
+static void name_errors_for_a_leading_underscore_and_long_upper_case_names(void **state) {
+  lg__span s;
+  char     name[80], want[160];
+  (void)state;
+  lex("_need");
+  assert_error(lg__lex_name(&lx, "attribute name", &s), LG_ERR_SYNTAX, 1, 1,
+               "expected attribute name, got '_need'");
+  /* 70 characters with an upper-case one: the message quotes the first 64 */
+  name[0] = 'N';
+  memset(name + 1, 'a', 69);
+  name[70] = '\0';
+  lex(name);
+  assert_error(lg__lex_name(&lx, "attribute name", &s), LG_ERR_SYNTAX, 1, 1, NULL);
+  snprintf(want, sizeof want, "unknown attribute name '%.64s': names are lower case", name);
+  assert_string_equal(err.message, want);
+}
+
+static void expect_consumes_what_it_expects(void **state) {
+  int64_t v = 0;
+  (void)state;
+  lex("  -> 3");
+  assert_int_equal(lg__lex_expect(&lx, "->", "'->'"), LG_OK);
+  assert_int_equal(lg__lex_number(&lx, "points", LG__MAX_POINTS, &v), LG_OK);
+  assert_int_equal(v, 3000);
+  assert_true(lg__lex_at_eol(&lx));
+  assert_int_equal(err.status, LG_OK);
+}
+
+/* A prefix of a keyword or of punctuation at the end of the line is not
+ * the keyword: the comparison stops at the line's end. */
+static void a_word_cut_short_by_the_end_of_the_line_does_not_match(void **state) {
+  (void)state;
+  lex("hal\nf-life");
+  assert_false(lg__lex_peek_word(&lx, "half-life"));
+  assert_false(lg__lex_accept_word(&lx, "half-life"));
+  assert_true(lg__lex_accept_word(&lx, "hal"));
+  lex("4 -");
+  assert_true(lg__lex_accept_word(&lx, "4"));
+  assert_false(lg__lex_accept(&lx, "->"));
+  assert_true(lg__lex_accept(&lx, "-"));
+  assert_true(lg__lex_at_eol(&lx));
+}
+
+static void a_name_must_start_with_a_name_character(void **state) {
+  lg__span s;
+  (void)state;
+  lex("  (x)");
+  assert_error(lg__lex_name(&lx, "attribute name", &s), LG_ERR_SYNTAX, 1, 3,
+               "expected attribute name, got '('");
+  lex("\"need\"");
+  assert_error(lg__lex_name(&lx, "event type", &s), LG_ERR_SYNTAX, 1, 1,
+               "expected event type, got a string");
+}
+
+static void a_sign_alone_is_not_a_number(void **state) {
+  (void)state;
+  lex("+5");
+  assert_true(lg__lex_peek_number(&lx));
+  lex("-");
+  assert_false(lg__lex_peek_number(&lx));
+  lex("+");
+  assert_false(lg__lex_peek_number(&lx));
+  lex("+x");
+  assert_false(lg__lex_peek_number(&lx));
+  lex("-.5");
+  assert_false(lg__lex_peek_number(&lx));
+}
+
+static void a_lone_exclamation_mark_is_not_an_operator(void **state) {
+  int op = -1;
+  (void)state;
+  lex("!5");
+  assert_false(lg__lex_accept_cmp(&lx, &op));
+  assert_true(lg__lex_accept(&lx, "!")); /* the cursor did not move */
+  lex("x");
+  assert_true(lg__lex_accept_word(&lx, "x"));
+  assert_false(lg__lex_accept_cmp(&lx, &op)); /* nothing left on the line */
+  assert_int_equal(op, -1);
+  lex("= =5");
+  assert_true(lg__lex_accept_cmp(&lx, &op));
+  assert_int_equal(op, LG__EQ);
+  assert_true(lg__lex_accept(&lx, "=")); /* only the first '=' was taken */
+}
+
+static void a_backslash_at_the_end_of_the_line_is_an_unknown_escape(void **state) {
+  char  *s = NULL;
+  size_t n;
+  (void)state;
+  lex("\"ab\\\nnext");
+  assert_error(lg__lex_string(&lx, "text", &s, &n), LG_ERR_SYNTAX, 1, 4, "unknown escape");
+  assert_null(s);
+}
+
+static void number_duration_and_percentage_errors_name_what_was_expected(void **state) {
+  int64_t v = 42;
+  (void)state;
+  lex("12%");
+  assert_error(lg__lex_number(&lx, "points", LG__MAX_POINTS, &v), LG_ERR_SYNTAX, 1, 3,
+               "unexpected '%' after points");
+  lex("abc");
+  assert_error(lg__lex_duration(&lx, "a duration", &v), LG_ERR_SYNTAX, 1, 1,
+               "expected a duration, got 'abc'");
+  lex("x%");
+  assert_error(lg__lex_percent(&lx, "a share", &v), LG_ERR_SYNTAX, 1, 1,
+               "expected a share, got 'x'");
+  lex("75 %");
+  assert_error(lg__lex_percent(&lx, "a share", &v), LG_ERR_SYNTAX, 1, 3,
+               "expected '%' after a share");
+  /* Points may carry a sign; durations and shares are plain non-negative
+   * numbers, so a '+' is refused as clearly as a '-'. */
+  lex("+5%");
+  assert_error(lg__lex_percent(&lx, "a share", &v), LG_ERR_SYNTAX, 1, 1,
+               "a share must be a plain non-negative number");
+  lex("-5%");
+  assert_error(lg__lex_percent(&lx, "a share", &v), LG_ERR_SYNTAX, 1, 1,
+               "a share must be a plain non-negative number");
+  lex("+3h");
+  assert_error(lg__lex_duration(&lx, "a duration", &v), LG_ERR_SYNTAX, 1, 1,
+               "a duration must be a plain non-negative number with a unit");
+  lex("  -3h");
+  assert_error(lg__lex_duration(&lx, "a duration", &v), LG_ERR_SYNTAX, 1, 3,
+               "a duration must be a plain non-negative number with a unit");
+  assert_int_equal(v, 42);
+  lex("+2.5");
+  assert_int_equal(lg__lex_number(&lx, "points", LG__MAX_POINTS, &v), LG_OK);
+  assert_int_equal(v, 2500);
+}
+
+static void number_match_errors_name_the_number_or_the_range_end(void **state) {
+  lg__match_list m = {NULL, 0};
+  (void)state;
+  lex("5x");
+  assert_error(lg__match_list_parse(&lx, &m), LG_ERR_SYNTAX, 1, 2,
+               "unexpected 'x' after a number");
+  lex("4..x");
+  assert_error(lg__match_list_parse(&lx, &m), LG_ERR_SYNTAX, 1, 4,
+               "expected the end of the range, got 'x'");
+  lex("\"a\", 4..6y");
+  assert_error(lg__match_list_parse(&lx, &m), LG_ERR_SYNTAX, 1, 10,
+               "unexpected 'y' after the end of the range");
+  assert_null(m.items);
+}
+
+/* Numbers in match items become whole bounds at parse time; checked here
+ * against the definition, v * 1000 CMP m, for every operator, negative and
+ * fractional m, and integers around them (the reference cannot overflow:
+ * |v| <= 5).  Ranges take the same route; the int64 extremes are checked
+ * by hand. */
+static void number_items_match_exactly_the_integers_their_comparison_holds_for(void **state) {
+  static const char *const ops[] = {"<", "<=", ">", ">=", "=", "!="};
+  static const int64_t     ms[] = {-2500, -2000, -1500, -1, 0, 1, 999, 1000, 2500, 3000};
+  char                     text[64];
+  size_t                   o, k;
+  int64_t                  v;
+  lg__attr                 a;
+  lg__match_list           m;
+  (void)state;
+  memset(&a, 0, sizeof a);
+  a.type = LG__VAL_INT;
+  for (o = 0; o < sizeof ops / sizeof ops[0]; o++)
+    for (k = 0; k < sizeof ms / sizeof ms[0]; k++) {
+      int64_t mm = ms[k];
+      snprintf(text, sizeof text, "%s %s%lld.%03lld", ops[o], mm < 0 ? "-" : "",
+               (long long)((mm < 0 ? -mm : mm) / 1000), (long long)((mm < 0 ? -mm : mm) % 1000));
+      lex(text);
+      assert_int_equal(lg__match_list_parse(&lx, &m), LG_OK);
+      for (v = -5; v <= 5; v++) {
+        int64_t s = v * 1000;
+        int     want = o == 0 ? s < mm : o == 1 ? s <= mm : o == 2 ? s > mm : o == 3 ? s >= mm
+                     : o == 4 ? s == mm : s != mm;
+        a.value = v;
+        if (lg__match_one(&m.items[0], "", &a) != want)
+          fail_msg("%s with v = %lld", text, (long long)v);
+      }
+      lg__match_list_free(&m);
+    }
+  /* ranges with fractional ends hold the integers inside */
+  lex("-1.5..2.5");
+  assert_int_equal(lg__match_list_parse(&lx, &m), LG_OK);
+  for (v = -5; v <= 5; v++) {
+    a.value = v;
+    assert_int_equal(lg__match_one(&m.items[0], "", &a), v >= -1 && v <= 2);
+  }
+  lg__match_list_free(&m);
+  lex("0.2..0.8"); /* no integer inside */
+  assert_int_equal(lg__match_list_parse(&lx, &m), LG_OK);
+  for (v = -2; v <= 2; v++) {
+    a.value = v;
+    assert_false(lg__match_one(&m.items[0], "", &a));
+  }
+  lg__match_list_free(&m);
+  /* the extremes of int64 compare without overflow */
+  lex("> 999999999999999.999, < -999999999999999.999, != 0.5");
+  assert_int_equal(lg__match_list_parse(&lx, &m), LG_OK);
+  a.value = INT64_MAX;
+  assert_true(lg__match_one(&m.items[0], "", &a));
+  assert_false(lg__match_one(&m.items[1], "", &a));
+  a.value = INT64_MIN;
+  assert_false(lg__match_one(&m.items[0], "", &a));
+  assert_true(lg__match_one(&m.items[1], "", &a));
+  assert_true(lg__match_one(&m.items[2], "", &a)); /* no integer equals 0.5 */
+  a.type = LG__VAL_BOOL; /* != never matches another type */
+  a.value = 1;
+  assert_false(lg__match_one(&m.items[2], "", &a));
+  lg__match_list_free(&m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(text_over_one_mebibyte_is_limit),
@@ -613,6 +1021,28 @@ int main(void) {
     cmocka_unit_test(match_list_errors),
     cmocka_unit_test(match_list_allocation_failures_leak_nothing),
     cmocka_unit_test(matches_only_hit_their_own_type),
+    cmocka_unit_test(adding_negatives_overflows_only_below_int64_min),
+    cmocka_unit_test(utf8_validation_checks_every_byte_of_a_sequence),
+    cmocka_unit_test(a_bad_byte_after_any_run_of_ascii_is_found_at_its_column),
+    cmocka_unit_test(the_first_bad_byte_decides_between_nul_and_invalid_utf8),
+    cmocka_unit_test(names_reject_null_and_characters_past_z),
+    cmocka_unit_test(integers_print_with_a_minus_sign_when_negative),
+    cmocka_unit_test(long_messages_are_cut_to_fit_lg_error),
+    cmocka_unit_test(messages_cut_inside_a_character_drop_the_partial_character),
+    cmocka_unit_test(an_error_before_the_first_line_is_placed_at_line_one),
+    cmocka_unit_test(descriptions_stop_after_32_bytes_and_at_a_quote),
+    cmocka_unit_test(describing_a_long_non_ascii_word_cuts_at_a_character_boundary),
+    cmocka_unit_test(keywords_start_lower_case_and_may_run_to_the_end_of_the_line),
+    cmocka_unit_test(name_errors_for_a_leading_underscore_and_long_upper_case_names),
+    cmocka_unit_test(expect_consumes_what_it_expects),
+    cmocka_unit_test(a_word_cut_short_by_the_end_of_the_line_does_not_match),
+    cmocka_unit_test(a_name_must_start_with_a_name_character),
+    cmocka_unit_test(a_sign_alone_is_not_a_number),
+    cmocka_unit_test(a_lone_exclamation_mark_is_not_an_operator),
+    cmocka_unit_test(a_backslash_at_the_end_of_the_line_is_an_unknown_escape),
+    cmocka_unit_test(number_duration_and_percentage_errors_name_what_was_expected),
+    cmocka_unit_test(number_match_errors_name_the_number_or_the_range_end),
+    cmocka_unit_test(number_items_match_exactly_the_integers_their_comparison_holds_for),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
