@@ -582,7 +582,7 @@ size_t lg_lead_event_count(const lg_lead *lead) { return lead ? lead->n_events :
 
 #define STAGE_BIT(s) (1u << (LG_STAGE_##s))
 
-/* allowed_next[from]: the stages `from` may move to (DESIGN.md). */
+/* allowed_next[from]: the stages `from` may move to (the table at lg_lead_set_stage in leadgate.h). */
 static const uint32_t allowed_next[] = {
   /* NEW */ STAGE_BIT(NURTURE) | STAGE_BIT(MQL) | STAGE_BIT(DISQUALIFIED),
   /* NURTURE */ STAGE_BIT(MQL) | STAGE_BIT(DISQUALIFIED),

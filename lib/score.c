@@ -9,7 +9,7 @@
  * were measured when the rubric was parsed, and the lead's attributes are
  * compared by length before bytes.
  *
- * Semantics (DESIGN.md "Rubric"):
+ * Semantics (leadgate.h, "Rubric"):
  *   fit         absent attribute -> `missing`; else the first `when` whose
  *               match list matches; else `otherwise`.
  *   engagement  events at or before `now` only.  `once`: the most recent

@@ -652,7 +652,9 @@ lg_status lg__lex_duration(lg__lexer *lx, const char *what, int64_t *secs) {
   lg_status st;
   skip_blanks(lx);
   start = lx->pos;
-  st = scan_number(lx, what, MAX_DURATION_SECS * 1000, &milli, &end);
+  /* any number scans (up to 10^15 units); the 1000-year check comes after
+   * the unit, so `40000000000s` and `60000w` fail alike, with RANGE */
+  st = scan_number(lx, what, INT64_C(1000000000000000000), &milli, &end);
   if (st != LG_OK) return st;
   if (milli < 0 || lx->src[start] == '+')
     return lg__lex_error_at(lx, start, LG_ERR_SYNTAX,
@@ -663,7 +665,9 @@ lg_status lg__lex_duration(lg__lexer *lx, const char *what, int64_t *secs) {
     return lg__lex_error_at(lx, end, LG_ERR_SYNTAX,
                             "expected %s: a number and a unit s, m, h, d or w (like 48h)",
                             what);
-  /* milli <= 1000 years in seconds x 1000, unit <= 1 week: no overflow. */
+  if (milli / 1000 > MAX_DURATION_SECS / unit)
+    return lg__lex_error_at(lx, start, LG_ERR_RANGE, "%s is longer than 1000 years", what);
+  /* now milli / 1000 * unit <= 1000 years and unit <= 1 week: no overflow */
   total = milli / 1000 * unit + (milli % 1000) * unit / 1000;
   if ((milli % 1000) * unit % 1000 != 0)
     return lg__lex_error_at(lx, start, LG_ERR_SYNTAX, "%s is not a whole number of seconds",

@@ -24,7 +24,7 @@
 
 #include <cmocka.h>
 
-#include "design_example.h"
+#include "reference_example.h"
 #include "leadgate.h"
 #include "support.h"
 
@@ -406,8 +406,8 @@ static void parsers_fail_cleanly(void **state) {
   size_t      len = 0;
   int         i;
   (void)state;
-  sweep_parse(parse_rubric, free_rubric, lg_example_rubric, "rubric (DESIGN)");
-  sweep_parse(parse_policy, free_policy, lg_example_policy, "policy (DESIGN)");
+  sweep_parse(parse_rubric, free_rubric, lg_example_rubric, "rubric (reference)");
+  sweep_parse(parse_policy, free_policy, lg_example_policy, "policy (reference)");
   sweep_parse(parse_calendar, free_calendar,
               "calendar\nutc-offset +01:00\nhours mon-fri 09:00-12:00, 13:00-17:30\n"
               "hours sat 10:00-13:00\nholiday 2026-12-25\nholiday 2026-12-24\n"

@@ -1,6 +1,6 @@
 /*
  * test_decide.c - lg_decide (lib/decide.c) and expression evaluation
- * (lib/expr.c): the field's scenarios on the DESIGN.md rubric and policy,
+ * (lib/expr.c): the field's scenarios on the reference rubric and policy,
  * the semantics of every expression primary, precedence, reasons, grades,
  * recommended stages, and the promises that lg_decide never allocates and
  * never writes its output on failure.
@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "design_example.h"
+#include "reference_example.h"
 #include "internal.h"
 #include "support.h"
 
@@ -78,7 +78,7 @@ static void add_event(lg_lead *lead, const char *type, lg_time at) {
   assert_int_equal(lg_lead_add_event(lead, type, at), LG_OK);
 }
 
-/* Fit 12 of 12 on the DESIGN rubric: need high 3, timeframe 2 months 3,
+/* Fit 12 of 12 on the reference rubric: need high 3, timeframe 2 months 3,
  * decision maker 3, software 3.  A buyer at a 500-person company, so no
  * knockout. */
 static lg_lead *ideal_lead(void) {

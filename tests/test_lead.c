@@ -781,7 +781,7 @@ static void the_10000th_event_fits_and_the_10001st_is_a_limit_error(void **state
 
 /* ---- stages -------------------------------------------------------------- */
 
-/* DESIGN.md, "Allowed stage transitions", written out as a 9 x 9 table:
+/* The transitions documented at lg_lead_set_stage, written out as a 9 x 9 table:
  * allowed[from][to]; the diagonal is the no-op of setting the same stage. */
 static const int allowed[9][9] = {
   /*              NEW NUR MQL SAL SQL OPP WON LOS DIS */
@@ -796,7 +796,7 @@ static const int allowed[9][9] = {
   /* DISQ */      {0,  1,  0,  0,  0,  0,  0,  0,  1},
 };
 
-static void every_stage_transition_follows_the_design_table(void **state) {
+static void every_stage_transition_follows_the_documented_table(void **state) {
   int from, to, checked = 0;
   (void)state;
   for (from = 0; from < 9; from++) {
@@ -1207,7 +1207,7 @@ static void every_allocation_failure_of_create_and_clone_leaks_nothing(void **st
 
 /* ---- memory held by a typical lead ---------------------------------------- */
 
-/* DESIGN target: 8 attributes (names ~10 characters, half of them text of
+/* A typical lead: 8 attributes (names ~10 characters, half of them text of
  * ~10 characters) and 8 events of 4 types.  Every name and text here is
  * exactly 10 bytes, and so is the id. */
 static lg_lead *typical_lead(void) {
@@ -1280,7 +1280,7 @@ int main(void) {
     T(events_out_of_order_end_sorted),
     T(add_event_rejects_bad_arguments_and_times),
     T(the_10000th_event_fits_and_the_10001st_is_a_limit_error),
-    T(every_stage_transition_follows_the_design_table),
+    T(every_stage_transition_follows_the_documented_table),
     T(set_stage_rejects_bad_arguments),
     T(assigning_sets_the_owner_and_counts_reassignments),
     T(assign_rejects_bad_arguments),

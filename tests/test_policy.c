@@ -1,6 +1,6 @@
 /*
  * test_policy.c - the policy text format (lib/policy.c, lib/expr.c):
- * canonical printing of the DESIGN.md policy, print/parse fixed points,
+ * canonical printing of the reference policy, print/parse fixed points,
  * fingerprints, operator precedence and minimal parentheses, every error
  * with its position, the nesting and grade limits, the to_text buffer
  * contract, failure at every allocation point, and what the SLA and
@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "design_example.h"
+#include "reference_example.h"
 #include "internal.h"
 #include "support.h"
 
@@ -131,7 +131,7 @@ static void assert_error(const char *text, lg_status status, uint32_t line, uint
   assert_int_equal(ts_alloc_live_blocks(), 0);
 }
 
-static const char design_canonical[] =
+static const char reference_canonical[] =
   "policy \"inbound-emea\"\n"
   "disqualify when knockout\n"
   "qualify when fit >= 8 and (event demo_requested within 30d or engagement >= 15)\n"
@@ -184,25 +184,25 @@ static const char *const valid_policies[] = {
   "qualify when fit > 1\ncalendar\n  utc-offset -05:00\n  hours mon 08:00-12:00\ngrade \"Z\"\n",
 };
 
-/* ---- the DESIGN.md policy ------------------------------------------------- */
+/* ---- the reference policy ------------------------------------------------- */
 
-static void design_policy_prints_its_canonical_text(void **state) {
+static void reference_policy_prints_its_canonical_text(void **state) {
   char *t;
   (void)state;
   t = canonical(lg_example_policy);
-  assert_string_equal(t, design_canonical);
+  assert_string_equal(t, reference_canonical);
   free(t);
 }
 
-static void design_policy_fingerprint_is_fnv1a_of_its_canonical_text(void **state) {
+static void reference_policy_fingerprint_is_fnv1a_of_its_canonical_text(void **state) {
   lg_policy *p;
   (void)state;
   p = parse_ok(lg_example_policy);
-  assert_true(lg_policy_fingerprint(p) == fnv1a(design_canonical));
+  assert_true(lg_policy_fingerprint(p) == fnv1a(reference_canonical));
   lg_policy_free(p);
 }
 
-static void design_policy_gives_the_follow_up_ladder_in_severity_order(void **state) {
+static void reference_policy_gives_the_follow_up_ladder_in_severity_order(void **state) {
   lg_policy          *p;
   const lg__followup *f;
   (void)state;
@@ -293,7 +293,7 @@ static void every_valid_policy_is_a_print_parse_fixed_point(void **state) {
   size_t i;
   (void)state;
   assert_fixed_point(lg_example_policy);
-  assert_fixed_point(design_canonical);
+  assert_fixed_point(reference_canonical);
   for (i = 0; i < sizeof valid_policies / sizeof valid_policies[0]; i++)
     assert_fixed_point(valid_policies[i]);
 }
@@ -327,13 +327,13 @@ static void fingerprint_ignores_comments_spacing_order_and_spelled_out_defaults(
   base = fingerprint(lg_example_policy);
   assert_true(fingerprint(respaced) == base);
   t = canonical(respaced);
-  assert_string_equal(t, design_canonical);
+  assert_string_equal(t, reference_canonical);
   free(t);
   assert_true(fingerprint("") == fingerprint("disqualify when knockout\nroute least-loaded\n"));
 }
 
 static void fingerprint_changes_with_every_semantic_change(void **state) {
-  /* Each line: the DESIGN policy with one thing changed. */
+  /* Each line: the reference policy with one thing changed. */
   static const struct {
     const char *from, *to;
   } changes[] = {
@@ -819,9 +819,9 @@ static void allocation_failure_in_a_lone_primary_leaves_nothing(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    T(design_policy_prints_its_canonical_text),
-    T(design_policy_fingerprint_is_fnv1a_of_its_canonical_text),
-    T(design_policy_gives_the_follow_up_ladder_in_severity_order),
+    T(reference_policy_prints_its_canonical_text),
+    T(reference_policy_fingerprint_is_fnv1a_of_its_canonical_text),
+    T(reference_policy_gives_the_follow_up_ladder_in_severity_order),
     T(steps_given_in_any_order_are_stored_by_severity),
     T(empty_policy_is_valid_with_explicit_defaults),
     T(round_robin_is_read_by_the_router),

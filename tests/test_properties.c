@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "design_example.h"
+#include "reference_example.h"
 #include "leadgate.h"
 
 #define HOUR  INT64_C(3600)
@@ -619,7 +619,7 @@ static void times_at_the_edges_are_range_errors_or_correct(void **state) {
   lg_stats_free(stats);
   OK(lg_lead_touch(lead, LG_TIME_MAX));
 
-  /* Calendars: the always-open one and the DESIGN one, over all of time. */
+  /* Calendars: the always-open one and the reference one, over all of time. */
   cals[0] = lg_policy_calendar(p);
   {
     lg_policy *bare;

@@ -5,7 +5,7 @@ Run by CTest with LEADGATE_LIB pointing at the freshly built shared library;
 by hand:  LEADGATE_LIB=build/libleadgate.so python3 tests/test_python.py
 
 Every expected value below is worked out by hand from the rubric and the
-policy (the DESIGN examples, inlined here), with the arithmetic in comments;
+policy (the reference examples, inlined here), with the arithmetic in comments;
 none comes from the library.  Decay results are allowed the contract's
 error of 1 milli-point per decayed event.
 """

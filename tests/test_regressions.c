@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "design_example.h"
+#include "reference_example.h"
 #include "leadgate.h"
 
 /* fuzz_rubric, empty input: score.c walked `crits + n_crits` with crits

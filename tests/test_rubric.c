@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "design_example.h"
+#include "reference_example.h"
 #include "internal.h"
 #include "support.h"
 
@@ -107,7 +107,7 @@ static void expect_error(const char *text, lg_status st, uint32_t line, uint32_t
   expect_error_n(text, strlen(text), st, line, col, word);
 }
 
-/* ---- the DESIGN.md example ----------------------------------------------- */
+/* ---- the reference example ----------------------------------------------- */
 
 static const char example_canonical[] =
   "rubric \"b2b-default\"\n"
@@ -133,7 +133,7 @@ static const char example_canonical[] =
   "knockout \"not a buyer\" when persona is \"student\", \"consultant\", \"competitor\"\n"
   "knockout \"too small\" when employees is < 10\n";
 
-static void the_design_example_parses_to_the_expected_canonical_text(void **state) {
+static void the_reference_example_parses_to_the_expected_canonical_text(void **state) {
   lg_rubric *r;
   char      *text;
   (void)state;
@@ -737,7 +737,7 @@ static void names_with_colliding_hashes_stay_apart(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(the_design_example_parses_to_the_expected_canonical_text),
+    cmocka_unit_test(the_reference_example_parses_to_the_expected_canonical_text),
     cmocka_unit_test(canonical_text_normalises_numbers_durations_and_defaults),
     cmocka_unit_test(empty_and_name_only_rubrics_are_valid),
     cmocka_unit_test(criteria_keep_text_order_and_names_may_be_any_utf8),

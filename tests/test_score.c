@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "design_example.h"
+#include "reference_example.h"
 #include "internal.h"
 #include "support.h"
 
@@ -146,7 +146,7 @@ static void four_criteria_scored_one_to_three_give_twelve_for_a_perfect_lead(voi
   lg_rubric_free(r);
 }
 
-/* ---- the DESIGN.md example on hand-built leads ------------------------------- */
+/* ---- the reference example on hand-built leads ------------------------------- */
 
 /* need high, timeframe 2, economic buyer, SaaS: fit 12.  Events: a demo a
  * day ago (25, within 30d); content now (2), 14d ago (2 * 1/2 = 1) and 28d
@@ -169,7 +169,7 @@ static lg_lead *ideal_lead(void) {
   return l;
 }
 
-static void the_design_example_scores_an_ideal_lead(void **state) {
+static void the_reference_example_scores_an_ideal_lead(void **state) {
   lg_rubric *r = parse(lg_example_rubric);
   lg_lead   *l = ideal_lead();
   lg_score   s = score(r, l, NOW);
@@ -734,7 +734,7 @@ static void null_arguments_and_times_out_of_range_are_rejected(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(four_criteria_scored_one_to_three_give_twelve_for_a_perfect_lead),
-    cmocka_unit_test(the_design_example_scores_an_ideal_lead),
+    cmocka_unit_test(the_reference_example_scores_an_ideal_lead),
     cmocka_unit_test(missing_attributes_take_missing_and_unmatched_take_otherwise),
     cmocka_unit_test(values_of_the_wrong_type_never_match),
     cmocka_unit_test(knockouts_report_the_first_match_in_rubric_order),

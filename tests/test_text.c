@@ -741,7 +741,7 @@ static void descriptions_stop_after_32_bytes_and_at_a_quote(void **state) {
   assert_string_equal(tok, "end of line");
 }
 
-/* Found by review: the 32-byte cut of a word split a multi-byte
+/* Regression: the 32-byte cut of a word split a multi-byte
  * character, and every parser's lg_error.message then held invalid UTF-8.
  * The description must end at a character boundary: 'a' + 15 x U+00E9. */
 static void describing_a_long_non_ascii_word_cuts_at_a_character_boundary(void **state) {
@@ -903,6 +903,16 @@ static void number_duration_and_percentage_errors_name_what_was_expected(void **
   assert_error(lg__lex_duration(&lx, "a duration", &v), LG_ERR_SYNTAX, 1, 3,
                "a duration must be a plain non-negative number with a unit");
   assert_int_equal(v, 42);
+  /* more than 1000 years is RANGE however it is written (365-day years) */
+  lex("31536000001s");
+  assert_error(lg__lex_duration(&lx, "a duration", &v), LG_ERR_RANGE, 1, 1,
+               "a duration is longer than 1000 years");
+  lex("52143w");
+  assert_error(lg__lex_duration(&lx, "a duration", &v), LG_ERR_RANGE, 1, 1,
+               "a duration is longer than 1000 years");
+  lex("31536000000s");
+  assert_int_equal(lg__lex_duration(&lx, "a duration", &v), LG_OK);
+  assert_int_equal(v, INT64_C(31536000000));
   lex("+2.5");
   assert_int_equal(lg__lex_number(&lx, "points", LG__MAX_POINTS, &v), LG_OK);
   assert_int_equal(v, 2500);

@@ -4,11 +4,11 @@
  *
  *   bench_score [N]      N synthetic leads (default 1,000,000)
  *
- * Leads look like the DESIGN example's: need, timeframe, role, industry,
+ * Leads look like the reference example's: need, timeframe, role, industry,
  * employees, sometimes a persona, and about eight events (content
  * downloads, webinars, now and then a demo request or an unsubscribe) over
- * the last three months.  They are scored against the DESIGN rubric with
- * lg_score_many and decided one by one with lg_decide under the DESIGN
+ * the last three months.  They are scored against the reference rubric with
+ * lg_score_many and decided one by one with lg_decide under the reference
  * policy; each figure is the best of BENCH_RUNS passes over all N leads.
  *
  * Prints:
@@ -22,7 +22,7 @@
 
 #include <string.h>
 
-#include "design_example.h"
+#include "reference_example.h"
 
 #define DAY INT64_C(86400)
 

@@ -3,7 +3,7 @@
  *
  *   bench_sla [CALLS]    evaluations (default 1,000,000)
  *
- * The DESIGN policy: a business-hours calendar with a holiday and DST
+ * The reference policy: a business-hours calendar with a holiday and DST
  * changes, `follow-up within 48h business` and a five-step ladder (warn,
  * remind, escalate, reassign, recycle).  4,096 leads assigned at random
  * instants of 2026, a quarter of them touched, some with an action already
@@ -16,7 +16,7 @@
 
 #include "bench_common.h"
 
-#include "design_example.h"
+#include "reference_example.h"
 
 #define DAY     INT64_C(86400)
 #define N_LEADS 4096

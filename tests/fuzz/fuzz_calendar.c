@@ -21,7 +21,7 @@
 
 #include "internal.h"
 
-#include "../design_example.h"
+#include "../reference_example.h"
 
 #define PARAM_BYTES 40
 

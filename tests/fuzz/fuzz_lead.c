@@ -9,14 +9,14 @@
  * stores exactly what it accepted (this is what finds arena and
  * compaction bugs), the documented lifecycle table checks set_stage, and
  * every evaluation checks the invariants of fuzz_common.h against the
- * DESIGN rubric and one of two policies (business-hours and wall-clock
+ * reference rubric and one of two policies (business-hours and wall-clock
  * SLA): total == fit + engagement, the explanation sums to the score,
  * next_at > now or LG_TIME_NEVER (and exact when the timeline is all in
  * the past), decisions consistent with scores.
  */
 #include "fuzz_common.h"
 
-#include "../design_example.h"
+#include "../reference_example.h"
 
 #define N_NAMES 14
 #define N_VALID 10 /* names[0..N_VALID) are valid attribute names */

@@ -5,13 +5,13 @@
  * lg_error by contract; a policy that parses must round-trip (canonical
  * text -> parse -> same text and fingerprint, fingerprint == FNV-1a of the
  * text).  Every policy that parses is then put to work on fixed leads
- * against the DESIGN rubric: lg_decide, lg_sla_eval (with the exactness of
+ * against the reference rubric: lg_decide, lg_sla_eval (with the exactness of
  * next_at), lg_route and lg_stats, so that odd expressions, calendars and
  * ladders the fuzzer invents reach the evaluators too.
  */
 #include "fuzz_common.h"
 
-#include "../design_example.h"
+#include "../reference_example.h"
 
 #define HOUR INT64_C(3600)
 #define DAY  INT64_C(86400)

@@ -12,7 +12,7 @@
  */
 #include "fuzz_common.h"
 
-#include "../design_example.h"
+#include "../reference_example.h"
 
 static lg_lead *rich, *empty;
 

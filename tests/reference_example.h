@@ -1,12 +1,13 @@
 /*
- * design_example.h - the rubric and policy of DESIGN.md, word for word, as
- * C strings.  Shared by the fuzz targets (fixed definitions for the
- * structure-aware lead fuzzer), the property tests, the allocation sweep and
- * the benchmarks, so that all of them exercise the definitions hosts are
- * told to write rather than a test-only dialect.
+ * reference_example.h - the reference rubric and policy (the ones the
+ * README and leadgate.h teach from), word for word, as C strings.
+ * Shared by the fuzz targets (fixed definitions for the structure-aware
+ * lead fuzzer), the property tests, the allocation sweep and the
+ * benchmarks, so that all of them exercise the definitions hosts are told
+ * to write rather than a test-only dialect.
  */
-#ifndef LG_DESIGN_EXAMPLE_H
-#define LG_DESIGN_EXAMPLE_H
+#ifndef LG_REFERENCE_EXAMPLE_H
+#define LG_REFERENCE_EXAMPLE_H
 
 static const char lg_example_rubric[] =
   "rubric \"b2b-default\"\n"
@@ -70,4 +71,4 @@ static const char lg_example_policy[] =
 /* 2026-01-05T00:00:00Z, a Monday: the base of every generated timeline. */
 #define LG_EXAMPLE_EPOCH INT64_C(1767571200)
 
-#endif /* LG_DESIGN_EXAMPLE_H */
+#endif /* LG_REFERENCE_EXAMPLE_H */
