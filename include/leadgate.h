@@ -25,7 +25,11 @@
  *   - Thread safety: lg_rubric, lg_policy and lg_calendar are immutable once
  *     made and may be shared by any number of threads.  lg_lead and
  *     lg_stats are not thread-safe: one per thread, or lock.  Functions that
- *     only read a lead may run concurrently with each other.
+ *     only read a lead (or only read an lg_stats) may run concurrently with
+ *     each other.  Functions without an object (lg_status_*, lg_version_*)
+ *     are thread-safe and return static strings.  Objects made or freed on
+ *     several threads need an allocator (lg_set_allocator) that is
+ *     thread-safe; the default one (malloc) is.
  *   - Boundary types are fixed width; result structs have the documented
  *     layout, with no bit-fields, unions, long or bool.
  *
@@ -166,12 +170,14 @@ LG_API lg_status lg_lead_create(const char *id, lg_lead **out);
  * Returns: LG_ERR_INVALID, LG_ERR_NOMEM. */
 LG_API lg_status lg_lead_clone(const lg_lead *lead, lg_lead **out);
 
+/* Frees the lead and everything it owns; every string obtained from it
+ * becomes invalid.  NULL does nothing. */
 LG_API void lg_lead_free(lg_lead *lead);
 
 /* The id given at creation; NULL for a NULL lead. */
 LG_API const char *lg_lead_id(const lg_lead *lead);
 
-/* Set an attribute, replacing any old value and type.  Booleans are stored
+/* Sets an attribute, replacing any old value and type.  Booleans are stored
  * as 0 or 1 (any non-zero `value` is 1).  Text may be empty.
  * Returns: LG_ERR_INVALID for NULL arguments or a malformed name or
  * non-UTF-8 text, LG_ERR_LIMIT for text over 1024 bytes or a 257th
@@ -193,7 +199,7 @@ typedef enum lg_value_type {
  * or when an argument is NULL or malformed. */
 LG_API int lg_lead_attr_type(const lg_lead *lead, const char *name);
 
-/* Read an attribute.  The text points into the lead and lives until the
+/* Reads an attribute.  The text points into the lead and lives until the
  * next call that changes the lead, or until the lead is freed.
  * Returns: LG_ERR_INVALID, LG_ERR_NOT_FOUND if absent, LG_ERR_TYPE if the
  * attribute has another type. */
@@ -223,7 +229,9 @@ typedef enum lg_stage {
  *   MQL -> SAL | NURTURE | DISQUALIFIED      SAL -> SQL | NURTURE | DISQUALIFIED
  *   SQL -> OPPORTUNITY | NURTURE | DISQUALIFIED
  *   OPPORTUNITY -> WON | LOST    LOST -> NURTURE    DISQUALIFIED -> NURTURE
- * Setting the current stage again is a no-op (LG_OK, time unchanged).
+ * `at` is checked and kept with the stage (clones copy it); no function
+ * reads it yet.  Setting the current stage again is a no-op (LG_OK, the
+ * kept time unchanged).
  * Returns: LG_ERR_INVALID for NULL or a value outside lg_stage,
  * LG_ERR_RANGE for a bad time, LG_ERR_STATE for any other transition. */
 LG_API lg_status lg_lead_set_stage(lg_lead *lead, lg_stage to, lg_time at);
@@ -238,10 +246,12 @@ LG_API lg_stage lg_lead_stage(const lg_lead *lead);
  * assignment earlier than the previous one, LG_ERR_LIMIT, LG_ERR_NOMEM. */
 LG_API lg_status lg_lead_assign(lg_lead *lead, const char *owner, lg_time at);
 
-/* The current owner, or NULL when never assigned. */
+/* The current owner, or NULL when never assigned or for a NULL lead.  The
+ * string points into the lead (see "Strings returned" at the top). */
 LG_API const char *lg_lead_owner(const lg_lead *lead);
 
-/* Number of assignments so far (reassignments are this minus one). */
+/* Number of assignments so far (reassignments are this minus one); 0 for a
+ * NULL lead. */
 LG_API size_t lg_lead_assignment_count(const lg_lead *lead);
 
 /* Records a follow-up (call, e-mail, meeting) of the current assignment at
@@ -269,7 +279,8 @@ LG_API lg_status lg_lead_record_action(lg_lead *lead, int action, lg_time at);
  *   rubric "b2b-default"
  *   fit "need" from need                  # fit: who the lead is
  *     when "high" -> 3                    # first matching when wins
- *     when <= 3 -> 3 / when 4..6 -> 2     # numeric comparisons and ranges
+ *     when <= 3 -> 3                      # numeric comparisons
+ *     when 4..6 -> 2                      # and inclusive ranges
  *     when true -> 1                      # booleans
  *     otherwise -> 1                      # present, unmatched (default 0)
  *     missing -> 0                        # absent (default 0)
@@ -304,17 +315,23 @@ typedef struct lg_rubric lg_rubric;
 
 /* Parses `len` bytes of `text` (NUL not required) into a new rubric.
  * `err` may be NULL; when given it is always filled (see lg_error).
- * Returns: LG_ERR_INVALID for NULL text/out, LG_ERR_SYNTAX, LG_ERR_LIMIT,
- * LG_ERR_RANGE, LG_ERR_NOMEM.  On failure *out is untouched and nothing is
- * left allocated. */
+ * Returns: LG_ERR_INVALID for NULL text/out, LG_ERR_SYNTAX, LG_ERR_LIMIT
+ * (text, criteria, when lines, points, a name over 64 bytes, a match
+ * number beyond +-10^15), LG_ERR_RANGE (a decay span over 1000 years),
+ * LG_ERR_NOMEM.  On failure *out is untouched and nothing is left
+ * allocated. */
 LG_API lg_status lg_rubric_parse(const char *text, size_t len, lg_rubric **out,
                                  lg_error *err);
 
+/* Frees the rubric.  Strings obtained from it (lg_rubric_name,
+ * lg_contribution fields, lg_next_question's attribute) become invalid.
+ * NULL does nothing. */
 LG_API void lg_rubric_free(lg_rubric *rubric);
 
 /* Prints the rubric in canonical form (parse -> print -> parse gives the
- * same text) into buf, NUL-terminated.  *needed always receives the size
- * needed in bytes, NUL included; buf may be NULL when cap is 0.
+ * same text) into buf, NUL-terminated.  `needed` may be NULL; when given,
+ * it receives the size needed in bytes, NUL included, on LG_OK and on
+ * LG_ERR_BUFFER.  buf may be NULL when cap is 0.
  * Returns: LG_ERR_INVALID, LG_ERR_BUFFER when cap < *needed (buf is then
  * not written). */
 LG_API lg_status lg_rubric_to_text(const lg_rubric *rubric, char *buf, size_t cap,
@@ -382,11 +399,11 @@ typedef struct lg_contribution {
 } lg_contribution;
 
 /* One entry per criterion in rubric order (fit, engagement and knockout
- * criteria as they appear in the text).  *count always receives the number
- * of entries; items is filled only when cap >= *count.  The strings point
- * into the rubric.
- * Returns: LG_ERR_INVALID, LG_ERR_RANGE, LG_ERR_BUFFER when cap is too
- * small (items then not written). */
+ * criteria as they appear in the text).  *count receives the number of
+ * entries on LG_OK and on LG_ERR_BUFFER; items is filled only when
+ * cap >= *count.  The strings point into the rubric.
+ * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad `now`, LG_ERR_BUFFER
+ * when cap is too small (items then not written). */
 LG_API lg_status lg_explain(const lg_rubric *rubric, const lg_lead *lead, lg_time now,
                             lg_contribution *items, size_t cap, size_t *count);
 
@@ -455,12 +472,16 @@ typedef struct lg_calendar lg_calendar;
  * Returns: LG_ERR_INVALID for NULL text/out; LG_ERR_SYNTAX (also for
  * repeated or misplaced statements, unknown stages); LG_ERR_LIMIT (text,
  * nesting, grade count or name length, points beyond +-1,000,000, a step
- * over 1000%); LG_ERR_RANGE (a zero follow-up target, a warn step not
+ * over 1000%, a reassign max over 1000, a match or comparison number
+ * beyond +-10^15); LG_ERR_RANGE (a zero follow-up target, a warn step not
  * before the target, a duration over 1000 years); LG_ERR_NOMEM.  On
  * failure *out is untouched and nothing is left allocated. */
 LG_API lg_status lg_policy_parse(const char *text, size_t len, lg_policy **out,
                                  lg_error *err);
 
+/* Frees the policy and its calendar (so lg_policy_calendar's result dies
+ * with it).  A policy must outlive every lg_stats made from it.  NULL does
+ * nothing. */
 LG_API void lg_policy_free(lg_policy *policy);
 
 /* Canonical text, with the buffer contract of lg_rubric_to_text. */
@@ -551,6 +572,8 @@ LG_API lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy,
 LG_API lg_status lg_calendar_parse(const char *text, size_t len, lg_calendar **out,
                                    lg_error *err);
 
+/* Frees a calendar made by lg_calendar_parse; never pass the result of
+ * lg_policy_calendar (the policy owns it).  NULL does nothing. */
 LG_API void lg_calendar_free(lg_calendar *calendar);
 
 /* The earliest t >= start such that the open time in [start, t) equals d
@@ -701,6 +724,8 @@ typedef struct lg_stats lg_stats;
  * Returns: LG_ERR_INVALID, LG_ERR_NOMEM. */
 LG_API lg_status lg_stats_create(const lg_policy *policy, lg_stats **out);
 
+/* Frees the book; rep ids obtained from it become invalid.  NULL does
+ * nothing. */
 LG_API void lg_stats_free(lg_stats *stats);
 
 /* Adds every assignment of `lead` made at or before `now`, each counted for
@@ -740,8 +765,9 @@ typedef struct lg_rep_stats {
   lg_duration median_response, p90_response; /* seconds in the rule's basis */
 } lg_rep_stats;
 
-/* Rep i in ascending byte order of rep id (strcmp order).  Does not
- * allocate.
+/* Rep i in ascending byte order of rep id (strcmp order); indices shift
+ * when lg_stats_add brings a new rep.  `out->rep` lives until
+ * lg_stats_free.  Does not allocate.
  * Returns: LG_ERR_INVALID, LG_ERR_NOT_FOUND for i out of range. */
 LG_API lg_status lg_stats_rep(const lg_stats *stats, size_t i, lg_rep_stats *out);
 
