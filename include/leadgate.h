@@ -15,8 +15,10 @@
  *   - Getters that cannot fail return their value directly.
  *   - Every create/parse has one free; lg_X_free(NULL) does nothing.
  *   - Strings passed in are copied.  Strings returned point into the object
- *     that returned them and live as long as it (and, for a lead, until the
- *     next call that changes it).
+ *     that returned them and live as long as it; for a lead, lg_lead_id's
+ *     string does, and the others (text values, owners) live until the
+ *     next call that changes the lead (its strings share one block that
+ *     may move when it grows).
  *   - Times are lg_time, seconds since 1970-01-01T00:00:00Z.  Every time
  *     the library accepts must lie in [LG_TIME_MIN, LG_TIME_MAX] (years
  *     0001 to 9999); anything else is LG_ERR_RANGE.  LG_TIME_NEVER is a

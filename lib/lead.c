@@ -6,7 +6,9 @@
  * Storage (struct lg_lead in internal.h):
  *   - arena: every string of the lead, NUL-terminated, addressed by 32-bit
  *     offsets so that the tables stay small and a clone is a few memcpys.
- *     Offset 0 is the id.  A text replaced by a longer one, an unset
+ *     The id is not in the arena: it follows the struct in the lead's own
+ *     block, so the pointer lg_lead_id returns never moves.  The arena is
+ *     made by the first call that stores a string.  A text replaced by a longer one, an unset
  *     attribute or a shortened text leaves garbage behind, counted in
  *     arena_garbage; once more than half the arena is garbage the next call
  *     that needs arena space compacts it instead of growing it.
@@ -87,7 +89,7 @@ static uint32_t arena_put(lg_lead *lead, const char *s, size_t n) {
  * from the tables rather than trusted from arena_garbage, so a compaction
  * can never write past the block it sized with this. */
 static uint32_t arena_live(const lg_lead *lead) {
-  size_t   live = strlen(lead->arena) + 1;
+  size_t   live = 0;
   uint32_t i;
   for (i = 0; i < lead->n_attrs; i++) {
     live += (size_t)lead->attrs[i].name_len + 1;
@@ -113,8 +115,7 @@ static void move_str(char *dst, uint32_t *dst_len, const char *src_arena, uint32
  * fail: `block` was sized with arena_live.  Returns the bytes written. */
 static uint32_t arena_copy_live(const lg_lead *from, lg_lead *to, char *block) {
   const char *src = from->arena;
-  uint32_t    len = 0, i, id = 0;
-  move_str(block, &len, src, &id, strlen(src));
+  uint32_t    len = 0, i;
   for (i = 0; i < to->n_attrs; i++) {
     lg__attr *a = &to->attrs[i];
     move_str(block, &len, src, &a->name, a->name_len);
@@ -162,7 +163,7 @@ static lg_status arena_reserve(lg_lead *lead, size_t extra) {
   need = lead->arena_len + (uint32_t)extra;
   if (need <= lead->arena_cap) return LG_OK;
   cap = arena_cap_for(need);
-  p = lg__realloc(lead->arena, cap);
+  p = lead->arena ? lg__realloc(lead->arena, cap) : lg__malloc(cap);
   if (!p) return LG_ERR_NOMEM;
   lead->arena = p;
   lead->arena_cap = cap;
@@ -177,6 +178,16 @@ static lg_status arena_reserve(lg_lead *lead, size_t extra) {
 static const char *stack_copy(char *buf, const char *s, size_t n) {
   if (n) memcpy(buf, s, n);
   return buf;
+}
+
+/* A call whose first arena_reserve made the arena (`fresh`) and then
+ * failed gives it back, so the failure leaves the number of live blocks
+ * as it was.  Nothing was written to it yet. */
+static void arena_undo_fresh(lg_lead *lead, int fresh) {
+  if (!fresh) return;
+  lg__free(lead->arena);
+  lead->arena = NULL;
+  lead->arena_cap = 0;
 }
 
 /* ---- tables ------------------------------------------------------------- */
@@ -283,16 +294,11 @@ lg_status lg_lead_create(const char *id, lg_lead **out) {
   lg_lead *lead;
   size_t   n;
   if (!out || !label_ok(id, &n)) return LG_ERR_INVALID;
-  lead = lg__malloc(sizeof *lead);
+  lead = lg__malloc(sizeof *lead + n + 1);
   if (!lead) return LG_ERR_NOMEM;
   lead_init_empty(lead);
-  lead->arena = lg__malloc(n + 1);
-  if (!lead->arena) {
-    lg__free(lead);
-    return LG_ERR_NOMEM;
-  }
-  lead->arena_cap = (uint32_t)n + 1;
-  arena_put(lead, id, n);
+  memcpy(lead + 1, id, n);
+  ((char *)(lead + 1))[n] = '\0';
   *out = lead;
   return LG_OK;
 }
@@ -339,18 +345,21 @@ lg_status lg_lead_clone(const lg_lead *lead, lg_lead **out) {
   lg_lead *c;
   int      ok = 1;
   uint32_t live;
+  size_t   id_size;
   if (!lead || !out) return LG_ERR_INVALID;
-  c = lg__malloc(sizeof *c);
+  id_size = strlen(lg_lead_id(lead)) + 1;
+  c = lg__malloc(sizeof *c + id_size);
   if (!c) return LG_ERR_NOMEM;
   *c = *lead;
+  memcpy(c + 1, lead + 1, id_size);
   c->attrs = dup_bytes(lead->attrs, lead->n_attrs * sizeof(lg__attr), &ok);
   c->types = dup_bytes(lead->types, lead->n_types * sizeof(lg__evtype), &ok);
   c->asg = dup_bytes(lead->asg, lead->n_asg * sizeof(lg__assignment), &ok);
   c->ev_at = dup_events(lead, &ok);
   c->ev_type = c->ev_at ? (uint16_t *)(void *)(c->ev_at + lead->n_events) : NULL;
   live = arena_live(lead);
-  c->arena = ok ? lg__malloc(live) : NULL;
-  if (!c->arena) {
+  c->arena = ok && live > 0 ? lg__malloc(live) : NULL;
+  if (!ok || (live > 0 && !c->arena)) {
     lg_lead_free(c);
     return LG_ERR_NOMEM;
   }
@@ -365,7 +374,9 @@ lg_status lg_lead_clone(const lg_lead *lead, lg_lead **out) {
   return LG_OK;
 }
 
-const char *lg_lead_id(const lg_lead *lead) { return lead ? lead->arena : NULL; }
+const char *lg_lead_id(const lg_lead *lead) {
+  return lead ? (const char *)(lead + 1) : NULL;
+}
 
 /* ---- attributes --------------------------------------------------------- */
 
@@ -414,6 +425,7 @@ static lg_status set_attr(lg_lead *lead, const char *name, size_t n, const new_v
   char      name_buf[LG_MAX_NAME_BYTES];
   lg__attr *a;
   lg_status st;
+  int       fresh = lead->arena == NULL;
   name = stack_copy(name_buf, name, n);
   if (i < 0 && lead->n_attrs >= LG_MAX_ATTRIBUTES) return LG_ERR_LIMIT;
   st = arena_reserve(lead, set_arena_need(i < 0 ? NULL : &lead->attrs[i], n, v));
@@ -421,7 +433,10 @@ static lg_status set_attr(lg_lead *lead, const char *name, size_t n, const new_v
   if (i < 0) {
     a = table_reserve(lead->attrs, &lead->cap_attrs, lead->n_attrs + 1, sizeof *a,
                       FIRST_ATTRS);
-    if (!a) return LG_ERR_NOMEM;
+    if (!a) {
+      arena_undo_fresh(lead, fresh);
+      return LG_ERR_NOMEM;
+    }
     lead->attrs = a;
     a = &lead->attrs[lead->n_attrs++];
     memset(a, 0, sizeof *a);
@@ -526,7 +541,7 @@ static uint16_t type_add(lg_lead *lead, const char *name, size_t n) {
  * released again if the event table then cannot grow, so a failure leaves
  * the number of live blocks as it was. */
 static lg_status event_reserve(lg_lead *lead, int new_type, size_t name_len) {
-  int       fresh = lead->types == NULL;
+  int       fresh = lead->types == NULL, fresh_arena = lead->arena == NULL;
   lg_status st = LG_OK;
   if (new_type) {
     lg__evtype *t;
@@ -534,14 +549,20 @@ static lg_status event_reserve(lg_lead *lead, int new_type, size_t name_len) {
     if (st != LG_OK) return st;
     t = table_reserve(lead->types, &lead->cap_types, lead->n_types + 1, sizeof *t,
                       FIRST_TYPES);
-    if (!t) return LG_ERR_NOMEM;
+    if (!t) {
+      arena_undo_fresh(lead, fresh_arena);
+      return LG_ERR_NOMEM;
+    }
     lead->types = t;
   }
   st = events_reserve(lead);
-  if (st != LG_OK && new_type && fresh) {
-    lg__free(lead->types);
-    lead->types = NULL;
-    lead->cap_types = 0;
+  if (st != LG_OK && new_type) {
+    if (fresh) {
+      lg__free(lead->types);
+      lead->types = NULL;
+      lead->cap_types = 0;
+    }
+    arena_undo_fresh(lead, fresh_arena);
   }
   return st;
 }
@@ -621,11 +642,15 @@ lg_status lg_lead_assign(lg_lead *lead, const char *owner, lg_time at) {
   if (!lg__time_valid(at)) return LG_ERR_RANGE;
   if (lead->n_asg > 0 && at < lead->asg[lead->n_asg - 1].assigned_at) return LG_ERR_STATE;
   if (lead->n_asg >= LG_MAX_ASSIGNMENTS) return LG_ERR_LIMIT;
+  int             fresh = lead->arena == NULL;
   owner = stack_copy(buf, owner, n); /* e.g. lg_lead_owner(lead) itself */
   st = arena_reserve(lead, n + 1);
   if (st != LG_OK) return st;
   a = table_reserve(lead->asg, &lead->cap_asg, lead->n_asg + 1, sizeof *a, FIRST_ASG);
-  if (!a) return LG_ERR_NOMEM;
+  if (!a) {
+    arena_undo_fresh(lead, fresh);
+    return LG_ERR_NOMEM;
+  }
   lead->asg = a;
   a = &lead->asg[lead->n_asg++];
   a->assigned_at = at;
