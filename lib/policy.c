@@ -88,11 +88,16 @@ static lg_status parse_when(lg__lexer *lx, const char *after, lg__expr *out) {
 static lg_status parse_name_line(pparser *pp, size_t at) {
   lg__lexer *lx = pp->lx;
   lg_status  st;
+  size_t     name_at;
   if (pp->statements > 0)
     return lg__lex_error_at(lx, at, LG_ERR_SYNTAX,
                             "'policy' must be the first statement, and appear once");
+  lg__lex_peek_string(lx); /* skips blanks: the error points at the quote */
+  name_at = lx->pos;
   st = lg__lex_string(lx, "the policy name", &pp->p->name, &pp->p->name_len);
   if (st != LG_OK) return st;
+  if (pp->p->name_len == 0) /* as for rubrics: leave the line out instead */
+    return lg__lex_error_at(lx, name_at, LG_ERR_SYNTAX, "policy name must not be empty");
   return lg__lex_expect_eol(lx, "the policy name");
 }
 

@@ -448,6 +448,7 @@ static void malformed_policies_report_status_line_and_column(void **state) {
     /* grades */
     {"grade \"D\"\ngrade \"C\" when fit > 1", LG_ERR_SYNTAX, 2, 1},
     {"grade \"\" when fit > 1", LG_ERR_SYNTAX, 1, 7},
+    {"policy  \"\"", LG_ERR_SYNTAX, 1, 9},
     {"grade \"ABCDEFGHIJKLMNOP\"", LG_ERR_LIMIT, 1, 7},
     {"grade \"A\" if fit > 1", LG_ERR_SYNTAX, 1, 11},
     {"grade A when fit > 1", LG_ERR_SYNTAX, 1, 7},
