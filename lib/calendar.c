@@ -335,15 +335,8 @@ static int digits_at(const lg__lexer *lx, size_t at, unsigned n) {
 
 /* "expected WHAT, got TOKEN" at `at`. */
 static lg_status expected(lg__lexer *lx, size_t at, const char *what) {
-  char tok[48];
   lx->pos = at;
-  lg__lex_describe(lx, tok, sizeof tok);
-  return lg__lex_error_at(lx, at, LG_ERR_SYNTAX, "expected %s, got %s", what, tok);
-}
-
-static lg_status out_of_memory(lg__lexer *lx) {
-  lg__error_set(lx->err, LG_ERR_NOMEM, "out of memory");
-  return LG_ERR_NOMEM;
+  return lg__lex_expected(lx, what);
 }
 
 /* A day name at the cursor (after blanks): 0 = mon .. 6 = sun. */
@@ -497,7 +490,7 @@ static lg_status parse_holiday(cal_parser *p, size_t keyword_at) {
                             MAX_HOLIDAYS);
   if (p->n_hol == p->cap_hol) {
     int64_t *grown = lg__grow(p->hol, &p->cap_hol, p->n_hol + 1, sizeof *grown);
-    if (!grown) return out_of_memory(lx);
+    if (!grown) return lg__lex_nomem(lx);
     p->hol = grown;
   }
   p->hol[p->n_hol++] = day;
@@ -532,7 +525,7 @@ static lg_status parse_offset_change(cal_parser *p, size_t keyword_at) {
                             MAX_CHANGES);
   if (p->n_chg == p->cap_chg) {
     cal_change *grown = lg__grow(p->chg, &p->cap_chg, p->n_chg + 1, sizeof *grown);
-    if (!grown) return out_of_memory(lx);
+    if (!grown) return lg__lex_nomem(lx);
     p->chg = grown;
   }
   ch.seq = p->n_chg;
@@ -606,7 +599,7 @@ static lg_status build(cal_parser *p, lg_calendar **out) {
                 : NULL;
   if (!run_start) {
     lg__free(c);
-    return out_of_memory(p->lx);
+    return lg__lex_nomem(p->lx);
   }
   c->block = run_start;
   c->run_start = run_start;
@@ -696,7 +689,7 @@ static lg_status parse_block(lg__lexer *lx, int standalone, int have_line,
   lg_status   st;
   /* The parser state holds the 1.3 KB minute map: heap, not stack. */
   p = lg__calloc(1, sizeof *p);
-  if (!p) return out_of_memory(lx);
+  if (!p) return lg__lex_nomem(lx);
   p->lx = lx;
   st = parse_statements(p, standalone, &have_line);
   if (st == LG_OK) st = check_changes(p);

@@ -71,17 +71,13 @@ typedef struct xparser {
   int        depth; /* open parentheses and `not`s around the cursor */
 } xparser;
 
-static lg_status out_of_memory(lg__lexer *lx) {
-  lg__error_set(lx->err, LG_ERR_NOMEM, "out of memory");
-  return LG_ERR_NOMEM;
-}
 
 static lg_status new_node(xparser *p, int kind, uint32_t *out) {
   lg__expr  *e = p->e;
   lg__xnode *nodes;
-  if (e->n_nodes == NIL) return out_of_memory(p->lx); /* cannot happen within 1 MiB */
+  if (e->n_nodes == NIL) return lg__lex_nomem(p->lx); /* cannot happen within 1 MiB */
   nodes = lg__grow(e->nodes, &e->cap_nodes, e->n_nodes + 1, sizeof *nodes);
-  if (!nodes) return out_of_memory(p->lx);
+  if (!nodes) return lg__lex_nomem(p->lx);
   e->nodes = nodes;
   memset(&nodes[e->n_nodes], 0, sizeof *nodes);
   nodes[e->n_nodes].kind = (uint8_t)kind;
@@ -98,7 +94,7 @@ static lg_status add_str(xparser *p, const char *s, size_t n, uint32_t *off) {
   /* Everything stored comes from the (<= 1 MiB) text: no overflow. */
   uint32_t need = e->n_strs + (uint32_t)n + 1;
   strs = lg__grow(e->strs, &e->cap_strs, need, 1);
-  if (!strs) return out_of_memory(p->lx);
+  if (!strs) return lg__lex_nomem(p->lx);
   e->strs = strs;
   if (n) memcpy(strs + e->n_strs, s, n);
   strs[e->n_strs + n] = '\0';
@@ -107,22 +103,12 @@ static lg_status add_str(xparser *p, const char *s, size_t n, uint32_t *off) {
   return LG_OK;
 }
 
-/* The cursor's offset after blanks: where the next token starts. */
-static size_t token_at(lg__lexer *lx) {
-  (void)lg__lex_at_eol(lx);
-  return lx->pos;
-}
 
-static lg_status expected(lg__lexer *lx, const char *what) {
-  char tok[48];
-  lg__lex_describe(lx, tok, sizeof tok);
-  return lg__lex_error(lx, LG_ERR_SYNTAX, "expected %s, got %s", what, tok);
-}
 
 /* A name (attribute or event type) stored in the arena. */
 static lg_status parse_name(xparser *p, uint32_t node, const char *what) {
   lg__span  s;
-  uint32_t  off;
+  uint32_t  off = 0; /* (set when add_str succeeds) */
   lg_status st = lg__lex_name(p->lx, what, &s);
   if (st == LG_OK) st = add_str(p, s.p, s.n, &off);
   if (st != LG_OK) return st;
@@ -200,7 +186,7 @@ static lg_status parse_attr_cmp(xparser *p, uint32_t node, size_t op_at, int op)
     bool_value = lg__lex_peek_word(lx, "true");
   }
   if (!is_bool)
-    return expected(lx, "a value to compare with: a number, \"text\", true or false");
+    return lg__lex_expected(lx, "a value to compare with: a number, \"text\", true or false");
   if (op != LG__EQ && op != LG__NE)
     return lg__lex_error_at(lx, op_at, LG_ERR_SYNTAX,
                             "true and false can only be compared with = or !=, not %s",
@@ -225,7 +211,7 @@ static lg_status parse_attr(xparser *p, uint32_t *out) {
   if (lg__lex_accept_word(lx, "is")) {
     lg__expr *e = p->e;
     lists = lg__grow(e->lists, &e->cap_lists, e->n_lists + 1, sizeof *lists);
-    if (!lists) return out_of_memory(lx);
+    if (!lists) return lg__lex_nomem(lx);
     e->lists = lists;
     st = lg__match_list_parse(lx, &list);
     if (st != LG_OK) return st;
@@ -233,9 +219,9 @@ static lg_status parse_attr(xparser *p, uint32_t *out) {
     e->nodes[*out].value = e->n_lists++;
     return LG_OK;
   }
-  op_at = token_at(lx);
+  op_at = lg__lex_token_at(lx);
   if (!lg__lex_accept_cmp(lx, &op))
-    return expected(lx, "'is' or a comparison (< <= > >= = !=) after the attribute name");
+    return lg__lex_expected(lx, "'is' or a comparison (< <= > >= = !=) after the attribute name");
   return parse_attr_cmp(p, *out, op_at, op);
 }
 
@@ -244,8 +230,8 @@ static lg_status parse_stage(xparser *p, uint32_t *out) {
   lg__span   s;
   size_t     at, i;
   lg_status  st;
-  if (!lg__lex_accept_word(lx, "is")) return expected(lx, "'is' after 'stage'");
-  at = token_at(lx);
+  if (!lg__lex_accept_word(lx, "is")) return lg__lex_expected(lx, "'is' after 'stage'");
+  at = lg__lex_token_at(lx);
   st = lg__lex_name(lx, "stage name", &s);
   if (st != LG_OK) return st;
   for (i = 0; i < N_STAGES; i++)
@@ -283,7 +269,7 @@ static lg_status parse_primary(xparser *p, uint32_t *out) {
     st = new_node(p, X_EVENT, out);
     if (st == LG_OK) st = parse_name(p, *out, "event type");
     if (st != LG_OK) return st;
-    if (!lg__lex_accept_word(lx, "within")) return expected(lx, "'within' after the event type");
+    if (!lg__lex_accept_word(lx, "within")) return lg__lex_expected(lx, "'within' after the event type");
     st = lg__lex_duration(lx, "the time window", &secs);
     if (st == LG_OK) p->e->nodes[*out].value = secs;
     return st;
@@ -295,7 +281,7 @@ static lg_status parse_primary(xparser *p, uint32_t *out) {
     return st;
   }
   if (lg__lex_accept_word(lx, "stage")) return parse_stage(p, out);
-  return expected(lx, "a condition (fit, engagement, total, knockout, event, attr, "
+  return lg__lex_expected(lx, "a condition (fit, engagement, total, knockout, event, attr, "
                       "missing, stage, not or '(')");
 }
 
@@ -310,7 +296,7 @@ static lg_status enter(xparser *p, size_t at) {
 
 static lg_status parse_unary(xparser *p, uint32_t *out) {
   lg__lexer *lx = p->lx;
-  size_t     at = token_at(lx);
+  size_t     at = lg__lex_token_at(lx);
   lg_status  st;
   if (lg__lex_accept_word(lx, "not")) {
     uint32_t child;
@@ -399,7 +385,7 @@ lg_status lg__expr_parse(lg__lexer *lx, lg__expr *out) {
     if (lx->src[lx->pos] == ')')
       st = lg__lex_error(lx, LG_ERR_SYNTAX, "unexpected ')': no '(' to close");
     else
-      st = expected(lx, "'and', 'or' or the end of the line");
+      st = lg__lex_expected(lx, "'and', 'or' or the end of the line");
   }
   if (st != LG_OK) {
     lg__expr_free(&e);

@@ -152,6 +152,12 @@ lg_status lg__lex_error(lg__lexer *lx, lg_status st, const char *fmt, ...);
 lg_status lg__lex_error_at(lg__lexer *lx, size_t at, lg_status st, const char *fmt, ...);
 /* Describes the token at the cursor for messages: "'foo'", "end of line". */
 void lg__lex_describe(lg__lexer *lx, char *out, size_t cap);
+/* "expected WHAT, got TOKEN" (SYNTAX) at the cursor. */
+lg_status lg__lex_expected(lg__lexer *lx, const char *what);
+/* LG_ERR_NOMEM, with "out of memory" in the lexer's error. */
+lg_status lg__lex_nomem(lg__lexer *lx);
+/* The cursor's offset after blanks: where the next token starts. */
+size_t    lg__lex_token_at(lg__lexer *lx);
 /* Marks a successful parse in the caller's lg_error (status 0, empty). */
 void lg__error_clear(lg_error *err);
 /* Fills err (if not NULL) with a status and no position, e.g. NOMEM. */

@@ -136,8 +136,7 @@ lg_status lg__match_list_parse(lg__lexer *lx, lg__match_list *out) {
     lg__match *grown = lg__grow(list.items, &cap, list.n + 1, sizeof *list.items);
     if (!grown) {
       lg__match_list_free(&list);
-      lg__error_set(lx->err, LG_ERR_NOMEM, "out of memory");
-      return LG_ERR_NOMEM;
+      return lg__lex_nomem(lx);
     }
     list.items = grown;
     st = parse_match(lx, &list.items[list.n]);

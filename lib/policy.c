@@ -56,22 +56,8 @@ void lg_policy_free(lg_policy *p) {
 
 /* ---- parsing helpers ------------------------------------------------------- */
 
-static lg_status out_of_memory(lg__lexer *lx) {
-  lg__error_set(lx->err, LG_ERR_NOMEM, "out of memory");
-  return LG_ERR_NOMEM;
-}
 
-/* The cursor's offset after blanks: where the next token starts. */
-static size_t token_at(lg__lexer *lx) {
-  (void)lg__lex_at_eol(lx);
-  return lx->pos;
-}
 
-static lg_status expected(lg__lexer *lx, const char *what) {
-  char tok[48];
-  lg__lex_describe(lx, tok, sizeof tok);
-  return lg__lex_error(lx, LG_ERR_SYNTAX, "expected %s, got %s", what, tok);
-}
 
 /* `when EXPR` to the end of the line. */
 static lg_status parse_when(lg__lexer *lx, const char *after, lg__expr *out) {
@@ -134,9 +120,9 @@ static lg_status parse_grade(pparser *pp, size_t at) {
     return lg__lex_error_at(lx, at, LG_ERR_LIMIT, "a policy has at most %d grades",
                             LG__MAX_GRADES);
   grades = lg__grow(p->grades, &p->cap_grades, p->n_grades + 1, sizeof *grades);
-  if (!grades) return out_of_memory(lx);
+  if (!grades) return lg__lex_nomem(lx);
   p->grades = grades;
-  name_at = token_at(lx);
+  name_at = lg__lex_token_at(lx);
   st = lg__lex_string(lx, "the grade name", &name, &name_len);
   if (st != LG_OK) return st;
   memset(&g, 0, sizeof g);
@@ -152,7 +138,7 @@ static lg_status parse_grade(pparser *pp, size_t at) {
     pp->fallback_line = lx->line;
   } else {
     if (!lg__lex_peek_word(lx, "when"))
-      return expected(lx, "'when' or the end of the line after the grade name");
+      return lg__lex_expected(lx, "'when' or the end of the line after the grade name");
     st = parse_when(lx, "grade", &g.cond);
     if (st != LG_OK) return st;
     g.has_cond = 1;
@@ -183,15 +169,15 @@ static lg_status parse_followup(pparser *pp, size_t at) {
   lg_status     st;
   if (f->present)
     return lg__lex_error_at(lx, at, LG_ERR_SYNTAX, "a policy has one follow-up rule");
-  if (!lg__lex_accept_word(lx, "within")) return expected(lx, "'within' after 'follow-up'");
-  target_at = token_at(lx);
+  if (!lg__lex_accept_word(lx, "within")) return lg__lex_expected(lx, "'within' after 'follow-up'");
+  target_at = lg__lex_token_at(lx);
   st = lg__lex_duration(lx, "the follow-up target", &f->target);
   if (st != LG_OK) return st;
   if (f->target == 0)
     return lg__lex_error_at(lx, target_at, LG_ERR_RANGE,
                             "the follow-up target must be longer than 0s");
   f->business = lg__lex_accept_word(lx, "business");
-  if (!lg__lex_at_eol(lx)) return expected(lx, "'business' or the end of the line");
+  if (!lg__lex_at_eol(lx)) return lg__lex_expected(lx, "'business' or the end of the line");
   f->present = 1;
   return LG_OK;
 }
@@ -210,10 +196,10 @@ static int percent_ahead(const lg__lexer *lx) {
 static lg_status parse_step_offset(pparser *pp, int action, lg__sla_step *s) {
   lg__lexer *lx = pp->lx;
   lg_duration target = pp->p->followup.target;
-  size_t     at = token_at(lx);
+  size_t     at = lg__lex_token_at(lx);
   lg_status  st;
   if (!lg__lex_peek_number(lx))
-    return expected(lx, "a share of the target (like 75%) or a duration (like 36h)");
+    return lg__lex_expected(lx, "a share of the target (like 75%) or a duration (like 36h)");
   if (percent_ahead(lx)) {
     s->is_percent = 1;
     st = lg__lex_percent(lx, "the step's share of the target", &s->value);
@@ -261,11 +247,11 @@ static lg_status parse_step(pparser *pp, size_t at, int action) {
   if (st != LG_OK) return st;
   if (lg__lex_peek_word(lx, "max")) {
     int64_t v;
-    size_t  max_at = token_at(lx);
+    size_t  max_at = lg__lex_token_at(lx);
     if (action != LG_ACTION_REASSIGN)
       return lg__lex_error_at(lx, max_at, LG_ERR_SYNTAX, "'max' is allowed only on reassign");
     (void)lg__lex_accept_word(lx, "max");
-    max_at = token_at(lx);
+    max_at = lg__lex_token_at(lx);
     st = lg__lex_number(lx, "the most reassignments", MAX_REASSIGN, &v);
     if (st != LG_OK) return st;
     if (v < 0 || v % 1000 != 0)
@@ -292,7 +278,7 @@ static lg_status parse_route(pparser *pp, size_t at) {
   else if (lg__lex_accept_word(lx, "round-robin"))
     pp->p->route = LG__ROUTE_ROUND_ROBIN;
   else
-    return expected(lx, "least-loaded or round-robin after 'route'");
+    return lg__lex_expected(lx, "least-loaded or round-robin after 'route'");
   pp->has_route = 1;
   return lg__lex_expect_eol(lx, "the route rule");
 }
@@ -309,7 +295,7 @@ static lg_status parse_statement(pparser *pp, int *have) {
   static const char *const calendar_words[] = {"utc-offset", "hours", "holiday",
                                                "offset-change"};
   lg__lexer *lx = pp->lx;
-  size_t     at = token_at(lx), i;
+  size_t     at = lg__lex_token_at(lx), i;
   int        action, was_followup = pp->in_followup;
   lg_status  st;
   pp->in_followup = 0;
@@ -344,7 +330,7 @@ static lg_status parse_statement(pparser *pp, int *have) {
                                 "'%s' belongs in the calendar block: put it under the "
                                 "'calendar' line",
                                 calendar_words[i]);
-    return expected(lx, "a statement: policy, disqualify, qualify, grade, calendar, "
+    return lg__lex_expected(lx, "a statement: policy, disqualify, qualify, grade, calendar, "
                         "follow-up or route");
   }
   if (st != LG_OK) return st;
@@ -428,7 +414,7 @@ lg_status lg_policy_parse(const char *text, size_t len, lg_policy **out, lg_erro
   memset(&pp, 0, sizeof pp);
   pp.lx = &lx;
   pp.p = lg__calloc(1, sizeof *pp.p);
-  if (!pp.p) return out_of_memory(&lx);
+  if (!pp.p) return lg__lex_nomem(&lx);
   pp.p->route = LG__ROUTE_LEAST_LOADED;
   have = lg__lex_next_line(&lx);
   while (st == LG_OK && have) st = parse_statement(&pp, &have);

@@ -187,10 +187,7 @@ typedef struct parser {
   int       statements; /* statements seen so far */
 } parser;
 
-static lg_status nomem(parser *p) {
-  lg__error_set(p->lx.err, LG_ERR_NOMEM, "out of memory");
-  return LG_ERR_NOMEM;
-}
+static lg_status nomem(parser *p) { return lg__lex_nomem(&p->lx); }
 
 static lg_status expect_word(parser *p, const char *w, const char *after) {
   char tok[48];

@@ -317,6 +317,22 @@ lg_status lg__lex_error_at(lg__lexer *lx, size_t at, lg_status st, const char *f
   return st;
 }
 
+lg_status lg__lex_expected(lg__lexer *lx, const char *what) {
+  char tok[48];
+  lg__lex_describe(lx, tok, sizeof tok);
+  return lg__lex_error(lx, LG_ERR_SYNTAX, "expected %s, got %s", what, tok);
+}
+
+lg_status lg__lex_nomem(lg__lexer *lx) {
+  lg__error_set(lx->err, LG_ERR_NOMEM, "out of memory");
+  return LG_ERR_NOMEM;
+}
+
+size_t lg__lex_token_at(lg__lexer *lx) {
+  (void)lg__lex_at_eol(lx);
+  return lx->pos;
+}
+
 /* ---- lexer: lines -------------------------------------------------------- */
 
 /* Positions lx on the line that starts at `start` (no skipping). */
@@ -469,10 +485,8 @@ int lg__lex_accept(lg__lexer *lx, const char *p) {
 }
 
 lg_status lg__lex_expect(lg__lexer *lx, const char *p, const char *what) {
-  char tok[48];
   if (lg__lex_accept(lx, p)) return LG_OK;
-  lg__lex_describe(lx, tok, sizeof tok);
-  return lg__lex_error(lx, LG_ERR_SYNTAX, "expected %s, got %s", what, tok);
+  return lg__lex_expected(lx, what);
 }
 
 int lg__lex_accept_cmp(lg__lexer *lx, int *op) {
@@ -513,7 +527,6 @@ const char *lg__cmp_text(int op) {
 lg_status lg__lex_name(lg__lexer *lx, const char *what, lg__span *out) {
   size_t start, n = 0;
   int    upper = 0;
-  char   tok[48];
   skip_blanks(lx);
   start = lx->pos;
   while (start + n < lx->line_end &&
@@ -521,10 +534,8 @@ lg_status lg__lex_name(lg__lexer *lx, const char *what, lg__span *out) {
     upper |= is_upper(lx->src[start + n]);
     n++;
   }
-  if (n == 0 || is_digit(lx->src[start]) || lx->src[start] == '_') {
-    lg__lex_describe(lx, tok, sizeof tok);
-    return lg__lex_error(lx, LG_ERR_SYNTAX, "expected %s, got %s", what, tok);
-  }
+  if (n == 0 || is_digit(lx->src[start]) || lx->src[start] == '_')
+    return lg__lex_expected(lx, what);
   if (upper)
     return lg__lex_error(lx, LG_ERR_SYNTAX, "unknown %s '%.*s': names are lower case",
                          what, (int)(n > 64 ? 64 : n), lx->src + start);
@@ -575,10 +586,7 @@ lg_status lg__lex_string(lg__lexer *lx, const char *what, char **out, size_t *n)
   if (i >= lx->line_end)
     return lg__lex_error(lx, LG_ERR_SYNTAX, "unterminated string: expected a closing '\"'");
   s = lg__malloc(len + 1);
-  if (!s) {
-    lg__error_set(lx->err, LG_ERR_NOMEM, "out of memory");
-    return LG_ERR_NOMEM;
-  }
+  if (!s) return lg__lex_nomem(lx);
   len = 0;
   for (i = start; lx->src[i] != '"'; i++) {
     if (lx->src[i] == '\\') i++;
@@ -598,12 +606,8 @@ static lg_status scan_number(lg__lexer *lx, const char *what, int64_t limit_mill
   size_t   i = lx->pos, start = lx->pos;
   int      neg = 0, frac_digits = 0;
   uint64_t v = 0, limit = (uint64_t)limit_milli;
-  char     tok[48];
   if (i < lx->line_end && (lx->src[i] == '-' || lx->src[i] == '+')) neg = lx->src[i++] == '-';
-  if (i >= lx->line_end || !is_digit(lx->src[i])) {
-    lg__lex_describe(lx, tok, sizeof tok);
-    return lg__lex_error(lx, LG_ERR_SYNTAX, "expected %s, got %s", what, tok);
-  }
+  if (i >= lx->line_end || !is_digit(lx->src[i])) return lg__lex_expected(lx, what);
   for (; i < lx->line_end && is_digit(lx->src[i]); i++) {
     v = v * 10 + (uint64_t)(lx->src[i] - '0');
     if (v > limit / 1000 + 1) v = limit / 1000 + 1; /* saturate: reported below */
