@@ -472,3 +472,15 @@ const char *csv_file_error(int rc) {
   if (rc > 0) return strerror(rc);
   return rc == -1 ? "out of memory" : "read error";
 }
+
+/* ---- errors ----------------------------------------------------------------- */
+
+void csv_die_at(const char *file, unsigned long line, unsigned long col, const char *msg) {
+  fflush(stdout);
+  if (line == 0) fprintf(stderr, "%s: %s\n", file, msg);
+  else if (col == 0) fprintf(stderr, "%s:%lu: %s\n", file, line, msg);
+  else fprintf(stderr, "%s:%lu:%lu: %s\n", file, line, col, msg);
+  exit(2);
+}
+
+void csv_die(const char *file, const char *msg) { csv_die_at(file, 0, 0, msg); }

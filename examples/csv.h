@@ -79,4 +79,14 @@ void csv_format_time(int64_t t, char *buf);
 int         csv_read_file(const char *path, char **text, size_t *len);
 const char *csv_file_error(int rc);
 
+/* ---- errors, shared by the example programs -------------------------------
+ * Both flush stdout first (rows already written stay ahead of the message)
+ * and exit with status 2, "bad input". */
+
+/* "FILE: msg" */
+void csv_die(const char *file, const char *msg);
+/* "FILE:LINE:COL: msg", "FILE:LINE: msg" when col is 0, "FILE: msg" when
+ * line is 0 too. */
+void csv_die_at(const char *file, unsigned long line, unsigned long col, const char *msg);
+
 #endif /* LEADGATE_EXAMPLES_CSV_H */

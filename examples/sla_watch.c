@@ -44,7 +44,6 @@
 #include <string.h>
 #include <time.h>
 
-#define EXIT_INPUT 2
 #define EXIT_USAGE 64
 
 static const char usage_line[] =
@@ -142,17 +141,6 @@ static void bad_usage(const char *fmt, const char *arg) {
   exit(EXIT_USAGE);
 }
 
-static void die(const char *file, const char *msg) {
-  fflush(stdout);
-  fprintf(stderr, "%s: %s\n", file, msg);
-  exit(EXIT_INPUT);
-}
-
-static void die_at(const char *file, unsigned long line, const char *msg) {
-  fflush(stdout);
-  fprintf(stderr, "%s:%lu: %s\n", file, line, msg);
-  exit(EXIT_INPUT);
-}
 
 static void parse_args(int argc, char **argv, options *o) {
   int i, now_given = 0;
@@ -194,22 +182,18 @@ static lg_policy *load_policy(const char *path) {
   lg_policy *policy = NULL;
   lg_status  st;
   int        rc = csv_read_file(path, &text, &len);
-  if (rc != 0) die(path, csv_file_error(rc));
+  if (rc != 0) csv_die(path, csv_file_error(rc));
   st = lg_policy_parse(text, len, &policy, &err);
   free(text);
   if (st == LG_OK) return policy;
-  if (err.line > 0)
-    fprintf(stderr, "%s:%u:%u: %s\n", path, (unsigned)err.line, (unsigned)err.column,
-            err.message);
-  else
-    fprintf(stderr, "%s: %s\n", path, err.message[0] ? err.message : lg_status_message(st));
-  exit(EXIT_INPUT);
+  csv_die_at(path, err.line, err.column, err.message[0] ? err.message : lg_status_message(st));
+  return NULL;
 }
 
 static char *copy(const char *s) {
   size_t n = strlen(s) + 1;
   char  *p = malloc(n);
-  if (!p) die("leadgate-sla-watch", "out of memory");
+  if (!p) csv_die("leadgate-sla-watch", "out of memory");
   return memcpy(p, s, n);
 }
 
@@ -218,12 +202,12 @@ static csv_reader *open_csv(state *g, const char *path) {
   csv_reader *c = &g->reader;
   int         st;
   g->in = fopen(path, "rb");
-  if (!g->in) die(path, strerror(errno));
-  if (csv_open(c, g->in) != 0) die(path, "out of memory");
+  if (!g->in) csv_die(path, strerror(errno));
+  if (csv_open(c, g->in) != 0) csv_die(path, "out of memory");
   g->reader_open = 1;
   st = csv_next(c);
-  if (st == CSV_EOF) die_at(path, 1, "empty file: expected a header line");
-  if (st != CSV_RECORD) die_at(path, c->error_line, c->error);
+  if (st == CSV_EOF) csv_die_at(path, 1, 0, "empty file: expected a header line");
+  if (st != CSV_RECORD) csv_die_at(path, c->error_line, 0, c->error);
   if (c->n_fields && strncmp(c->fields[0], "\xEF\xBB\xBF", 3) == 0) c->fields[0] += 3;
   return c;
 }
@@ -236,7 +220,7 @@ static int column(const csv_reader *c, const char *path, const char *name, int r
     if (strcmp(c->fields[i], name) == 0) return (int)i;
   if (required) {
     sprintf(msg, "the header has no '%s' column", name);
-    die_at(path, c->record_line, msg);
+    csv_die_at(path, c->record_line, 0, msg);
   }
   return -1;
 }
@@ -247,11 +231,11 @@ static int next_row(csv_reader *c, const char *path, size_t n_header) {
   int  st = csv_next(c);
   char msg[96];
   if (st == CSV_EOF) return 0;
-  if (st != CSV_RECORD) die_at(path, c->error_line, c->error);
+  if (st != CSV_RECORD) csv_die_at(path, c->error_line, 0, c->error);
   if (c->n_fields != n_header) {
     sprintf(msg, "expected %lu fields as in the header, found %lu", (unsigned long)n_header,
             (unsigned long)c->n_fields);
-    die_at(path, c->record_line, msg);
+    csv_die_at(path, c->record_line, 0, msg);
   }
   return 1;
 }
@@ -262,7 +246,7 @@ static lg_time time_cell(const csv_reader *c, const char *path, int col, const c
   if (!csv_parse_time(c->fields[col], &t) || t < LG_TIME_MIN || t > LG_TIME_MAX) {
     sprintf(msg, "%s '%.48s' is not epoch seconds or ISO 8601 like 2026-11-18T09:30:00Z",
             what, c->fields[col]);
-    die_at(path, c->record_line, msg);
+    csv_die_at(path, c->record_line, 0, msg);
   }
   return t;
 }
@@ -280,13 +264,13 @@ static void load_assignments(state *g, const char *path) {
     row *r;
     if (g->n_rows == g->cap_rows) {
       size_t cap = g->cap_rows ? g->cap_rows * 2 : 64;
-      if (!(r = realloc(g->rows, cap * sizeof *r))) die(path, "out of memory");
+      if (!(r = realloc(g->rows, cap * sizeof *r))) csv_die(path, "out of memory");
       g->rows = r;
       g->cap_rows = cap;
     }
     r = &g->rows[g->n_rows];
     memset(r, 0, sizeof *r);
-    if (c->fields[col_lead][0] == '\0') die_at(path, c->record_line, "empty lead_id");
+    if (c->fields[col_lead][0] == '\0') csv_die_at(path, c->record_line, 0, "empty lead_id");
     r->assigned_at = time_cell(c, path, col_at, "assigned_at");
     r->touched = col_touch >= 0 && c->fields[col_touch][0] != '\0';
     r->touched_at = r->touched ? time_cell(c, path, col_touch, "touched_at") : 0;
@@ -329,19 +313,19 @@ static void load_reps(state *g, const char *path) {
       if ((ids = realloc(t->ids, cap * sizeof *ids)) != NULL) t->ids = ids;
       if ((goals = realloc(t->attainment, cap * sizeof *goals)) != NULL) t->attainment = goals;
       if ((has = realloc(t->has_attainment, cap * sizeof *has)) != NULL) t->has_attainment = has;
-      if (!reps || !ids || !goals || !has) die(path, "out of memory");
+      if (!reps || !ids || !goals || !has) csv_die(path, "out of memory");
     }
     r = &t->reps[t->n];
-    if (c->fields[col_id][0] == '\0') die_at(path, c->record_line, "empty rep id");
+    if (c->fields[col_id][0] == '\0') csv_die_at(path, c->record_line, 0, "empty rep id");
     if (strcmp(av, "1") == 0 || strcmp(av, "true") == 0) r->available = 1;
     else if (strcmp(av, "0") == 0 || strcmp(av, "false") == 0) r->available = 0;
-    else die_at(path, c->record_line, "available must be 1, 0, true or false");
+    else csv_die_at(path, c->record_line, 0, "available must be 1, 0, true or false");
     if (!int_cell(c->fields[col_open], 0, &r->open_leads))
-      die_at(path, c->record_line, "open_leads must be a whole number >= 0");
+      csv_die_at(path, c->record_line, 0, "open_leads must be a whole number >= 0");
     if (!int_cell(c->fields[col_capa], 0, &r->capacity))
-      die_at(path, c->record_line, "capacity must be a whole number >= 0 (0 = unlimited)");
+      csv_die_at(path, c->record_line, 0, "capacity must be a whole number >= 0 (0 = unlimited)");
     if (!int_cell(c->fields[col_w], 1, &r->weight))
-      die_at(path, c->record_line, "weight must be a whole number >= 1");
+      csv_die_at(path, c->record_line, 0, "weight must be a whole number >= 1");
     r->last_assigned_at = c->fields[col_last][0] == '\0'
                             ? LG_TIME_MIN
                             : time_cell(c, path, col_last, "last_assigned_at");
@@ -351,7 +335,7 @@ static void load_reps(state *g, const char *path) {
       t->attainment[t->n] = strtod(att, &end);
       if (*end != '\0' || t->attainment[t->n] != t->attainment[t->n] ||
           t->attainment[t->n] < -1e9 || t->attainment[t->n] > 1e9)
-        die_at(path, c->record_line, "attainment must be a number such as 0.85");
+        csv_die_at(path, c->record_line, 0, "attainment must be a number such as 0.85");
     }
     t->ids[t->n] = copy(c->fields[col_id]);
     r->id = t->ids[t->n];
@@ -387,7 +371,7 @@ static lg_lead *build_lead(state *g, const char *path, row *const *rows, size_t 
   st = lg_lead_create(rows[0]->lead_id, &lead);
   if (st != LG_OK) {
     sprintf(msg, "lead_id: %s", lg_status_message(st));
-    die_at(path, rows[0]->line, msg);
+    csv_die_at(path, rows[0]->line, 0, msg);
   }
   g->leads[g->n_leads++] = lead;
   for (i = 0; i < n; i++) {
@@ -398,13 +382,13 @@ static lg_lead *build_lead(state *g, const char *path, row *const *rows, size_t 
                                    "(a lead's rows must be in time order)"
               : st == LG_ERR_INVALID ? "owner must be 1 to 256 bytes of UTF-8"
                                      : lg_status_message(st));
-      die_at(path, rows[i]->line, msg);
+      csv_die_at(path, rows[i]->line, 0, msg);
     }
     if (!rows[i]->touched) continue;
     st = lg_lead_touch(lead, rows[i]->touched_at);
     if (st != LG_OK)
-      die_at(path, rows[i]->line,
-             st == LG_ERR_STATE ? "touched_at is before assigned_at" : lg_status_message(st));
+      csv_die_at(path, rows[i]->line, 0,
+                 st == LG_ERR_STATE ? "touched_at is before assigned_at" : lg_status_message(st));
   }
   return lead;
 }
@@ -424,7 +408,7 @@ static void report_lead(const lg_policy *policy, const lg_lead *lead, rep_table 
   lg_status     st = lg_sla_eval(policy, lead, now, &s);
   size_t        chosen;
 
-  if (st != LG_OK) die("leadgate-sla-watch: lg_sla_eval", lg_status_message(st));
+  if (st != LG_OK) csv_die("leadgate-sla-watch: lg_sla_eval", lg_status_message(st));
   if (s.action == LG_ACTION_REASSIGN && reps->n &&
       lg_route(policy, lead, reps->reps, reps->n, now, &chosen) == LG_OK) {
     lg_rep *r = &reps->reps[chosen];
@@ -460,7 +444,7 @@ static void report_reps(state *g) {
          "breaches,open_overdue\n");
   for (i = 0; i < n; i++) {
     lg_rep_stats s;
-    if (lg_stats_rep(stats, i, &s) != LG_OK) die("stats", "cannot read a rep");
+    if (lg_stats_rep(stats, i, &s) != LG_OK) csv_die("stats", "cannot read a rep");
     csv_write_field(stdout, s.rep);
     printf(",%u,%u,%u,%.1f,", (unsigned)s.assigned, (unsigned)s.touched,
            (unsigned)s.touched_in_sla,
@@ -474,7 +458,7 @@ static void report_reps(state *g) {
   printf("\nmetric,value\n");
   names = g->names = malloc((reps->n ? reps->n : 1) * sizeof *names);
   att = g->att = malloc((reps->n ? reps->n : 1) * sizeof *att);
-  if (!names || !att) die("leadgate-sla-watch", "out of memory");
+  if (!names || !att) csv_die("leadgate-sla-watch", "out of memory");
   for (i = 0; i < reps->n; i++)
     if (reps->has_attainment[i]) {
       names[k] = reps->ids[i];
@@ -502,13 +486,13 @@ int main(int argc, char **argv) {
   g->policy = load_policy(o.policy);
   load_assignments(g, o.assignments);
   if (o.reps) load_reps(g, o.reps);
-  if (lg_stats_create(g->policy, &g->stats) != LG_OK) die("leadgate-sla-watch", "out of memory");
+  if (lg_stats_create(g->policy, &g->stats) != LG_OK) csv_die("leadgate-sla-watch", "out of memory");
 
   /* Group the rows by lead (a lead's rows stay in file order), then put the
    * groups back in the order their leads first appear. */
   g->sorted = malloc((g->n_rows ? g->n_rows : 1) * sizeof *g->sorted);
   g->groups = malloc((g->n_rows ? g->n_rows : 1) * sizeof *g->groups);
-  if (!g->sorted || !g->groups) die("leadgate-sla-watch", "out of memory");
+  if (!g->sorted || !g->groups) csv_die("leadgate-sla-watch", "out of memory");
   for (i = 0; i < g->n_rows; i++) g->sorted[i] = &g->rows[i];
   qsort(g->sorted, g->n_rows, sizeof *g->sorted, by_lead);
   for (i = 0; i < g->n_rows; i = j) {
@@ -523,7 +507,7 @@ int main(int argc, char **argv) {
   /* Build every lead first so that a bad row stops the run before any
    * output. */
   g->leads = malloc((n_groups ? n_groups : 1) * sizeof *g->leads);
-  if (!g->leads) die("leadgate-sla-watch", "out of memory");
+  if (!g->leads) csv_die("leadgate-sla-watch", "out of memory");
   for (i = 0; i < n_groups; i++)
     build_lead(g, o.assignments, g->sorted + g->groups[i].start, g->groups[i].n);
 
@@ -531,9 +515,9 @@ int main(int argc, char **argv) {
   for (i = 0; i < g->n_leads; i++) {
     report_lead(g->policy, g->leads[i], &g->reps, o.now);
     if (lg_stats_add(g->stats, g->leads[i], o.now) != LG_OK)
-      die("leadgate-sla-watch", "lg_stats_add failed (out of memory)");
+      csv_die("leadgate-sla-watch", "lg_stats_add failed (out of memory)");
   }
   report_reps(g);
-  if (fflush(stdout) != 0 || ferror(stdout)) die("stdout", "write error");
+  if (fflush(stdout) != 0 || ferror(stdout)) csv_die("stdout", "write error");
   return 0; /* release() runs at exit */
 }

@@ -501,11 +501,6 @@ static void parse_args(int argc, char **argv, options *o) {
   if (!now_given) o->now = wall_clock_now();
 }
 
-static void die(const char *file, const char *msg) {
-  fflush(stdout);
-  fprintf(stderr, "%s: %s\n", file, msg);
-  exit(EXIT_INPUT);
-}
 
 /* Reads and parses a rubric (is_policy == 0) or a policy. */
 static void load_definition(run *r, const char *path, int is_policy) {
@@ -514,24 +509,18 @@ static void load_definition(run *r, const char *path, int is_policy) {
   lg_error  err;
   lg_status st;
   int       rc = csv_read_file(path, &text, &len);
-  if (rc != 0) die(path, csv_file_error(rc));
+  if (rc != 0) csv_die(path, csv_file_error(rc));
   st = is_policy ? lg_policy_parse(text, len, &r->policy, &err)
                  : lg_rubric_parse(text, len, &r->rubric, &err);
   free(text);
   if (st == LG_OK) return;
-  fflush(stdout);
-  if (err.line > 0)
-    fprintf(stderr, "%s:%u:%u: %s\n", path, (unsigned)err.line, (unsigned)err.column,
-            err.message);
-  else
-    fprintf(stderr, "%s: %s\n", path, err.message[0] ? err.message : lg_status_message(st));
-  exit(EXIT_INPUT);
+  csv_die_at(path, err.line, err.column, err.message[0] ? err.message : lg_status_message(st));
 }
 
 static csv_reader *open_input(run *r, const char *path) {
   r->in = fopen(path, "rb");
-  if (!r->in) die(path, strerror(errno));
-  if (csv_open(&r->reader, r->in) != 0) die(path, "out of memory");
+  if (!r->in) csv_die(path, strerror(errno));
+  if (csv_open(&r->reader, r->in) != 0) csv_die(path, "out of memory");
   r->reader_open = 1;
   return &r->reader;
 }
@@ -590,7 +579,7 @@ static void load_events(run *r) {
     size_t      id_len, type_len;
     uint32_t    id_h, type_h, ty;
     const char *e;
-    if (st == CSV_FATAL) die(path, c->error);
+    if (st == CSV_FATAL) csv_die(path, c->error);
     if (st == CSV_BAD) {
       bad_row(r, path, c->error_line, c->error);
       continue;
@@ -626,14 +615,14 @@ static void load_events(run *r) {
       continue;
     }
     if (ty == NO_INDEX) {
-      if (r->events.types.n >= MAX_TYPES) die(path, "more than 2^25 distinct event types");
+      if (r->events.types.n >= MAX_TYPES) csv_die(path, "more than 2^25 distinct event types");
       if (strmap_add(&r->events.types, type, type_len, type_h, &ty) != 0)
-        die(path, "out of memory");
+        csv_die(path, "out of memory");
     }
-    if (event_index_add(&r->events, id, id_len, id_h, ty, t) != 0) die(path, "out of memory");
+    if (event_index_add(&r->events, id, id_len, id_h, ty, t) != 0) csv_die(path, "out of memory");
   }
   close_input(r);
-  if (event_index_group(&r->events) != 0) die(path, "out of memory");
+  if (event_index_group(&r->events) != 0) csv_die(path, "out of memory");
 }
 
 /* ---- leads ------------------------------------------------------------------ */
@@ -659,7 +648,7 @@ static void read_header(run *r, csv_reader *c, columns *cols) {
     exit(EXIT_INPUT);
   }
   cols->names = calloc(cols->n, sizeof *cols->names);
-  if (!cols->names) die(path, "out of memory");
+  if (!cols->names) csv_die(path, "out of memory");
   for (i = 0; i < cols->n; i++) {
     const char *name = c->fields[i];
     if (strcmp(name, "id") == 0) {
@@ -681,7 +670,7 @@ static void read_header(run *r, csv_reader *c, columns *cols) {
         exit(EXIT_INPUT);
       }
     cols->names[i] = malloc(strlen(name) + 1);
-    if (!cols->names[i]) die(path, "out of memory");
+    if (!cols->names[i]) csv_die(path, "out of memory");
     strcpy(cols->names[i], name);
   }
   if (cols->id < 0) {
@@ -706,7 +695,7 @@ static void ex_put(run *r, const char *s) {
     size_t cap = r->ex_cap ? r->ex_cap : 256;
     char  *p;
     while (cap - r->ex_len < n + 1) cap *= 2;
-    if (!(p = realloc(r->ex, cap))) die(r->opt.leads, "out of memory");
+    if (!(p = realloc(r->ex, cap))) csv_die(r->opt.leads, "out of memory");
     r->ex = p;
     r->ex_cap = cap;
   }
@@ -724,10 +713,10 @@ static void build_explain(run *r, const lg_lead *lead) {
   while ((st = lg_explain(r->rubric, lead, r->opt.now, r->items, r->cap_items, &count)) ==
          LG_ERR_BUFFER) {
     free(r->items);
-    if (!(r->items = malloc(count * sizeof *r->items))) die(r->opt.leads, "out of memory");
+    if (!(r->items = malloc(count * sizeof *r->items))) csv_die(r->opt.leads, "out of memory");
     r->cap_items = count;
   }
-  if (st != LG_OK) die(r->opt.leads, lg_status_message(st));
+  if (st != LG_OK) csv_die(r->opt.leads, lg_status_message(st));
   r->ex_len = 0;
   if (r->ex) r->ex[0] = '\0';
   for (i = 0; i < count; i++) {
@@ -754,7 +743,7 @@ static void line_reserve(run *r, size_t n) {
   if (r->line_cap - r->line_len >= n) return;
   cap = r->line_cap ? r->line_cap : 512;
   while (cap - r->line_len < n) cap *= 2;
-  if (!(p = realloc(r->line, cap))) die(r->opt.leads, "out of memory");
+  if (!(p = realloc(r->line, cap))) csv_die(r->opt.leads, "out of memory");
   r->line = p;
   r->line_cap = cap;
 }
@@ -867,7 +856,7 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, char *wh
   id_h = hash_key(id, id_len);
   if (r->events.grouped) strmap_prefetch_slot(&r->events.ids, id_h);
   if ((st = lg_lead_create(id, &r->lead)) != LG_OK) {
-    if (st == LG_ERR_NOMEM) die(r->opt.leads, lg_status_message(st));
+    if (st == LG_ERR_NOMEM) csv_die(r->opt.leads, lg_status_message(st));
     snprintf(why, cap, "%s",
              id_len == 0                    ? "empty id"
              : id_len > LG_MAX_ID_BYTES     ? "id longer than 256 bytes"
@@ -881,7 +870,7 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, char *wh
     if ((int)i == cols->id) continue;
     st = set_cell(lead, cols->names[i], c->fields[i]);
     if (st == LG_OK) continue;
-    if (st == LG_ERR_NOMEM) die(r->opt.leads, lg_status_message(st));
+    if (st == LG_ERR_NOMEM) csv_die(r->opt.leads, lg_status_message(st));
     snprintf(why, cap, "column '%s': %s", cols->names[i],
              st == LG_ERR_LIMIT ? "text longer than 1024 bytes" : "text is not valid UTF-8");
     drop_lead(r);
@@ -891,7 +880,7 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, char *wh
     for (; e < end; e++) {
       st = lg_lead_add_event(lead, strmap_key(&r->events.types, ev_type(*e)), ev_at(*e));
       if (st == LG_OK) continue;
-      if (st == LG_ERR_NOMEM) die(r->opt.leads, lg_status_message(st));
+      if (st == LG_ERR_NOMEM) csv_die(r->opt.leads, lg_status_message(st));
       snprintf(why, cap, "lead has more than %d events in %s (%s)", LG_MAX_EVENTS,
                r->opt.events, lg_status_name(st));
       drop_lead(r);
@@ -899,7 +888,7 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, char *wh
     }
   }
   st = lg_decide(r->rubric, r->policy, lead, r->opt.now, &d);
-  if (st != LG_OK) die(r->opt.leads, lg_status_message(st));
+  if (st != LG_OK) csv_die(r->opt.leads, lg_status_message(st));
   if (r->opt.explain) build_explain(r, lead);
   write_row(r, lead, &d);
   drop_lead(r);
@@ -924,7 +913,7 @@ static void triage_leads(run *r) {
       t0 = t1;
     }
     if (st == CSV_EOF) break;
-    if (st == CSV_FATAL) die(path, c->error);
+    if (st == CSV_FATAL) csv_die(path, c->error);
     if (st == CSV_BAD) {
       bad_row(r, path, c->error_line, c->error);
       continue;
@@ -956,7 +945,7 @@ int main(int argc, char **argv) {
   if (r->opt.events) load_events(r);
   r->t_parse = monotonic_seconds() - start;
   triage_leads(r);
-  if (fflush(stdout) != 0 || ferror(stdout)) die("stdout", "write error");
+  if (fflush(stdout) != 0 || ferror(stdout)) csv_die("stdout", "write error");
   t = monotonic_seconds() - start;
   if (r->opt.stats)
     fprintf(stderr,
