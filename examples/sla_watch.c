@@ -141,7 +141,6 @@ static void bad_usage(const char *fmt, const char *arg) {
   exit(EXIT_USAGE);
 }
 
-
 static void parse_args(int argc, char **argv, options *o) {
   int i, now_given = 0;
   memset(o, 0, sizeof *o);
