@@ -299,20 +299,111 @@ static int64_t linear(int64_t span, int64_t p, int64_t age) {
   return with_sign(q, p < 0);
 }
 
-int64_t lg__decay(int kind, int64_t param, int64_t points, int64_t age) {
-  return lg__decay_with(kind, param, lg__decay_inverse(param), points, age);
+/* ---- the scorer's entry points ------------------------------------------ */
+
+/* M = ceil(2^128 / d) for 2 <= d < 2^36, as two words (below 2^127). */
+static void reciprocal128(uint64_t d, uint64_t *hi, uint64_t *lo) {
+  uint64_t rem;
+  *hi = long_div(1, 0, 64, d, &rem); /* floor(2^64 / d) */
+  *lo = long_div(rem, 0, 64, d, &rem);
+  if (rem != 0 && ++*lo == 0) ++*hi;
 }
 
-int64_t lg__decay_with(int kind, int64_t param, uint64_t inv, int64_t points, int64_t age) {
-  if (age <= 0 || points == 0) return points;
-  switch (kind) {
+void lg__decay_rule_init(lg__decay_rule *rule, int kind, int64_t span, int64_t points) {
+  rule->points = points;
+  rule->span = span;
+  rule->inv = lg__decay_inverse(span);
+  rule->m_hi = rule->m_lo = 0;
+  if (kind == LG__DECAY_HALF_LIFE && span >= 2 && span < (int64_t)1 << 36)
+    reciprocal128((uint64_t)span, &rule->m_hi, &rule->m_lo);
+  rule->kind = kind;
+}
+
+int64_t lg__decay(int kind, int64_t param, int64_t points, int64_t age) {
+  lg__decay_rule rule;
+  lg__decay_rule_init(&rule, kind, param, points);
+  return lg__decay_one(&rule, age);
+}
+
+int64_t lg__decay_one(const lg__decay_rule *rule, int64_t age) {
+  int64_t p = rule->points, span = rule->span;
+  if (age <= 0 || p == 0) return p;
+  switch (rule->kind) {
   case LG__DECAY_HALF_LIFE:
-    return param > 0 ? half_life(param, inv, points, age) : 0;
+    return span > 0 ? half_life(span, rule->inv, p, age) : 0;
   case LG__DECAY_EXPIRE:
-    return age < param ? points : 0;
+    return age < span ? p : 0;
   case LG__DECAY_LINEAR:
-    return age < param ? linear(param, points, age) : 0;
+    return age < span ? linear(span, p, age) : 0;
   default:
-    return points;
+    return p;
   }
+}
+
+/* ---- many events of one half-life rule -----------------------------------
+ * The scorer decays every event of an `each` criterion, ~7 per lead, so
+ * this loop is most of a score.  It computes what half_life computes, to
+ * the bit, with less work per event, because a rubric's rule is small:
+ *   - 2 <= H < 2^36 s (every span the parser accepts, but 1s) and ages
+ *     below 2^36 s (~2177 years): n and f together are the 92-bit
+ *     Q = floor(2^56 age / H), and with M = ceil(2^128 / H) (exact but for
+ *     e = M H - 2^128 < H), Q = floor(age M / 2^72): age M / 2^72 exceeds
+ *     2^56 age / H by 2^56 age e / (H 2^128) < 1 / H, less than the gap
+ *     from 2^56 age / H up to the next integer (a multiple of 1/H).  Two
+ *     independent multiplies instead of three dependent divisions;
+ *   - |points| below 2^30 (rubrics allow 10^9): the product |p| g is below
+ *     2^92, so it is rounded from its bits above 2^32: for s >= 62,
+ *     floor((X + 2^(s-1)) / 2^s) = floor((floor(X / 2^32) + 2^(s-33)) /
+ *     2^(s-32)), exact because 2^(s-1) is a multiple of 2^32;
+ *   - the sign is applied once to the sum of the magnitudes.
+ * Any other event goes through half_life.  tests/test_decay.c compares the
+ * two over random rules and ages. */
+
+#define FAST_LIMIT ((uint64_t)1 << 36)
+
+static uint64_t half_life_fast(const lg__decay_rule *rule, uint64_t mag, uint64_t age) {
+  uint64_t h1, l1, h2, l2, mid, n, f, hi, lo, x;
+  unsigned s;
+  mul_64x64(age, rule->m_lo, &h1, &l1);
+  mul_64x64(age, rule->m_hi, &h2, &l2);
+  mid = l2 + h1;               /* bits 64..127 of age M */
+  n = h2 + (mid < l2);         /* bits 128.. : Q / 2^56 */
+  if (n > 33) return 0;        /* |p| g < 2^92: rounds to 0 past 2^-96 */
+  f = mid >> 8;                /* bits 72..127: Q mod 2^56 */
+  mul_64x64(mag, pow2_neg_frac(f), &hi, &lo);
+  x = (hi << 32) | (lo >> 32); /* X / 2^32, below 2^60 */
+  s = 30u + (unsigned)n;       /* (62 + n) - 32, at most 63 */
+  return (x + ((uint64_t)1 << (s - 1u))) >> s;
+}
+
+/* Events are taken in chunks: first the indices of the chunk's events of
+ * type t are gathered without a branch (which type comes next is as good
+ * as random, so a branch on it would be mispredicted half the time), then
+ * only those are decayed. */
+#define CHUNK 32
+
+int64_t lg__decay_sum(const lg__decay_rule *rule, lg_time now, const lg_time *at,
+                      const uint16_t *type, uint16_t t, uint32_t n, uint32_t *count) {
+  int64_t  p = rule->points, sum = 0;
+  uint64_t mag = magnitude(p), total = 0;
+  uint32_t base, i, k, m, c = 0;
+  uint16_t idx[CHUNK];
+  int      fast = rule->m_hi != 0 && mag < ((uint64_t)1 << 30);
+  for (base = 0; base < n; base += CHUNK) {
+    uint32_t end = n - base < CHUNK ? n : base + CHUNK;
+    for (i = base, m = 0; i < end; i++) {
+      idx[m] = (uint16_t)i;
+      m += type[i] == t;
+    }
+    c += m;
+    for (k = 0; k < m; k++) {
+      uint64_t age = (uint64_t)(now - at[idx[k]]);
+      if (fast && age < FAST_LIMIT)
+        total += age == 0 ? mag : half_life_fast(rule, mag, age);
+      else
+        sum += lg__decay_one(rule, (int64_t)age);
+    }
+  }
+  *count = c;
+  return sum + (p < 0 ? -(int64_t)total : (int64_t)total);
 }

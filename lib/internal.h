@@ -287,10 +287,26 @@ const char *lg__rubric_knockout_name(const lg_rubric *r, int32_t index);
  * Integer only; within 1 milli-point of the exact value. */
 enum { LG__DECAY_NONE = 0, LG__DECAY_HALF_LIFE, LG__DECAY_EXPIRE, LG__DECAY_LINEAR };
 int64_t lg__decay(int kind, int64_t param, int64_t points, int64_t age);
-/* The same with inv = lg__decay_inverse(param) computed once per span (the
- * scorer keeps it in the criterion): no hardware division per event. */
+/* An engagement criterion's points and decay, with what decaying needs
+ * worked out once (lg__decay_rule_init): inv = lg__decay_inverse(span)
+ * turns the division by the span into a multiply. */
+typedef struct lg__decay_rule {
+  int64_t  points;       /* per event, milli-points */
+  int64_t  span;         /* half-life / expiry / linear span, seconds; 0: none */
+  uint64_t inv;
+  uint64_t m_hi, m_lo;   /* half-life: ceil(2^128 / span) (see decay.c) */
+  int32_t  kind;         /* LG__DECAY_* */
+} lg__decay_rule;
+void     lg__decay_rule_init(lg__decay_rule *rule, int kind, int64_t span, int64_t points);
 uint64_t lg__decay_inverse(int64_t span);
-int64_t  lg__decay_with(int kind, int64_t param, uint64_t inv, int64_t points, int64_t age);
+/* lg__decay of one event under the rule. */
+int64_t  lg__decay_one(const lg__decay_rule *rule, int64_t age);
+/* The sum of lg__decay_one(rule, now - at[i]) over i < n with type[i] == t
+ * (events at or before now, n <= LG_MAX_EVENTS); *count gets how many
+ * there were.  Equal to the per-event sum to the bit, and much faster for
+ * half-lives. */
+int64_t  lg__decay_sum(const lg__decay_rule *rule, lg_time now, const lg_time *at,
+                       const uint16_t *type, uint16_t t, uint32_t n, uint32_t *count);
 
 /* ---- calendar.c ---------------------------------------------------------- */
 

@@ -50,6 +50,7 @@ static void rubric_free_contents(lg_rubric *r) {
   lg__free(r->crits);
   lg__free(r->knockouts);
   lg__free(r->name);
+  lg__rubric_plan_free(r);
 }
 
 void lg_rubric_free(lg_rubric *rubric) {
@@ -89,17 +90,17 @@ static void print_crit(const lg__crit *c, lg__buf *b) {
     lg__buf_puts(b, " on ");
     lg__buf_put(b, c->attr, c->attr_len);
     lg__buf_puts(b, " -> ");
-    lg__buf_milli(b, c->points);
+    lg__buf_milli(b, c->rule.points);
     if (c->each) lg__buf_puts(b, " each");
     if (c->cap >= 0) {
       lg__buf_puts(b, " max ");
       lg__buf_milli(b, c->cap);
     }
-    if (c->decay != LG__DECAY_NONE) {
-      lg__buf_puts(b, c->decay == LG__DECAY_HALF_LIFE ? " half-life "
-                      : c->decay == LG__DECAY_EXPIRE  ? " expire "
-                                                      : " linear ");
-      lg__buf_duration(b, c->span);
+    if (c->rule.kind != LG__DECAY_NONE) {
+      lg__buf_puts(b, c->rule.kind == LG__DECAY_HALF_LIFE ? " half-life "
+                      : c->rule.kind == LG__DECAY_EXPIRE  ? " expire "
+                                                          : " linear ");
+      lg__buf_duration(b, c->rule.span);
     }
     lg__buf_putc(b, '\n');
     break;
@@ -333,14 +334,14 @@ static lg_status parse_default(parser *p, size_t at, int is_missing) {
 static lg_status parse_span(parser *p, lg__crit *c, int kind, const char *what) {
   size_t    at;
   lg_status st;
+  int64_t   span;
   lg__lex_at_eol(&p->lx); /* skips blanks */
   at = p->lx.pos;
-  st = lg__lex_duration(&p->lx, what, &c->span);
+  st = lg__lex_duration(&p->lx, what, &span);
   if (st != LG_OK) return st;
-  if (c->span == 0)
+  if (span == 0)
     return lg__lex_error_at(&p->lx, at, LG_ERR_SYNTAX, "%s must be longer than 0s", what);
-  c->decay = kind;
-  c->span_inv = lg__decay_inverse(c->span);
+  lg__decay_rule_init(&c->rule, kind, span, c->rule.points);
   return LG_OK;
 }
 
@@ -397,7 +398,7 @@ static lg_status parse_engagement(parser *p, size_t at) {
   if (st == LG_OK) st = parse_crit_name(p, c);
   if (st == LG_OK) st = expect_word(p, "on", "the criterion name");
   if (st == LG_OK) st = parse_attr(p, c, "event type");
-  if (st == LG_OK) st = parse_arrow_points(p, "the event type", &c->points);
+  if (st == LG_OK) st = parse_arrow_points(p, "the event type", &c->rule.points);
   if (st == LG_OK) st = parse_modifiers(p, c);
   return st;
 }
@@ -494,6 +495,7 @@ static lg_status finish(parser *p) {
     for (i = 0; i < r->n_crits; i++)
       if (r->crits[i].kind == LG_KIND_KNOCKOUT) r->knockouts[k++] = i;
   }
+  if (lg__rubric_plan(r) != LG_OK) return nomem(p);
   r->fingerprint = lg__render_hash(render, r);
   return LG_OK;
 }

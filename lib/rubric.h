@@ -20,6 +20,57 @@ typedef struct lg__when {
   int64_t        points; /* milli-points */
 } lg__when;
 
+/* ---- the scoring plan (built by lg__rubric_plan, score.c) ----------------
+ * The scorer walks the lead, not the rubric: each of the lead's attributes
+ * and event types is looked up once in a small hash table of the names the
+ * rubric reads (a key), and only the criteria reading it are evaluated.
+ * A criterion's match items are flattened into one array of tests with
+ * text already ASCII-lower-cased, so a test is a few compares. */
+
+/* One match item of a fit `when` (with that line's points) or of a
+ * knockout, in a form tested without a branch (score.c, passes): a value
+ * passes when its type and text length (tag) and its words (text_words:
+ * the lower-cased bytes of a text of up to 16 bytes) equal the test's,
+ * and its number v lies in [lo, lo + span] (unsigned arithmetic), the
+ * last inverted when `outside`.  A value's fields that its type does not
+ * use are 0, and so are the test's, so they compare equal.  Texts longer
+ * than 16 bytes are compared byte by byte with `fold`.  See lg__match for
+ * the item's meaning. */
+typedef struct lg__test {
+  uint64_t    tag;       /* vtype << 32 | text_len (lg__test_tag) */
+  uint64_t    lo, span;
+  uint64_t    w0, w1;
+  int64_t     points;    /* fit: the points of the item's `when` line */
+  const char *fold;      /* text: lower-cased copy, in the plan's block */
+  uint32_t    text_len;
+  uint8_t     outside;
+  uint8_t     long_text; /* text_len > 16 */
+} lg__test;
+
+/* A distinct attribute (of fit and knockout criteria) or event type (of
+ * engagement criteria), and the criteria reading it:
+ * plan.order[first .. first + count), in text order. */
+typedef struct lg__key {
+  const char *name;     /* a criterion's attr */
+  uint32_t    len;
+  uint32_t    first, count;
+} lg__key;
+
+typedef struct lg__keyset {
+  lg__key  *keys;
+  uint16_t *table;      /* key index + 1, 0 empty; at most half full */
+  uint32_t  n, mask;    /* mask + 1 table entries, a power of two */
+} lg__keyset;
+
+typedef struct lg__plan {
+  void      *block;     /* the one allocation holding everything below */
+  lg__test  *tests;
+  uint32_t  *order;     /* criterion indices grouped by key */
+  lg__keyset attrs, types;
+  int64_t    fit_missing; /* sum of `missing` over the fit criteria */
+  uint32_t   n_fits;
+} lg__plan;
+
 typedef struct lg__crit {
   int32_t  kind;     /* LG_KIND_FIT, LG_KIND_ENGAGEMENT, LG_KIND_KNOCKOUT */
   uint32_t hash;     /* lg__name_hash(attr): attribute or event type */
@@ -39,15 +90,17 @@ typedef struct lg__crit {
                             this attribute of (best - missing) */
 
   /* engagement */
-  int64_t points; /* per event, milli-points */
-  int64_t cap;    /* max on |sum|, milli-points; -1 for none */
-  int32_t each;   /* 0: once (most recent event), 1: each event */
-  int32_t decay;  /* LG__DECAY_* */
-  int64_t  span;     /* half-life / expiry / linear span, seconds */
-  uint64_t span_inv; /* lg__decay_inverse(span) */
+  lg__decay_rule rule; /* points per event and their decay */
+  int64_t        cap;  /* max on |sum|, milli-points; -1 for none */
+  int32_t        each; /* 0: once (most recent event), 1: each event */
 
   /* knockout */
   lg__match_list ko;
+  uint32_t       ko_index; /* its number among the knockouts */
+
+  /* fit and knockout: plan.tests[test0 .. test0 + n_tests) */
+  uint32_t test0, n_tests;
+  uint32_t key; /* its key in plan.attrs (fit, knockout) or plan.types */
 } lg__crit;
 
 struct lg_rubric {
@@ -58,7 +111,13 @@ struct lg_rubric {
   uint32_t  n_knockouts;
   uint32_t *knockouts;   /* crit index of knockout number i */
   lg_points max_fit;     /* sum of best over fit criteria */
+  lg__plan  plan;
   uint64_t  fingerprint; /* FNV-1a 64 of the canonical text */
 };
+
+/* Builds r->plan from the parsed criteria (score.c); LG_ERR_NOMEM leaves
+ * r->plan empty.  lg__rubric_plan_free releases it. */
+lg_status lg__rubric_plan(lg_rubric *r);
+void      lg__rubric_plan_free(lg_rubric *r);
 
 #endif /* LG_RUBRIC_H */

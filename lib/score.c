@@ -4,10 +4,10 @@
  *
  * None of these allocates or writes anything but its out-parameters, so
  * they may run concurrently on shared rubrics and leads.  Scoring is the
- * hot path of batch jobs (millions of leads), so the per-criterion work is
- * kept to a length compare, a short scan and integer arithmetic: names
- * were measured when the rubric was parsed, and the lead's attributes are
- * compared by length before bytes.
+ * hot path of batch jobs (millions of leads): it walks the lead, through
+ * the plan the rubric's parse built here (lg__rubric_plan; see rubric.h),
+ * so a lead's attribute or event type costs one hash probe and the
+ * criteria that read it, and a criterion a few integer compares.
  *
  * Semantics (leadgate.h, "Rubric"):
  *   fit         absent attribute -> `missing`; else the first `when` whose
@@ -25,100 +25,347 @@
 
 #if defined(__GNUC__)
 #  define LG__PREFETCH(p) __builtin_prefetch(p)
-/* The look-ups run several times per criterion per lead; as calls, their
- * prologues cost more than their loops (measured with callgrind). */
+/* The tests run many times per lead; as calls, their prologues would cost
+ * more than their bodies (measured with callgrind). */
 #  define LG__HOT_INLINE  __attribute__((always_inline)) inline
 #else
 #  define LG__PREFETCH(p) ((void)(p))
 #  define LG__HOT_INLINE  inline
 #endif
 
-/* ---- look-ups ------------------------------------------------------------
- * The same rule as lg__lead_find_attr / lg__lead_find_type
- * (lead.c), written out here because they run once per criterion per lead:
- * inline, a non-matching entry costs one compare instead of a call. */
+/* ---- bytes ---------------------------------------------------------------
+ * Names and texts are compared a word at a time: the last word overlaps
+ * the one before it instead of a byte loop, and lengths 4 to 7 take two
+ * overlapping 4-byte words. */
 
-/* Byte equality of two names (at most 64 bytes), eight bytes at a time;
- * the last word overlaps the one before it instead of a byte loop, and
- * names of 4 to 7 bytes take two overlapping 4-byte words. */
-static LG__HOT_INLINE int same_bytes(const char *a, const char *b, size_t n) {
-  uint64_t x, y;
-  uint32_t u, v;
-  size_t   i;
+static LG__HOT_INLINE uint64_t load64(const char *p) {
+  uint64_t x;
+  memcpy(&x, p, 8);
+  return x;
+}
+
+static LG__HOT_INLINE uint64_t load32(const char *p) {
+  uint32_t x;
+  memcpy(&x, p, 4);
+  return x;
+}
+
+/* Every ASCII letter of x lower-cased, other bytes (UTF-8 included) kept:
+ * bit 7 of ge_a / gt_z tells whether a byte's low seven bits are >= 'A' /
+ * > 'Z' (no carry crosses a byte), and bytes with bit 7 set are not
+ * ASCII. */
+#define LG__BYTES(b) (UINT64_C(0x0101010101010101) * (uint64_t)(b))
+static LG__HOT_INLINE uint64_t lower64(uint64_t x) {
+  uint64_t low7 = x & LG__BYTES(0x7f);
+  uint64_t ge_a = low7 + LG__BYTES(0x80 - 'A'), gt_z = low7 + LG__BYTES(0x80 - 'Z' - 1);
+  return x | ((ge_a & ~gt_z & ~x & LG__BYTES(0x80)) >> 2);
+}
+
+static LG__HOT_INLINE int lower(int c) { return (unsigned)(c - 'A') < 26u ? c + 32 : c; }
+
+/* Whether s[0..n) equals b[0..n), with s lower-cased first when `fold` (b
+ * is then lower case already). */
+static LG__HOT_INLINE int same(const char *s, const char *b, size_t n, int fold) {
+  size_t i;
   if (n >= 8) {
-    for (i = 0; i + 8 < n; i += 8) {
-      memcpy(&x, a + i, 8);
-      memcpy(&y, b + i, 8);
-      if (x != y) return 0;
-    }
-    memcpy(&x, a + n - 8, 8);
-    memcpy(&y, b + n - 8, 8);
-    return x == y;
+    for (i = 0; i + 8 < n; i += 8)
+      if ((fold ? lower64(load64(s + i)) : load64(s + i)) != load64(b + i)) return 0;
+    return (fold ? lower64(load64(s + n - 8)) : load64(s + n - 8)) == load64(b + n - 8);
   }
   if (n >= 4) {
-    memcpy(&u, a, 4);
-    memcpy(&v, b, 4);
-    if (u != v) return 0;
-    memcpy(&u, a + n - 4, 4);
-    memcpy(&v, b + n - 4, 4);
-    return u == v;
+    uint64_t x = load32(s) | load32(s + n - 4) << 32, y = load32(b) | load32(b + n - 4) << 32;
+    return (fold ? lower64(x) : x) == y;
   }
   for (i = 0; i < n; i++)
-    if (a[i] != b[i]) return 0;
+    if ((fold ? lower((unsigned char)s[i]) : (unsigned char)s[i]) != (unsigned char)b[i])
+      return 0;
   return 1;
 }
 
-/* (Indices, not pointer ranges: an empty table may be NULL, and NULL + 0
- * is undefined.) */
-static LG__HOT_INLINE const lg__attr *find_attr(const lg__crit *c, const lg_lead *lead) {
-  uint32_t i;
-  for (i = 0; i < lead->n_attrs; i++) {
-    const lg__attr *a = &lead->attrs[i];
-    if (a->name_len == c->attr_len &&
-        same_bytes(lead->arena + a->name, c->attr, c->attr_len))
-      return a;
+/* The bytes of a text of n <= 16 bytes as two words, lower-cased: equal
+ * texts of equal length give equal words.  Reads only s[0..n] (s[n] is a
+ * NUL), and takes no branch on n: the case that does not apply reads from
+ * `zeros` instead, and the result is picked by conditional moves.  For
+ * n > 16 the words are of no use but harmless. */
+#define LG__WORD_TEXT 16
+static const char zeros[16];
+static LG__HOT_INLINE void text_words(const char *s, size_t n, uint64_t *w0, uint64_t *w1) {
+  int         big = n >= 8, mid = n >= 4;
+  const char *p8 = big ? s : zeros, *p4 = mid ? s : zeros;
+  uint64_t    w_big0 = load64(p8), w_big1 = load64(p8 + (big ? n - 8 : 0));
+  uint64_t    w_mid = load32(p4) | load32(p4 + (mid ? n - 4 : 0)) << 32;
+  uint64_t    b1 = (unsigned char)s[n > 1], b2 = (unsigned char)s[n > 2 ? 2 : 0];
+  uint64_t    w_small = (unsigned char)s[0] | (n > 1 ? b1 << 8 : 0) | (n > 2 ? b2 << 16 : 0);
+  *w0 = lower64(big ? w_big0 : mid ? w_mid : w_small);
+  *w1 = big ? lower64(w_big1) : 0;
+}
+
+/* ---- the plan: keys ------------------------------------------------------
+ * A key is found by a hash of its name's first two bytes (the second may
+ * be the NUL) and, for attributes, its length.  Event types have no stored
+ * length, so their keys hash without one. */
+
+static LG__HOT_INLINE uint32_t key_hash(const char *name, uint32_t len) {
+  uint32_t x = (uint32_t)(unsigned char)name[0] | (uint32_t)(unsigned char)name[1] << 8 |
+               len << 16;
+  return (x * UINT32_C(0x9e3779b1)) >> 16;
+}
+
+/* The key of the lead's attribute a; NULL when the rubric does not read it. */
+static LG__HOT_INLINE const lg__key *attr_key(const lg__keyset *ks, const lg_lead *lead,
+                                              const lg__attr *a) {
+  const char *name = lead->arena + a->name;
+  uint32_t    slot = key_hash(name, a->name_len) & ks->mask, k;
+  for (; (k = ks->table[slot]) != 0; slot = (slot + 1) & ks->mask) {
+    const lg__key *key = &ks->keys[k - 1];
+    if (key->len == a->name_len && same(name, key->name, key->len, 0)) return key;
   }
   return NULL;
 }
 
-static LG__HOT_INLINE int32_t find_type(const lg__crit *c, const lg_lead *lead) {
-  uint32_t i;
-  for (i = 0; i < lead->n_types; i++) {
-    /* A type's length is not stored.  A name of attr_len bytes ends with a
-     * NUL inside the arena's written bytes (arena_len), so if that range
-     * fits, comparing attr_len + 1 bytes there is in bounds (a shorter name
-     * differs at its NUL); if it does not fit, the name cannot be ours.
-     * The NUL test goes first: one load that rejects most other names. */
-    size_t off = lead->types[i].name;
-    if (off + c->attr_len < lead->arena_len && lead->arena[off + c->attr_len] == '\0' &&
-        same_bytes(lead->arena + off, c->attr, c->attr_len))
-      return (int32_t)i;
+/* The key of the lead's event type number t; NULL when no criterion reads
+ * it.  A type name of key->len bytes ends with a NUL inside the arena's
+ * written bytes, so if that range fits, comparing there is in bounds (a
+ * shorter name differs at its NUL); if it does not fit, the name cannot be
+ * the key's. */
+static LG__HOT_INLINE const lg__key *type_key(const lg__keyset *ks, const lg_lead *lead,
+                                              uint32_t t) {
+  size_t      off = lead->types[t].name;
+  const char *name = lead->arena + off;
+  uint32_t    slot = key_hash(name, 0) & ks->mask, k;
+  for (; (k = ks->table[slot]) != 0; slot = (slot + 1) & ks->mask) {
+    const lg__key *key = &ks->keys[k - 1];
+    if (off + key->len < lead->arena_len && name[key->len] == '\0' &&
+        same(name, key->name, key->len, 0))
+      return key;
   }
-  return -1;
+  return NULL;
 }
 
-/* Whether the attribute satisfies a match list: the same test as
- * lg__match_list_test, with the lead's arena looked up once. */
-static LG__HOT_INLINE int matches(const lg__match_list *m, const lg_lead *lead, const lg__attr *a) {
-  uint32_t i;
-  for (i = 0; i < m->n; i++)
-    if (lg__match_one(&m->items[i], lead->arena, a)) return 1;
-  return 0;
+/* ---- the plan: building it ----------------------------------------------- */
+
+/* Bytes of each part of the plan's block, in the order they are laid out
+ * (alignment falls from 8 to 1). */
+typedef struct plan_sizes {
+  size_t tests, attr_keys, type_keys, order, attr_table, type_table, fold;
+} plan_sizes;
+
+static size_t table_bytes(uint32_t keys) {
+  size_t n = 4;
+  while (n < 2 * (size_t)keys) n *= 2;
+  return n * sizeof(uint16_t);
+}
+
+/* The match list number j of a fit (its when lines) or knockout (j = 0). */
+static const lg__match_list *crit_list(const lg__crit *c, uint32_t j) {
+  return c->kind == LG_KIND_KNOCKOUT ? &c->ko : &c->whens[j].list;
+}
+
+static uint32_t crit_lists(const lg__crit *c) {
+  return c->kind == LG_KIND_KNOCKOUT ? 1 : c->n_whens;
+}
+
+static void plan_measure(const lg_rubric *r, plan_sizes *z) {
+  uint32_t i, j, k, n_attr = 0, n_type = 0;
+  size_t   tests = 0, fold = 0;
+  for (i = 0; i < r->n_crits; i++) {
+    const lg__crit *c = &r->crits[i];
+    if (c->kind == LG_KIND_ENGAGEMENT) {
+      n_type++;
+      continue;
+    }
+    n_attr++;
+    for (j = 0; j < crit_lists(c); j++) {
+      const lg__match_list *m = crit_list(c, j);
+      tests += m->n;
+      for (k = 0; k < m->n; k++) fold += m->items[k].text_len;
+    }
+  }
+  z->tests = tests * sizeof(lg__test);
+  z->attr_keys = n_attr * sizeof(lg__key);
+  z->type_keys = n_type * sizeof(lg__key);
+  z->order = r->n_crits * sizeof(uint32_t);
+  z->attr_table = table_bytes(n_attr);
+  z->type_table = table_bytes(n_type);
+  z->fold = fold;
+}
+
+/* The index of c->attr's key in ks, added if new. */
+static uint32_t key_for(lg__keyset *ks, const lg__crit *c, int with_len) {
+  uint32_t slot = key_hash(c->attr, with_len ? (uint32_t)c->attr_len : 0) & ks->mask, k;
+  lg__key *key;
+  for (; (k = ks->table[slot]) != 0; slot = (slot + 1) & ks->mask) {
+    key = &ks->keys[k - 1];
+    if (key->len == c->attr_len && memcmp(key->name, c->attr, c->attr_len) == 0) return k - 1;
+  }
+  key = &ks->keys[ks->n];
+  key->name = c->attr;
+  key->len = (uint32_t)c->attr_len;
+  ks->table[slot] = (uint16_t)++ks->n;
+  return ks->n - 1;
+}
+
+/* A value's type and text length in one word, compared at once. */
+static LG__HOT_INLINE uint64_t tag_of(unsigned type, size_t text_len) {
+  return (uint64_t)type << 32 | (uint64_t)text_len;
+}
+
+/* Appends c's match items to the tests at *next, their text to *fold. */
+static void add_tests(lg__plan *pl, lg__crit *c, uint32_t *next, char **fold) {
+  uint32_t j, k;
+  size_t   b;
+  c->test0 = *next;
+  for (j = 0; j < crit_lists(c); j++) {
+    const lg__match_list *m = crit_list(c, j);
+    for (k = 0; k < m->n; k++) {
+      const lg__match *it = &m->items[k];
+      lg__test        *t = &pl->tests[(*next)++];
+      t->points = c->kind == LG_KIND_FIT ? c->whens[j].points : 0;
+      t->tag = tag_of(it->vtype, it->vtype == LG__VAL_TEXT ? it->text_len : 0);
+      t->outside = it->outside;
+      if (it->vtype == LG__VAL_TEXT) {
+        t->text_len = (uint32_t)it->text_len;
+        t->long_text = it->text_len > LG__WORD_TEXT;
+        text_words(it->text, it->text_len, &t->w0, &t->w1);
+        t->fold = *fold;
+        for (b = 0; b < it->text_len; b++) (*fold)[b] = (char)lower((unsigned char)it->text[b]);
+        *fold += it->text_len;
+      } else if (it->lo <= it->hi) {
+        t->lo = (uint64_t)it->lo;
+        t->span = (uint64_t)it->hi - (uint64_t)it->lo;
+      } else if (it->outside) { /* != a fraction: every number */
+        t->lo = (uint64_t)INT64_MIN;
+        t->span = UINT64_MAX;
+        t->outside = 0;
+      } else {                  /* = a fraction: no number */
+        t->tag = tag_of(0xff, 0); /* no value's type */
+      }
+    }
+  }
+  c->n_tests = *next - c->test0;
+}
+
+/* Gives each key its range of order[] (attribute keys first), then fills
+ * the ranges with criterion indices in text order. */
+static void plan_order(lg_rubric *r) {
+  lg__plan *pl = &r->plan;
+  uint32_t  i, pos = 0;
+  for (i = 0; i < pl->attrs.n; i++) {
+    pl->attrs.keys[i].first = pos;
+    pos += pl->attrs.keys[i].count;
+    pl->attrs.keys[i].count = 0;
+  }
+  for (i = 0; i < pl->types.n; i++) {
+    pl->types.keys[i].first = pos;
+    pos += pl->types.keys[i].count;
+    pl->types.keys[i].count = 0;
+  }
+  for (i = 0; i < r->n_crits; i++) {
+    const lg__crit *c = &r->crits[i];
+    lg__key *key = &(c->kind == LG_KIND_ENGAGEMENT ? &pl->types : &pl->attrs)->keys[c->key];
+    pl->order[key->first + key->count++] = i;
+  }
+}
+
+lg_status lg__rubric_plan(lg_rubric *r) {
+  lg__plan  *pl = &r->plan;
+  plan_sizes z;
+  uint32_t   i, next = 0, ko = 0;
+  char      *block, *fold;
+  memset(pl, 0, sizeof *pl);
+  plan_measure(r, &z);
+  block = lg__calloc(1, z.tests + z.attr_keys + z.type_keys + z.order + z.attr_table +
+                            z.type_table + z.fold);
+  if (!block) return LG_ERR_NOMEM;
+  pl->block = block;
+  pl->tests = (lg__test *)(void *)block;
+  pl->attrs.keys = (lg__key *)(void *)(block += z.tests);
+  pl->types.keys = (lg__key *)(void *)(block += z.attr_keys);
+  pl->order = (uint32_t *)(void *)(block += z.type_keys);
+  pl->attrs.table = (uint16_t *)(void *)(block += z.order);
+  pl->types.table = (uint16_t *)(void *)(block += z.attr_table);
+  fold = block + z.type_table;
+  pl->attrs.mask = (uint32_t)(z.attr_table / sizeof(uint16_t)) - 1;
+  pl->types.mask = (uint32_t)(z.type_table / sizeof(uint16_t)) - 1;
+  for (i = 0; i < r->n_crits; i++) {
+    lg__crit *c = &r->crits[i];
+    if (c->kind == LG_KIND_ENGAGEMENT) {
+      c->key = key_for(&pl->types, c, 0);
+      pl->types.keys[c->key].count++;
+      continue;
+    }
+    c->key = key_for(&pl->attrs, c, 1);
+    pl->attrs.keys[c->key].count++;
+    add_tests(pl, c, &next, &fold);
+    if (c->kind == LG_KIND_FIT) {
+      pl->n_fits++;
+      pl->fit_missing += c->missing;
+    } else {
+      c->ko_index = ko++;
+    }
+  }
+  plan_order(r);
+  return LG_OK;
+}
+
+void lg__rubric_plan_free(lg_rubric *r) {
+  lg__free(r->plan.block);
+  memset(&r->plan, 0, sizeof r->plan);
 }
 
 /* ---- one criterion ------------------------------------------------------- */
 
-static int64_t fit_points(const lg__crit *c, const lg_lead *lead, int *missing) {
-  const lg__attr *a = find_attr(c, lead);
-  uint32_t        i;
-  if (!a) {
-    *missing = 1;
-    return c->missing;
+/* A lead's attribute as the tests read it (see lg__test), worked out once
+ * for all the tests of the attribute. */
+typedef struct value {
+  uint64_t    tag;      /* tag_of(type, text bytes or 0) */
+  uint64_t    v;        /* int, bool; 0 for text */
+  uint64_t    w0, w1;   /* text: text_words; 0 otherwise */
+  const char *text;     /* text */
+} value;
+
+static LG__HOT_INLINE void value_of(const lg_lead *lead, const lg__attr *a, value *v) {
+  v->tag = tag_of(a->type, 0);
+  v->v = (uint64_t)a->value;
+  v->w0 = v->w1 = 0;
+  v->text = NULL;
+  if (a->type == LG__VAL_TEXT) {
+    v->tag = tag_of(a->type, a->text_len);
+    v->v = 0;
+    v->text = lead->arena + (size_t)a->value;
+    text_words(v->text, a->text_len, &v->w0, &v->w1);
   }
-  *missing = 0;
-  for (i = 0; i < c->n_whens; i++)
-    if (matches(&c->whens[i].list, lead, a)) return c->whens[i].points;
-  return c->otherwise;
+}
+
+/* Whether the value passes the test.  Only the rare test of a text longer
+ * than 16 bytes branches (on the test, so it predicts well); the compares
+ * on the lead's value, as good as random from one lead to the next, are
+ * combined without branches. */
+static LG__HOT_INLINE int passes(const lg__test *t, const value *v) {
+  if (t->long_text) return v->tag == t->tag && same(v->text, t->fold, t->text_len, 1);
+  return (v->tag == t->tag) & (v->w0 == t->w0) & (v->w1 == t->w1) &
+         ((v->v - t->lo <= t->span) ^ t->outside);
+}
+
+/* Points of a fit criterion for a present attribute: the first passing
+ * test's, else `otherwise`.  Walked backwards, every test is tried and
+ * each pass selects its points through a mask, not a branch. */
+static LG__HOT_INLINE int64_t fit_value(const lg_rubric *r, const lg__crit *c, const value *v) {
+  const lg__test *first = r->plan.tests + c->test0, *t = first + c->n_tests;
+  int64_t         points = c->otherwise;
+  while (t-- > first) {
+    int64_t mask = -(int64_t)passes(t, v);
+    points = (t->points & mask) | (points & ~mask);
+  }
+  return points;
+}
+
+/* Whether a present attribute matches a knockout. */
+static LG__HOT_INLINE int knocks_out(const lg_rubric *r, const lg__crit *c, const value *v) {
+  const lg__test *t = r->plan.tests + c->test0, *end = t + c->n_tests;
+  int             hit = 0;
+  for (; t < end; t++) hit |= passes(t, v);
+  return hit;
 }
 
 static int64_t apply_cap(const lg__crit *c, int64_t sum) {
@@ -129,77 +376,78 @@ static int64_t apply_cap(const lg__crit *c, int64_t sum) {
   return sum;
 }
 
-/* Decayed, capped points of an engagement criterion from the first `upto`
- * events (those at or before now); *counted gets how many events counted.
- * The sum cannot overflow: at most 10,000 events of at most 10^9 each. */
-static int64_t engagement_points(const lg__crit *c, const lg_lead *lead, uint32_t upto,
-                                 lg_time now, uint32_t *counted) {
-  const lg_time  *at = lead->ev_at;
+/* Decayed, capped points of an engagement criterion from the events of
+ * the lead's type number t among the first `upto` (those at or before
+ * now); *counted gets how many counted.  The sum cannot overflow: at most
+ * 10,000 events of at most 10^9 each. */
+static int64_t engagement_value(const lg__crit *c, const lg_lead *lead, uint16_t t,
+                                uint32_t upto, lg_time now, uint32_t *counted) {
   const uint16_t *type = lead->ev_type;
-  int64_t         sum = 0;
-  uint32_t        i, n = 0;
-  uint16_t        t;
-  int32_t         ti;
-  *counted = 0;
-  if (upto == 0) return 0;
-  ti = find_type(c, lead);
-  if (ti < 0) return 0;
-  t = (uint16_t)ti;
-  if (!c->each) {
-    /* events are sorted by time: the last one of the type is the latest */
-    for (i = upto; i-- > 0;)
-      if (type[i] == t) {
-        *counted = 1;
-        return apply_cap(c, lg__decay_with(c->decay, c->span, c->span_inv, c->points, now - at[i]));
-      }
-    return 0;
-  }
-  for (i = 0; i < upto; i++)
-    if (type[i] == t) {
-      n++;
-      sum += lg__decay_with(c->decay, c->span, c->span_inv, c->points, now - at[i]);
-    }
-  *counted = n;
-  return apply_cap(c, sum);
-}
-
-static int knockout_hit(const lg__crit *c, const lg_lead *lead, int *missing) {
-  const lg__attr *a = find_attr(c, lead);
-  *missing = a == NULL;
-  return a != NULL && matches(&c->ko, lead, a);
+  uint32_t        i, last = 0;
+  if (c->each)
+    return apply_cap(c, lg__decay_sum(&c->rule, now, lead->ev_at, type, t, upto, counted));
+  /* events are sorted by time: the last one of the type is the latest
+   * (found without a branch on the type: see lg__decay_sum) */
+  for (i = 0; i < upto; i++) last = type[i] == t ? i + 1 : last;
+  *counted = last > 0;
+  return last > 0 ? apply_cap(c, lg__decay_one(&c->rule, now - lead->ev_at[last - 1])) : 0;
 }
 
 /* ---- scores -------------------------------------------------------------- */
 
-/* Arguments already checked. */
+/* Arguments already checked.  One pass over the lead's attributes and one
+ * over its event types note which of the rubric's keys the lead has; then
+ * the keys are visited in the rubric's order, so the branches of the
+ * evaluation follow the same pattern lead after lead.  Criteria whose
+ * attribute the lead lacks score `missing` (summed at parse time).
+ * Knockouts are met key by key, so the lowest index among the hits is the
+ * first in text order.  Stack: 4 KiB. */
 static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_score *out) {
-  uint32_t upto = lg__lead_events_upto(lead, now), counted, missing_count = 0, i;
-  int64_t  fit = 0, engagement = 0;
-  int32_t  knockout = -1, ko_seen = 0;
-  int      missing;
-  for (i = 0; i < r->n_crits; i++) {
-    const lg__crit *c = &r->crits[i];
-    switch (c->kind) {
-    case LG_KIND_FIT:
-      fit += fit_points(c, lead, &missing);
-      missing_count += (uint32_t)missing;
-      break;
-    case LG_KIND_ENGAGEMENT:
-      engagement += engagement_points(c, lead, upto, now, &counted);
-      break;
-    default:
-      /* only the first matching knockout is reported: skip the rest */
-      if (knockout < 0 && knockout_hit(c, lead, &missing)) knockout = ko_seen;
-      ko_seen++;
-      break;
+  const lg__plan *pl = &r->plan;
+  uint16_t        has[LG__MAX_CRITERIA]; /* per key: lead index + 1, or 0 */
+  uint32_t        upto = lg__lead_events_upto(lead, now), missing = pl->n_fits, i, j, counted;
+  uint32_t        knockout = UINT32_MAX;
+  int64_t         fit = pl->fit_missing, engagement = 0;
+  memset(has, 0, pl->attrs.n * sizeof *has);
+  for (i = 0; i < lead->n_attrs; i++) {
+    const lg__key *key = attr_key(&pl->attrs, lead, &lead->attrs[i]);
+    if (key) has[key - pl->attrs.keys] = (uint16_t)(i + 1);
+  }
+  for (i = 0; i < pl->attrs.n; i++) {
+    const lg__key *key = &pl->attrs.keys[i];
+    value          v;
+    if (!has[i]) continue;
+    value_of(lead, &lead->attrs[has[i] - 1], &v);
+    for (j = key->first; j < key->first + key->count; j++) {
+      const lg__crit *c = &r->crits[pl->order[j]];
+      if (c->kind == LG_KIND_FIT) {
+        fit += fit_value(r, c, &v) - c->missing;
+        missing--;
+      } else if (c->ko_index < knockout && knocks_out(r, c, &v)) {
+        knockout = c->ko_index;
+      }
+    }
+  }
+  if (upto > 0) {
+    memset(has, 0, pl->types.n * sizeof *has);
+    for (i = 0; i < lead->n_types; i++) {
+      const lg__key *key = type_key(&pl->types, lead, i);
+      if (key) has[key - pl->types.keys] = (uint16_t)(i + 1);
+    }
+    for (i = 0; i < pl->types.n; i++) {
+      const lg__key *key = &pl->types.keys[i];
+      if (!has[i]) continue;
+      for (j = key->first; j < key->first + key->count; j++)
+        engagement += engagement_value(&r->crits[pl->order[j]], lead, (uint16_t)(has[i] - 1),
+                                       upto, now, &counted);
     }
   }
   out->fit = fit;
   out->engagement = engagement;
   out->total = fit + engagement;
-  out->knocked_out = knockout >= 0;
-  out->knockout_index = knockout;
-  out->missing_count = missing_count;
+  out->knocked_out = knockout != UINT32_MAX;
+  out->knockout_index = out->knocked_out ? (int32_t)knockout : -1;
+  out->missing_count = missing;
   out->reserved = 0;
 }
 
@@ -250,30 +498,38 @@ lg_status lg_score_many(const lg_rubric *rubric, const lg_lead *const *leads, si
 
 static lg_points abs_points(int64_t p) { return p < 0 ? -p : p; }
 
-static void explain_one(const lg__crit *c, const lg_lead *lead, uint32_t upto, lg_time now,
-                        lg_contribution *item) {
-  uint32_t counted;
-  int      missing = 0;
+static void explain_one(const lg_rubric *r, const lg__crit *c, const lg_lead *lead,
+                        uint32_t upto, lg_time now, lg_contribution *item) {
+  const lg__attr *a = NULL;
+  value           v;
+  uint32_t        counted = 0;
+  int32_t         t;
   item->criterion = c->name;
   item->attribute = c->attr;
   item->kind = c->kind;
+  item->missing = 0;
+  if (c->kind != LG_KIND_ENGAGEMENT) {
+    a = lg__lead_find_attr(lead, c->attr, c->attr_len);
+    item->missing = a == NULL;
+    if (a) value_of(lead, a, &v);
+  }
   switch (c->kind) {
   case LG_KIND_FIT:
-    item->points = fit_points(c, lead, &missing);
+    item->points = a ? fit_value(r, c, &v) : c->missing;
     item->max_points = c->best;
     break;
   case LG_KIND_ENGAGEMENT:
-    item->points = engagement_points(c, lead, upto, now, &counted);
+    t = upto > 0 ? lg__lead_find_type(lead, c->attr, c->attr_len) : -1;
+    item->points = t < 0 ? 0 : engagement_value(c, lead, (uint16_t)t, upto, now, &counted);
     /* the undecayed value of the events counted, capped like the sum */
-    item->max_points = abs_points(c->points) * (int64_t)counted;
+    item->max_points = abs_points(c->rule.points) * (int64_t)counted;
     if (c->cap >= 0 && item->max_points > c->cap) item->max_points = c->cap;
     break;
   default:
-    item->points = knockout_hit(c, lead, &missing) ? 1000 : 0;
+    item->points = a && knocks_out(r, c, &v) ? 1000 : 0;
     item->max_points = 1000;
     break;
   }
-  item->missing = missing;
 }
 
 lg_status lg_explain(const lg_rubric *rubric, const lg_lead *lead, lg_time now,
@@ -284,7 +540,8 @@ lg_status lg_explain(const lg_rubric *rubric, const lg_lead *lead, lg_time now,
   *count = rubric->n_crits;
   if (cap < rubric->n_crits) return LG_ERR_BUFFER;
   upto = lg__lead_events_upto(lead, now);
-  for (i = 0; i < rubric->n_crits; i++) explain_one(&rubric->crits[i], lead, upto, now, &items[i]);
+  for (i = 0; i < rubric->n_crits; i++)
+    explain_one(rubric, &rubric->crits[i], lead, upto, now, &items[i]);
   return LG_OK;
 }
 
@@ -301,7 +558,7 @@ lg_status lg_next_question(const lg_rubric *rubric, const lg_lead *lead,
      * carries the gain of all of them; strict > keeps rubric order on ties */
     if (c->kind != LG_KIND_FIT || !c->group_first) continue;
     if (best && c->group_gain <= best->group_gain) continue;
-    if (find_attr(c, lead)) continue;
+    if (lg__lead_find_attr(lead, c->attr, c->attr_len)) continue;
     best = c;
   }
   if (!best) return LG_ERR_NOT_FOUND;
