@@ -147,7 +147,7 @@ static LG__HOT_INLINE const lg__key *type_key(const lg__keyset *ks, const lg_lea
 /* Bytes of each part of the plan's block, in the order they are laid out
  * (alignment falls from 8 to 1). */
 typedef struct plan_sizes {
-  size_t tests, attr_keys, type_keys, order, attr_table, type_table, fold;
+  size_t tests, steps, attr_keys, type_keys, attr_table, type_table, fold;
 } plan_sizes;
 
 static size_t table_bytes(uint32_t keys) {
@@ -184,7 +184,7 @@ static void plan_measure(const lg_rubric *r, plan_sizes *z) {
   z->tests = tests * sizeof(lg__test);
   z->attr_keys = n_attr * sizeof(lg__key);
   z->type_keys = n_type * sizeof(lg__key);
-  z->order = r->n_crits * sizeof(uint32_t);
+  z->steps = r->n_crits * sizeof(lg__step);
   z->attr_table = table_bytes(n_attr);
   z->type_table = table_bytes(n_type);
   z->fold = fold;
@@ -220,7 +220,7 @@ static void add_tests(lg__plan *pl, lg__crit *c, uint32_t *next, char **fold) {
     for (k = 0; k < m->n; k++) {
       const lg__match *it = &m->items[k];
       lg__test        *t = &pl->tests[(*next)++];
-      t->points = c->kind == LG_KIND_FIT ? c->whens[j].points : 0;
+      t->points = c->kind == LG_KIND_FIT ? c->whens[j].points - c->missing : 0;
       t->tag = tag_of(it->vtype, it->vtype == LG__VAL_TEXT ? it->text_len : 0);
       t->outside = it->outside;
       if (it->vtype == LG__VAL_TEXT) {
@@ -245,11 +245,11 @@ static void add_tests(lg__plan *pl, lg__crit *c, uint32_t *next, char **fold) {
   c->n_tests = *next - c->test0;
 }
 
-/* Gives each key its range of order[] (attribute keys first), then fills
- * the ranges with criterion indices in text order. */
-static void plan_order(lg_rubric *r) {
+/* Gives each key its range of steps[] (attribute keys first), then fills
+ * the ranges in text order. */
+static void plan_steps(lg_rubric *r) {
   lg__plan *pl = &r->plan;
-  uint32_t  i, pos = 0;
+  uint32_t  i, pos = 0, ko = 0;
   for (i = 0; i < pl->attrs.n; i++) {
     pl->attrs.keys[i].first = pos;
     pos += pl->attrs.keys[i].count;
@@ -262,27 +262,33 @@ static void plan_order(lg_rubric *r) {
   }
   for (i = 0; i < r->n_crits; i++) {
     const lg__crit *c = &r->crits[i];
-    lg__key *key = &(c->kind == LG_KIND_ENGAGEMENT ? &pl->types : &pl->attrs)->keys[c->key];
-    pl->order[key->first + key->count++] = i;
+    lg__key  *key = &(c->kind == LG_KIND_ENGAGEMENT ? &pl->types : &pl->attrs)->keys[c->key];
+    lg__step *st = &pl->steps[key->first + key->count++];
+    st->crit = c;
+    st->kind = c->kind;
+    st->test0 = c->test0;
+    st->n_tests = c->n_tests;
+    st->otherwise = c->otherwise - c->missing;
+    if (c->kind == LG_KIND_KNOCKOUT) st->ko_index = ko++;
   }
 }
 
 lg_status lg__rubric_plan(lg_rubric *r) {
   lg__plan  *pl = &r->plan;
   plan_sizes z;
-  uint32_t   i, next = 0, ko = 0;
+  uint32_t   i, next = 0;
   char      *block, *fold;
   memset(pl, 0, sizeof *pl);
   plan_measure(r, &z);
-  block = lg__calloc(1, z.tests + z.attr_keys + z.type_keys + z.order + z.attr_table +
+  block = lg__calloc(1, z.tests + z.steps + z.attr_keys + z.type_keys + z.attr_table +
                             z.type_table + z.fold);
   if (!block) return LG_ERR_NOMEM;
   pl->block = block;
   pl->tests = (lg__test *)(void *)block;
-  pl->attrs.keys = (lg__key *)(void *)(block += z.tests);
+  pl->steps = (lg__step *)(void *)(block += z.tests);
+  pl->attrs.keys = (lg__key *)(void *)(block += z.steps);
   pl->types.keys = (lg__key *)(void *)(block += z.attr_keys);
-  pl->order = (uint32_t *)(void *)(block += z.type_keys);
-  pl->attrs.table = (uint16_t *)(void *)(block += z.order);
+  pl->attrs.table = (uint16_t *)(void *)(block += z.type_keys);
   pl->types.table = (uint16_t *)(void *)(block += z.attr_table);
   fold = block + z.type_table;
   pl->attrs.mask = (uint32_t)(z.attr_table / sizeof(uint16_t)) - 1;
@@ -300,11 +306,9 @@ lg_status lg__rubric_plan(lg_rubric *r) {
     if (c->kind == LG_KIND_FIT) {
       pl->n_fits++;
       pl->fit_missing += c->missing;
-    } else {
-      c->ko_index = ko++;
     }
   }
-  plan_order(r);
+  plan_steps(r);
   return LG_OK;
 }
 
@@ -347,12 +351,14 @@ static LG__HOT_INLINE int passes(const lg__test *t, const value *v) {
          ((v->v - t->lo <= t->span) ^ t->outside);
 }
 
-/* Points of a fit criterion for a present attribute: the first passing
- * test's, else `otherwise`.  Walked backwards, every test is tried and
- * each pass selects its points through a mask, not a branch. */
-static LG__HOT_INLINE int64_t fit_value(const lg_rubric *r, const lg__crit *c, const value *v) {
-  const lg__test *first = r->plan.tests + c->test0, *t = first + c->n_tests;
-  int64_t         points = c->otherwise;
+/* Points of a fit criterion for a present attribute, less its `missing`
+ * (which the score already counted): the first passing test's, else
+ * `otherwise`.  Walked backwards, every test is tried and each pass
+ * selects its points through a mask, not a branch. */
+static LG__HOT_INLINE int64_t fit_delta(const lg__test *first, uint32_t n, int64_t otherwise,
+                                        const value *v) {
+  const lg__test *t = first + n;
+  int64_t         points = otherwise;
   while (t-- > first) {
     int64_t mask = -(int64_t)passes(t, v);
     points = (t->points & mask) | (points & ~mask);
@@ -360,9 +366,9 @@ static LG__HOT_INLINE int64_t fit_value(const lg_rubric *r, const lg__crit *c, c
   return points;
 }
 
-/* Whether a present attribute matches a knockout. */
-static LG__HOT_INLINE int knocks_out(const lg_rubric *r, const lg__crit *c, const value *v) {
-  const lg__test *t = r->plan.tests + c->test0, *end = t + c->n_tests;
+/* Whether a present attribute matches a knockout's tests. */
+static LG__HOT_INLINE int knocks_out(const lg__test *t, uint32_t n, const value *v) {
+  const lg__test *end = t + n;
   int             hit = 0;
   for (; t < end; t++) hit |= passes(t, v);
   return hit;
@@ -405,7 +411,8 @@ static int64_t engagement_value(const lg__crit *c, const lg_lead *lead, uint16_t
 static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_score *out) {
   const lg__plan *pl = &r->plan;
   uint16_t        has[LG__MAX_CRITERIA]; /* per key: lead index + 1, or 0 */
-  uint32_t        upto = lg__lead_events_upto(lead, now), missing = pl->n_fits, i, j, counted;
+  const lg__step *st, *end;
+  uint32_t        upto = lg__lead_events_upto(lead, now), missing = pl->n_fits, i, counted;
   uint32_t        knockout = UINT32_MAX;
   int64_t         fit = pl->fit_missing, engagement = 0;
   memset(has, 0, pl->attrs.n * sizeof *has);
@@ -418,13 +425,12 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
     value          v;
     if (!has[i]) continue;
     value_of(lead, &lead->attrs[has[i] - 1], &v);
-    for (j = key->first; j < key->first + key->count; j++) {
-      const lg__crit *c = &r->crits[pl->order[j]];
-      if (c->kind == LG_KIND_FIT) {
-        fit += fit_value(r, c, &v) - c->missing;
+    for (st = pl->steps + key->first, end = st + key->count; st < end; st++) {
+      if (st->kind == LG_KIND_FIT) {
+        fit += fit_delta(pl->tests + st->test0, st->n_tests, st->otherwise, &v);
         missing--;
-      } else if (c->ko_index < knockout && knocks_out(r, c, &v)) {
-        knockout = c->ko_index;
+      } else if (st->ko_index < knockout && knocks_out(pl->tests + st->test0, st->n_tests, &v)) {
+        knockout = st->ko_index;
       }
     }
   }
@@ -437,9 +443,9 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
     for (i = 0; i < pl->types.n; i++) {
       const lg__key *key = &pl->types.keys[i];
       if (!has[i]) continue;
-      for (j = key->first; j < key->first + key->count; j++)
-        engagement += engagement_value(&r->crits[pl->order[j]], lead, (uint16_t)(has[i] - 1),
-                                       upto, now, &counted);
+      for (st = pl->steps + key->first, end = st + key->count; st < end; st++)
+        engagement += engagement_value(st->crit, lead, (uint16_t)(has[i] - 1), upto, now,
+                                       &counted);
     }
   }
   out->fit = fit;
@@ -515,7 +521,9 @@ static void explain_one(const lg_rubric *r, const lg__crit *c, const lg_lead *le
   }
   switch (c->kind) {
   case LG_KIND_FIT:
-    item->points = a ? fit_value(r, c, &v) : c->missing;
+    item->points = c->missing;
+    if (a)
+      item->points += fit_delta(r->plan.tests + c->test0, c->n_tests, c->otherwise - c->missing, &v);
     item->max_points = c->best;
     break;
   case LG_KIND_ENGAGEMENT:
@@ -526,7 +534,7 @@ static void explain_one(const lg_rubric *r, const lg__crit *c, const lg_lead *le
     if (c->cap >= 0 && item->max_points > c->cap) item->max_points = c->cap;
     break;
   default:
-    item->points = a && knocks_out(r, c, &v) ? 1000 : 0;
+    item->points = a && knocks_out(r->plan.tests + c->test0, c->n_tests, &v) ? 1000 : 0;
     item->max_points = 1000;
     break;
   }
