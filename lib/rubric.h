@@ -66,12 +66,15 @@ typedef struct lg__keyset {
 
 /* One criterion as the scorer runs it, copied from the lg__crit so that
  * the walk reads 32 bytes per criterion instead of a whole lg__crit. */
+enum { LG__TESTS_MIXED = 0, LG__TESTS_TEXT, LG__TESTS_NUMBER };
+
 typedef struct lg__step {
   const lg__crit *crit;
   int64_t         otherwise; /* fit: otherwise - missing */
   uint32_t        test0, n_tests;
   uint32_t        ko_index;  /* knockout: its number among the knockouts */
-  int32_t         kind;
+  uint8_t         kind;      /* LG_KIND_* */
+  uint8_t         tests;     /* LG__TESTS_*: all tests short texts, or none a text */
 } lg__step;
 
 typedef struct lg__plan {

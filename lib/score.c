@@ -245,6 +245,20 @@ static void add_tests(lg__plan *pl, lg__crit *c, uint32_t *next, char **fold) {
   c->n_tests = *next - c->test0;
 }
 
+/* LG__TESTS_TEXT when every test is a text of up to 16 bytes, NUMBER
+ * when none is a text, else MIXED: the scorer then skips the compares
+ * that cannot matter. */
+static uint8_t tests_kind(const lg__test *t, uint32_t n) {
+  uint32_t i, text = 0, numbers = 0;
+  for (i = 0; i < n; i++) {
+    if (t[i].tag >> 32 != LG__VAL_TEXT)
+      numbers++;
+    else if (!t[i].long_text)
+      text++;
+  }
+  return text == n ? LG__TESTS_TEXT : numbers == n ? LG__TESTS_NUMBER : LG__TESTS_MIXED;
+}
+
 /* Gives each key its range of steps[] (attribute keys first), then fills
  * the ranges in text order. */
 static void plan_steps(lg_rubric *r) {
@@ -265,9 +279,10 @@ static void plan_steps(lg_rubric *r) {
     lg__key  *key = &(c->kind == LG_KIND_ENGAGEMENT ? &pl->types : &pl->attrs)->keys[c->key];
     lg__step *st = &pl->steps[key->first + key->count++];
     st->crit = c;
-    st->kind = c->kind;
+    st->kind = (uint8_t)c->kind;
     st->test0 = c->test0;
     st->n_tests = c->n_tests;
+    st->tests = tests_kind(pl->tests + c->test0, c->n_tests);
     st->otherwise = c->otherwise - c->missing;
     if (c->kind == LG_KIND_KNOCKOUT) st->ko_index = ko++;
   }
@@ -341,36 +356,50 @@ static LG__HOT_INLINE void value_of(const lg_lead *lead, const lg__attr *a, valu
   }
 }
 
-/* Whether the value passes the test.  Only the rare test of a text longer
- * than 16 bytes branches (on the test, so it predicts well); the compares
- * on the lead's value, as good as random from one lead to the next, are
- * combined without branches. */
-static LG__HOT_INLINE int passes(const lg__test *t, const value *v) {
-  if (t->long_text) return v->tag == t->tag && same(v->text, t->fold, t->text_len, 1);
-  return (v->tag == t->tag) & (v->w0 == t->w0) & (v->w1 == t->w1) &
-         ((v->v - t->lo <= t->span) ^ t->outside);
+/* Whether the value passes the test, for tests of the kind `kinds`
+ * (LG__TESTS_*; a constant where this is inlined, so each kind gets its
+ * own loop).  Only the rare test of a text longer than 16 bytes branches
+ * (on the test, so it predicts well); the compares on the lead's value,
+ * as good as random from one lead to the next, are combined without
+ * branches.  In a TEXT test lo and span are 0, as v is for a text; in a
+ * NUMBER test the words are 0, as they are for a number. */
+static LG__HOT_INLINE int passes(const lg__test *t, const value *v, int kinds) {
+  int tag = v->tag == t->tag;
+  if (kinds == LG__TESTS_TEXT) return tag & (v->w0 == t->w0) & (v->w1 == t->w1);
+  if (kinds == LG__TESTS_NUMBER) return tag & ((v->v - t->lo <= t->span) ^ t->outside);
+  if (t->long_text) return tag && same(v->text, t->fold, t->text_len, 1);
+  return tag & (v->w0 == t->w0) & (v->w1 == t->w1) & ((v->v - t->lo <= t->span) ^ t->outside);
 }
 
 /* Points of a fit criterion for a present attribute, less its `missing`
  * (which the score already counted): the first passing test's, else
  * `otherwise`.  Walked backwards, every test is tried and each pass
  * selects its points through a mask, not a branch. */
-static LG__HOT_INLINE int64_t fit_delta(const lg__test *first, uint32_t n, int64_t otherwise,
-                                        const value *v) {
+static LG__HOT_INLINE int64_t fit_delta_as(const lg__test *first, uint32_t n, int64_t otherwise,
+                                           const value *v, int kinds) {
   const lg__test *t = first + n;
   int64_t         points = otherwise;
   while (t-- > first) {
-    int64_t mask = -(int64_t)passes(t, v);
+    int64_t mask = -(int64_t)passes(t, v, kinds);
     points = (t->points & mask) | (points & ~mask);
   }
   return points;
+}
+
+static LG__HOT_INLINE int64_t fit_delta(const lg__test *first, uint32_t n, int64_t otherwise,
+                                        const value *v, int kinds) {
+  switch (kinds) {
+  case LG__TESTS_TEXT: return fit_delta_as(first, n, otherwise, v, LG__TESTS_TEXT);
+  case LG__TESTS_NUMBER: return fit_delta_as(first, n, otherwise, v, LG__TESTS_NUMBER);
+  default: return fit_delta_as(first, n, otherwise, v, LG__TESTS_MIXED);
+  }
 }
 
 /* Whether a present attribute matches a knockout's tests. */
 static LG__HOT_INLINE int knocks_out(const lg__test *t, uint32_t n, const value *v) {
   const lg__test *end = t + n;
   int             hit = 0;
-  for (; t < end; t++) hit |= passes(t, v);
+  for (; t < end; t++) hit |= passes(t, v, LG__TESTS_MIXED);
   return hit;
 }
 
@@ -427,7 +456,7 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
     value_of(lead, &lead->attrs[has[i] - 1], &v);
     for (st = pl->steps + key->first, end = st + key->count; st < end; st++) {
       if (st->kind == LG_KIND_FIT) {
-        fit += fit_delta(pl->tests + st->test0, st->n_tests, st->otherwise, &v);
+        fit += fit_delta(pl->tests + st->test0, st->n_tests, st->otherwise, &v, st->tests);
         missing--;
       } else if (st->ko_index < knockout && knocks_out(pl->tests + st->test0, st->n_tests, &v)) {
         knockout = st->ko_index;
@@ -523,7 +552,8 @@ static void explain_one(const lg_rubric *r, const lg__crit *c, const lg_lead *le
   case LG_KIND_FIT:
     item->points = c->missing;
     if (a)
-      item->points += fit_delta(r->plan.tests + c->test0, c->n_tests, c->otherwise - c->missing, &v);
+      item->points += fit_delta(r->plan.tests + c->test0, c->n_tests, c->otherwise - c->missing,
+                                &v, LG__TESTS_MIXED);
     item->max_points = c->best;
     break;
   case LG_KIND_ENGAGEMENT:
