@@ -1,7 +1,8 @@
 /*
  * test_decay.c - lg__decay (lib/decay.c) against hand values and against an
  * independent double-precision reference (exp2 from libm) over many seeded
- * random (points, age, span) triples, including the extremes.
+ * random (points, age, span) triples, including the extremes; and
+ * lg__decay_sum, the scorer's faster path, against sums of lg__decay.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -285,6 +286,75 @@ static void a_span_of_zero_leaves_nothing_after_any_positive_age(void **state) {
   assert_int_equal(lg__decay(LG__DECAY_HALF_LIFE, 0, 1000, 0), 1000);
 }
 
+/* ---- many events at once ------------------------------------------------ */
+
+/* lg__decay_sum takes a faster path for half-lives (2 <= H < 2^36, ages
+ * below 2^36, |points| below 2^30) than lg__decay, and gathers the events
+ * of its type 32 at a time; it must give the very same sum, on either side
+ * of every limit of that path. */
+static void a_sum_equals_the_sum_of_single_decays(void **state) {
+  static const int64_t edge_spans[] = {1, 2, 3, 7, 1024, 86400, 14 * DAY, (INT64_C(1) << 35),
+                                       (INT64_C(1) << 36) - 1, INT64_C(1) << 36,
+                                       (INT64_C(1) << 36) + 1};
+  static const int64_t edge_points[] = {1, -1, 2, 1000, -2000, (INT64_C(1) << 30) - 1,
+                                        INT64_C(1) << 30, -(INT64_C(1) << 30) + 1,
+                                        -(INT64_C(1) << 30), 1000000000, -1000000000, 0};
+  const lg_time now = INT64_C(1) << 37;
+  lg_time       at[100];
+  uint16_t      type[100];
+  long          sums = 0, events = 0;
+  int           round;
+  (void)state;
+  rng_state = UINT64_C(0x5eed5eed);
+  for (round = 0; round < 30000; round++) {
+    lg__decay_rule rule;
+    int64_t        span, p, want = 0;
+    uint32_t       n = (uint32_t)rng_range(0, round % 10 ? 40 : 100), m = 0, i, count = 0;
+    span = round % 3 == 0 ? edge_spans[rng_next() % (sizeof edge_spans / sizeof *edge_spans)]
+                          : rng_log(INT64_C(1) << 37);
+    p = round % 3 == 1 ? edge_points[rng_next() % (sizeof edge_points / sizeof *edge_points)]
+                       : random_points();
+    lg__decay_rule_init(&rule, LG__DECAY_HALF_LIFE, span, p);
+    for (i = 0; i < n; i++) {
+      int64_t age;
+      switch (rng_next() % 5) {
+      case 0: age = 0; break;
+      case 1: age = (INT64_C(1) << 36) - rng_range(1, 3); break;          /* last fast ages */
+      case 2: age = (INT64_C(1) << 36) + rng_range(-1, 2); break;         /* around the limit */
+      case 3: age = rng_range(0, span < INT64_C(1) << 30 ? 40 * span : span); break;
+      default: age = rng_log(INT64_C(1) << 37); break;
+      }
+      at[i] = now - age;
+      type[i] = (uint16_t)(rng_next() % 3); /* type 0 is not summed */
+      if (type[i] != 0) continue;
+      m++;
+      want += lg__decay(LG__DECAY_HALF_LIFE, span, p, age);
+    }
+    assert_int_equal(lg__decay_sum(&rule, now, at, type, 0, n, &count), want);
+    assert_int_equal(count, m);
+    sums++;
+    events += (long)m;
+  }
+  /* the other kinds go one event at a time, through the same sum */
+  {
+    lg__decay_rule rule;
+    int            kind;
+    for (kind = LG__DECAY_NONE; kind <= LG__DECAY_LINEAR; kind++) {
+      int64_t  want = 0;
+      uint32_t i, count = 0;
+      lg__decay_rule_init(&rule, kind, 10 * DAY, -7500);
+      for (i = 0; i < 100; i++) {
+        at[i] = now - (lg_time)i * DAY / 4;
+        type[i] = (uint16_t)(i % 2);
+        if (i % 2) want += lg__decay(kind, 10 * DAY, -7500, (int64_t)i * DAY / 4);
+      }
+      assert_int_equal(lg__decay_sum(&rule, now, at, type, 1, 100, &count), want);
+      assert_int_equal(count, 50);
+    }
+  }
+  printf("[decay] sums: %ld sums of %ld events equal their single decays\n", sums, events);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(a_full_half_life_halves_the_points),
@@ -299,6 +369,7 @@ int main(void) {
       cmocka_unit_test(half_life_never_grows_with_age),
       cmocka_unit_test(the_most_negative_points_stay_negative_when_barely_decayed),
       cmocka_unit_test(a_span_of_zero_leaves_nothing_after_any_positive_age),
+      cmocka_unit_test(a_sum_equals_the_sum_of_single_decays),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -668,6 +668,207 @@ static void inlined_matching_agrees_with_match_lists(void **state) {
   lg_rubric_free(r);
 }
 
+/* The scorer tests a fit criterion's items in one of three loops (all
+ * texts of up to 16 bytes, all numbers, mixed) and a knockout's in the
+ * mixed one, on words built from the lead's value; match.c tests the
+ * same items one by one on bytes.  For each list below, a fit criterion
+ * and a knockout with that list must agree with match.c on every value. */
+static void every_kind_of_test_list_agrees_with_match_lists(void **state) {
+  static const char *const lists[] = {
+    /* texts: every length class of the word form, and past 16 bytes */
+    "\"\", \"a\", \"Ab\", \"abC\", \"abcD\", \"abcdefG\", \"ABCDEFGH\", \"abcdefghi\"",
+    "\"decision maker\", \"Economic Buyer\", \"sixteen bytes ok\", \"x\"",
+    "\"seventeen bytes!!\", \"a much longer text than sixteen bytes\", \"ab\"",
+    "\"caf\xc3\xa9\", \"\xc3\x89t\xc3\xa9\", \"@[`{\"",
+    /* numbers */
+    "< 9.5, 20..30, != 7",
+    "= 2.5",
+    "!= 2.5",
+    "true",
+    "false, -5",
+    /* mixed */
+    "\"7\", 7, true",
+    "\"a much longer text than sixteen bytes\", 1..3",
+  };
+  static const char *const texts[] = {
+    "", "a", "A", "ab", "AB", "aB", "abc", "ABC", "abcd", "ABCD", "abcdefg", "ABCDEFG",
+    "abcdefgh", "abcdefgH", "abcdefghi", "ABCDEFGHI", "decision maker", "DECISION MAKER",
+    "decision  maker", "economic buyer", "Economic Buyer", "sixteen bytes ok",
+    "SIXTEEN BYTES OK", "sixteen bytes o", "seventeen bytes!!", "SEVENTEEN BYTES!!",
+    "seventeen bytes!?", "a much longer text than sixteen bytes",
+    "A MUCH LONGER TEXT THAN SIXTEEN BYTES", "a much longer text than sixteen byteS",
+    "a much longer text than sixteen bytez", "caf\xc3\xa9", "CAF\xc3\xa9", "caf\xc3\x89",
+    "\xc3\x89t\xc3\xa9", "\xc3\xa9t\xc3\xa9", "@[`{", "`{@[", "@[`{ ", "7", "x", "X"};
+  static const int64_t ints[] = {0,  1,  2,  3,  5,  6,  7,  9,  10, 19,
+                                 20, 30, 31, -5, -6, INT64_MAX, INT64_MIN};
+  size_t li, k, hits = 0, cases = 0;
+  (void)state;
+  for (li = 0; li < sizeof lists / sizeof *lists; li++) {
+    char       def[512];
+    lg_rubric *r;
+    lg_lead   *l = lead_new("kinds");
+    snprintf(def, sizeof def,
+             "fit \"f\" from v\n  when %s -> 5\n  otherwise -> 1\n  missing -> -1\n"
+             "knockout \"k\" when v is %s\n",
+             lists[li], lists[li]);
+    r = parse(def);
+    for (k = 0; k < sizeof texts / sizeof *texts + sizeof ints / sizeof *ints + 3; k++) {
+      size_t   n_texts = sizeof texts / sizeof *texts, n_ints = sizeof ints / sizeof *ints;
+      lg_score sc;
+      int      hit;
+      if (k < n_texts) text(l, "v", texts[k]);
+      else if (k < n_texts + n_ints) num(l, "v", ints[k - n_texts]);
+      else if (k == n_texts + n_ints) flag(l, "v", 1);
+      else if (k == n_texts + n_ints + 1) flag(l, "v", 0);
+      else assert_int_equal(lg_lead_unset(l, "v"), LG_OK);
+      hit = lg__rubric_knockout_hit(r, 0, l);
+      sc = score(r, l, NOW);
+      if (k == n_texts + n_ints + 2) {
+        assert_score(&sc, -1000, 0, -1, 1); /* absent: missing */
+        continue;
+      }
+      assert_score(&sc, hit ? 5000 : 1000, 0, hit ? 0 : -1, 0);
+      hits += (size_t)hit;
+      cases++;
+    }
+    lg_lead_free(l);
+    lg_rubric_free(r);
+  }
+  assert_true(hits > 60);
+  assert_true(cases > 500);
+  /* a few by hand */
+  {
+    lg_rubric *r = parse("fit \"f\" from v\n  when \"abcdefG\" -> 5\n"
+                         "  when \"ABCDEFGH\" -> 4\n  when \"abcdefgh\" -> 3\n");
+    lg_lead   *l = lead_new("hand");
+    lg_score   sc;
+    text(l, "v", "abcdefgh"); /* the first of two equal items wins */
+    sc = score(r, l, NOW);
+    assert_score(&sc, 4000, 0, -1, 0);
+    text(l, "v", "ABCDEFg");
+    sc = score(r, l, NOW);
+    assert_score(&sc, 5000, 0, -1, 0);
+    text(l, "v", "abcdefg\xc3\xa9"); /* 9 bytes: no item */
+    sc = score(r, l, NOW);
+    assert_score(&sc, 0, 0, -1, 0);
+    lg_lead_free(l);
+    lg_rubric_free(r);
+  }
+}
+
+/* ASCII-case-insensitive equality, byte by byte: the rule as written. */
+static int folds_equal(const char *a, const char *b) {
+  for (; *a && *b; a++, b++) {
+    int x = (unsigned char)*a, y = (unsigned char)*b;
+    if (x >= 'A' && x <= 'Z') x += 32;
+    if (y >= 'A' && y <= 'Z') y += 32;
+    if (x != y) return 0;
+  }
+  return *a == *b;
+}
+
+/* Text matching folds ASCII letters only: every pair of printable ASCII
+ * characters, as one-byte texts and inside 8- and 16-byte texts (the
+ * word forms), matches exactly when the texts are equal after folding. */
+static void only_ascii_letters_fold_across_every_printable_pair(void **state) {
+  static const int at[] = {0, 7, 0, 15}, len[] = {1, 8, 8, 16};
+  int    x, y, p, k;
+  size_t checked = 0, matched = 0;
+  (void)state;
+  for (x = 0x20; x < 0x7f; x++) {
+    char       def[256], quoted[8], items[4][20], value[20];
+    lg_rubric *r;
+    lg_lead   *l = lead_new("fold");
+    if (x == '"' || x == '\\') snprintf(quoted, sizeof quoted, "\\%c", x);
+    else snprintf(quoted, sizeof quoted, "%c", x);
+    /* items: "X", "qqqqqqqX", "Xqqqqqqq", "qqqqqqqqqqqqqqqX" */
+    snprintf(def, sizeof def,
+             "fit \"a\" from v\n  when \"%s\" -> 1\n"
+             "fit \"b\" from v\n  when \"qqqqqqq%s\" -> 2\n"
+             "fit \"c\" from v\n  when \"%sqqqqqqq\" -> 4\n"
+             "fit \"d\" from v\n  when \"qqqqqqqqqqqqqqq%s\" -> 8\n",
+             quoted, quoted, quoted, quoted);
+    r = parse(def);
+    for (k = 0; k < 4; k++) {
+      memset(items[k], 'q', sizeof items[k]);
+      items[k][at[k]] = (char)x;
+      items[k][len[k]] = '\0';
+    }
+    for (y = 0x20; y < 0x7f; y++)
+      for (p = 0; p < 4; p++) {
+        lg_score sc;
+        int64_t  want = 0;
+        memset(value, 'Q', sizeof value); /* folds to the items' q */
+        value[at[p]] = (char)y;
+        value[len[p]] = '\0';
+        for (k = 0; k < 4; k++)
+          if (folds_equal(items[k], value)) want += (int64_t)1000 << k;
+        text(l, "v", value);
+        sc = score(r, l, NOW);
+        assert_int_equal(sc.fit, want);
+        matched += want != 0;
+        checked++;
+      }
+    lg_lead_free(l);
+    lg_rubric_free(r);
+  }
+  assert_int_equal(checked, 95 * 95 * 4);
+  assert_true(matched > 95 * 4); /* each character matches itself at least */
+}
+
+/* The scorer finds a lead's attributes and event types in a hash table
+ * keyed by the first two bytes of a name (and, for attributes, its
+ * length): names that share those, one-byte names, and names the rubric
+ * does not read must all land where they belong. */
+static void names_that_share_their_first_bytes_are_told_apart(void **state) {
+  lg_rubric *r = parse("fit \"ab1\" from abx1\n  when 1 -> 1\n  missing -> -100\n"
+                       "fit \"ab2\" from abx2\n  when 2 -> 2\n  missing -> -100\n"
+                       "fit \"ab3\" from abx3\n  when 3 -> 4\n  missing -> -100\n"
+                       "fit \"a\" from a\n  when 4 -> 8\n  missing -> -100\n"
+                       "fit \"ab\" from ab\n  when 5 -> 16\n  missing -> -100\n"
+                       "knockout \"k\" when abx2 is 99\n"
+                       "engagement \"c\" on c -> 1 each\n"
+                       "engagement \"co1\" on co_1 -> 10 each\n"
+                       "engagement \"co2\" on co_2 -> 100 each\n"
+                       "engagement \"co\" on co -> 1000 each\n"
+                       "engagement \"co2 again\" on co_2 -> 10000\n");
+  lg_lead   *l = lead_new("collide");
+  lg_score   sc;
+  (void)state;
+  /* attributes the rubric does not read, with the same first bytes */
+  num(l, "abx4", 1);
+  num(l, "abx", 2);
+  num(l, "abxx1", 1);
+  num(l, "b", 4);
+  sc = score(r, l, NOW);
+  assert_score(&sc, -500000, 0, -1, 5);
+  num(l, "abx3", 3);
+  num(l, "ab", 5);
+  num(l, "a", 4);
+  num(l, "abx2", 2);
+  num(l, "abx1", 1);
+  sc = score(r, l, NOW); /* 1 + 2 + 4 + 8 + 16 */
+  assert_score(&sc, 31000, 0, -1, 0);
+  num(l, "abx2", 99);
+  sc = score(r, l, NOW);
+  assert_score(&sc, 29000, 0, 0, 0);
+  /* event types: "co_1", "co_2", "co", "co_3" share "co"; "c" is one byte */
+  event(l, "co_3", NOW - 1);
+  event(l, "cx", NOW - 1);
+  sc = score(r, l, NOW);
+  assert_int_equal(sc.engagement, 0);
+  event(l, "co_2", NOW - 3);
+  event(l, "c", NOW - 2);
+  event(l, "co", NOW - 2);
+  event(l, "co_1", NOW - 1);
+  event(l, "co_2", NOW - 1);
+  event(l, "c", NOW);
+  sc = score(r, l, NOW); /* c: 2, co_1: 10, co_2: 200, co: 1000, once co_2: 10000 */
+  assert_int_equal(sc.engagement, 11212000);
+  lg_lead_free(l);
+  lg_rubric_free(r);
+}
+
 /* ---- no allocation, arguments ---------------------------------------------------- */
 
 static void scoring_explaining_and_profiling_never_allocate(void **state) {
@@ -749,6 +950,9 @@ int main(void) {
     cmocka_unit_test(explain_follows_the_buffer_contract),
     cmocka_unit_test(next_question_picks_the_biggest_gain_with_ties_in_rubric_order),
     cmocka_unit_test(inlined_matching_agrees_with_match_lists),
+    cmocka_unit_test(every_kind_of_test_list_agrees_with_match_lists),
+    cmocka_unit_test(only_ascii_letters_fold_across_every_printable_pair),
+    cmocka_unit_test(names_that_share_their_first_bytes_are_told_apart),
     cmocka_unit_test(scoring_explaining_and_profiling_never_allocate),
     cmocka_unit_test(null_arguments_and_times_out_of_range_are_rejected),
   };
