@@ -175,9 +175,15 @@ typedef struct lg__attr {
   uint8_t  name_len;
 } lg__attr;
 
+/* An event type's name: its arena offset (NUL-terminated there) and its
+ * length in one word, as arena offsets stay below 2^24 (lead.c). */
 typedef struct lg__evtype {
-  uint32_t name;     /* arena offset of the NUL-terminated type name */
+  uint32_t ref;      /* offset | length << 24 */
 } lg__evtype;
+
+#define LG__ARENA_MAX ((uint32_t)1 << 24)
+static inline uint32_t lg__evtype_off(const lg__evtype *t) { return t->ref & (LG__ARENA_MAX - 1); }
+static inline uint32_t lg__evtype_len(const lg__evtype *t) { return t->ref >> 24; }
 
 typedef struct lg__assignment {
   lg_time  assigned_at;

@@ -8,17 +8,20 @@
  *     offsets so that the tables stay small and a clone is a few memcpys.
  *     The id is not in the arena: it follows the struct in the lead's own
  *     block, so the pointer lg_lead_id returns never moves.  The arena is
- *     made by the first call that stores a string.  A text replaced by a longer one, an unset
- *     attribute or a shortened text leaves garbage behind, counted in
- *     arena_garbage; once more than half the arena is garbage the next call
- *     that needs arena space compacts it instead of growing it.
+ *     made by the first call that stores a string.  A text replaced by a
+ *     longer one, an unset attribute or a shortened text leaves garbage
+ *     behind, counted in arena_garbage; once more than half the arena is
+ *     garbage the next call that needs arena space compacts it instead of
+ *     growing it.  It stays below 8 MiB (arena_reserve), so offsets fit in
+ *     24 bits.
  *   - attrs: unordered table, found by name length then bytes (<= 256
  *     entries; 16 bytes each, no stored hash: a typical lead has a handful
  *     of attributes whose names mostly differ in length already).
  *   - ev_at / ev_type: events as two parallel arrays sorted by time, equal
  *     times in insertion order.  Both live in ONE block (ev_type right after
  *     ev_at[cap_events]) so a growth is a single, atomic allocation.
- *   - types: the distinct event type names; ev_type indexes it (uint16 is
+ *   - types: the distinct event type names, each an arena offset and a
+ *     length packed in 32 bits (lg__evtype); ev_type indexes it (uint16 is
  *     enough: at most 10,000 events, so at most 10,000 types).
  *   - asg: the assignment timeline, the last entry is the current one.
  *
@@ -95,7 +98,7 @@ static uint32_t arena_live(const lg_lead *lead) {
     live += (size_t)lead->attrs[i].name_len + 1;
     if (lead->attrs[i].type == LG__VAL_TEXT) live += (size_t)lead->attrs[i].text_len + 1;
   }
-  for (i = 0; i < lead->n_types; i++) live += strlen(lead->arena + lead->types[i].name) + 1;
+  for (i = 0; i < lead->n_types; i++) live += lg__evtype_len(&lead->types[i]) + 1;
   for (i = 0; i < lead->n_asg; i++) live += strlen(lead->arena + lead->asg[i].owner) + 1;
   return (uint32_t)live;
 }
@@ -125,8 +128,12 @@ static uint32_t arena_copy_live(const lg_lead *from, lg_lead *to, char *block) {
       a->value = text;
     }
   }
-  for (i = 0; i < to->n_types; i++)
-    move_str(block, &len, src, &to->types[i].name, strlen(src + to->types[i].name));
+  for (i = 0; i < to->n_types; i++) {
+    lg__evtype *t = &to->types[i];
+    uint32_t    off = lg__evtype_off(t), n = lg__evtype_len(t);
+    move_str(block, &len, src, &off, n);
+    t->ref = off | n << 24;
+  }
   for (i = 0; i < to->n_asg; i++)
     move_str(block, &len, src, &to->asg[i].owner, strlen(src + to->asg[i].owner));
   return len;
@@ -156,8 +163,9 @@ static lg_status arena_reserve(lg_lead *lead, size_t extra) {
   char    *p;
   if (extra == 0) return LG_OK; /* a call that needs no space never allocates */
   /* Unreachable with the documented limits (the live strings of a lead
-   * stay below 2 MiB); kept so a future limit change cannot wrap. */
-  if (lead->arena_len > UINT32_MAX / 4 || extra > UINT32_MAX / 4 - lead->arena_len)
+   * stay below 2 MiB, so with garbage and slack the arena below 8 MiB);
+   * kept so that offsets always fit the 24 bits an event type has. */
+  if (lead->arena_len > LG__ARENA_MAX / 2 || extra > LG__ARENA_MAX / 2 - lead->arena_len)
     return LG_ERR_NOMEM;
   if (lead->arena_garbage > lead->arena_len / 2) return arena_compact(lead, (uint32_t)extra);
   need = lead->arena_len + (uint32_t)extra;
@@ -245,11 +253,10 @@ const lg__attr *lg__lead_find_attr(const lg_lead *lead, const char *name, size_t
 int32_t lg__lead_find_type(const lg_lead *lead, const char *name, size_t name_len) {
   uint32_t i;
   if (!lead || !name) return -1;
-  /* Type names have no stored length: strncmp stops at the stored name's
-   * NUL, where memcmp could read past the end of the arena. */
   for (i = 0; i < lead->n_types; i++) {
-    const char *s = lead->arena + lead->types[i].name;
-    if (s[0] == name[0] && strncmp(s, name, name_len) == 0 && s[name_len] == '\0')
+    const lg__evtype *t = &lead->types[i];
+    if (lg__evtype_len(t) == name_len &&
+        memcmp(lead->arena + lg__evtype_off(t), name, name_len) == 0)
       return (int32_t)i;
   }
   return -1;
@@ -533,7 +540,7 @@ lg_status lg_lead_get_bool(const lg_lead *lead, const char *name, int *value) {
 /* Registers event type name[0..n) (reserved space) and returns its index. */
 static uint16_t type_add(lg_lead *lead, const char *name, size_t n) {
   lg__evtype *t = &lead->types[lead->n_types];
-  t->name = arena_put(lead, name, n);
+  t->ref = arena_put(lead, name, n) | (uint32_t)n << 24;
   return (uint16_t)lead->n_types++;
 }
 

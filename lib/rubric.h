@@ -60,8 +60,9 @@ typedef struct lg__key {
 
 typedef struct lg__keyset {
   lg__key  *keys;
-  uint16_t *table;      /* key index + 1, 0 empty; at most half full */
+  uint16_t *table;      /* key index + 1, 0 empty; at most 1/8 full */
   uint32_t  n, mask;    /* mask + 1 table entries, a power of two */
+  uint32_t  shift;      /* 64 - log2(mask + 1): a hash's top bits index */
 } lg__keyset;
 
 /* One criterion as the scorer runs it, copied from the lg__crit so that

@@ -101,43 +101,29 @@ static LG__HOT_INLINE void text_words(const char *s, size_t n, uint64_t *w0, uin
 }
 
 /* ---- the plan: keys ------------------------------------------------------
- * A key is found by a hash of its name's first two bytes (the second may
- * be the NUL) and, for attributes, its length.  Event types have no stored
- * length, so their keys hash without one. */
+ * A key is found by a hash of its name's length and its first and last
+ * four bytes (names sharing a prefix, such as email_open and email_click,
+ * or a suffix, still spread), then compared byte by byte. */
 
-static LG__HOT_INLINE uint32_t key_hash(const char *name, uint32_t len) {
-  uint32_t x = (uint32_t)(unsigned char)name[0] | (uint32_t)(unsigned char)name[1] << 8 |
-               len << 16;
-  return (x * UINT32_C(0x9e3779b1)) >> 16;
+static LG__HOT_INLINE uint32_t key_slot(const lg__keyset *ks, const char *name, uint32_t len) {
+  uint64_t x;
+  if (len >= 4)
+    x = load32(name) | load32(name + len - 4) << 32;
+  else /* name[len] is the NUL */
+    x = (unsigned char)name[0] | (uint64_t)(unsigned char)name[len > 1] << 8 |
+        (uint64_t)(unsigned char)name[len > 2 ? 2 : 0] << 16;
+  /* Fibonacci hashing: the top bits of the product are the best mixed */
+  return (uint32_t)(((x ^ len) * UINT64_C(0x9e3779b97f4a7c15)) >> ks->shift);
 }
 
-/* The key of the lead's attribute a; NULL when the rubric does not read it. */
-static LG__HOT_INLINE const lg__key *attr_key(const lg__keyset *ks, const lg_lead *lead,
-                                              const lg__attr *a) {
-  const char *name = lead->arena + a->name;
-  uint32_t    slot = key_hash(name, a->name_len) & ks->mask, k;
-  for (; (k = ks->table[slot]) != 0; slot = (slot + 1) & ks->mask) {
+/* The key named name[0..len), or NULL when the rubric does not read it. */
+static LG__HOT_INLINE const lg__key *find_key(const lg__keyset *ks, const char *name,
+                                              uint32_t len) {
+  uint32_t slot, k;
+  for (slot = key_slot(ks, name, len); (k = ks->table[slot]) != 0;
+       slot = (slot + 1) & ks->mask) {
     const lg__key *key = &ks->keys[k - 1];
-    if (key->len == a->name_len && same(name, key->name, key->len, 0)) return key;
-  }
-  return NULL;
-}
-
-/* The key of the lead's event type number t; NULL when no criterion reads
- * it.  A type name of key->len bytes ends with a NUL inside the arena's
- * written bytes, so if that range fits, comparing there is in bounds (a
- * shorter name differs at its NUL); if it does not fit, the name cannot be
- * the key's. */
-static LG__HOT_INLINE const lg__key *type_key(const lg__keyset *ks, const lg_lead *lead,
-                                              uint32_t t) {
-  size_t      off = lead->types[t].name;
-  const char *name = lead->arena + off;
-  uint32_t    slot = key_hash(name, 0) & ks->mask, k;
-  for (; (k = ks->table[slot]) != 0; slot = (slot + 1) & ks->mask) {
-    const lg__key *key = &ks->keys[k - 1];
-    if (off + key->len < lead->arena_len && name[key->len] == '\0' &&
-        same(name, key->name, key->len, 0))
-      return key;
+    if (key->len == len && same(name, key->name, len, 0)) return key;
   }
   return NULL;
 }
@@ -150,10 +136,19 @@ typedef struct plan_sizes {
   size_t tests, steps, attr_keys, type_keys, attr_table, type_table, fold;
 } plan_sizes;
 
+/* At most an eighth full: probes rarely meet another key. */
 static size_t table_bytes(uint32_t keys) {
-  size_t n = 4;
-  while (n < 2 * (size_t)keys) n *= 2;
+  size_t n = 8;
+  while (n < 8 * (size_t)keys) n *= 2;
   return n * sizeof(uint16_t);
+}
+
+static void table_init(lg__keyset *ks, uint16_t *table, size_t bytes) {
+  uint32_t bits = 0;
+  ks->table = table;
+  ks->mask = (uint32_t)(bytes / sizeof *table) - 1;
+  while ((ks->mask >> bits) != 0) bits++;
+  ks->shift = 64 - bits;
 }
 
 /* The match list number j of a fit (its when lines) or knockout (j = 0). */
@@ -191,16 +186,16 @@ static void plan_measure(const lg_rubric *r, plan_sizes *z) {
 }
 
 /* The index of c->attr's key in ks, added if new. */
-static uint32_t key_for(lg__keyset *ks, const lg__crit *c, int with_len) {
-  uint32_t slot = key_hash(c->attr, with_len ? (uint32_t)c->attr_len : 0) & ks->mask, k;
-  lg__key *key;
-  for (; (k = ks->table[slot]) != 0; slot = (slot + 1) & ks->mask) {
-    key = &ks->keys[k - 1];
-    if (key->len == c->attr_len && memcmp(key->name, c->attr, c->attr_len) == 0) return k - 1;
-  }
+static uint32_t key_for(lg__keyset *ks, const lg__crit *c) {
+  uint32_t       len = (uint32_t)c->attr_len, slot;
+  const lg__key *found = find_key(ks, c->attr, len);
+  lg__key       *key;
+  if (found) return (uint32_t)(found - ks->keys);
   key = &ks->keys[ks->n];
   key->name = c->attr;
-  key->len = (uint32_t)c->attr_len;
+  key->len = len;
+  slot = key_slot(ks, c->attr, len);
+  while (ks->table[slot]) slot = (slot + 1) & ks->mask;
   ks->table[slot] = (uint16_t)++ks->n;
   return ks->n - 1;
 }
@@ -303,19 +298,17 @@ lg_status lg__rubric_plan(lg_rubric *r) {
   pl->steps = (lg__step *)(void *)(block += z.tests);
   pl->attrs.keys = (lg__key *)(void *)(block += z.steps);
   pl->types.keys = (lg__key *)(void *)(block += z.attr_keys);
-  pl->attrs.table = (uint16_t *)(void *)(block += z.type_keys);
-  pl->types.table = (uint16_t *)(void *)(block += z.attr_table);
+  table_init(&pl->attrs, (uint16_t *)(void *)(block += z.type_keys), z.attr_table);
+  table_init(&pl->types, (uint16_t *)(void *)(block += z.attr_table), z.type_table);
   fold = block + z.type_table;
-  pl->attrs.mask = (uint32_t)(z.attr_table / sizeof(uint16_t)) - 1;
-  pl->types.mask = (uint32_t)(z.type_table / sizeof(uint16_t)) - 1;
   for (i = 0; i < r->n_crits; i++) {
     lg__crit *c = &r->crits[i];
     if (c->kind == LG_KIND_ENGAGEMENT) {
-      c->key = key_for(&pl->types, c, 0);
+      c->key = key_for(&pl->types, c);
       pl->types.keys[c->key].count++;
       continue;
     }
-    c->key = key_for(&pl->attrs, c, 1);
+    c->key = key_for(&pl->attrs, c);
     pl->attrs.keys[c->key].count++;
     add_tests(pl, c, &next, &fold);
     if (c->kind == LG_KIND_FIT) {
@@ -446,7 +439,8 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
   int64_t         fit = pl->fit_missing, engagement = 0;
   memset(has, 0, pl->attrs.n * sizeof *has);
   for (i = 0; i < lead->n_attrs; i++) {
-    const lg__key *key = attr_key(&pl->attrs, lead, &lead->attrs[i]);
+    const lg__attr *a = &lead->attrs[i];
+    const lg__key  *key = find_key(&pl->attrs, lead->arena + a->name, a->name_len);
     if (key) has[key - pl->attrs.keys] = (uint16_t)(i + 1);
   }
   for (i = 0; i < pl->attrs.n; i++) {
@@ -466,7 +460,9 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
   if (upto > 0) {
     memset(has, 0, pl->types.n * sizeof *has);
     for (i = 0; i < lead->n_types; i++) {
-      const lg__key *key = type_key(&pl->types, lead, i);
+      const lg__evtype *t = &lead->types[i];
+      const lg__key    *key = find_key(&pl->types, lead->arena + lg__evtype_off(t),
+                                       lg__evtype_len(t));
       if (key) has[key - pl->types.keys] = (uint16_t)(i + 1);
     }
     for (i = 0; i < pl->types.n; i++) {

@@ -91,7 +91,7 @@ static char *lead_dump(const lg_lead *lead) {
       dump_add(&d, "value=%lld\n", (long long)a->value);
   }
   for (i = 0; i < lead->n_types; i++)
-    dump_add(&d, "type %u %s\n", i, lg__lead_str(lead, lead->types[i].name));
+    dump_add(&d, "type %u %s\n", i, lg__lead_str(lead, lg__evtype_off(&lead->types[i])));
   for (i = 0; i < lead->n_events; i++)
     dump_add(&d, "event %lld %u\n", (long long)lead->ev_at[i], lead->ev_type[i]);
   for (i = 0; i < lead->n_asg; i++) {
@@ -112,7 +112,11 @@ static uint32_t live_strings(const lg_lead *lead) {
     if (lead->attrs[i].type == LG__VAL_TEXT)
       n += strlen(lg__lead_str(lead, (uint32_t)lead->attrs[i].value)) + 1;
   }
-  for (i = 0; i < lead->n_types; i++) n += strlen(lg__lead_str(lead, lead->types[i].name)) + 1;
+  for (i = 0; i < lead->n_types; i++) {
+    size_t len = strlen(lg__lead_str(lead, lg__evtype_off(&lead->types[i])));
+    assert_int_equal(lg__evtype_len(&lead->types[i]), len); /* the stored length */
+    n += len + 1;
+  }
   for (i = 0; i < lead->n_asg; i++) n += strlen(lg__lead_str(lead, lead->asg[i].owner)) + 1;
   return (uint32_t)n;
 }
@@ -651,14 +655,14 @@ static void arena_compaction_keeps_values_right_after_many_replacements(void **s
   assert_true(max_cap < 4 * (8 * 151 + 40));
   assert_string_equal(lg_lead_id(lead), "compact-me");
   assert_string_equal(lg_lead_owner(lead), "owner");
-  assert_string_equal(lg__lead_str(lead, lead->types[0].name), "visit");
+  assert_string_equal(lg__lead_str(lead, lg__evtype_off(&lead->types[0])), "visit");
   lg_lead_free(lead);
 }
 
 /* ---- events -------------------------------------------------------------- */
 
 static const char *event_type_name(const lg_lead *lead, uint32_t i) {
-  return lg__lead_str(lead, lead->types[lead->ev_type[i]].name);
+  return lg__lead_str(lead, lg__evtype_off(&lead->types[lead->ev_type[i]]));
 }
 
 static void events_in_time_order_are_appended_and_types_shared(void **state) {

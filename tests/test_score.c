@@ -869,6 +869,45 @@ static void names_that_share_their_first_bytes_are_told_apart(void **state) {
   lg_rubric_free(r);
 }
 
+/* Hundreds of names that differ only in their last characters (a rubric
+ * generated from a schema): each criterion still finds its own. */
+static void hundreds_of_similar_names_each_find_their_own(void **state) {
+  static char def[64 * 1024];
+  lg_rubric  *r;
+  lg_lead    *l = lead_new("many");
+  lg_score    sc;
+  size_t      len = 0;
+  int         i;
+  int64_t     fit = 0, engagement = 0;
+  char        name[32];
+  (void)state;
+  for (i = 0; i < 300; i++)
+    len += (size_t)snprintf(def + len, sizeof def - len,
+                            "fit \"f%d\" from attr_%d\n  when %d -> %d\n"
+                            "engagement \"e%d\" on event_%d -> %d each\n",
+                            i, i, i, i + 1, i, i, i + 1);
+  assert_true(len < sizeof def);
+  r = parse(def);
+  for (i = 0; i < 300; i += 3) { /* every third attribute, right for even i */
+    snprintf(name, sizeof name, "attr_%d", i);
+    num(l, name, i % 2 ? -1 : i);
+    fit += i % 2 ? 0 : (int64_t)(i + 1) * 1000;
+  }
+  for (i = 1; i < 300; i += 7) { /* every seventh type, i times */
+    int k;
+    snprintf(name, sizeof name, "event_%d", i);
+    for (k = 0; k < i % 5 + 1; k++) event(l, name, NOW - k);
+    engagement += (int64_t)(i + 1) * 1000 * (i % 5 + 1);
+  }
+  event(l, "event_", NOW);
+  event(l, "event_1000", NOW);
+  num(l, "attr_", 0);
+  sc = score(r, l, NOW);
+  assert_score(&sc, fit, engagement, -1, 300 - 100);
+  lg_lead_free(l);
+  lg_rubric_free(r);
+}
+
 /* ---- no allocation, arguments ---------------------------------------------------- */
 
 static void scoring_explaining_and_profiling_never_allocate(void **state) {
@@ -953,6 +992,7 @@ int main(void) {
     cmocka_unit_test(every_kind_of_test_list_agrees_with_match_lists),
     cmocka_unit_test(only_ascii_letters_fold_across_every_printable_pair),
     cmocka_unit_test(names_that_share_their_first_bytes_are_told_apart),
+    cmocka_unit_test(hundreds_of_similar_names_each_find_their_own),
     cmocka_unit_test(scoring_explaining_and_profiling_never_allocate),
     cmocka_unit_test(null_arguments_and_times_out_of_range_are_rejected),
   };
