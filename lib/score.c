@@ -25,11 +25,15 @@
 
 #if defined(__GNUC__)
 #  define LG__PREFETCH(p) __builtin_prefetch(p)
-/* The tests run many times per lead; as calls, their prologues would cost
- * more than their bodies (measured with callgrind). */
-#  define LG__HOT_INLINE  __attribute__((always_inline)) inline
 #else
 #  define LG__PREFETCH(p) ((void)(p))
+#endif
+/* The tests run many times per lead; as calls, their prologues would cost
+ * more than their bodies (measured with callgrind).  Coverage builds
+ * define LG_NO_FORCED_INLINE so that each helper is measured once. */
+#if defined(__GNUC__) && !defined(LG_NO_FORCED_INLINE)
+#  define LG__HOT_INLINE  __attribute__((always_inline)) inline
+#else
 #  define LG__HOT_INLINE  inline
 #endif
 
@@ -63,23 +67,26 @@ static LG__HOT_INLINE uint64_t lower64(uint64_t x) {
 
 static LG__HOT_INLINE int lower(int c) { return (unsigned)(c - 'A') < 26u ? c + 32 : c; }
 
-/* Whether s[0..n) equals b[0..n), with s lower-cased first when `fold` (b
- * is then lower case already). */
-static LG__HOT_INLINE int same(const char *s, const char *b, size_t n, int fold) {
+/* Whether s[0..n) equals b[0..n). */
+static LG__HOT_INLINE int same(const char *s, const char *b, size_t n) {
   size_t i;
   if (n >= 8) {
     for (i = 0; i + 8 < n; i += 8)
-      if ((fold ? lower64(load64(s + i)) : load64(s + i)) != load64(b + i)) return 0;
-    return (fold ? lower64(load64(s + n - 8)) : load64(s + n - 8)) == load64(b + n - 8);
+      if (load64(s + i) != load64(b + i)) return 0;
+    return load64(s + n - 8) == load64(b + n - 8);
   }
-  if (n >= 4) {
-    uint64_t x = load32(s) | load32(s + n - 4) << 32, y = load32(b) | load32(b + n - 4) << 32;
-    return (fold ? lower64(x) : x) == y;
-  }
+  if (n >= 4) return load32(s) == load32(b) && load32(s + n - 4) == load32(b + n - 4);
   for (i = 0; i < n; i++)
-    if ((fold ? lower((unsigned char)s[i]) : (unsigned char)s[i]) != (unsigned char)b[i])
-      return 0;
+    if (s[i] != b[i]) return 0;
   return 1;
+}
+
+/* Whether the text s[0..n), lower-cased, equals b[0..n), for n > 16. */
+static int same_folded(const char *s, const char *b, size_t n) {
+  size_t i;
+  for (i = 0; i + 8 < n; i += 8)
+    if (lower64(load64(s + i)) != load64(b + i)) return 0;
+  return lower64(load64(s + n - 8)) == load64(b + n - 8);
 }
 
 /* The bytes of a text of n <= 16 bytes as two words, lower-cased: equal
@@ -123,7 +130,7 @@ static LG__HOT_INLINE const lg__key *find_key(const lg__keyset *ks, const char *
   for (slot = key_slot(ks, name, len); (k = ks->table[slot]) != 0;
        slot = (slot + 1) & ks->mask) {
     const lg__key *key = &ks->keys[k - 1];
-    if (key->len == len && same(name, key->name, len, 0)) return key;
+    if (key->len == len && same(name, key->name, len)) return key;
   }
   return NULL;
 }
@@ -360,7 +367,7 @@ static LG__HOT_INLINE int passes(const lg__test *t, const value *v, int kinds) {
   int tag = v->tag == t->tag;
   if (kinds == LG__TESTS_TEXT) return tag & (v->w0 == t->w0) & (v->w1 == t->w1);
   if (kinds == LG__TESTS_NUMBER) return tag & ((v->v - t->lo <= t->span) ^ t->outside);
-  if (t->long_text) return tag && same(v->text, t->fold, t->text_len, 1);
+  if (t->long_text) return tag && same_folded(v->text, t->fold, t->text_len);
   return tag & (v->w0 == t->w0) & (v->w1 == t->w1) & ((v->v - t->lo <= t->span) ^ t->outside);
 }
 

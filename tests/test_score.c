@@ -697,7 +697,7 @@ static void every_kind_of_test_list_agrees_with_match_lists(void **state) {
     "SIXTEEN BYTES OK", "sixteen bytes o", "seventeen bytes!!", "SEVENTEEN BYTES!!",
     "seventeen bytes!?", "a much longer text than sixteen bytes",
     "A MUCH LONGER TEXT THAN SIXTEEN BYTES", "a much longer text than sixteen byteS",
-    "a much longer text than sixteen bytez", "caf\xc3\xa9", "CAF\xc3\xa9", "caf\xc3\x89",
+    "a much longer text than sixteen bytez", "b much longer text than sixteen bytes", "caf\xc3\xa9", "CAF\xc3\xa9", "caf\xc3\x89",
     "\xc3\x89t\xc3\xa9", "\xc3\xa9t\xc3\xa9", "@[`{", "`{@[", "@[`{ ", "7", "x", "X"};
   static const int64_t ints[] = {0,  1,  2,  3,  5,  6,  7,  9,  10, 19,
                                  20, 30, 31, -5, -6, INT64_MAX, INT64_MIN};
@@ -886,6 +886,13 @@ static void hundreds_of_similar_names_each_find_their_own(void **state) {
                             "fit \"f%d\" from attr_%d\n  when %d -> %d\n"
                             "engagement \"e%d\" on event_%d -> %d each\n",
                             i, i, i, i + 1, i, i, i + 1);
+  /* short and long names that differ inside (and collide in the table) */
+  for (i = 0; i < 100; i++)
+    len += (size_t)snprintf(def + len, sizeof def - len,
+                            "knockout \"k%d\" when x%02d is 1\n"
+                            "knockout \"l%d\" when y%04d is 1\n"
+                            "knockout \"m%d\" when abcd_%02d_wxyz is 1\n",
+                            i, i, i, i, i, i);
   assert_true(len < sizeof def);
   r = parse(def);
   for (i = 0; i < 300; i += 3) { /* every third attribute, right for even i */
@@ -902,8 +909,20 @@ static void hundreds_of_similar_names_each_find_their_own(void **state) {
   event(l, "event_", NOW);
   event(l, "event_1000", NOW);
   num(l, "attr_", 0);
+  for (i = 0; i < 100; i += 9) { /* 0 everywhere: no knockout */
+    snprintf(name, sizeof name, "x%02d", i);
+    num(l, name, 0);
+    snprintf(name, sizeof name, "y%04d", i);
+    num(l, name, 0);
+    snprintf(name, sizeof name, "abcd_%02d_wxyz", i);
+    num(l, name, 0);
+  }
   sc = score(r, l, NOW);
   assert_score(&sc, fit, engagement, -1, 300 - 100);
+  num(l, "abcd_72_wxyz", 1); /* m72 is knockout 3 * 72 + 2 */
+  num(l, "y0090", 1);        /* l90 is knockout 3 * 90 + 1, later */
+  sc = score(r, l, NOW);
+  assert_score(&sc, fit, engagement, 218, 300 - 100);
   lg_lead_free(l);
   lg_rubric_free(r);
 }
