@@ -36,13 +36,13 @@ typedef struct lg__crit lg__crit;
  * and its number v lies in [lo, lo + span] (unsigned arithmetic), the
  * last inverted when `outside`.  A value's fields that its type does not
  * use are 0, and so are the test's, so they compare equal.  Texts longer
- * than 16 bytes are compared byte by byte with `fold`.  See lg__match for
- * the item's meaning. */
+ * than 16 bytes are compared with `fold`, 8 bytes at a time.  See
+ * lg__match for the item's meaning. */
 typedef struct lg__test {
-  uint64_t    tag;       /* vtype << 32 | text_len (lg__test_tag) */
+  uint64_t    tag;       /* vtype << 32 | text_len (score.c, tag_of) */
   uint64_t    lo, span;
   uint64_t    w0, w1;
-  int64_t     points;    /* fit: the points of the item's `when` line */
+  int64_t     points;    /* fit: its `when` line's points less `missing` */
   const char *fold;      /* text: lower-cased copy, in the plan's block */
   uint32_t    text_len;
   uint8_t     outside;
@@ -65,10 +65,10 @@ typedef struct lg__keyset {
   uint32_t  shift;      /* 64 - log2(mask + 1): a hash's top bits index */
 } lg__keyset;
 
-/* One criterion as the scorer runs it, copied from the lg__crit so that
- * the walk reads 32 bytes per criterion instead of a whole lg__crit. */
 enum { LG__TESTS_MIXED = 0, LG__TESTS_TEXT, LG__TESTS_NUMBER };
 
+/* One criterion as the scorer runs it, copied from the lg__crit so that
+ * the walk reads 32 bytes per criterion instead of a whole lg__crit. */
 typedef struct lg__step {
   const lg__crit *crit;
   int64_t         otherwise; /* fit: otherwise - missing */
@@ -80,7 +80,7 @@ typedef struct lg__step {
 
 typedef struct lg__plan {
   void      *block;     /* the one allocation holding everything below */
-  lg__test  *tests;     /* fit tests' points are less the crit's missing */
+  lg__test  *tests;
   lg__step  *steps;     /* grouped by key */
   lg__keyset attrs, types;
   int64_t    fit_missing; /* sum of `missing` over the fit criteria */
