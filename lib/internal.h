@@ -269,15 +269,8 @@ static inline int lg__ascii_ieq(const char *a, const char *b, size_t n) {
 }
 
 /* Whether attribute `a` of the lead whose arena is `arena` satisfies one
- * item.  Inline: the scorer runs it for every fit and knockout criterion
- * of every lead, and lg__match_list_test is this in a loop. */
-static inline int lg__match_one(const lg__match *it, const char *arena, const lg__attr *a) {
-  if (a->type != it->vtype) return 0;
-  if (it->vtype == LG__VAL_TEXT)
-    return it->text_len == a->text_len &&
-           lg__ascii_ieq(it->text, arena + (size_t)a->value, it->text_len);
-  return (a->value >= it->lo && a->value <= it->hi) != (it->outside != 0);
-}
+ * item (lg__match_list_test is this in a loop). */
+int       lg__match_one(const lg__match *it, const char *arena, const lg__attr *a);
 /* Compares an integer with a milli value exactly: -1, 0, 1. */
 int       lg__cmp_int_milli(int64_t v, int64_t milli);
 int       lg__cmp_holds(int op, int sign); /* sign = -1/0/1 of (lhs - rhs) */

@@ -176,6 +176,16 @@ void lg__match_list_print(const lg__match_list *m, lg__buf *b) {
   }
 }
 
+/* The scorer tests the same items in the form the rubric's plan gives
+ * them (lib/score.c); tests/test_score.c checks that both agree. */
+int lg__match_one(const lg__match *it, const char *arena, const lg__attr *a) {
+  if (a->type != it->vtype) return 0;
+  if (it->vtype == LG__VAL_TEXT)
+    return it->text_len == a->text_len &&
+           lg__ascii_ieq(it->text, arena + (size_t)a->value, it->text_len);
+  return (a->value >= it->lo && a->value <= it->hi) != (it->outside != 0);
+}
+
 int lg__match_list_test(const lg__match_list *m, const lg_lead *lead, const lg__attr *attr) {
   uint32_t i;
   for (i = 0; i < m->n; i++)
