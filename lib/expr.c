@@ -394,6 +394,30 @@ int lg__expr_atom(const lg__expr *e, uint32_t i, lg__atom *out) {
   }
 }
 
+int lg__expr_view(const lg__expr *e, uint32_t i, lg__xview *out) {
+  const lg__xnode *n;
+  if (i >= e->n_nodes) return 0;
+  n = &e->nodes[i];
+  out->op = n->op;
+  out->which = n->which;
+  out->value = n->value;
+  out->first = n->first;
+  out->next = n->next;
+  out->name = e->strs ? e->strs + n->name : "";
+  out->name_len = n->name_len;
+  switch (n->kind) {
+  case X_OR: out->kind = LG__XV_OR; break;
+  case X_AND: out->kind = LG__XV_AND; break;
+  case X_NOT: out->kind = LG__XV_NOT; break;
+  case X_SCORE: out->kind = LG__XV_SCORE; break;
+  case X_KO_ANY: out->kind = LG__XV_KO_ANY; break;
+  case X_KO_NAMED: out->kind = LG__XV_KO_NAMED; break;
+  case X_EVENT: out->kind = LG__XV_EVENT; break;
+  default: out->kind = LG__XV_LEAD; break;
+  }
+  return 1;
+}
+
 void lg__expr_free(lg__expr *e) {
   uint32_t i;
   if (!e) return;

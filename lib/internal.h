@@ -375,13 +375,14 @@ typedef struct lg__sla_step {
   int32_t is_percent; /* 1: value is milli-percent of the target */
   int64_t value;      /* seconds, or milli-percent */
   int32_t max;        /* reassign: max reassignments (-1 = unlimited) */
-  int32_t reserved;
+  uint32_t line;      /* source line, for lg_lint (lint.c) */
 } lg__sla_step;
 
 typedef struct lg__followup {
   int32_t      present;  /* 0: the policy has no follow-up rule */
   int32_t      business; /* 1: basis is the policy calendar */
   lg_duration  target;   /* seconds in the basis */
+  uint32_t     line;     /* source line of the follow-up statement (lint.c) */
   uint32_t     n_steps;  /* ladder in severity order, each action <= once */
   lg__sla_step steps[5];
 } lg__followup;
@@ -389,6 +390,9 @@ typedef struct lg__followup {
 enum { LG__ROUTE_LEAST_LOADED = 0, LG__ROUTE_ROUND_ROBIN = 1 };
 
 const lg__followup *lg__policy_followup(const lg_policy *p);
+/* A step's offset in basis seconds (sla.c): a percentage of the target
+ * rounded up, INT64_MAX when that overflows. */
+lg_duration         lg__sla_step_offset(const lg__followup *f, const lg__sla_step *s);
 int                 lg__policy_route(const lg_policy *p); /* LG__ROUTE_* */
 
 /* ---- sla.c: also used by stats.c ---------------------------------------
@@ -448,6 +452,24 @@ typedef struct lg__atom {
   int         vtype; /* LG__VAL_*, or LG__ATOM_PRESENCE */
 } lg__atom;
 int       lg__expr_atom(const lg__expr *e, uint32_t i, lg__atom *out);
+/* Node i of the expression as lint.c reasons about it: an `or`/`and`
+ * (first operand, operands linked by next), a `not` (first), a score
+ * comparison (which: 0 fit, 1 engagement, 2 total; op lg__cmp; value
+ * milli), `knockout`, `knockout "name"` and `event TYPE within D` (name),
+ * or any other atom (one that reads the lead).  0 when i is past the
+ * last node.  The root is e->root. */
+#define LG__XV_NIL UINT32_MAX
+enum { LG__XV_OR = 1, LG__XV_AND, LG__XV_NOT, LG__XV_SCORE, LG__XV_KO_ANY, LG__XV_KO_NAMED,
+       LG__XV_EVENT, LG__XV_LEAD };
+typedef struct lg__xview {
+  int         kind;  /* LG__XV_* */
+  int         op, which;
+  int64_t     value;
+  uint32_t    first, next;
+  const char *name;
+  size_t      name_len;
+} lg__xview;
+int       lg__expr_view(const lg__expr *e, uint32_t i, lg__xview *out);
 /* Canonical text: one space between tokens, parentheses only around an
  * `or` inside an `and` and an `and`/`or` under `not`. */
 void      lg__expr_print(const lg__expr *e, lg__buf *b);

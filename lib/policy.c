@@ -97,10 +97,13 @@ static lg_status parse_rule(pparser *pp, size_t at, int qualify) {
   st = parse_when(lx, qualify ? "qualify" : "disqualify",
                   qualify ? &p->qualify : &p->disqualify);
   if (st != LG_OK) return st;
-  if (qualify)
+  if (qualify) {
     p->has_qualify = 1;
-  else
+    p->qualify_line = lx->line;
+  } else {
     pp->has_disqualify = 1;
+    p->disqualify_line = lx->line;
+  }
   return LG_OK;
 }
 
@@ -134,6 +137,7 @@ static lg_status parse_grade(pparser *pp, size_t at) {
     return lg__lex_error_at(lx, name_at, LG_ERR_LIMIT,
                             "a grade name is at most %d bytes", LG__MAX_GRADE_NAME);
   g.name_len = (uint32_t)name_len;
+  g.line = lx->line;
   if (lg__lex_at_eol(lx)) {
     pp->fallback_line = lx->line;
   } else {
@@ -179,6 +183,7 @@ static lg_status parse_followup(pparser *pp, size_t at) {
   f->business = lg__lex_accept_word(lx, "business");
   if (!lg__lex_at_eol(lx)) return lg__lex_expected(lx, "'business' or the end of the line");
   f->present = 1;
+  f->line = lx->line;
   return LG_OK;
 }
 
@@ -243,6 +248,7 @@ static lg_status parse_step(pparser *pp, size_t at, int action) {
   memset(&s, 0, sizeof s);
   s.action = action;
   s.max = -1;
+  s.line = lx->line;
   st = parse_step_offset(pp, action, &s);
   if (st != LG_OK) return st;
   if (lg__lex_peek_word(lx, "max")) {

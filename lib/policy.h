@@ -1,6 +1,7 @@
 /*
  * policy.h - the parsed policy, shared by policy.c (which builds, prints
- * and frees it) and decide.c (which applies it).  Private to those two;
+ * and frees it) and decide.c (which applies it), read by lint.c.  Private
+ * to those three;
  * the SLA, routing and stats modules read the policy only through
  * lg__policy_followup / lg__policy_route in internal.h.
  */
@@ -16,6 +17,7 @@ typedef struct lg__grade {
   char     name[LG__MAX_GRADE_NAME + 1]; /* NUL-terminated */
   uint32_t name_len;
   int32_t  has_cond; /* 0: the fallback grade, matches every lead */
+  uint32_t line;     /* source line, for lg_lint (lint.c) */
   lg__expr cond;
 } lg__grade;
 
@@ -24,6 +26,7 @@ struct lg_policy {
   size_t       name_len;
   lg__expr     disqualify; /* always set: `knockout` when the text has none */
   int32_t      has_qualify;
+  uint32_t     disqualify_line, qualify_line; /* source lines (0: none), for lint.c */
   lg__expr     qualify;
   lg__grade   *grades; /* text order; first match wins */
   uint32_t     n_grades, cap_grades;

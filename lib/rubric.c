@@ -272,6 +272,7 @@ static lg_status new_crit(parser *p, int32_t kind, size_t at, lg__crit **out) {
   memset(*out, 0, sizeof **out);
   (*out)->kind = kind;
   (*out)->cap = -1;
+  (*out)->line = p->lx.line;
   p->open_fit = kind == LG_KIND_FIT;
   p->fit_tail = p->have_otherwise = p->have_missing = 0;
   p->cap_whens = 0;
@@ -352,6 +353,7 @@ static lg_status parse_when(parser *p, size_t at) {
   c->whens = w;
   w = &w[c->n_whens];
   memset(w, 0, sizeof *w);
+  w->line = p->lx.line;
   st = lg__match_list_parse(&p->lx, &w->list);
   if (st != LG_OK) return st;
   c->n_whens++; /* from here on it owns the list */

@@ -1,6 +1,7 @@
 /*
  * rubric.h - the parsed rubric, shared by rubric.c (which builds, prints
- * and frees it) and score.c (which evaluates it).  Private to those two.
+ * and frees it) and score.c (which evaluates it).  Private to those two,
+ * and to lint.c, which reads it to check a definition.
  *
  * Everything score.c needs per criterion is precomputed at parse time
  * (name hashes and lengths, best outcomes, decay kind) so that scoring is a
@@ -18,6 +19,7 @@
 typedef struct lg__when {
   lg__match_list list;
   int64_t        points; /* milli-points */
+  uint32_t       line;   /* source line, for lg_lint (lint.c) */
 } lg__when;
 
 typedef struct lg__crit lg__crit;
@@ -116,6 +118,7 @@ struct lg__crit {
   /* fit and knockout: plan.tests[test0 .. test0 + n_tests) */
   uint32_t test0, n_tests;
   uint32_t key; /* its key in plan.attrs (fit, knockout) or plan.types */
+  uint32_t line; /* source line of its statement, for lg_lint (lint.c) */
 };
 
 struct lg_rubric {

@@ -287,3 +287,7 @@ lg_status lg_sla_eval(const lg_policy *p, const lg_lead *lead, lg_time now,
   }
   return eval_index(p, lead, lo, now, out);
 }
+
+lg_duration lg__sla_step_offset(const lg__followup *f, const lg__sla_step *s) {
+  return step_offset(f, s);
+}
