@@ -1008,6 +1008,86 @@ LG_API lg_status lg_calibrate(const lg_rubric *rubric, const lg_lead *const *lea
                               lg_points *threshold, size_t *count);
 
 /* ========================================================================
+ * Lint: what a definition does, proved before anyone agrees to it
+ *
+ * lg_lint checks a rubric, a policy, or the two together, and reports
+ * what can be proved from the text alone: a rule no lead can meet, a
+ * grade or `when` line that can never apply, a step that never fires.
+ * Findings are never guesses.  Score findings rest on interval arithmetic
+ * over the scores the rubric can reach (fit between the sums of each fit
+ * criterion's lowest and highest outcome; each engagement criterion
+ * between 0 and its points times the events it can count, cut to its
+ * `max`; total = fit + engagement) and over the policy's expressions;
+ * atoms that read the lead (attr, missing, event, stage) count as
+ * "could be either".  The ranges are supersets of what leads reach, so a
+ * check may stay silent about a real problem but never reports one that
+ * is not there.
+ *
+ * Codes (stable: tools may match on them), with severity and source:
+ *
+ *   unreachable-when     warning  rubric  a fit `when` line that never
+ *                        applies: earlier lines of the criterion match every
+ *                        value it matches (first match wins), or it matches
+ *                        no value (`when = 2.5` against whole numbers)
+ *   max-below-points     warning  rubric  an engagement `max` below the
+ *                        points of a single event
+ *   unknown-knockout     warning  policy  `knockout "name"` the rubric
+ *                        lacks (always false); needs both
+ *   unscored-event       info     policy  `event X within D` with no
+ *                        engagement criterion on X; needs both
+ *   unreachable-qualify  error    policy  the qualify rule holds for no
+ *                        reachable score (`fit >= 13` when the best fit is
+ *                        12), so no lead is ever an MQL
+ *   always-qualify       warning  policy  the qualify rule holds for every
+ *                        reachable score and every lead (`fit >= 0`)
+ *   unreachable-grade    warning  policy  a grade never given: its
+ *                        condition holds for no reachable score, or an
+ *                        earlier grade holds whenever it would
+ *   unreachable-step     warning  policy  a follow-up step (other than
+ *                        warn) reached no earlier than a more severe step,
+ *                        so lg_sla_eval never reports it (`remind at 48h`
+ *                        with `reassign at 48h`; any step at or after
+ *                        `recycle`)
+ *   warn-at-zero         warning  policy  `warn at 0%` (or 0s): the
+ *                        clock is WARNING from the moment of assignment
+ *
+ * The score checks use the rubric's ranges when a rubric is given; with a
+ * policy alone they still find rules that contradict themselves
+ * (`fit >= 8 and fit < 5`).
+ * ===================================================================== */
+
+typedef enum lg_severity {
+  LG_SEVERITY_INFO = 0, LG_SEVERITY_WARNING = 1, LG_SEVERITY_ERROR = 2
+} lg_severity;
+
+/* "info", "warning", "error"; NULL for a value outside lg_severity.
+ * Thread-safe; static strings. */
+LG_API const char *lg_severity_name(lg_severity severity);
+
+typedef struct lg_finding {
+  int32_t  severity;     /* lg_severity */
+  int32_t  source;       /* 0 = rubric, 1 = policy */
+  uint32_t line;         /* line in the text that was parsed; 0 if not about a line */
+  uint32_t reserved;     /* 0 */
+  char     code[32];     /* stable identifier, e.g. "unreachable-qualify" */
+  char     message[160]; /* one sentence for the rubric's author, NUL-terminated,
+                            cut at a UTF-8 boundary with "..." if longer */
+} lg_finding;
+
+/* Lints the rubric, the policy, or both (either may be NULL, not both).
+ * Checks that need both (unknown-knockout, unscored-event, the score
+ * ranges) run only when both are given.  Findings come in order: rubric
+ * lines, then policy lines, each in line order.  *count receives the
+ * number of findings on LG_OK and on LG_ERR_BUFFER; items is written only
+ * when cap >= *count (items may be NULL when cap is 0).  Reads the
+ * definitions only and does not allocate, so it may run on shared objects
+ * from any number of threads.
+ * Returns: LG_ERR_INVALID when both definitions are NULL, count is NULL,
+ * or items is NULL with cap > 0; LG_ERR_BUFFER when cap is too small. */
+LG_API lg_status lg_lint(const lg_rubric *rubric, const lg_policy *policy,
+                         lg_finding *items, size_t cap, size_t *count);
+
+/* ========================================================================
  * Advanced: the allocator
  * ===================================================================== */
 
