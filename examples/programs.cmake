@@ -3,6 +3,7 @@
 #
 #   leadgate-triage     scores and qualifies a CSV of leads (installed)
 #   leadgate-sla-watch  follow-up SLA actions and per-rep compliance (installed)
+#   leadgate-lint       checks rubric and policy files (cli/lint.c, installed)
 #   python/leadgate.py  a ctypes binding, tested by tests/test_python.py
 #
 # bench_triage.sh (not a test: wall time depends on the machine) generates
@@ -21,7 +22,10 @@ add_executable(leadgate-sla-watch sla_watch.c)
 target_link_libraries(leadgate-sla-watch PRIVATE leadgate_examples_csv leadgate_static
   leadgate_flags)
 
-install(TARGETS leadgate-triage leadgate-sla-watch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+add_executable(leadgate-lint cli/lint.c)
+target_link_libraries(leadgate-lint PRIVATE leadgate_static leadgate_flags)
+
+install(TARGETS leadgate-triage leadgate-sla-watch leadgate-lint RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 if(NOT LEADGATE_BUILD_TESTS)
   return()
