@@ -17,25 +17,38 @@
  * not parse gives FILE:LINE:COLUMN: error: syntax: MESSAGE (the code is
  * the status: syntax, limit, range).
  *
- * Exit status: 0 when there is no error (warnings and infos allowed); 1
- * when a file does not parse or a finding is an error, or with --werror a
- * warning; 2 when a file cannot be read; 64 for bad usage.
+ * Exit status (cli.h): 0 when there is no error (warnings and infos
+ * allowed); 1 when a file does not parse or a finding is an error, or with
+ * --werror a warning; 2 when a file cannot be read, and for bad usage.
  *
- * Uses only <leadgate.h> and the C library.
+ * Uses only <leadgate.h>, cli.h and the C library.
  */
 #include <leadgate.h>
 
+#include "cli.h"
+
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define EXIT_FINDINGS 1
-#define EXIT_INPUT    2
-#define EXIT_USAGE    64
-
 static const char usage_line[] = "usage: leadgate-lint [--werror] FILE...\n";
+
+static const char help_text[] =
+  "usage: leadgate-lint [--werror] FILE...\n"
+  "\n"
+  "Checks rubric and policy files for rules that can never work: a qualify\n"
+  "rule no lead can meet (or every lead meets), grades and when lines that\n"
+  "never apply, knockouts the rubric lacks, steps that never fire.  Files\n"
+  "ending in .rubric or .policy are taken as such; others by their first\n"
+  "statement.  Each policy is checked against every rubric given.\n"
+  "\n"
+  "  --werror   warnings fail too (exit 1)\n"
+  "\n"
+  "Output: FILE:LINE: SEVERITY: CODE: MESSAGE, one line a finding; a file\n"
+  "that does not parse gives FILE:LINE:COLUMN: error: syntax: MESSAGE.\n"
+  "Exit status: 0 no error; 1 an error (or a warning with --werror);\n"
+  "2 a file cannot be read, or bad usage.\n";
 
 typedef struct def {
   const char *path;
@@ -53,38 +66,6 @@ static void release(void) {
     lg_policy_free(defs[i].policy);
   }
   free(defs);
-}
-
-/* Reads the whole file into a malloc'd buffer; NULL with errno set. */
-static char *read_file(const char *path, size_t *len) {
-  FILE  *f = fopen(path, "rb");
-  char  *buf = NULL, *p;
-  size_t cap = 0, n = 0, got;
-  if (!f) return NULL;
-  for (;;) {
-    if (cap - n < 4096) {
-      cap = cap ? cap * 2 : 8192;
-      if (!(p = realloc(buf, cap))) {
-        free(buf);
-        fclose(f);
-        errno = ENOMEM;
-        return NULL;
-      }
-      buf = p;
-    }
-    got = fread(buf + n, 1, cap - n, f);
-    n += got;
-    if (got == 0) break;
-  }
-  if (ferror(f)) {
-    free(buf);
-    fclose(f);
-    errno = EIO;
-    return NULL;
-  }
-  fclose(f);
-  *len = n;
-  return buf;
 }
 
 static int ends_with(const char *s, const char *tail) {
@@ -126,14 +107,10 @@ static void status_code(lg_status st, char *out, size_t cap) {
 /* Parses one file; 1 if it parsed, 0 if it did not (reported). */
 static int load(def *d) {
   size_t    len = 0;
-  char     *text = read_file(d->path, &len), code[32];
+  char     *text = cli_read_file(d->path, &len), code[32];
   lg_error  err;
   lg_status st;
   int       rubric;
-  if (!text) {
-    fprintf(stderr, "leadgate-lint: %s: %s\n", d->path, strerror(errno));
-    exit(EXIT_INPUT);
-  }
   rubric = ends_with(d->path, ".rubric")   ? 1
            : ends_with(d->path, ".policy") ? 0
                                            : looks_like_rubric(text, len);
@@ -164,16 +141,10 @@ static void report(const char *path, const lg_rubric *r, const lg_policy *p, int
   lg_status   st = lg_lint(r, p, NULL, 0, &count);
   if (st == LG_ERR_BUFFER) {
     items = malloc(count * sizeof *items);
-    if (!items) {
-      fprintf(stderr, "leadgate-lint: out of memory\n");
-      exit(EXIT_INPUT);
-    }
+    if (!items) cli_die(cli_name(), "out of memory");
     st = lg_lint(r, p, items, count, &count);
   }
-  if (st != LG_OK) {
-    fprintf(stderr, "leadgate-lint: %s: %s\n", path, lg_status_message(st));
-    exit(EXIT_INPUT);
-  }
+  if (st != LG_OK) cli_die(path, "%s", lg_status_message(st));
   for (i = 0; i < count; i++) {
     const lg_finding *f = &items[i];
     char              line[512], **grown;
@@ -188,11 +159,8 @@ static void report(const char *path, const lg_rubric *r, const lg_policy *p, int
       if (strcmp((*seen)[j], line) == 0) break;
     if (j < *n_seen) continue;
     grown = realloc(*seen, (*n_seen + 1) * sizeof *grown);
-    if (!grown || !(grown[*n_seen] = malloc(strlen(line) + 1))) {
-      fprintf(stderr, "leadgate-lint: out of memory\n");
-      exit(EXIT_INPUT);
-    }
-    *seen = grown;
+    if (grown) *seen = grown;
+    if (!grown || !(grown[*n_seen] = malloc(strlen(line) + 1))) cli_die(cli_name(), "out of memory");
     strcpy((*seen)[(*n_seen)++], line);
     fputs(line, stdout);
     if (f->severity == LG_SEVERITY_ERROR) t->errors++;
@@ -202,33 +170,22 @@ static void report(const char *path, const lg_rubric *r, const lg_policy *p, int
 }
 
 int main(int argc, char **argv) {
-  int     werror = 0, i, failed = 0;
-  size_t  k, j, n_rubrics = 0, n_seen = 0;
-  char  **seen = NULL;
-  tally   t = {0, 0};
+  int              werror = 0, failed = 0;
+  size_t           k, j, n_rubrics = 0, n_seen = 0, n_files = 0;
+  char           **seen = NULL;
+  const char     **files;
+  tally            t = {0, 0};
+  const cli_option opts[] = {{"--werror", NULL, &werror}};
 
+  cli_init("leadgate-lint", usage_line);
   atexit(release);
-  defs = calloc((size_t)argc, sizeof *defs);
-  if (!defs) return EXIT_INPUT;
-  for (i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (strcmp(a, "--werror") == 0) werror = 1;
-    else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      fputs(usage_line, stdout);
-      return 0;
-    } else if (strcmp(a, "--") == 0) {
-      for (i++; i < argc; i++) defs[n_defs++].path = argv[i];
-    } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "leadgate-lint: unknown option '%s'\n%s", a, usage_line);
-      return EXIT_USAGE;
-    } else {
-      defs[n_defs++].path = a;
-    }
-  }
-  if (n_defs == 0) {
-    fprintf(stderr, "leadgate-lint: no FILE given\n%s", usage_line);
-    return EXIT_USAGE;
-  }
+  files = calloc((size_t)argc + 1, sizeof *files);
+  defs = calloc((size_t)argc + 1, sizeof *defs);
+  if (!files || !defs) cli_die(cli_name(), "out of memory");
+  cli_parse(argc, argv, opts, 1, help_text, files, (size_t)argc, &n_files);
+  if (n_files == 0) cli_usage_error("no FILE given");
+  for (k = 0; k < n_files; k++) defs[n_defs++].path = files[k];
+  free(files);
   for (k = 0; k < n_defs; k++) {
     if (!load(&defs[k])) failed = 1;
     else if (defs[k].rubric) n_rubrics++;
@@ -243,9 +200,6 @@ int main(int argc, char **argv) {
   }
   for (k = 0; k < n_seen; k++) free(seen[k]);
   free(seen);
-  if (fflush(stdout) != 0 || ferror(stdout)) {
-    fprintf(stderr, "leadgate-lint: stdout: write error\n");
-    return EXIT_INPUT;
-  }
-  return failed || t.errors || (werror && t.warnings) ? EXIT_FINDINGS : 0;
+  if (fflush(stdout) != 0 || ferror(stdout)) cli_die("stdout", "write error");
+  return failed || t.errors || (werror && t.warnings) ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
 }
