@@ -4,6 +4,11 @@
  *   leadgate-triage --rubric FILE --policy FILE [--events FILE]
  *                   [--assignments FILE] [--now TIME] [--format text|csv]
  *                   [--explain] [--stats] [--keep-going] [--strict] LEADS.csv
+ *   leadgate-triage ... --compare-rubric FILE | --compare-policy FILE
+ *                   [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv
+ *
+ * The second form (what-if) decides every lead under the current and the
+ * draft definitions and prints a comparison (whatif.c) instead of rows.
  *
  * The inputs, their formats, the output and the exit statuses are in
  * help_text below (`--help` prints it).  In short: LEADS.csv has an `id`
@@ -18,7 +23,7 @@
  * duplicates).  examples/bench_triage.sh times a run on 100,000 generated
  * leads.
  *
- * Uses only <leadgate.h>, cli.h, csv.h and the C library (plus POSIX
+ * Uses only <leadgate.h>, cli.h, csv.h, whatif.h and the C library (plus POSIX
  * clock_gettime for --stats and isatty for the default format, when
  * available).
  */
@@ -28,6 +33,7 @@
 
 #include "cli.h"
 #include "csv.h"
+#include "whatif.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,12 +45,16 @@
 static const char usage_line[] =
   "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
   "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
-  "                       [--keep-going] [--strict] LEADS.csv\n";
+  "                       [--keep-going] [--strict] LEADS.csv\n"
+  "       leadgate-triage ... --compare-rubric FILE | --compare-policy FILE\n"
+  "                       [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv\n";
 
 static const char help_text[] =
   "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
   "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
   "                       [--keep-going] [--strict] LEADS.csv\n"
+  "       leadgate-triage ... --compare-rubric FILE | --compare-policy FILE\n"
+  "                       [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv\n"
   "\n"
   "Scores every lead of LEADS.csv with the rubric, qualifies it with the policy\n"
   "and prints the decision.\n"
@@ -62,6 +72,20 @@ static const char help_text[] =
   "  --stats             counts and timings on stderr\n"
   "  --keep-going        skip bad rows (each reported) instead of stopping\n"
   "  --strict            warnings about the inputs are errors\n"
+  "\n"
+  "What-if (instead of rows, a comparison of the same leads under a draft):\n"
+  "  --compare-rubric FILE  the draft rubric (the policy stays, unless also\n"
+  "                      --compare-policy)\n"
+  "  --compare-policy FILE  the draft policy\n"
+  "  --reps N --days D   MQLs per rep per month (30 days) under each, for N\n"
+  "                      reps and leads that arrived over D days\n"
+  "  --capacity C        leads a rep can follow up a month: the share of it,\n"
+  "                      and the threshold lg_calibrate picks so that at most\n"
+  "                      C x N x D / 30 leads pass\n"
+  "  --dimension DIM     what lg_calibrate thresholds: fit (default),\n"
+  "                      engagement or total\n"
+  "  Verdict and grade transitions, MQLs, the 10 leads that change most\n"
+  "  (README \"What-if\"); --format csv for CSV blocks.\n"
   "  FILE (and LEADS.csv) may be - for standard input, one of them at most.\n"
   "\n"
   "Input columns:\n"
@@ -419,6 +443,9 @@ typedef struct options {
   lg_time     now;
   int         text; /* --format text */
   int         explain, stats, keep_going, strict;
+  const char *compare_rubric, *compare_policy; /* what-if drafts */
+  long        reps, days, capacity;            /* 0, 0, -1 when not given */
+  lg_dimension dimension;
 } options;
 
 typedef struct column {
@@ -440,7 +467,8 @@ typedef struct input {
   const char *name;  /* points into the rubric or the policy */
   int         kind;  /* lg_input_kind */
   int         type;  /* lg_value_type compared with; -1 when the two disagree */
-  int         by;    /* 1 the rubric, 2 the policy, 3 both */
+  int         by;    /* bits: 1 the rubric, 2 the policy, 4 the draft rubric,
+                        8 the draft policy */
 } input;
 
 /* Counts for the text summary. */
@@ -468,6 +496,9 @@ typedef struct run {
   lg_lead         *lead;  /* the lead of the current row */
   lg_rubric       *rubric;
   lg_policy       *policy;
+  lg_rubric       *draft_rubric; /* what-if: the drafts, NULL when not given */
+  lg_policy       *draft_policy;
+  whatif           wi;
   input           *inputs;
   size_t           n_inputs;
   char            *qualify;    /* the policy's qualify rule, or NULL */
@@ -522,11 +553,26 @@ static void release(void) {
   free(r->line);
   lg_policy_free(r->policy);
   lg_rubric_free(r->rubric);
+  lg_policy_free(r->draft_policy);
+  lg_rubric_free(r->draft_rubric);
+  whatif_free(&r->wi);
   memset(r, 0, sizeof *r);
 }
 
+/* A whole number for an option, at least `min`. */
+static long count_option(const char *name, const char *s, long min) {
+  char *end;
+  long  v;
+  if (!s) return 0;
+  v = strtol(s, &end, 10);
+  if (end == s || *end || v < min || v > 1000000000L)
+    cli_usage_error("%s: '%s' is not a whole number from %ld to 1000000000", name, s, min);
+  return v;
+}
+
 static void parse_args(int argc, char **argv, options *o) {
-  const char      *now = NULL, *format = NULL;
+  const char      *now = NULL, *format = NULL, *reps = NULL, *days = NULL, *capacity = NULL;
+  const char      *dimension = NULL;
   const char      *files[1];
   size_t           n_files;
   char             why[160];
@@ -535,7 +581,10 @@ static void parse_args(int argc, char **argv, options *o) {
     {"--events", &o->events, NULL},   {"--assignments", &o->assignments, NULL},
     {"--now", &now, NULL},            {"--format", &format, NULL},
     {"--explain", NULL, &o->explain}, {"--stats", NULL, &o->stats},
-    {"--keep-going", NULL, &o->keep_going}, {"--strict", NULL, &o->strict}};
+    {"--keep-going", NULL, &o->keep_going}, {"--strict", NULL, &o->strict},
+    {"--compare-rubric", &o->compare_rubric, NULL}, {"--compare-policy", &o->compare_policy, NULL},
+    {"--reps", &reps, NULL},          {"--days", &days, NULL},
+    {"--capacity", &capacity, NULL},  {"--dimension", &dimension, NULL}};
   memset(o, 0, sizeof *o);
   cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], help_text, files, 1, &n_files);
   if (!o->rubric) cli_usage_error("--rubric is required");
@@ -548,6 +597,24 @@ static void parse_args(int argc, char **argv, options *o) {
   else if (strcmp(format, "text") == 0) o->text = 1;
   else if (strcmp(format, "csv") != 0)
     cli_usage_error("--format: '%s' is neither text nor csv", format);
+  o->reps = count_option("--reps", reps, 1);
+  o->days = count_option("--days", days, 1);
+  o->capacity = capacity ? count_option("--capacity", capacity, 0) : -1;
+  o->dimension = LG_DIM_FIT;
+  if (!o->compare_rubric && !o->compare_policy) {
+    if (reps || days || capacity || dimension)
+      cli_usage_error("--reps, --days, --capacity and --dimension go with --compare-rubric or "
+                      "--compare-policy");
+    return;
+  }
+  if (o->explain) cli_usage_error("--explain does not go with --compare-rubric or --compare-policy");
+  if (!reps != !days) cli_usage_error("--reps and --days go together");
+  if (capacity && !reps) cli_usage_error("--capacity needs --reps and --days");
+  if (dimension && !capacity) cli_usage_error("--dimension needs --capacity");
+  if (!dimension || strcmp(dimension, "fit") == 0) o->dimension = LG_DIM_FIT;
+  else if (strcmp(dimension, "engagement") == 0) o->dimension = LG_DIM_ENGAGEMENT;
+  else if (strcmp(dimension, "total") == 0) o->dimension = LG_DIM_TOTAL;
+  else cli_usage_error("--dimension: '%s' is not fit, engagement or total", dimension);
 }
 
 /* Reports a bad row of `file`; fatal unless --keep-going. */
@@ -594,6 +661,38 @@ static void collect_inputs(run *r) {
       add_input(r, name, (int)kind, (int)type, 2);
 }
 
+/* The drafts' inputs, after the current ones.  A draft that compares an
+ * attribute with another type than the current definitions do is for
+ * other data: an error, as no column type can serve both. */
+static void collect_draft_inputs(run *r, const lg_rubric *dr, const lg_policy *dp) {
+  size_t        nr = dr ? lg_rubric_input_count(dr) : 0, np = dp ? lg_policy_input_count(dp) : 0;
+  size_t        j, k;
+  input        *grown;
+  const char   *name;
+  lg_input_kind kind;
+  lg_value_type type;
+  if (!(grown = realloc(r->inputs, (r->n_inputs + nr + np + 1) * sizeof *grown)))
+    cli_die(cli_name(), "out of memory");
+  r->inputs = grown;
+  for (k = 0; k < nr + np; k++) {
+    const char *path = k < nr ? r->opt.compare_rubric : r->opt.compare_policy;
+    if ((k < nr ? lg_rubric_input_at(dr, k, &name, &kind, &type)
+                : lg_policy_input_at(dp, k - nr, &name, &kind, &type)) != LG_OK)
+      continue;
+    for (j = 0; j < r->n_inputs; j++) {
+      const input *in = &r->inputs[j];
+      if (in->kind != (int)kind || strcmp(in->name, name) != 0 || !(in->by & 3)) continue;
+      if (kind == LG_INPUT_ATTRIBUTE && type != LG_VALUE_NONE && in->type > LG_VALUE_NONE &&
+          in->type != (int)type)
+        cli_die(path,
+                "compares attribute '%s' with %s values where the current definitions use %s: "
+                "it is a draft for other data",
+                name, type_name((int)type), type_name(in->type));
+    }
+    add_input(r, name, (int)kind, (int)type, k < nr ? 4 : 8);
+  }
+}
+
 static const input *find_input(const run *r, const char *name, int kind) {
   size_t i;
   for (i = 0; i < r->n_inputs; i++)
@@ -602,7 +701,11 @@ static const input *find_input(const run *r, const char *name, int kind) {
 }
 
 static const char *readers(int by) {
-  return by == 3 ? "the rubric and the policy read" : by == 1 ? "the rubric reads" : "the policy reads";
+  by &= 3;
+  return by == 3 ? "the rubric and the policy read"
+         : by == 1 ? "the rubric reads"
+         : by == 2 ? "the policy reads"
+                   : "the draft reads";
 }
 
 /* A warning about the inputs: with --strict an error (counted, fatal once
@@ -915,10 +1018,15 @@ static void read_header(run *r, columns *cols) {
     if (in->kind != LG_INPUT_ATTRIBUTE) continue;
     for (j = 0; j < cols->n; j++)
       if ((int)j != cols->id && strcmp(cols->c[j].name, in->name) == 0) break;
-    if (j == cols->n)
-      input_warning(r, "%s attribute '%s', which no column of the leads file provides: it is "
-                       "missing for every lead",
-                    readers(in->by), in->name);
+    if (j < cols->n) continue;
+    if (!(in->by & 3))
+      cli_die(in->by & 4 ? r->opt.compare_rubric : r->opt.compare_policy,
+              "reads attribute '%s', which neither the leads file %s nor the current "
+              "definitions have: it is a draft for other data",
+              in->name, path);
+    input_warning(r, "%s attribute '%s', which no column of the leads file provides: it is "
+                     "missing for every lead",
+                  readers(in->by), in->name);
   }
 }
 
@@ -1348,6 +1456,15 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, row_erro
   st = lg_decide(r->rubric, r->policy, lead, r->opt.now, &d);
   if (st != LG_OK) cli_die(r->opt.leads, "%s", lg_status_message(st));
   if (r->opt.assignments) owner = owner_of(r, id, id_len, id_h);
+  if (r->draft_rubric || r->draft_policy) {
+    lg_decision d2;
+    st = lg_decide(r->draft_rubric ? r->draft_rubric : r->rubric,
+                   r->draft_policy ? r->draft_policy : r->policy, lead, r->opt.now, &d2);
+    if (st != LG_OK) cli_die(r->opt.leads, "%s", lg_status_message(st));
+    whatif_add(&r->wi, lead, &d, &d2);
+    drop_lead(r);
+    return 0;
+  }
   if (r->opt.text) {
     write_text(r, lead, &d, owner);
   } else {
@@ -1366,7 +1483,7 @@ static void triage_leads(run *r) {
   row_error   err;
   double      t0 = monotonic_seconds(), t1;
 
-  if (!r->opt.text) {
+  if (!r->opt.text && !r->draft_rubric && !r->draft_policy) {
     fputs("id,fit,engagement,total,knocked_out,grade,verdict,reason", stdout);
     if (r->opt.explain) fputs(",explain", stdout);
     if (r->opt.assignments) fputs(",owner", stdout);
@@ -1429,7 +1546,25 @@ int main(int argc, char **argv) {
   parse_args(argc, argv, &r->opt);
   r->rubric = cli_load_rubric(r->opt.rubric);
   r->policy = cli_load_policy(r->opt.policy);
+  if (r->opt.compare_rubric) r->draft_rubric = cli_load_rubric(r->opt.compare_rubric);
+  if (r->opt.compare_policy) r->draft_policy = cli_load_policy(r->opt.compare_policy);
   collect_inputs(r);
+  if (r->draft_rubric || r->draft_policy) {
+    collect_draft_inputs(r, r->draft_rubric, r->draft_policy);
+    r->wi.cur_name = r->opt.compare_rubric && r->opt.compare_policy
+                       ? "the current rubric and policy"
+                     : r->opt.compare_rubric ? r->opt.rubric : r->opt.policy;
+    r->wi.draft_name = r->opt.compare_rubric && r->opt.compare_policy
+                         ? "the draft rubric and policy"
+                       : r->opt.compare_rubric ? r->opt.compare_rubric : r->opt.compare_policy;
+    r->wi.cur_rubric = r->rubric;
+    r->wi.draft_rubric = r->draft_rubric ? r->draft_rubric : r->rubric;
+    r->wi.now = r->opt.now;
+    r->wi.reps = r->opt.reps;
+    r->wi.days = r->opt.days;
+    r->wi.capacity = r->opt.capacity;
+    r->wi.dimension = r->opt.dimension;
+  }
   read_header(r, &r->cols); /* opens the leads file: its errors come first */
   check_definitions(r);
   if (r->opt.events) load_events(r);
@@ -1438,7 +1573,8 @@ int main(int argc, char **argv) {
   strict_check();
   r->t_parse = monotonic_seconds() - start;
   triage_leads(r);
-  if (r->opt.text) write_summary(r);
+  if (r->draft_rubric || r->draft_policy) whatif_report(&r->wi, !r->opt.text);
+  else if (r->opt.text) write_summary(r);
   if (fflush(stdout) != 0 || ferror(stdout)) cli_die("stdout", "write error");
   t = monotonic_seconds() - start;
   if (r->opt.events) unknown_events(r, &bad_ids, &bad_events, &first_bad);
