@@ -1160,9 +1160,11 @@ static void write_text(run *r, const lg_lead *lead, const lg_decision *d, uint32
       const lg_contribution *it = &r->items[i];
       if (it->kind == LG_KIND_KNOCKOUT) continue;
       text_points(it->points, a);
-      printf("%s %s %s%s", shown++ ? "," : "", it->criterion, it->points > 0 ? "+" : "", a);
+      printf("%s %s (%s) %s%s", shown++ ? "," : "", it->criterion,
+             lg_kind_name((lg_kind)it->kind), it->points > 0 ? "+" : "", a);
     }
     putchar('\n');
+    printf("  recommended stage: %s\n", lg_stage_name((lg_stage)d->stage));
   } else {
     /* the three largest, by insertion (ties keep rubric order) */
     for (i = 0; i < r->n_items; i++) {
