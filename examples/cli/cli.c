@@ -249,6 +249,11 @@ int cli_csv_column(const cli_csv *c, const char *name, int required) {
   return -1;
 }
 
+void cli_csv_columns(const cli_csv *c, const char *const *names, size_t n, int *cols) {
+  size_t i;
+  for (i = 0; i < n; i++) cols[i] = cli_csv_column(c, names[i], 1);
+}
+
 void cli_csv_close(cli_csv *c) {
   size_t i;
   if (c->open) csv_close(&c->r);

@@ -714,13 +714,15 @@ static void check_definitions(run *r) {
 static void load_events(run *r) {
   const char *path = r->opt.events;
   cli_csv    *c = &r->aux;
-  int         st, col_id, col_type, col_at;
+  int         st, col[3], col_id, col_type, col_at;
   char        why[192], tw[160];
+  static const char *const names[3] = {"lead_id", "type", "at"};
 
   cli_csv_open(c, path, "lead_id,type,at");
-  col_id = cli_csv_column(c, "lead_id", 1);
-  col_type = cli_csv_column(c, "type", 1);
-  col_at = cli_csv_column(c, "at", 1);
+  cli_csv_columns(c, names, 3, col);
+  col_id = col[0];
+  col_type = col[1];
+  col_at = col[2];
   while ((st = csv_next(&c->r)) != CSV_EOF) {
     const csv_reader *cr = &c->r;
     const char       *id, *type, *at;
@@ -791,13 +793,15 @@ static void load_assignments(run *r) {
   const char *path = r->opt.assignments;
   cli_csv    *c = &r->aux;
   owners     *o = &r->own;
-  int         st, col_id, col_owner, col_at;
+  int         st, col[3], col_id, col_owner, col_at;
   char        why[160];
+  static const char *const names[3] = {"lead_id", "owner", "assigned_at"};
 
   cli_csv_open(c, path, "lead_id,owner,assigned_at");
-  col_id = cli_csv_column(c, "lead_id", 1);
-  col_owner = cli_csv_column(c, "owner", 1);
-  col_at = cli_csv_column(c, "assigned_at", 1);
+  cli_csv_columns(c, names, 3, col);
+  col_id = col[0];
+  col_owner = col[1];
+  col_at = col[2];
   while ((st = csv_next(&c->r)) != CSV_EOF) {
     const csv_reader *cr = &c->r;
     uint32_t          k = 0, oi = 0, n_before = o->leads.n;
