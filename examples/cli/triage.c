@@ -68,7 +68,8 @@ static const char help_text[] =
   "  LEADS.csv: `id` (required, unique) and one column per attribute, headed by\n"
   "  its name ([a-z][a-z0-9_]{0,63}), optionally typed: `zip:text`,\n"
   "  `employees:int`, `active:bool`.  Only the columns the rubric or policy\n"
-  "  read are loaded; the others (notes, ...) are not looked at.  An\n"
+  "  read are loaded; the others (notes, ...) are not looked at, whatever\n"
+  "  their header (a misspelt name they read, like Need, is an error).  An\n"
   "  untyped column takes the type the rubric and policy compare it with,\n"
   "  else text.  events: lead_id,type,at; assignments: lead_id,owner,\n"
   "  assigned_at; columns in any order, extra columns ignored.\n"
@@ -601,6 +602,21 @@ static const input *find_input(const run *r, const char *name, int kind) {
   return NULL;
 }
 
+/* An attribute the definitions read whose name equals `name` but for
+ * ASCII case, or NULL. */
+static const input *find_input_like(const run *r, const char *name) {
+  size_t i, k;
+  for (i = 0; i < r->n_inputs; i++) {
+    const char *a = r->inputs[i].name;
+    if (r->inputs[i].kind != LG_INPUT_ATTRIBUTE) continue;
+    for (k = 0; a[k] && (name[k] == a[k] || (name[k] >= 'A' && name[k] <= 'Z' &&
+                                             name[k] + ('a' - 'A') == a[k]));
+         k++) {}
+    if (a[k] == '\0' && name[k] == '\0') return &r->inputs[i];
+  }
+  return NULL;
+}
+
 static const char *readers(int by) {
   return by == 3 ? "the rubric and the policy read" : by == 1 ? "the rubric reads" : "the policy reads";
 }
@@ -861,9 +877,6 @@ static void read_header(run *r, columns *cols) {
   cli_csv_open(c, path, "with an 'id' column");
   cols->id = -1;
   cols->n = c->n_header;
-  if (cols->n - 1 > LG_MAX_ATTRIBUTES)
-    cli_die_at(path, c->header_line, 0, "%lu attribute columns; a lead holds at most %d attributes",
-               (unsigned long)(cols->n - 1), LG_MAX_ATTRIBUTES);
   cols->c = calloc(cols->n, sizeof *cols->c);
   cols->load = calloc(cols->n, sizeof *cols->load);
   if (!cols->c || !cols->load) cli_die(path, "out of memory");
@@ -877,26 +890,31 @@ static void read_header(run *r, columns *cols) {
     if (!(col->name = malloc(n + 1))) cli_die(path, "out of memory");
     memcpy(col->name, cell, n);
     col->name[n] = '\0';
-    if (colon && (declared = parse_type(colon + 1)) < 0)
-      cli_die_at(path, line, at,
-                 "column %lu: type '%.32s' in header '%.80s' is not text, int or bool",
-                 (unsigned long)i + 1, colon + 1, cell);
     if (strcmp(col->name, "id") == 0) {
       if (cols->id >= 0) cli_die_at(path, line, at, "column 'id' appears twice");
       cols->id = (int)i;
       continue;
     }
-    if (!name_valid(col->name))
-      cli_die_at(path, line, 0,
-                 "column %lu: header '%.80s' is not a valid attribute name "
-                 "(lower-case [a-z][a-z0-9_]{0,63}, e.g. timeframe_months)",
-                 (unsigned long)i + 1, col->name);
-    for (j = 0; j < i; j++)
-      if (strcmp(cols->c[j].name, col->name) == 0)
-        cli_die_at(path, line, at, "column '%s' appears twice", col->name);
     in = find_input(r, col->name, LG_INPUT_ATTRIBUTE);
-    col->used = in != NULL;
-    if (!col->used) continue;
+    if (!in) {
+      /* not read by the definitions: not loaded, not looked at, unless it
+       * looks like a misspelt name they read */
+      const input *like = find_input_like(r, col->name);
+      if (like && !name_valid(col->name))
+        cli_die_at(path, line, 0,
+                   "column %lu: header '%.80s' is not a valid attribute name "
+                   "(lower-case [a-z][a-z0-9_]{0,63}, e.g. timeframe_months); %s '%s'",
+                   (unsigned long)i + 1, col->name, readers(like->by), like->name);
+      continue;
+    }
+    if (colon && (declared = parse_type(colon + 1)) < 0)
+      cli_die_at(path, line, at,
+                 "column %lu: type '%.32s' in header '%.80s' is not text, int or bool",
+                 (unsigned long)i + 1, colon + 1, cell);
+    for (j = 0; j < i; j++)
+      if ((int)j != cols->id && strcmp(cols->c[j].name, col->name) == 0)
+        cli_die_at(path, line, at, "column '%s' appears twice", col->name);
+    col->used = 1;
     cols->load[cols->n_load++] = i;
     if (declared >= 0) {
       col->type = declared;
@@ -914,6 +932,9 @@ static void read_header(run *r, columns *cols) {
     }
   }
   if (cols->id < 0) cli_die_at(path, c->header_line, 0, "no 'id' column in the header");
+  if (cols->n_load > LG_MAX_ATTRIBUTES)
+    cli_die_at(path, c->header_line, 0, "the definitions read %lu of its columns; a lead holds "
+               "at most %d attributes", (unsigned long)cols->n_load, LG_MAX_ATTRIBUTES);
   for (i = 0; i < r->n_inputs; i++) {
     const input *in = &r->inputs[i];
     if (in->kind != LG_INPUT_ATTRIBUTE) continue;
