@@ -63,9 +63,6 @@ static void print_points(const char *label, lg_points p) {
 }
 
 static void report(const lg_rubric *rubric, const lg_policy *policy, const lg_lead *lead) {
-  static const char *verdicts[] = {"nurture", "MQL", "disqualify"};
-  static const char *states[] = {"none", "running", "warning", "breached", "met", "met late"};
-  static const char *actions[] = {"none", "warn", "remind", "escalate", "reassign", "recycle"};
   lg_decision        d;
   lg_contribution    items[16];
   size_t             n, i;
@@ -78,11 +75,14 @@ static void report(const lg_rubric *rubric, const lg_policy *policy, const lg_le
   print_points("fit ", d.score.fit);
   print_points("  engagement ", d.score.engagement);
   print_points("  total ", d.score.total);
-  printf("\n  verdict %s, grade \"%s\", because: %s\n", verdicts[d.verdict], d.grade, d.reason);
+  printf("\n  verdict %s, grade \"%s\", because: %s\n", lg_verdict_name((lg_verdict)d.verdict),
+         d.grade, d.reason);
+  printf("  recommended stage: %s\n", lg_stage_name((lg_stage)d.stage));
 
   check(lg_explain(rubric, lead, now, items, sizeof items / sizeof items[0], &n), "explain");
   for (i = 0; i < n; i++) {
-    printf("    %-12s %-18s", items[i].criterion, items[i].attribute);
+    printf("    %-10s %-12s %-18s", lg_kind_name((lg_kind)items[i].kind), items[i].criterion,
+           items[i].attribute);
     print_points("", items[i].points);
     print_points(" of ", items[i].max_points);
     printf("%s\n", items[i].missing ? "  (missing)" : "");
@@ -94,8 +94,9 @@ static void report(const lg_rubric *rubric, const lg_policy *policy, const lg_le
   }
   check(lg_sla_eval(policy, lead, now, &sla), "sla");
   if (sla.state != LG_SLA_NONE)
-    printf("  follow-up: %s, action %s, %lld business minutes left\n", states[sla.state],
-           actions[sla.action], (long long)(sla.remaining / 60));
+    printf("  follow-up: %s, action %s, %lld business minutes left\n",
+           lg_sla_state_name((lg_sla_state)sla.state), lg_action_name((lg_action)sla.action),
+           (long long)(sla.remaining / 60));
 }
 
 int main(void) {

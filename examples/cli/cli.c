@@ -218,7 +218,7 @@ lg_policy *cli_load_policy(const char *path) {
 
 void cli_csv_open(cli_csv *c, const char *path, const char *what_header) {
   int    st;
-  size_t i, j;
+  size_t i;
   memset(c, 0, sizeof *c);
   c->path = path;
   c->fp = cli_open(path);
@@ -232,9 +232,6 @@ void cli_csv_open(cli_csv *c, const char *path, const char *what_header) {
   if (!(c->header = calloc(c->n_header, sizeof *c->header))) cli_die(path, "out of memory");
   for (i = 0; i < c->n_header; i++) {
     const char *name = c->r.fields[i];
-    for (j = 0; j < i; j++)
-      if (strcmp(c->header[j], name) == 0)
-        cli_die_at(path, c->r.pos[i].line, c->r.pos[i].col, "column '%s' appears twice", name);
     if (!(c->header[i] = malloc(c->r.lens[i] + 1))) cli_die(path, "out of memory");
     memcpy(c->header[i], name, c->r.lens[i] + 1);
   }
@@ -242,11 +239,22 @@ void cli_csv_open(cli_csv *c, const char *path, const char *what_header) {
 }
 
 int cli_csv_column(const cli_csv *c, const char *name, int required) {
-  size_t i;
+  size_t i, j;
   for (i = 0; i < c->n_header; i++)
-    if (strcmp(c->header[i], name) == 0) return (int)i;
+    if (strcmp(c->header[i], name) == 0) {
+      for (j = i + 1; j < c->n_header; j++)
+        if (strcmp(c->header[j], name) == 0)
+          cli_die_at(c->path, c->header_line, 0, "column '%s' appears twice (columns %lu and %lu)",
+                     name, (unsigned long)i + 1, (unsigned long)j + 1);
+      return (int)i;
+    }
   if (required) cli_die_at(c->path, c->header_line, 0, "the header has no '%s' column", name);
   return -1;
+}
+
+void cli_csv_columns(const cli_csv *c, const char *const *names, size_t n, int *cols) {
+  size_t i;
+  for (i = 0; i < n; i++) cols[i] = cli_csv_column(c, names[i], 1);
 }
 
 void cli_csv_close(cli_csv *c) {

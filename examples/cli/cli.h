@@ -103,8 +103,11 @@ typedef struct cli_csv {
 
 void cli_csv_open(cli_csv *c, const char *path, const char *what_header);
 /* The index of header column `name`, or -1; when required, a missing
- * column is fatal ("the header has no 'NAME' column"). */
+ * column is fatal ("the header has no 'NAME' column"), and so is, always,
+ * a name that heads two columns. */
 int  cli_csv_column(const cli_csv *c, const char *name, int required);
+/* The indices of the required columns names[0..n) into cols[0..n). */
+void cli_csv_columns(const cli_csv *c, const char *const *names, size_t n, int *cols);
 void cli_csv_close(cli_csv *c);
 
 /* ---- cells ---------------------------------------------------------------- */

@@ -208,12 +208,14 @@ static lg_time time_cell(const cli_csv *c, int col, const char *what) {
 
 static void load_assignments(state *g, const char *path) {
   cli_csv *c = &g->csv;
-  int      col_lead, col_owner, col_at, col_touch;
+  int      col[3], col_lead, col_owner, col_at, col_touch;
+  static const char *const names[3] = {"lead_id", "owner", "assigned_at"};
 
   cli_csv_open(c, path, "lead_id,owner,assigned_at[,touched_at]");
-  col_lead = cli_csv_column(c, "lead_id", 1);
-  col_owner = cli_csv_column(c, "owner", 1);
-  col_at = cli_csv_column(c, "assigned_at", 1);
+  cli_csv_columns(c, names, 3, col);
+  col_lead = col[0];
+  col_owner = col[1];
+  col_at = col[2];
   col_touch = cli_csv_column(c, "touched_at", 0);
   while (next_row(c)) {
     row *r;
@@ -247,16 +249,19 @@ static int int_cell(const char *s, int min, int32_t *out) {
 static void load_reps(state *g, const char *path) {
   rep_table *t = &g->reps;
   cli_csv   *c = &g->csv;
-  int        col_id, col_av, col_open, col_capa, col_w, col_last, col_att;
+  int        col[6], col_id, col_av, col_open, col_capa, col_w, col_last, col_att;
   size_t     cap = 0;
+  static const char *const names[6] = {"id",       "available", "open_leads",
+                                       "capacity", "weight",    "last_assigned_at"};
 
   cli_csv_open(c, path, "id,available,open_leads,capacity,weight,last_assigned_at[,attainment]");
-  col_id = cli_csv_column(c, "id", 1);
-  col_av = cli_csv_column(c, "available", 1);
-  col_open = cli_csv_column(c, "open_leads", 1);
-  col_capa = cli_csv_column(c, "capacity", 1);
-  col_w = cli_csv_column(c, "weight", 1);
-  col_last = cli_csv_column(c, "last_assigned_at", 1);
+  cli_csv_columns(c, names, 6, col);
+  col_id = col[0];
+  col_av = col[1];
+  col_open = col[2];
+  col_capa = col[3];
+  col_w = col[4];
+  col_last = col[5];
   col_att = cli_csv_column(c, "attainment", 0);
   t->attainment_column = col_att >= 0;
   while (next_row(c)) {

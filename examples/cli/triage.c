@@ -92,7 +92,8 @@ static const char help_text[] =
   "  LEADS.csv: `id` (required, unique) and one column per attribute, headed by\n"
   "  its name ([a-z][a-z0-9_]{0,63}), optionally typed: `zip:text`,\n"
   "  `employees:int`, `active:bool`.  Only the columns the rubric or policy\n"
-  "  read are loaded; the others (notes, ...) are not looked at.  An\n"
+  "  read are loaded; the others (notes, ...) are not looked at, whatever\n"
+  "  their header (a misspelt name they read, like Need, is an error).  An\n"
   "  untyped column takes the type the rubric and policy compare it with,\n"
   "  else text.  events: lead_id,type,at; assignments: lead_id,owner,\n"
   "  assigned_at; columns in any order, extra columns ignored.\n"
@@ -700,6 +701,21 @@ static const input *find_input(const run *r, const char *name, int kind) {
   return NULL;
 }
 
+/* An attribute the definitions read whose name equals `name` but for
+ * ASCII case, or NULL. */
+static const input *find_input_like(const run *r, const char *name) {
+  size_t i, k;
+  for (i = 0; i < r->n_inputs; i++) {
+    const char *a = r->inputs[i].name;
+    if (r->inputs[i].kind != LG_INPUT_ATTRIBUTE) continue;
+    for (k = 0; a[k] && (name[k] == a[k] || (name[k] >= 'A' && name[k] <= 'Z' &&
+                                             name[k] + ('a' - 'A') == a[k]));
+         k++) {}
+    if (a[k] == '\0' && name[k] == '\0') return &r->inputs[i];
+  }
+  return NULL;
+}
+
 static const char *readers(int by) {
   by &= 3;
   return by == 3 ? "the rubric and the policy read"
@@ -817,13 +833,15 @@ static void check_definitions(run *r) {
 static void load_events(run *r) {
   const char *path = r->opt.events;
   cli_csv    *c = &r->aux;
-  int         st, col_id, col_type, col_at;
+  int         st, col[3], col_id, col_type, col_at;
   char        why[192], tw[160];
+  static const char *const names[3] = {"lead_id", "type", "at"};
 
   cli_csv_open(c, path, "lead_id,type,at");
-  col_id = cli_csv_column(c, "lead_id", 1);
-  col_type = cli_csv_column(c, "type", 1);
-  col_at = cli_csv_column(c, "at", 1);
+  cli_csv_columns(c, names, 3, col);
+  col_id = col[0];
+  col_type = col[1];
+  col_at = col[2];
   while ((st = csv_next(&c->r)) != CSV_EOF) {
     const csv_reader *cr = &c->r;
     const char       *id, *type, *at;
@@ -894,13 +912,15 @@ static void load_assignments(run *r) {
   const char *path = r->opt.assignments;
   cli_csv    *c = &r->aux;
   owners     *o = &r->own;
-  int         st, col_id, col_owner, col_at;
+  int         st, col[3], col_id, col_owner, col_at;
   char        why[160];
+  static const char *const names[3] = {"lead_id", "owner", "assigned_at"};
 
   cli_csv_open(c, path, "lead_id,owner,assigned_at");
-  col_id = cli_csv_column(c, "lead_id", 1);
-  col_owner = cli_csv_column(c, "owner", 1);
-  col_at = cli_csv_column(c, "assigned_at", 1);
+  cli_csv_columns(c, names, 3, col);
+  col_id = col[0];
+  col_owner = col[1];
+  col_at = col[2];
   while ((st = csv_next(&c->r)) != CSV_EOF) {
     const csv_reader *cr = &c->r;
     uint32_t          k = 0, oi = 0, n_before = o->leads.n;
@@ -960,9 +980,6 @@ static void read_header(run *r, columns *cols) {
   cli_csv_open(c, path, "with an 'id' column");
   cols->id = -1;
   cols->n = c->n_header;
-  if (cols->n - 1 > LG_MAX_ATTRIBUTES)
-    cli_die_at(path, c->header_line, 0, "%lu attribute columns; a lead holds at most %d attributes",
-               (unsigned long)(cols->n - 1), LG_MAX_ATTRIBUTES);
   cols->c = calloc(cols->n, sizeof *cols->c);
   cols->load = calloc(cols->n, sizeof *cols->load);
   if (!cols->c || !cols->load) cli_die(path, "out of memory");
@@ -976,26 +993,31 @@ static void read_header(run *r, columns *cols) {
     if (!(col->name = malloc(n + 1))) cli_die(path, "out of memory");
     memcpy(col->name, cell, n);
     col->name[n] = '\0';
-    if (colon && (declared = parse_type(colon + 1)) < 0)
-      cli_die_at(path, line, at,
-                 "column %lu: type '%.32s' in header '%.80s' is not text, int or bool",
-                 (unsigned long)i + 1, colon + 1, cell);
     if (strcmp(col->name, "id") == 0) {
       if (cols->id >= 0) cli_die_at(path, line, at, "column 'id' appears twice");
       cols->id = (int)i;
       continue;
     }
-    if (!name_valid(col->name))
-      cli_die_at(path, line, 0,
-                 "column %lu: header '%.80s' is not a valid attribute name "
-                 "(lower-case [a-z][a-z0-9_]{0,63}, e.g. timeframe_months)",
-                 (unsigned long)i + 1, col->name);
-    for (j = 0; j < i; j++)
-      if (strcmp(cols->c[j].name, col->name) == 0)
-        cli_die_at(path, line, at, "column '%s' appears twice", col->name);
     in = find_input(r, col->name, LG_INPUT_ATTRIBUTE);
-    col->used = in != NULL;
-    if (!col->used) continue;
+    if (!in) {
+      /* not read by the definitions: not loaded, not looked at, unless it
+       * looks like a misspelt name they read */
+      const input *like = find_input_like(r, col->name);
+      if (like && !name_valid(col->name))
+        cli_die_at(path, line, 0,
+                   "column %lu: header '%.80s' is not a valid attribute name "
+                   "(lower-case [a-z][a-z0-9_]{0,63}, e.g. timeframe_months); %s '%s'",
+                   (unsigned long)i + 1, col->name, readers(like->by), like->name);
+      continue;
+    }
+    if (colon && (declared = parse_type(colon + 1)) < 0)
+      cli_die_at(path, line, at,
+                 "column %lu: type '%.32s' in header '%.80s' is not text, int or bool",
+                 (unsigned long)i + 1, colon + 1, cell);
+    for (j = 0; j < i; j++)
+      if ((int)j != cols->id && strcmp(cols->c[j].name, col->name) == 0)
+        cli_die_at(path, line, at, "column '%s' appears twice", col->name);
+    col->used = 1;
     cols->load[cols->n_load++] = i;
     if (declared >= 0) {
       col->type = declared;
@@ -1013,6 +1035,9 @@ static void read_header(run *r, columns *cols) {
     }
   }
   if (cols->id < 0) cli_die_at(path, c->header_line, 0, "no 'id' column in the header");
+  if (cols->n_load > LG_MAX_ATTRIBUTES)
+    cli_die_at(path, c->header_line, 0, "the definitions read %lu of its columns; a lead holds "
+               "at most %d attributes", (unsigned long)cols->n_load, LG_MAX_ATTRIBUTES);
   for (i = 0; i < r->n_inputs; i++) {
     const input *in = &r->inputs[i];
     if (in->kind != LG_INPUT_ATTRIBUTE) continue;
@@ -1268,9 +1293,11 @@ static void write_text(run *r, const lg_lead *lead, const lg_decision *d, uint32
       const lg_contribution *it = &r->items[i];
       if (it->kind == LG_KIND_KNOCKOUT) continue;
       text_points(it->points, a);
-      printf("%s %s %s%s", shown++ ? "," : "", it->criterion, it->points > 0 ? "+" : "", a);
+      printf("%s %s (%s) %s%s", shown++ ? "," : "", it->criterion,
+             lg_kind_name((lg_kind)it->kind), it->points > 0 ? "+" : "", a);
     }
     putchar('\n');
+    printf("  recommended stage: %s\n", lg_stage_name((lg_stage)d->stage));
   } else {
     /* the three largest, by insertion (ties keep rubric order) */
     for (i = 0; i < r->n_items; i++) {
