@@ -7,7 +7,8 @@ verdict and grade transitions, the MQLs, MQLs per rep per month, the
 threshold lg_calibrate documents (from the fit/total column and
 knocked_out) and the leads that change most, from those two outputs alone,
 and compares every figure with the report of --compare-rubric /
---compare-policy --format csv.
+--compare-policy --format csv.  It also checks that the README's worked
+example shows the program's real output.
 
 usage: test_whatif.py TRIAGE   (run in the source tree)
 """
@@ -145,6 +146,15 @@ for draft_rubric, draft_policy, reps, days, capacity, dimension in CASES:
                      c["grade"], d["grade"], c["reason"], d["reason"]])
     check(name + ": top changes", top, want)
     check(name + ": top changes found", len(top) - 1, min(10, len(changed)))
+
+# The README's worked example is the program's real output.
+readme = open("README.md").read()
+start = readme.index("$ leadgate-triage --rubric examples/rubrics/b2b.rubric --policy "
+                     "examples/policies/inbound.policy \\")
+block = readme[start:readme.index("```", start)].split("\n")
+command = " ".join(line.rstrip("\\").strip() for line in block[:4]).split()[2:]
+shown = "\n".join(block[4:])
+check("README what-if example", shown, run(command))
 
 if failures:
     sys.exit("\n".join(failures))
