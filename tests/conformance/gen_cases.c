@@ -1,7 +1,8 @@
 /*
  * gen_cases.c - writes the conformance data set (cases.json) to stdout.
  *
- * The inputs are written out below; the expected answers come from the
+ * The inputs are written out below (the reference rubric and policy come
+ * from tests/reference_example.h); the expected answers come from the
  * library, through runner.c.  The set was generated once and committed;
  * CTest checks that this program still writes exactly the committed bytes,
  * and test_conformance.c checks part of the answers by hand.  See
@@ -15,6 +16,7 @@
 #include <leadgate.h>
 
 #include "json.h"
+#include "reference_example.h"
 #include "runner.h"
 
 #define MIN_  INT64_C(60)
@@ -27,30 +29,7 @@
 /* ---- definitions ---------------------------------------------------------- */
 
 static const char *const k_rubrics[][2] = {
-  {"b2b",
-   "rubric \"b2b-default\"\n"
-   "fit \"need\" from need\n"
-   "  when \"high\" -> 3\n"
-   "  when \"medium\" -> 2\n"
-   "  when \"low\" -> 1\n"
-   "fit \"timeframe\" from timeframe_months\n"
-   "  when <= 3 -> 3\n"
-   "  when 4..6 -> 2\n"
-   "  when > 6 -> 1\n"
-   "fit \"authority\" from role\n"
-   "  when \"decision maker\", \"economic buyer\" -> 3\n"
-   "  when \"influencer\" -> 2\n"
-   "  when \"recommender\" -> 1\n"
-   "fit \"profile\" from industry\n"
-   "  when \"software\", \"saas\" -> 3\n"
-   "  otherwise -> 1\n"
-   "  missing -> 0\n"
-   "engagement \"demo request\" on demo_requested -> 25 expire 30d\n"
-   "engagement \"content\" on content_download -> 2 each max 10 half-life 14d\n"
-   "engagement \"webinar\" on webinar_attended -> 5 each half-life 30d\n"
-   "engagement \"unsubscribed\" on unsubscribed -> -20\n"
-   "knockout \"not a buyer\" when persona is \"student\", \"consultant\", \"competitor\"\n"
-   "knockout \"too small\" when employees is < 10\n"},
+  {"b2b", lg_example_rubric},
   {"decay",
    "# every decay shape, with round numbers so the boundaries are easy to see\n"
    "rubric \"decay\"\n"
@@ -91,28 +70,7 @@ static const char *const k_rubrics[][2] = {
 };
 
 static const char *const k_policies[][2] = {
-  {"inbound",
-   "policy \"inbound-emea\"\n"
-   "disqualify when knockout\n"
-   "qualify when fit >= 8 and (event demo_requested within 30d or engagement >= 15)\n"
-   "grade \"A\" when fit >= 10\n"
-   "grade \"B\" when fit >= 8\n"
-   "grade \"C\" when fit >= 6\n"
-   "grade \"D\"\n"
-   "calendar\n"
-   "  utc-offset +01:00\n"
-   "  hours mon-fri 09:00-17:30\n"
-   "  hours sat 10:00-13:00\n"
-   "  holiday 2026-12-25\n"
-   "  offset-change 2026-03-29T01:00:00Z +02:00\n"
-   "  offset-change 2026-10-25T01:00:00Z +01:00\n"
-   "follow-up within 48h business\n"
-   "  warn at 75%\n"
-   "  remind at 100%\n"
-   "  escalate at 36h\n"
-   "  reassign at 48h max 2\n"
-   "  recycle at 96h\n"
-   "route least-loaded\n"},
+  {"inbound", lg_example_policy},
   {"wall",
    "policy \"wall-clock\"\n"
    "qualify when total >= 10 or attr plan = \"enterprise\"\n"

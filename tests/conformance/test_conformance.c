@@ -139,7 +139,7 @@ static void every_case_gives_the_recorded_answer(void **state) {
     }
     if (!json_equal(got, json_get(c, "expect"))) {
       print_error("case %s: got ", json_get(c, "id")->str);
-      json_write(stdout, got);
+      json_write(stderr, got);
       print_error("\n");
       failed++;
     }
