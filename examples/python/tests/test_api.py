@@ -258,6 +258,17 @@ class Decisions(Base):
             for l in leads:
                 l.close()
 
+    def test_points_are_exact_whatever_the_decimal_context(self):
+        import decimal
+        with leadgate.Lead("x", {"need": "medium"}, [("content_download", NOW - DAY)]) as lead:
+            with decimal.localcontext() as ctx:
+                ctx.prec = 2
+                s = leadgate.score(self.rubric, lead, NOW)
+                # content 1d old: 2 * 2^(-1/14) = 1.90337 -> 1.903
+                self.assertEqual(s.engagement, Decimal("1.903"))
+                self.assertEqual(s.total, Decimal("3.903"))
+                self.assertEqual(str(s.fit), "2.000")
+
     def test_calibrate_picks_a_capacity_threshold(self):
         # fits 1, 2, 3 points (need low/medium/high): capacity 2 -> the cut is
         # under the third best, 1 + 0.001 = 1.001 points, and 2 leads pass.
