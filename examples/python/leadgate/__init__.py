@@ -365,38 +365,49 @@ def _inputs(count: Any, at: Any, ptr: Any, what: str) -> Tuple[Input, ...]:
     return tuple(out)
 
 
-class Rubric(_Object):
-    """A scoring model, parsed from its text (ParseError and friends carry
-    line and column).  Immutable; may be shared by threads."""
+class _Definition(_Object):
+    """A parsed rubric or policy: immutable once made, may be shared by
+    threads.  Subclasses name their C functions by prefix."""
 
-    _free = _lib.lg_rubric_free
+    _what = ""
 
     def __init__(self, text: str) -> None:
         super().__init__()
-        self._ptr = _parse(_lib.lg_rubric_parse, text, "rubric")
+        self._ptr = _parse(getattr(_lib, "lg_%s_parse" % self._what), text, self._what)
 
     @property
     def name(self) -> str:
-        return _lib.lg_rubric_name(self._p()).decode()
+        """The name from the first line ("" when absent)."""
+        return getattr(_lib, "lg_%s_name" % self._what)(self._p()).decode()
 
     @property
     def fingerprint(self) -> int:
         """FNV-1a 64 of the canonical text."""
-        return int(_lib.lg_rubric_fingerprint(self._p()))
+        return int(getattr(_lib, "lg_%s_fingerprint" % self._what)(self._p()))
 
     @property
     def text(self) -> str:
         """The canonical text."""
-        return _text(_lib.lg_rubric_to_text, self._p(), "rubric")
+        return _text(getattr(_lib, "lg_%s_to_text" % self._what), self._p(), self._what)
+
+    @property
+    def inputs(self) -> Tuple[Input, ...]:
+        """The attributes and event types the definition reads."""
+        return _inputs(getattr(_lib, "lg_%s_input_count" % self._what),
+                       getattr(_lib, "lg_%s_input_at" % self._what), self._p(),
+                       self._what + " inputs")
+
+
+class Rubric(_Definition):
+    """A scoring model, parsed from its text (ParseError and friends carry
+    line and column)."""
+
+    _what = "rubric"
+    _free = _lib.lg_rubric_free
 
     @property
     def max_fit(self) -> Decimal:
         return _points(_lib.lg_rubric_max_fit(self._p()))
-
-    @property
-    def inputs(self) -> Tuple[Input, ...]:
-        return _inputs(_lib.lg_rubric_input_count, _lib.lg_rubric_input_at, self._p(),
-                       "rubric inputs")
 
 
 class Calendar(_Object):
@@ -451,38 +462,18 @@ class Calendar(_Object):
         return _from_time(_lib.lg_calendar_next_open(self._p(), t))
 
 
-class Policy(_Object):
+class Policy(_Definition):
     """The agreement between sales and marketing: qualification, grades,
-    calendar, follow-up SLA and routing.  Immutable; may be shared."""
+    calendar, follow-up SLA and routing."""
 
+    _what = "policy"
     _free = _lib.lg_policy_free
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._ptr = _parse(_lib.lg_policy_parse, text, "policy")
-
-    @property
-    def name(self) -> str:
-        return _lib.lg_policy_name(self._p()).decode()
-
-    @property
-    def fingerprint(self) -> int:
-        return int(_lib.lg_policy_fingerprint(self._p()))
-
-    @property
-    def text(self) -> str:
-        return _text(_lib.lg_policy_to_text, self._p(), "policy")
 
     @property
     def calendar(self) -> Calendar:
         """The policy's calendar (always open when it has none).  Close it
         (or let it go) before closing the policy."""
         return Calendar._borrow(self, _lib.lg_policy_calendar(self._p()))
-
-    @property
-    def inputs(self) -> Tuple[Input, ...]:
-        return _inputs(_lib.lg_policy_input_count, _lib.lg_policy_input_at, self._p(),
-                       "policy inputs")
 
 
 @dataclass(frozen=True)
