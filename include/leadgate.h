@@ -1064,7 +1064,10 @@ LG_API lg_status lg_calibrate(const lg_rubric *rubric, const lg_lead *const *lea
  *
  * The score checks use the rubric's ranges when a rubric is given; with a
  * policy alone they still find rules that contradict themselves
- * (`fit >= 8 and fit < 5`).
+ * (`fit >= 8 and fit < 5`).  The pairwise checks (a when line against the
+ * earlier ones) stop after about 10^8 steps, so a pathological text (tens
+ * of thousands of match items on one criterion) is linted in bounded time;
+ * what was not checked is not reported.
  * ===================================================================== */
 
 typedef enum lg_severity {

@@ -37,6 +37,14 @@
  * Coarse boxes only ever lose findings, never make a false one.  Nothing
  * here allocates; findings are counted in one pass and written in a
  * second, so a short buffer is left untouched.
+ *
+ * Cost.  The pairwise checks (a when line against the earlier ones, a
+ * name against the earlier atoms) are quadratic in the items compared.
+ * Every step is taken from a budget (STEP_BUDGET a pass); once it is spent
+ * the pairwise checks answer "not proved", so a pathological text (tens
+ * of thousands of match items on one criterion) is linted in bounded time
+ * and still gets no false finding.  Both passes spend the budget alike, so
+ * they find the same.
  */
 #include "policy.h"
 #include "rubric.h"
@@ -49,6 +57,10 @@
  * 1024 criteria and 10,000 events: below 10^17), small enough that the sum
  * or difference of two never overflows. */
 #define INF INT64_C(4000000000000000000)
+
+/* Steps of pairwise comparison a pass may take (see Cost above): about a
+ * tenth of a second. */
+#define STEP_BUDGET UINT64_C(100000000)
 
 enum { SRC_RUBRIC = 0, SRC_POLICY = 1 };
 enum { D_FIT = 0, D_ENG = 1, D_TOTAL = 2 };
@@ -72,7 +84,18 @@ typedef struct linter {
   const lg_policy *p; /* may be NULL */
   box              reach;
   sink             out;
+  uint64_t         budget; /* steps left in this pass */
 } linter;
+
+/* Takes n steps from the budget; 0 when it is spent. */
+static int spend(linter *L, uint64_t n) {
+  if (L->budget < n) {
+    L->budget = 0;
+    return 0;
+  }
+  L->budget -= n;
+  return 1;
+}
 
 /* ---- findings -------------------------------------------------------------- */
 
@@ -324,7 +347,8 @@ static const char *ranges_text(const linter *L, char *buf, size_t cap) {
 
 /* Whether [a, b] of type `vtype` (LG__VAL_INT or BOOL) is covered by the
  * union of the numeric sets of items of that type in whens[0..upto). */
-static int interval_covered(const lg__crit *c, uint32_t upto, int vtype, int64_t a, int64_t b) {
+static int interval_covered(linter *L, const lg__crit *c, uint32_t upto, int vtype, int64_t a,
+                            int64_t b) {
   int64_t  pos = a;
   uint32_t j, k;
   int      moved = 1;
@@ -333,6 +357,7 @@ static int interval_covered(const lg__crit *c, uint32_t upto, int vtype, int64_t
     moved = 0;
     for (j = 0; j < upto; j++) {
       const lg__match_list *m = &c->whens[j].list;
+      if (!spend(L, 1 + m->n)) return 0;
       for (k = 0; k < m->n; k++) {
         const lg__match *it = &m->items[k];
         int64_t          lo[2], hi[2];
@@ -359,29 +384,32 @@ static int interval_covered(const lg__crit *c, uint32_t upto, int vtype, int64_t
 
 /* Whether item `it` of line w of criterion c matches only values that an
  * earlier line matches; *empty is cleared when it matches some value. */
-static int item_covered(const lg__crit *c, uint32_t w, const lg__match *it, int *empty) {
+static int item_covered(linter *L, const lg__crit *c, uint32_t w, const lg__match *it,
+                        int *empty) {
   uint32_t j, k;
   int64_t  dom_lo = it->vtype == LG__VAL_BOOL ? 0 : INT64_MIN;
   int64_t  dom_hi = it->vtype == LG__VAL_BOOL ? 1 : INT64_MAX;
   if (it->vtype == LG__VAL_TEXT) {
     *empty = 0;
-    for (j = 0; j < w; j++)
+    for (j = 0; j < w; j++) {
+      if (!spend(L, 1 + c->whens[j].list.n)) return 0;
       for (k = 0; k < c->whens[j].list.n; k++) {
         const lg__match *o = &c->whens[j].list.items[k];
         if (o->vtype == LG__VAL_TEXT && lg__text_ieq(o->text, o->text_len, it->text, it->text_len))
           return 1;
       }
+    }
     return 0;
   }
   if (!it->outside) {
     int64_t lo = it->lo > dom_lo ? it->lo : dom_lo, hi = it->hi < dom_hi ? it->hi : dom_hi;
     if (lo <= hi) *empty = 0;
-    return interval_covered(c, w, it->vtype, lo, hi);
+    return interval_covered(L, c, w, it->vtype, lo, hi);
   }
   *empty = 0; /* != N matches every other number */
-  if (it->lo > it->hi) return interval_covered(c, w, it->vtype, dom_lo, dom_hi);
-  return interval_covered(c, w, it->vtype, dom_lo, it->lo - 1) &&
-         interval_covered(c, w, it->vtype, it->hi + 1, dom_hi);
+  if (it->lo > it->hi) return interval_covered(L, c, w, it->vtype, dom_lo, dom_hi);
+  return interval_covered(L, c, w, it->vtype, dom_lo, it->lo - 1) &&
+         interval_covered(L, c, w, it->vtype, it->hi + 1, dom_hi);
 }
 
 static void check_whens(linter *L, const lg__crit *c) {
@@ -389,7 +417,7 @@ static void check_whens(linter *L, const lg__crit *c) {
   for (w = 0; w < c->n_whens; w++) {
     const lg__match_list *m = &c->whens[w].list;
     int                   covered = 1, empty = 1;
-    for (k = 0; k < m->n && covered; k++) covered = item_covered(c, w, &m->items[k], &empty);
+    for (k = 0; k < m->n && covered; k++) covered = item_covered(L, c, w, &m->items[k], &empty);
     if (!covered) continue;
     if (empty)
       add(L, LG_SEVERITY_WARNING, SRC_RUBRIC, c->whens[w].line, "unreachable-when",
@@ -421,9 +449,10 @@ static void check_rubric(linter *L) {
 /* ---- policy checks --------------------------------------------------------------- */
 
 /* Whether node i of e is the first node of its kind naming that name. */
-static int first_named(const lg__expr *e, uint32_t i, const lg__xview *v) {
+static int first_named(linter *L, const lg__expr *e, uint32_t i, const lg__xview *v) {
   lg__xview o;
   uint32_t  j;
+  if (!spend(L, 1 + (uint64_t)i)) return 0; /* not proved first: not reported */
   for (j = 0; j < i && lg__expr_view(e, j, &o); j++)
     if (o.kind == v->kind && o.name_len == v->name_len && memcmp(o.name, v->name, v->name_len) == 0)
       return 0;
@@ -445,7 +474,8 @@ static void check_names(linter *L, const lg__expr *e, uint32_t line) {
   uint32_t  i;
   if (!L->r) return;
   for (i = 0; lg__expr_view(e, i, &v); i++) {
-    if (!first_named(e, i, &v)) continue;
+    if ((v.kind != LG__XV_KO_NAMED && v.kind != LG__XV_EVENT) || !first_named(L, e, i, &v))
+      continue;
     if (v.kind == LG__XV_KO_NAMED && lg__rubric_knockout_find(L->r, v.name, v.name_len) < 0)
       add(L, LG_SEVERITY_WARNING, SRC_POLICY, line, "unknown-knockout",
           "the rubric has no knockout \"%.*s\", so this test is always false", (int)v.name_len,
@@ -562,6 +592,7 @@ static void check_policy(linter *L) {
 }
 
 static void run_checks(linter *L) {
+  L->budget = STEP_BUDGET;
   if (L->r) check_rubric(L);
   if (L->p) check_policy(L);
 }

@@ -5,9 +5,12 @@
  * the sample definitions under examples/.
  *
  * Expected findings are worked out by hand from the definitions: the
- * ranges in the comments are the sums the header describes.  Every test
- * runs under the counting allocator of support.h and must end with no
- * live block; lg_lint itself never allocates (checked).
+ * ranges in the comments are the sums the header describes.  A seeded
+ * random test then checks that every claim lint makes holds for the
+ * library itself on thousands of leads (a claim is a proof, so no lead may
+ * contradict it).  Every test runs under the counting allocator of
+ * support.h and must end with no live block; lg_lint itself never
+ * allocates (checked).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,7 +23,9 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "policy.h"
 #include "reference_example.h"
+#include "rubric.h"
 #include "support.h"
 
 /* ---- fixtures and helpers ------------------------------------------------ */
@@ -495,6 +500,223 @@ static void test_sample_definitions(void **state) {
   free(rt);
 }
 
+/* ---- budget: pathological texts stay bounded -------------------------------- */
+
+/* 256 when lines of 100 distinct numbers each: the pairwise check would
+ * take ~3e8 steps; it stops at the budget, and nothing is claimed. */
+static void test_budget(void **state) {
+  size_t cap = 256 * 100 * 8 + 64, len = 0, n;
+  char  *text = malloc(cap);
+  int    w, k;
+  (void)state;
+  assert_non_null(text);
+  len += (size_t)snprintf(text + len, cap - len, "fit \"x\" from x\n");
+  for (w = 0; w < 256; w++) {
+    len += (size_t)snprintf(text + len, cap - len, "  when");
+    for (k = 0; k < 100; k++)
+      len += (size_t)snprintf(text + len, cap - len, "%s %d", k ? "," : "", w * 100 + k);
+    len += (size_t)snprintf(text + len, cap - len, " -> 1\n");
+  }
+  n = lint_texts(text, NULL);
+  expect_none(n);
+  free(text);
+}
+
+/* ---- soundness: no lead contradicts a finding --------------------------------- */
+
+static uint64_t rng = 0x9E3779B97F4A7C15u;
+static int      pick(int n) {
+  rng = rng * 6364136223846793005u + 1442695040888963407u;
+  return (int)((rng >> 33) % (uint64_t)n);
+}
+
+static const char *const words[] = {"\"a\"", "\"b\"", "\"c\""};
+
+/* A random comparison or lead atom. */
+static void random_atom(char *b, size_t cap) {
+  static const char *const sides[] = {"fit", "engagement", "total"};
+  static const char *const ops[] = {"<", "<=", ">", ">=", "=", "!="};
+  switch (pick(5)) {
+  case 0:
+  case 1:
+  case 2:
+    snprintf(b, cap, "%s %s %d", sides[pick(3)], ops[pick(6)], pick(30) - 8);
+    break;
+  case 3: snprintf(b, cap, "%s", pick(2) ? "event e0 within 1d" : "attr a1 is \"a\""); break;
+  default: snprintf(b, cap, "%s", pick(2) ? "knockout" : pick(2) ? "knockout \"k0\"" : "knockout \"nope\""); break;
+  }
+}
+
+static void random_expr(char *b, size_t cap, int depth) {
+  char x[160], y[160];
+  int  form = depth > 1 ? 0 : pick(4);
+  random_atom(x, sizeof x);
+  if (form == 0) {
+    snprintf(b, cap, "%s", x);
+    return;
+  }
+  random_expr(y, sizeof y, depth + 1);
+  snprintf(b, cap, form == 1 ? "%s and %s" : form == 2 ? "(%s or %s)" : "not (%s and %s)", x, y);
+}
+
+static void random_rubric(char *b, size_t cap) {
+  size_t len = 0;
+  int    c, w, n_fit = 1 + pick(3), n_eng = pick(3);
+  for (c = 0; c < n_fit; c++) {
+    int n_when = 1 + pick(4);
+    len += (size_t)snprintf(b + len, cap - len, "fit \"f%d\" from a%d\n", c, pick(3));
+    for (w = 0; w < n_when; w++) {
+      switch (pick(4)) {
+      case 0: len += (size_t)snprintf(b + len, cap - len, "  when %s", words[pick(3)]); break;
+      case 1: len += (size_t)snprintf(b + len, cap - len, "  when %d..%d", pick(6), 5 + pick(6)); break;
+      case 2: len += (size_t)snprintf(b + len, cap - len, "  when %s %d", pick(2) ? "<" : ">=", pick(10)); break;
+      default: len += (size_t)snprintf(b + len, cap - len, "  when %s", pick(2) ? "true" : "!= 4"); break;
+      }
+      len += (size_t)snprintf(b + len, cap - len, " -> %d\n", pick(9) - 3);
+    }
+    if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "  otherwise -> %d\n", pick(5) - 2);
+    if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "  missing -> %d\n", pick(5) - 2);
+  }
+  for (c = 0; c < n_eng; c++)
+    len += (size_t)snprintf(b + len, cap - len, "engagement \"g%d\" on e%d -> %d%s%s\n", c, c,
+                            pick(16) - 5, pick(2) ? " each" : "", pick(2) ? " max 7" : "");
+  if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "knockout \"k0\" when a0 is \"c\"\n");
+}
+
+static void random_policy(char *b, size_t cap) {
+  char   e[512];
+  size_t len = 0;
+  int    g, n_grades = pick(4);
+  random_expr(e, sizeof e, 0);
+  len += (size_t)snprintf(b + len, cap - len, "qualify when %s\n", e);
+  for (g = 0; g < n_grades; g++) {
+    random_expr(e, sizeof e, 0);
+    len += (size_t)snprintf(b + len, cap - len, "grade \"G%d\" when %s\n", g, e);
+  }
+  if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "grade \"Z\"\n");
+  len += (size_t)snprintf(b + len, cap - len, "follow-up within %dh\n", 10 + pick(40));
+  if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "  warn at %d%%\n", pick(3) * 40);
+  if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "  remind at %dh\n", pick(60));
+  if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "  escalate at %d%%\n", pick(150));
+  if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "  reassign at %dh max %d\n", pick(60), pick(2));
+  if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "  recycle at %dh\n", pick(80));
+}
+
+#define N_LEADS 300
+#define NOW     INT64_C(1000000000)
+
+static lg_lead *random_lead(void) {
+  lg_lead *l = NULL;
+  int      i, n;
+  char     name[8];
+  assert_int_equal(lg_lead_create("L", &l), LG_OK);
+  for (i = 0; i < 3; i++) {
+    snprintf(name, sizeof name, "a%d", i);
+    switch (pick(4)) {
+    case 0: break; /* missing */
+    case 1: assert_int_equal(lg_lead_set_text(l, name, pick(2) ? "A" : pick(2) ? "b" : "c"), LG_OK); break;
+    case 2: assert_int_equal(lg_lead_set_bool(l, name, pick(2)), LG_OK); break;
+    default: assert_int_equal(lg_lead_set_int(l, name, pick(16) - 2), LG_OK); break;
+    }
+  }
+  for (i = 0; i < 2; i++) {
+    snprintf(name, sizeof name, "e%d", i);
+    for (n = pick(4) ? pick(3) : pick(14); n > 0; n--)
+      assert_int_equal(lg_lead_add_event(l, name, NOW - pick(3 * 86400)), LG_OK);
+  }
+  return l;
+}
+
+/* The index of the first when line of fit criterion c the lead's value
+ * matches, or -1. */
+static int first_when(const lg__crit *c, const lg_lead *lead) {
+  const lg__attr *a = lg__lead_find_attr(lead, c->attr, c->attr_len);
+  uint32_t        w;
+  if (!a) return -1;
+  for (w = 0; w < c->n_whens; w++)
+    if (lg__match_list_test(&c->whens[w].list, lead, a)) return (int)w;
+  return -1;
+}
+
+/* Every finding is checked against the library on N_LEADS random leads
+ * (qualify rule and grades through lg__expr_eval / lg_decide, when lines
+ * by matching, steps through lg_sla_eval at every minute of the ladder). */
+static void check_claims(const lg_rubric *r, const lg_policy *p, lg_lead **leads,
+                         const lg_finding *f, size_t n) {
+  size_t i, k;
+  for (i = 0; i < n; i++) {
+    for (k = 0; k < N_LEADS; k++) {
+      lg_score     sc;
+      lg_decision  d;
+      lg__expr_ctx ctx;
+      uint32_t     j;
+      assert_int_equal(lg_score_lead(r, leads[k], NOW, &sc), LG_OK);
+      assert_int_equal(lg_decide(r, p, leads[k], NOW, &d), LG_OK);
+      ctx.rubric = r;
+      ctx.score = &sc;
+      ctx.lead = leads[k];
+      ctx.now = NOW;
+      if (strcmp(f[i].code, "unreachable-qualify") == 0)
+        assert_false(lg__expr_eval(&p->qualify, &ctx));
+      if (strcmp(f[i].code, "always-qualify") == 0) assert_true(lg__expr_eval(&p->qualify, &ctx));
+      if (strcmp(f[i].code, "unreachable-grade") == 0)
+        for (j = 0; j < p->n_grades; j++)
+          if (p->grades[j].line == f[i].line) assert_string_not_equal(d.grade, p->grades[j].name);
+      if (strcmp(f[i].code, "unreachable-when") == 0)
+        for (j = 0; j < r->n_crits; j++) {
+          int w = r->crits[j].kind == LG_KIND_FIT ? first_when(&r->crits[j], leads[k]) : -1;
+          if (w >= 0) assert_int_not_equal(r->crits[j].whens[w].line, f[i].line);
+        }
+    }
+    if (strcmp(f[i].code, "unreachable-step") == 0) {
+      const lg__followup *fu = lg__policy_followup(p);
+      int32_t             action = -1;
+      uint32_t            j, m, asg;
+      for (j = 0; j < fu->n_steps; j++)
+        if (fu->steps[j].line == f[i].line) action = fu->steps[j].action;
+      assert_true(action > 0);
+      /* first and third assignments: reassign turns into recycle at max */
+      for (asg = 1; asg <= 3; asg += 2) {
+        lg_lead *l = NULL;
+        assert_int_equal(lg_lead_create("S", &l), LG_OK);
+        for (j = 0; j < asg; j++) assert_int_equal(lg_lead_assign(l, "rep", (lg_time)j), LG_OK);
+        for (m = 0; m <= 200 * 60; m++) {
+          lg_sla_status st;
+          assert_int_equal(lg_sla_eval(p, l, (lg_time)(asg - 1) + (lg_time)m * 60, &st), LG_OK);
+          assert_int_not_equal(st.action, action);
+        }
+        lg_lead_free(l);
+      }
+    }
+  }
+}
+
+static void test_findings_hold_for_every_lead(void **state) {
+  lg_lead *leads[N_LEADS];
+  char     rt[4096], pt[4096];
+  int      round, k;
+  size_t   claims = 0;
+  (void)state;
+  for (k = 0; k < N_LEADS; k++) leads[k] = random_lead();
+  for (round = 0; round < 300; round++) {
+    lg_rubric *r;
+    lg_policy *p;
+    size_t     n = 0;
+    random_rubric(rt, sizeof rt);
+    random_policy(pt, sizeof pt);
+    r = rubric_of(rt);
+    p = policy_of(pt);
+    assert_int_equal(lg_lint(r, p, found, MAX_FOUND, &n), LG_OK);
+    check_claims(r, p, leads, found, n);
+    claims += n;
+    lg_policy_free(p);
+    lg_rubric_free(r);
+  }
+  for (k = 0; k < N_LEADS; k++) lg_lead_free(leads[k]);
+  /* the generator does make claims to check */
+  assert_true(claims > 100);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_unreachable_qualify, setup, teardown),
@@ -517,6 +739,8 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_arguments, setup, teardown),
     cmocka_unit_test_setup_teardown(test_message_cut_at_utf8_boundary, setup, teardown),
     cmocka_unit_test_setup_teardown(test_sample_definitions, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_budget, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_findings_hold_for_every_lead, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
