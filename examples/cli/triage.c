@@ -1272,18 +1272,15 @@ static void write_summary(run *r) {
 /* ---- leads ------------------------------------------------------------------------- */
 
 /* The events of lead id (length len, hash h) are [*e, *end); both NULL
- * when it has none.  Starts fetching them.  The index entry's range is
- * emptied once read, so that what is left at the end are the events of
- * lead ids the leads file does not have. */
-static char *find_events(const event_index *x, const char *id, size_t len, uint32_t h,
-                         const uint64_t **e, const uint64_t **end) {
-  char *entry = strmap_find_h(&x->ids, id, len, h);
-  if (!entry) return NULL;
+ * when it has none.  Starts fetching them. */
+static void find_events(const event_index *x, const char *id, size_t len, uint32_t h,
+                        const uint64_t **e, const uint64_t **end) {
+  const char *entry = strmap_find_h(&x->ids, id, len, h);
+  if (!entry) return;
   *e = x->ev + entry_value(entry, 0);
   *end = x->ev + entry_value(entry, 1);
   PREFETCH(*e);
   PREFETCH(*end - 1); /* a lead in the index has at least one event */
-  return entry;
 }
 
 static void drop_lead(run *r) {
@@ -1307,7 +1304,7 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, row_erro
   size_t          k, id_len, mid = cols->n_load / 2;
   uint32_t        id_h, key, owner = NO_INDEX;
   const uint64_t *e = NULL, *end = NULL;
-  char           *entry = NULL;
+  int             fetched = 0;
   const char     *seen;
 
   id = c->fields[cols->id];
@@ -1342,7 +1339,10 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, row_erro
     size_t        i = cols->load[k];
     const column *col = &cols->c[i];
     int           rc;
-    if (k == mid && r->events.grouped) entry = find_events(&r->events, id, id_len, id_h, &e, &end);
+    if (k == mid && r->events.grouped) {
+      find_events(&r->events, id, id_len, id_h, &e, &end);
+      fetched = 1;
+    }
     rc = set_cell(lead, col, c->fields[i], err->why, sizeof err->why);
     if (rc == LG_OK) continue;
     if (rc == LG_ERR_NOMEM) cli_die(r->opt.leads, "%s", lg_status_message(LG_ERR_NOMEM));
@@ -1359,7 +1359,7 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, row_erro
     drop_lead(r);
     return -1;
   }
-  if (!entry && r->events.grouped) entry = find_events(&r->events, id, id_len, id_h, &e, &end);
+  if (!fetched && r->events.grouped) find_events(&r->events, id, id_len, id_h, &e, &end);
   if (e) {
     for (; e < end; e++) {
       st = lg_lead_add_event(lead, strmap_key(&r->events.types, ev_type(*e)), ev_at(*e));
@@ -1370,7 +1370,6 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, row_erro
       drop_lead(r);
       return -1;
     }
-    entry_set(entry, 0, entry_value(entry, 1)); /* read */
   }
   st = lg_decide(r->rubric, r->policy, lead, r->opt.now, &d);
   if (st != LG_OK) cli_die(r->opt.leads, "%s", lg_status_message(st));
@@ -1425,8 +1424,8 @@ static void triage_leads(run *r) {
   cli_csv_close(&r->csv);
 }
 
-/* Events left in the index belong to lead ids the leads file does not
- * have: *ids of them, *events in all, *first the first such id. */
+/* The events of lead ids the leads file does not have (ids not seen):
+ * *ids of them, *events in all, *first the first such id. */
 static void unknown_events(const run *r, unsigned long *ids, unsigned long *events,
                            const char **first) {
   const strmap *m = &r->events.ids;
@@ -1434,10 +1433,11 @@ static void unknown_events(const run *r, unsigned long *ids, unsigned long *even
   *ids = *events = 0;
   *first = NULL;
   for (i = 0; i < m->n; i++) {
-    const char *e = m->arena + m->off[i];
+    const char *e = m->arena + m->off[i], *key = e + ENTRY_HEAD;
+    size_t      len = strlen(key);
     uint32_t    n = entry_value(e, 1) - entry_value(e, 0);
-    if (!n) continue;
-    if (!*first) *first = e + ENTRY_HEAD;
+    if (strmap_find_h(&r->seen, key, len, hash_key(key, len))) continue;
+    if (!*first) *first = key;
     ++*ids;
     *events += n;
   }
