@@ -477,6 +477,7 @@ typedef struct run {
   strmap           seen;       /* lead ids read so far; value 1: line */
   owners           own;
   unsigned long    skipped, leads, duplicates;
+  unsigned long    n_strict;   /* input warnings that --strict makes errors */
   unsigned long    verdicts[3];
   grade_count     *grades;
   size_t           n_grades, cap_grades;
@@ -623,9 +624,7 @@ static const char *readers(int by) {
 
 /* A warning about the inputs: with --strict an error (counted, fatal once
  * all are reported). */
-static unsigned long n_strict;
-
-static void input_warning(const run *r, const char *fmt, ...) {
+static void input_warning(run *r, const char *fmt, ...) {
   char    msg[512];
   va_list ap;
   va_start(ap, fmt);
@@ -636,12 +635,12 @@ static void input_warning(const run *r, const char *fmt, ...) {
     return;
   }
   cli_note("error: %s", msg);
-  n_strict++;
+  r->n_strict++;
 }
 
-static void strict_check(void) {
-  if (n_strict) {
-    cli_note("%lu input problem%s (--strict)", n_strict, n_strict == 1 ? "" : "s");
+static void strict_check(const run *r) {
+  if (r->n_strict) {
+    cli_note("%lu input problem%s (--strict)", r->n_strict, r->n_strict == 1 ? "" : "s");
     exit(CLI_EXIT_INPUT);
   }
 }
@@ -1462,7 +1461,7 @@ int main(int argc, char **argv) {
   if (r->opt.events) load_events(r);
   check_event_types(r);
   if (r->opt.assignments) load_assignments(r);
-  strict_check();
+  strict_check(r);
   r->t_parse = monotonic_seconds() - start;
   triage_leads(r);
   if (r->opt.text) write_summary(r);
