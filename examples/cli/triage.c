@@ -37,64 +37,64 @@
 #include <unistd.h>
 
 static const char usage_line[] =
-  "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
-  "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
-  "                       [--keep-going] [--strict] LEADS.csv\n";
+    "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
+    "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
+    "                       [--keep-going] [--strict] LEADS.csv\n";
 
 static const char help_text[] =
-  "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
-  "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
-  "                       [--keep-going] [--strict] LEADS.csv\n"
-  "\n"
-  "Scores every lead of LEADS.csv with the rubric, qualifies it with the policy\n"
-  "and prints the decision.\n"
-  "\n"
-  "  --rubric FILE       the scoring model\n"
-  "  --policy FILE       the qualification policy\n"
-  "  --events FILE       CSV lead_id,type,at: what the leads did\n"
-  "  --assignments FILE  CSV lead_id,owner,assigned_at: the current owner of a lead\n"
-  "                      is the owner of its latest row (text: leads per rep in\n"
-  "                      the summary; csv: an owner column)\n"
-  "  --now TIME          the evaluation instant (default: the system clock)\n"
-  "  --format text|csv   text for people, csv for programs; the default is text\n"
-  "                      when stdout is a terminal, csv otherwise\n"
-  "  --explain           csv: an explain column; text: every contribution\n"
-  "  --stats             counts and timings on stderr\n"
-  "  --keep-going        skip bad rows (each reported) instead of stopping\n"
-  "  --strict            warnings about the inputs are errors\n"
-  "  FILE (and LEADS.csv) may be - for standard input, one of them at most.\n"
-  "\n"
-  "Input columns:\n"
-  "  LEADS.csv: `id` (required, unique) and one column per attribute, headed by\n"
-  "  its name ([a-z][a-z0-9_]{0,63}), optionally typed: `zip:text`,\n"
-  "  `employees:int`, `active:bool`.  Only the columns the rubric or policy\n"
-  "  read are loaded; the others (notes, ...) are not looked at, whatever\n"
-  "  their header (a misspelt name they read, like Need, is an error).  An\n"
-  "  untyped column takes the type the rubric and policy compare it with,\n"
-  "  else text.  events: lead_id,type,at; assignments: lead_id,owner,\n"
-  "  assigned_at; columns in any order, extra columns ignored.\n"
-  "\n"
-  "Formats: RFC 4180 CSV (quoted fields may span lines; a UTF-8 BOM is\n"
-  "skipped).  Spaces and tabs around an unquoted cell are trimmed; an empty\n"
-  "cell is a missing attribute.  int: [+-]digits within int64 (`+2` and ` 2`\n"
-  "are 2; `2.5`, `1e1`, `0x10`, `1,000` are errors); bool: true or false in\n"
-  "any case; text: any UTF-8 up to 1024 bytes.  Times: epoch seconds or ISO\n"
-  "8601 with a zone (2026-11-18T09:30:00Z, +01:00; fractional seconds are\n"
-  "truncated), years 0001..9999.  A cell that does not fit its column's type\n"
-  "is an error at FILE:LINE:COLUMN.\n"
-  "\n"
-  "Warnings (errors with --strict): an attribute the rubric or policy read\n"
-  "that no column provides, an event type they read that the events file\n"
-  "never holds, an empty rubric, a policy without a qualify rule.  Events\n"
-  "for lead ids not in LEADS.csv are counted and reported; a duplicate\n"
-  "lead id is an error (skipped with --keep-going).\n"
-  "\n"
-  "Output (csv): id,fit,engagement,total,knocked_out,grade,verdict,reason\n"
-  "[,explain][,owner]; points with three decimals; explain lists\n"
-  "criterion=points, knockout:NAME for a matched knockout, next=ATTRIBUTE.\n"
-  "\n"
-  "Exit status: 0 success; 1 rows were skipped (--keep-going); 2 bad usage\n"
-  "or bad input (FILE:LINE:COLUMN: message), or a warning with --strict.\n";
+    "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
+    "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
+    "                       [--keep-going] [--strict] LEADS.csv\n"
+    "\n"
+    "Scores every lead of LEADS.csv with the rubric, qualifies it with the policy\n"
+    "and prints the decision.\n"
+    "\n"
+    "  --rubric FILE       the scoring model\n"
+    "  --policy FILE       the qualification policy\n"
+    "  --events FILE       CSV lead_id,type,at: what the leads did\n"
+    "  --assignments FILE  CSV lead_id,owner,assigned_at: the current owner of a lead\n"
+    "                      is the owner of its latest row (text: leads per rep in\n"
+    "                      the summary; csv: an owner column)\n"
+    "  --now TIME          the evaluation instant (default: the system clock)\n"
+    "  --format text|csv   text for people, csv for programs; the default is text\n"
+    "                      when stdout is a terminal, csv otherwise\n"
+    "  --explain           csv: an explain column; text: every contribution\n"
+    "  --stats             counts and timings on stderr\n"
+    "  --keep-going        skip bad rows (each reported) instead of stopping\n"
+    "  --strict            warnings about the inputs are errors\n"
+    "  FILE (and LEADS.csv) may be - for standard input, one of them at most.\n"
+    "\n"
+    "Input columns:\n"
+    "  LEADS.csv: `id` (required, unique) and one column per attribute, headed by\n"
+    "  its name ([a-z][a-z0-9_]{0,63}), optionally typed: `zip:text`,\n"
+    "  `employees:int`, `active:bool`.  Only the columns the rubric or policy\n"
+    "  read are loaded; the others (notes, ...) are not looked at, whatever\n"
+    "  their header (a misspelt name they read, like Need, is an error).  An\n"
+    "  untyped column takes the type the rubric and policy compare it with,\n"
+    "  else text.  events: lead_id,type,at; assignments: lead_id,owner,\n"
+    "  assigned_at; columns in any order, extra columns ignored.\n"
+    "\n"
+    "Formats: RFC 4180 CSV (quoted fields may span lines; a UTF-8 BOM is\n"
+    "skipped).  Spaces and tabs around an unquoted cell are trimmed; an empty\n"
+    "cell is a missing attribute.  int: [+-]digits within int64 (`+2` and ` 2`\n"
+    "are 2; `2.5`, `1e1`, `0x10`, `1,000` are errors); bool: true or false in\n"
+    "any case; text: any UTF-8 up to 1024 bytes.  Times: epoch seconds or ISO\n"
+    "8601 with a zone (2026-11-18T09:30:00Z, +01:00; fractional seconds are\n"
+    "truncated), years 0001..9999.  A cell that does not fit its column's type\n"
+    "is an error at FILE:LINE:COLUMN.\n"
+    "\n"
+    "Warnings (errors with --strict): an attribute the rubric or policy read\n"
+    "that no column provides, an event type they read that the events file\n"
+    "never holds, an empty rubric, a policy without a qualify rule.  Events\n"
+    "for lead ids not in LEADS.csv are counted and reported; a duplicate\n"
+    "lead id is an error (skipped with --keep-going).\n"
+    "\n"
+    "Output (csv): id,fit,engagement,total,knocked_out,grade,verdict,reason\n"
+    "[,explain][,owner]; points with three decimals; explain lists\n"
+    "criterion=points, knockout:NAME for a matched knockout, next=ATTRIBUTE.\n"
+    "\n"
+    "Exit status: 0 success; 1 rows were skipped (--keep-going); 2 bad usage\n"
+    "or bad input (FILE:LINE:COLUMN: message), or a warning with --strict.\n";
 
 /* ---- clocks: the only places the program asks the system for time ------ */
 
@@ -113,9 +113,9 @@ static double monotonic_seconds(void) {
 #define NO_INDEX UINT32_MAX
 
 #if defined(__GNUC__) || defined(__clang__)
-#define PREFETCH(p) __builtin_prefetch(p)
+#  define PREFETCH(p) __builtin_prefetch(p)
 #else
-#define PREFETCH(p) ((void)(p))
+#  define PREFETCH(p) ((void)(p))
 #endif
 
 /* Keys live in one arena as entries: two uint32 values, the key and its
@@ -129,7 +129,7 @@ static double monotonic_seconds(void) {
 typedef struct strmap {
   char     *arena; /* entries, 8-byte aligned */
   size_t    arena_len, arena_cap;
-  uint32_t *off;   /* entry of key i is arena + off[i] */
+  uint32_t *off; /* entry of key i is arena + off[i] */
   uint32_t  n, cap;
   uint64_t *slots; /* open addressing, linear probing, at most half full */
   uint32_t  n_slots;
@@ -360,8 +360,8 @@ static int event_index_commit(event_index *x) {
 
 /* Adds an event of lead id (length len <= LG_MAX_ID_BYTES, hash h) of
  * type index `type`.  -1 when out of memory. */
-static int event_index_add(event_index *x, const char *id, size_t len, uint32_t h,
-                           uint32_t type, lg_time at) {
+static int event_index_add(event_index *x, const char *id, size_t len, uint32_t h, uint32_t type,
+                           lg_time at) {
   pending_event *p;
   if (x->pipe_n == PIPE && event_index_commit(x) != 0) return -1;
   p = &x->pipe[(x->pipe_head + x->pipe_n++) & (PIPE - 1)];
@@ -372,8 +372,8 @@ static int event_index_add(event_index *x, const char *id, size_t len, uint32_t 
   memcpy(p->id, id, len + 1);
   strmap_prefetch_slot(&x->ids, h);
   if (x->pipe_n > PIPE / 2)
-    strmap_prefetch_entry(&x->ids, x->pipe[(x->pipe_head + x->pipe_n - 1 - PIPE / 2) &
-                                           (PIPE - 1)].h);
+    strmap_prefetch_entry(&x->ids,
+                          x->pipe[(x->pipe_head + x->pipe_n - 1 - PIPE / 2) & (PIPE - 1)].h);
   return 0;
 }
 
@@ -423,25 +423,25 @@ typedef struct options {
 } options;
 
 typedef struct column {
-  char *name;     /* the attribute (or "id"), without the header's :type */
-  int   type;     /* lg_value_type its cells are read as */
-  int   used;     /* read by the rubric or the policy: loaded */
+  char *name; /* the attribute (or "id"), without the header's :type */
+  int   type; /* lg_value_type its cells are read as */
+  int   used; /* read by the rubric or the policy: loaded */
 } column;
 
 typedef struct columns {
-  int     id;     /* index of the id column */
-  size_t  n;      /* columns in the header */
+  int     id; /* index of the id column */
+  size_t  n;  /* columns in the header */
   column *c;
-  size_t *load;   /* the columns loaded, in header order */
+  size_t *load; /* the columns loaded, in header order */
   size_t  n_load;
 } columns;
 
 /* An attribute or event type the definitions read. */
 typedef struct input {
-  const char *name;  /* points into the rubric or the policy */
-  int         kind;  /* lg_input_kind */
-  int         type;  /* lg_value_type compared with; -1 when the two disagree */
-  int         by;    /* 1 the rubric, 2 the policy, 3 both */
+  const char *name; /* points into the rubric or the policy */
+  int         kind; /* lg_input_kind */
+  int         type; /* lg_value_type compared with; -1 when the two disagree */
+  int         by;   /* 1 the rubric, 2 the policy, 3 both */
 } input;
 
 /* Counts for the text summary. */
@@ -451,10 +451,10 @@ typedef struct grade_count {
 } grade_count;
 
 typedef struct owners {
-  strmap         reps;      /* owner names */
-  strmap         leads;     /* lead ids of the assignments file */
-  uint32_t      *owner_of;  /* per lead key: owner index of its latest row */
-  lg_time       *at_of;     /* per lead key: that row's assigned_at */
+  strmap         reps;     /* owner names */
+  strmap         leads;    /* lead ids of the assignments file */
+  uint32_t      *owner_of; /* per lead key: owner index of its latest row */
+  lg_time       *at_of;    /* per lead key: that row's assigned_at */
   size_t         cap;
   unsigned long *total, *mql; /* per owner */
 } owners;
@@ -463,10 +463,10 @@ typedef struct owners {
  * any exit (error exits included: it is registered with atexit). */
 typedef struct run {
   options          opt;
-  cli_csv          csv;   /* the leads file */
-  cli_csv          aux;   /* the events or assignments file being read */
-  columns          cols;  /* the leads header */
-  lg_lead         *lead;  /* the lead of the current row */
+  cli_csv          csv;  /* the leads file */
+  cli_csv          aux;  /* the events or assignments file being read */
+  columns          cols; /* the leads header */
+  lg_lead         *lead; /* the lead of the current row */
   lg_rubric       *rubric;
   lg_policy       *policy;
   input           *inputs;
@@ -474,10 +474,10 @@ typedef struct run {
   char            *qualify;    /* the policy's qualify rule, or NULL */
   lg_points        fit_needed; /* its `fit >= N` conjunct's N, or -1 */
   event_index      events;
-  strmap           seen;       /* lead ids read so far; value 1: line */
+  strmap           seen; /* lead ids read so far; value 1: line */
   owners           own;
   unsigned long    skipped, leads, duplicates;
-  unsigned long    n_strict;   /* input warnings that --strict makes errors */
+  unsigned long    n_strict; /* input warnings that --strict makes errors */
   unsigned long    verdicts[3];
   grade_count     *grades;
   size_t           n_grades, cap_grades;
@@ -532,12 +532,16 @@ static void parse_args(int argc, char **argv, options *o) {
   const char      *files[1];
   size_t           n_files;
   char             why[160];
-  const cli_option opts[] = {
-    {"--rubric", &o->rubric, NULL},   {"--policy", &o->policy, NULL},
-    {"--events", &o->events, NULL},   {"--assignments", &o->assignments, NULL},
-    {"--now", &now, NULL},            {"--format", &format, NULL},
-    {"--explain", NULL, &o->explain}, {"--stats", NULL, &o->stats},
-    {"--keep-going", NULL, &o->keep_going}, {"--strict", NULL, &o->strict}};
+  const cli_option opts[] = { { "--rubric", &o->rubric, NULL },
+                              { "--policy", &o->policy, NULL },
+                              { "--events", &o->events, NULL },
+                              { "--assignments", &o->assignments, NULL },
+                              { "--now", &now, NULL },
+                              { "--format", &format, NULL },
+                              { "--explain", NULL, &o->explain },
+                              { "--stats", NULL, &o->stats },
+                              { "--keep-going", NULL, &o->keep_going },
+                              { "--strict", NULL, &o->strict } };
   memset(o, 0, sizeof *o);
   cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], help_text, files, 1, &n_files);
   if (!o->rubric) cli_usage_error("--rubric is required");
@@ -546,8 +550,10 @@ static void parse_args(int argc, char **argv, options *o) {
   o->leads = files[0];
   if (now && !cli_parse_time(now, &o->now, why, sizeof why)) cli_usage_error("--now: %s", why);
   if (!now) o->now = wall_clock_now();
-  if (!format) o->text = isatty(STDOUT_FILENO);
-  else if (strcmp(format, "text") == 0) o->text = 1;
+  if (!format)
+    o->text = isatty(STDOUT_FILENO);
+  else if (strcmp(format, "text") == 0)
+    o->text = 1;
   else if (strcmp(format, "csv") != 0)
     cli_usage_error("--format: '%s' is neither text nor csv", format);
 }
@@ -572,8 +578,10 @@ static void add_input(run *r, const char *name, int kind, int type, int by) {
     input *in = &r->inputs[i];
     if (in->kind != kind || strcmp(in->name, name) != 0) continue;
     in->by |= by;
-    if (in->type == LG_VALUE_NONE) in->type = type;
-    else if (type != LG_VALUE_NONE && type != in->type) in->type = -1;
+    if (in->type == LG_VALUE_NONE)
+      in->type = type;
+    else if (type != LG_VALUE_NONE && type != in->type)
+      in->type = -1;
     return;
   }
   r->inputs[r->n_inputs].name = name;
@@ -587,7 +595,8 @@ static void collect_inputs(run *r) {
   const char   *name;
   lg_input_kind kind;
   lg_value_type type;
-  if (!(r->inputs = malloc((nr + np + 1) * sizeof *r->inputs))) cli_die(cli_name(), "out of memory");
+  if (!(r->inputs = malloc((nr + np + 1) * sizeof *r->inputs)))
+    cli_die(cli_name(), "out of memory");
   for (i = 0; i < nr; i++)
     if (lg_rubric_input_at(r->rubric, i, &name, &kind, &type) == LG_OK)
       add_input(r, name, (int)kind, (int)type, 1);
@@ -610,16 +619,19 @@ static const input *find_input_like(const run *r, const char *name) {
   for (i = 0; i < r->n_inputs; i++) {
     const char *a = r->inputs[i].name;
     if (r->inputs[i].kind != LG_INPUT_ATTRIBUTE) continue;
-    for (k = 0; a[k] && (name[k] == a[k] || (name[k] >= 'A' && name[k] <= 'Z' &&
-                                             name[k] + ('a' - 'A') == a[k]));
-         k++) {}
+    for (k = 0; a[k] && (name[k] == a[k] ||
+                         (name[k] >= 'A' && name[k] <= 'Z' && name[k] + ('a' - 'A') == a[k]));
+         k++) {
+    }
     if (a[k] == '\0' && name[k] == '\0') return &r->inputs[i];
   }
   return NULL;
 }
 
 static const char *readers(int by) {
-  return by == 3 ? "the rubric and the policy read" : by == 1 ? "the rubric reads" : "the policy reads";
+  return by == 3   ? "the rubric and the policy read"
+         : by == 1 ? "the rubric reads"
+                   : "the policy reads";
 }
 
 /* A warning about the inputs: with --strict an error (counted, fatal once
@@ -652,11 +664,13 @@ static int parse_points(const char *s, size_t n, lg_points *out) {
   int       dot = 0;
   if (!n) return 0;
   for (; i < n; i++) {
-    if (s[i] == '.' && !dot) dot = 1;
+    if (s[i] == '.' && !dot)
+      dot = 1;
     else if (s[i] >= '0' && s[i] <= '9' && v < INT64_C(1000000000000) && dec < 3) {
       v = v * 10 + (s[i] - '0');
       if (dot) dec++;
-    } else return 0;
+    } else
+      return 0;
   }
   for (; dec < 3; dec++) v *= 10;
   *out = v;
@@ -709,10 +723,14 @@ static void find_qualify(run *r) {
       start = p + 1;
       continue;
     }
-    if (*p == '"') quoted = !quoted;
-    else if (*p == '\\' && quoted && p[1]) p++;
-    else if (!quoted && *p == '(') depth++;
-    else if (!quoted && *p == ')') depth--;
+    if (*p == '"')
+      quoted = !quoted;
+    else if (*p == '\\' && quoted && p[1])
+      p++;
+    else if (!quoted && *p == '(')
+      depth++;
+    else if (!quoted && *p == ')')
+      depth--;
   }
 }
 
@@ -727,11 +745,11 @@ static void check_definitions(run *r) {
 /* ---- events -------------------------------------------------------------------- */
 
 static void load_events(run *r) {
-  const char *path = r->opt.events;
-  cli_csv    *c = &r->aux;
-  int         st, col[3], col_id, col_type, col_at;
-  char        why[192], tw[160];
-  static const char *const names[3] = {"lead_id", "type", "at"};
+  const char              *path = r->opt.events;
+  cli_csv                 *c = &r->aux;
+  int                      st, col[3], col_id, col_type, col_at;
+  char                     why[192], tw[160];
+  static const char *const names[3] = { "lead_id", "type", "at" };
 
   cli_csv_open(c, path, "lead_id,type,at");
   cli_csv_columns(c, names, 3, col);
@@ -805,12 +823,12 @@ static void check_event_types(run *r) {
 /* ---- assignments (the current owner of each lead) ---------------------------- */
 
 static void load_assignments(run *r) {
-  const char *path = r->opt.assignments;
-  cli_csv    *c = &r->aux;
-  owners     *o = &r->own;
-  int         st, col[3], col_id, col_owner, col_at;
-  char        why[160];
-  static const char *const names[3] = {"lead_id", "owner", "assigned_at"};
+  const char              *path = r->opt.assignments;
+  cli_csv                 *c = &r->aux;
+  owners                  *o = &r->own;
+  int                      st, col[3], col_id, col_owner, col_at;
+  char                     why[160];
+  static const char *const names[3] = { "lead_id", "owner", "assigned_at" };
 
   cli_csv_open(c, path, "lead_id,owner,assigned_at");
   cli_csv_columns(c, names, 3, col);
@@ -832,7 +850,7 @@ static void load_assignments(run *r) {
                       hash_key(cr->fields[col_id], cr->lens[col_id]), &k) != 0)
       cli_die(path, "out of memory");
     if (k >= o->cap) {
-      size_t   cap = o->cap ? o->cap * 2 : 256;
+      size_t    cap = o->cap ? o->cap * 2 : 256;
       uint32_t *ow = realloc(o->owner_of, cap * sizeof *ow);
       lg_time  *at;
       if (ow) o->owner_of = ow;
@@ -918,13 +936,15 @@ static void read_header(run *r, columns *cols) {
     if (declared >= 0) {
       col->type = declared;
       if (in->type > LG_VALUE_NONE && in->type != declared)
-        input_warning(r, "column '%s' is declared %s, but the definitions compare it with %s "
-                         "values: those tests never hold",
+        input_warning(r,
+                      "column '%s' is declared %s, but the definitions compare it with %s "
+                      "values: those tests never hold",
                       col->name, type_name(declared), type_name(in->type));
     } else if (in->type < 0) {
       col->type = LG_VALUE_TEXT;
-      input_warning(r, "the definitions compare '%s' with values of different types; its "
-                       "column is read as text (declare %s:int or :bool in the header)",
+      input_warning(r,
+                    "the definitions compare '%s' with values of different types; its "
+                    "column is read as text (declare %s:int or :bool in the header)",
                     col->name, col->name);
     } else {
       col->type = in->type == LG_VALUE_NONE ? LG_VALUE_TEXT : in->type;
@@ -932,16 +952,19 @@ static void read_header(run *r, columns *cols) {
   }
   if (cols->id < 0) cli_die_at(path, c->header_line, 0, "no 'id' column in the header");
   if (cols->n_load > LG_MAX_ATTRIBUTES)
-    cli_die_at(path, c->header_line, 0, "the definitions read %lu of its columns; a lead holds "
-               "at most %d attributes", (unsigned long)cols->n_load, LG_MAX_ATTRIBUTES);
+    cli_die_at(path, c->header_line, 0,
+               "the definitions read %lu of its columns; a lead holds "
+               "at most %d attributes",
+               (unsigned long)cols->n_load, LG_MAX_ATTRIBUTES);
   for (i = 0; i < r->n_inputs; i++) {
     const input *in = &r->inputs[i];
     if (in->kind != LG_INPUT_ATTRIBUTE) continue;
     for (j = 0; j < cols->n; j++)
       if ((int)j != cols->id && strcmp(cols->c[j].name, in->name) == 0) break;
     if (j == cols->n)
-      input_warning(r, "%s attribute '%s', which no column of the leads file provides: it is "
-                       "missing for every lead",
+      input_warning(r,
+                    "%s attribute '%s', which no column of the leads file provides: it is "
+                    "missing for every lead",
                     readers(in->by), in->name);
   }
 }
@@ -959,11 +982,12 @@ static int set_cell(lg_lead *lead, const column *col, const char *cell, char *wh
   switch (col->type) {
   case LG_VALUE_INT:
     if (csv_parse_int64(cell, &v)) return (int)lg_lead_set_int(lead, col->name, v);
-    for (p = cell + (*cell == '+' || *cell == '-'); *p >= '0' && *p <= '9'; p++) {}
+    for (p = cell + (*cell == '+' || *cell == '-'); *p >= '0' && *p <= '9'; p++) {
+    }
     snprintf(why, cap, "column '%s' is int: '%.40s' %s", col->name, cell,
              *p == '\0' && p > cell + (*cell == '+' || *cell == '-')
-               ? "is outside the int64 range"
-               : "is not a whole number ([+-]digits)");
+                 ? "is outside the int64 range"
+                 : "is not a whole number ([+-]digits)");
     return -1;
   case LG_VALUE_BOOL:
     if (cli_parse_bool(cell, &b)) return (int)lg_lead_set_bool(lead, col->name, b);
@@ -1065,8 +1089,10 @@ static void line_put_field(run *r, const char *s) {
   char  *p;
   for (; s[n]; n++) {
     char c = s[n];
-    if (c == '"') quotes++;
-    else if (c == ',' || c == '\r' || c == '\n') special = 1;
+    if (c == '"')
+      quotes++;
+    else if (c == ',' || c == '\r' || c == '\n')
+      special = 1;
   }
   if (!quotes && !special) {
     line_put(r, s, n);
@@ -1157,8 +1183,10 @@ static void write_text(run *r, const lg_lead *lead, const lg_decision *d, uint32
 
   explain(r, lead);
   printf("%s  %s", lg_lead_id(lead), verdict_name(d->verdict));
-  if (d->grade[0]) printf(", grade %s", d->grade);
-  else printf(", no grade");
+  if (d->grade[0])
+    printf(", grade %s", d->grade);
+  else
+    printf(", no grade");
   if (owner != NO_INDEX) printf(", owner %s", owner_name(r, owner));
   putchar('\n');
   text_points(d->score.fit, a);
@@ -1171,7 +1199,8 @@ static void write_text(run *r, const lg_lead *lead, const lg_decision *d, uint32
   text_points(d->score.engagement, a);
   text_points(d->score.total, b);
   printf("; engagement %s; total %s\n", a, b);
-  if (r->fit_needed < 0) printf("  qualifies when %s\n", r->qualify ? r->qualify : "never (no qualify rule)");
+  if (r->fit_needed < 0)
+    printf("  qualifies when %s\n", r->qualify ? r->qualify : "never (no qualify rule)");
   for (i = 0; i < r->n_items; i++)
     if (r->items[i].kind == LG_KIND_KNOCKOUT && r->items[i].points) {
       printf(knocked++ ? ", %s" : "  knocked out: %s", r->items[i].criterion);
@@ -1184,8 +1213,8 @@ static void write_text(run *r, const lg_lead *lead, const lg_decision *d, uint32
       const lg_contribution *it = &r->items[i];
       if (it->kind == LG_KIND_KNOCKOUT) continue;
       text_points(it->points, a);
-      printf("%s %s (%s) %s%s", shown++ ? "," : "", it->criterion,
-             lg_kind_name((lg_kind)it->kind), it->points > 0 ? "+" : "", a);
+      printf("%s %s (%s) %s%s", shown++ ? "," : "", it->criterion, lg_kind_name((lg_kind)it->kind),
+             it->points > 0 ? "+" : "", a);
     }
     putchar('\n');
     printf("  recommended stage: %s\n", lg_stage_name((lg_stage)d->stage));
@@ -1195,8 +1224,10 @@ static void write_text(run *r, const lg_lead *lead, const lg_decision *d, uint32
       const lg_contribution *it = &r->items[i];
       size_t                 j;
       if (it->kind == LG_KIND_KNOCKOUT || it->points == 0) continue;
-      if (n_top < 3) n_top++;
-      else if (by_size(&it, &top[2]) > 0) continue;
+      if (n_top < 3)
+        n_top++;
+      else if (by_size(&it, &top[2]) > 0)
+        continue;
       for (j = n_top - 1; j > 0 && by_size(&it, &top[j - 1]) < 0; j--) top[j] = top[j - 1];
       top[j] = it;
     }
@@ -1224,7 +1255,8 @@ static int by_grade(const void *a, const void *b) {
 static void tally(run *r, const lg_decision *d, uint32_t owner) {
   size_t i;
   if (d->verdict >= 0 && d->verdict <= 2) r->verdicts[d->verdict]++;
-  for (i = 0; i < r->n_grades && strcmp(r->grades[i].grade, d->grade) != 0; i++) {}
+  for (i = 0; i < r->n_grades && strcmp(r->grades[i].grade, d->grade) != 0; i++) {
+  }
   if (i == r->n_grades) {
     if (r->n_grades == r->cap_grades) {
       size_t       cap = r->cap_grades ? r->cap_grades * 2 : 8;
@@ -1248,8 +1280,8 @@ static void tally(run *r, const lg_decision *d, uint32_t owner) {
 
 static void write_summary(run *r) {
   size_t i;
-  printf("%lu lead%s: %lu mql, %lu nurture, %lu disqualify\n", r->leads,
-         r->leads == 1 ? "" : "s", r->verdicts[LG_VERDICT_MQL], r->verdicts[LG_VERDICT_NURTURE],
+  printf("%lu lead%s: %lu mql, %lu nurture, %lu disqualify\n", r->leads, r->leads == 1 ? "" : "s",
+         r->verdicts[LG_VERDICT_MQL], r->verdicts[LG_VERDICT_NURTURE],
          r->verdicts[LG_VERDICT_DISQUALIFY]);
   qsort(r->grades, r->n_grades, sizeof *r->grades, by_grade);
   if (r->n_grades) {
@@ -1318,9 +1350,9 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, row_erro
   if ((st = lg_lead_create(id, &r->lead)) != LG_OK) {
     if (st == LG_ERR_NOMEM) cli_die(r->opt.leads, "%s", lg_status_message(st));
     snprintf(err->why, sizeof err->why, "%s",
-             id_len == 0                    ? "empty id"
-             : id_len > LG_MAX_ID_BYTES     ? "id longer than 256 bytes"
-                                            : "id is not valid UTF-8");
+             id_len == 0                ? "empty id"
+             : id_len > LG_MAX_ID_BYTES ? "id longer than 256 bytes"
+                                        : "id is not valid UTF-8");
     return -1;
   }
   if ((seen = strmap_find_h(&r->seen, id, id_len, id_h)) != NULL) {
@@ -1364,8 +1396,8 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, row_erro
       st = lg_lead_add_event(lead, strmap_key(&r->events.types, ev_type(*e)), ev_at(*e));
       if (st == LG_OK) continue;
       if (st == LG_ERR_NOMEM) cli_die(r->opt.leads, "%s", lg_status_message(st));
-      snprintf(err->why, sizeof err->why, "lead has more than %d events in %s (%s)",
-               LG_MAX_EVENTS, r->opt.events, lg_status_name(st));
+      snprintf(err->why, sizeof err->why, "lead has more than %d events in %s (%s)", LG_MAX_EVENTS,
+               r->opt.events, lg_status_name(st));
       drop_lead(r);
       return -1;
     }
@@ -1483,7 +1515,6 @@ int main(int argc, char **argv) {
             "file, %lu rows skipped\n",
             r->duplicates, bad_events, bad_ids, r->skipped);
   }
-  if (r->skipped)
-    cli_note("skipped %lu bad row%s", r->skipped, r->skipped == 1 ? "" : "s");
+  if (r->skipped) cli_note("skipped %lu bad row%s", r->skipped, r->skipped == 1 ? "" : "s");
   return r->skipped ? CLI_EXIT_FINDINGS : CLI_EXIT_OK; /* release() runs at exit */
 }
