@@ -15,12 +15,14 @@
  * optionally attainment (quota attainment, e.g. 0.85).
  *
  * Output (stdout), three CSV blocks separated by a blank line:
- *   1. lead_id,owner,reassignments,state,action,new_owner,due_at,next_at
+ *   1. lead_id,owner,reassignments,state,action,new_owner,due_at,next_at,tier
  *      one row per lead in order of first appearance: the SLA state, the
  *      action due now (none|warn|remind|escalate|reassign|recycle), for a
  *      reassign the rep lg_route picks from the reps file (empty when
  *      nobody can take it or no reps file was given), the deadline and the
- *      time the state or action next changes (ISO 8601, or `never`).  Each
+ *      time the state or action next changes (ISO 8601, or `never`), and
+ *      the follow-up tier in effect (the index of the policy's follow-up
+ *      rule, 0 while a policy has one; empty without an SLA).  Each
  *      pick counts against the rep (open_leads + 1, last assigned now) so
  *      later picks in the same run spread the work.
  *   2. rep,assigned,followed_up,in_sla,in_sla_pct,median_response,
@@ -81,7 +83,7 @@ static const char help_text[] =
     "but no assignments is left out of the correlation, with a note.\n"
     "\n"
     "Output: three CSV blocks separated by a blank line: lead_id,owner,\n"
-    "reassignments,state,action,new_owner,due_at,next_at; rep,assigned,\n"
+    "reassignments,state,action,new_owner,due_at,next_at,tier; rep,assigned,\n"
     "followed_up,in_sla,in_sla_pct,median_response,p90_response,breaches,\n"
     "open_overdue; metric,value.\n"
     "\n"
@@ -436,7 +438,9 @@ static void report_lead(const lg_policy *policy, const lg_lead *lead, rep_table 
     fputs(buf, stdout);
   }
   cli_format_time(s.next_at, buf);
-  printf(",%s\n", buf);
+  printf(",%s,", buf);
+  if (s.state != LG_SLA_NONE) printf("%d", (int)s.tier);
+  putchar('\n');
 }
 
 /* Whether rep `id` has any assignment in the statistics. */
@@ -545,7 +549,7 @@ int main(int argc, char **argv) {
   for (i = 0; i < n_groups; i++)
     build_lead(g, o.assignments, g->sorted + g->groups[i].start, g->groups[i].n);
 
-  printf("lead_id,owner,reassignments,state,action,new_owner,due_at,next_at\n");
+  printf("lead_id,owner,reassignments,state,action,new_owner,due_at,next_at,tier\n");
   for (i = 0; i < g->n_leads; i++) {
     report_lead(g->policy, g->leads[i], &g->reps, o.now);
     if (lg_stats_add(g->stats, g->leads[i], o.now) != LG_OK)
