@@ -69,15 +69,14 @@ static lg_value_type column_type(const lg_rubric *rubric, const char *name) {
   lg_input_kind kind;
   lg_value_type type;
   for (i = 0; i < n; i++)
-    if (lg_rubric_input_at(rubric, i, &in, &kind, &type) == LG_OK &&
-        kind == LG_INPUT_ATTRIBUTE && strcmp(in, name) == 0)
+    if (lg_rubric_input_at(rubric, i, &in, &kind, &type) == LG_OK && kind == LG_INPUT_ATTRIBUTE &&
+        strcmp(in, name) == 0)
       return type == LG_VALUE_NONE ? LG_VALUE_TEXT : type; /* presence only: text */
   return LG_VALUE_NONE;
 }
 
-static lg_status set_cell(lg_lead *lead, const char *name, lg_value_type type,
-                          const char *cell) {
-  char *end;
+static lg_status set_cell(lg_lead *lead, const char *name, lg_value_type type, const char *cell) {
+  char     *end;
   long long v;
   if (*cell == '\0') return LG_OK; /* empty: the attribute is missing */
   if (type == LG_VALUE_INT) {
@@ -124,8 +123,8 @@ int main(int argc, char **argv) {
     line++;
     if (n == 1 && fields[0][0] == '\0') continue; /* a blank line */
     if (n != n_cols || lg_lead_create(fields[0], &lead) != LG_OK) {
-      fprintf(stderr, "%s:%lu: expected %lu fields and an id first\n", argv[2],
-              (unsigned long)line, (unsigned long)n_cols);
+      fprintf(stderr, "%s:%lu: expected %lu fields and an id first\n", argv[2], (unsigned long)line,
+              (unsigned long)n_cols);
       rc = 1;
       continue;
     }

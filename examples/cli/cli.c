@@ -25,13 +25,17 @@ const char *cli_name(void) { return prog_name; }
 
 /* ---- messages -------------------------------------------------------------- */
 
-static void vmessage(const char *file, unsigned long line, unsigned long col,
-                     const char *kind, const char *fmt, va_list ap) {
+static void vmessage(const char *file, unsigned long line, unsigned long col, const char *kind,
+                     const char *fmt, va_list ap) {
   fflush(stdout);
-  if (!file) fprintf(stderr, "%s: %s", prog_name, kind);
-  else if (line == 0) fprintf(stderr, "%s: %s", file, kind);
-  else if (col == 0) fprintf(stderr, "%s:%lu: %s", file, line, kind);
-  else fprintf(stderr, "%s:%lu:%lu: %s", file, line, col, kind);
+  if (!file)
+    fprintf(stderr, "%s: %s", prog_name, kind);
+  else if (line == 0)
+    fprintf(stderr, "%s: %s", file, kind);
+  else if (col == 0)
+    fprintf(stderr, "%s:%lu: %s", file, line, kind);
+  else
+    fprintf(stderr, "%s:%lu:%lu: %s", file, line, col, kind);
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
 }
@@ -126,9 +130,12 @@ void cli_parse(int argc, char **argv, const cli_option *opts, size_t n_opts, con
       *opts[k].flag = 1;
       continue;
     }
-    if (eq) *opts[k].value = eq + 1;
-    else if (++i < argc) *opts[k].value = argv[i];
-    else cli_usage_error("option '%s' needs a value", a);
+    if (eq)
+      *opts[k].value = eq + 1;
+    else if (++i < argc)
+      *opts[k].value = argv[i];
+    else
+      cli_usage_error("option '%s' needs a value", a);
   }
 }
 
@@ -142,8 +149,7 @@ FILE *cli_open(const char *path) {
     stdin_taken = 1;
     return stdin;
   }
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-    cli_die(path, "is a directory; expected a file");
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) cli_die(path, "is a directory; expected a file");
   errno = 0;
   fp = fopen(path, "rb");
   if (!fp) cli_die(path, "%s", errno ? strerror(errno) : "cannot open");
@@ -274,8 +280,8 @@ int cli_parse_time(const char *s, lg_time *out, char *why, size_t cap) {
   if (st == LG_ERR_RANGE)
     snprintf(why, cap, "'%.64s' is out of range (%s)", s,
              s[0] == '-' || strncmp(s, "0000", 4) == 0 || strncmp(s, "0001", 4) == 0
-               ? "before 0001-01-01"
-               : "after 9999-12-31");
+                 ? "before 0001-01-01"
+                 : "after 9999-12-31");
   else
     snprintf(why, cap,
              "'%.64s' is not epoch seconds or ISO 8601 like 2026-11-18T09:30:00Z (or "
@@ -286,12 +292,14 @@ int cli_parse_time(const char *s, lg_time *out, char *why, size_t cap) {
 
 void cli_format_time(lg_time t, char *buf) {
   size_t needed;
-  if (t == LG_TIME_NEVER) strcpy(buf, "never");
-  else if (lg_time_format(t, buf, 32, &needed) != LG_OK) sprintf(buf, "%lld", (long long)t);
+  if (t == LG_TIME_NEVER)
+    strcpy(buf, "never");
+  else if (lg_time_format(t, buf, 32, &needed) != LG_OK)
+    sprintf(buf, "%lld", (long long)t);
 }
 
 int cli_parse_bool(const char *s, int *out) {
-  static const char *const words[2] = {"false", "true"};
+  static const char *const words[2] = { "false", "true" };
   int                      v;
   for (v = 0; v < 2; v++) {
     const char *w = words[v], *p = s;

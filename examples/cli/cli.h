@@ -33,7 +33,7 @@ enum { CLI_EXIT_OK = 0, CLI_EXIT_FINDINGS = 1, CLI_EXIT_INPUT = 2 };
 
 /* The program's name (the prefix of its messages) and its usage lines
  * (printed after a usage error).  Set once, first thing in main. */
-void cli_init(const char *name, const char *usage);
+void        cli_init(const char *name, const char *usage);
 const char *cli_name(void);
 
 /* ---- options -------------------------------------------------------------- */
@@ -92,12 +92,12 @@ lg_policy *cli_load_policy(const char *path);
  * or the header malformed) and makes every later record need the
  * header's number of fields. */
 typedef struct cli_csv {
-  const char *path;
-  FILE       *fp;
-  csv_reader  r;
-  int         open;
-  char      **header; /* copies of the header cells */
-  size_t      n_header;
+  const char   *path;
+  FILE         *fp;
+  csv_reader    r;
+  int           open;
+  char        **header; /* copies of the header cells */
+  size_t        n_header;
   unsigned long header_line;
 } cli_csv;
 
@@ -105,7 +105,7 @@ void cli_csv_open(cli_csv *c, const char *path, const char *what_header);
 /* The index of header column `name`, or -1; when required, a missing
  * column is fatal ("the header has no 'NAME' column"), and so is, always,
  * a name that heads two columns. */
-int  cli_csv_column(const cli_csv *c, const char *name, int required);
+int cli_csv_column(const cli_csv *c, const char *name, int required);
 /* The indices of the required columns names[0..n) into cols[0..n). */
 void cli_csv_columns(const cli_csv *c, const char *const *names, size_t n, int *cols);
 void cli_csv_close(cli_csv *c);

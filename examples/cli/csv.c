@@ -83,8 +83,7 @@ static unsigned long last_col(const csv_reader *r) {
   return (unsigned long)(offset(r) - r->line_start);
 }
 
-static void set_error(csv_reader *r, unsigned long line, unsigned long col, const char *fmt,
-                      ...) {
+static void set_error(csv_reader *r, unsigned long line, unsigned long col, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(r->error, sizeof r->error, fmt, ap);
@@ -113,8 +112,10 @@ static int bad(csv_reader *r, int c, int state) {
     if (c == EOF) break;
     if (state == IN_QUOTED) {
       if (c == '"') {
-        if (peek_byte(r) == '"') r->in_pos++;
-        else state = IN_PLAIN;
+        if (peek_byte(r) == '"')
+          r->in_pos++;
+        else
+          state = IN_PLAIN;
       } else if (c == '\n' || (c == '\r' && peek_byte(r) != '\n')) {
         new_line(r);
       }
@@ -149,10 +150,10 @@ static int put(csv_reader *r, int c) {
 static int start_field(csv_reader *r) {
   csv_field_pos *f;
   if (r->n_fields == r->cap_fields) {
-    size_t          cap = r->cap_fields * 2;
+    size_t         cap = r->cap_fields * 2;
     csv_field_pos *p;
-    char          **fl;
-    size_t         *l;
+    char         **fl;
+    size_t        *l;
     if (cap > SIZE_MAX / sizeof *r->pos) return -2;
     if (!(p = realloc(r->pos, cap * sizeof *p))) return -2;
     r->pos = p;
@@ -174,8 +175,7 @@ static int start_field(csv_reader *r) {
  * and `state` as for bad(). */
 static int grow_failed(csv_reader *r, int why, int c, int state) {
   if (why == -1) {
-    set_error(r, r->record_line, 0, "record longer than %lu bytes",
-              (unsigned long)CSV_MAX_RECORD);
+    set_error(r, r->record_line, 0, "record longer than %lu bytes", (unsigned long)CSV_MAX_RECORD);
     return bad(r, c, state);
   }
   set_error(r, r->record_line, 0, "out of memory");
@@ -204,7 +204,7 @@ static int put_run(csv_reader *r, const char *p, size_t n) {
 static const unsigned char plain_stop_table[256] = {
   1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, /* NUL, LF, CR */
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0  /* '"', ',' */
+  0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0 /* '"', ',' */
 };
 
 #define plain_stop(c) (plain_stop_table[(unsigned char)(c)])

@@ -48,30 +48,30 @@ typedef struct csv_field_pos {
 
 typedef struct csv_reader {
   FILE          *fp;
-  char          *in;              /* input block */
+  char          *in; /* input block */
   size_t         in_len, in_pos;
-  uint64_t       in_base;         /* input offset of in[0] */
+  uint64_t       in_base; /* input offset of in[0] */
   int            in_eof, started;
-  int            trim;            /* trim spaces around unquoted fields */
-  size_t         expect_fields;   /* 0, or the field count every record must have */
-  char          *rec;             /* the record's fields, each NUL-terminated */
+  int            trim;          /* trim spaces around unquoted fields */
+  size_t         expect_fields; /* 0, or the field count every record must have */
+  char          *rec;           /* the record's fields, each NUL-terminated */
   size_t         rec_len, rec_cap;
-  csv_field_pos *pos;             /* where each field starts */
-  char         **fields;          /* fields[i] is field i (NUL-terminated) after a record */
-  size_t        *lens;            /* lens[i] == strlen(fields[i]) after a record */
+  csv_field_pos *pos;    /* where each field starts */
+  char         **fields; /* fields[i] is field i (NUL-terminated) after a record */
+  size_t        *lens;   /* lens[i] == strlen(fields[i]) after a record */
   size_t         n_fields, cap_fields;
-  unsigned long  line;            /* physical line the next record starts on */
-  uint64_t       line_start;      /* input offset where that line starts */
-  unsigned long  record_line;     /* line the last record (or bad record) began on */
-  uint64_t       record_offset;   /* input offset where it began (after a BOM) */
-  unsigned long  error_line;      /* line of the last CSV_BAD / CSV_FATAL */
-  unsigned long  error_col;       /* its byte column, 0 when not known */
+  unsigned long  line;          /* physical line the next record starts on */
+  uint64_t       line_start;    /* input offset where that line starts */
+  unsigned long  record_line;   /* line the last record (or bad record) began on */
+  uint64_t       record_offset; /* input offset where it began (after a BOM) */
+  unsigned long  error_line;    /* line of the last CSV_BAD / CSV_FATAL */
+  unsigned long  error_col;     /* its byte column, 0 when not known */
   char           error[160];
 } csv_reader;
 
 /* Starts reading `fp` (not closed by the reader); trim != 0 trims
  * unquoted fields (see above).  0, or -1 when out of memory. */
-int  csv_open(csv_reader *r, FILE *fp, int trim);
+int csv_open(csv_reader *r, FILE *fp, int trim);
 /* Reads the next record: CSV_RECORD, CSV_EOF, CSV_BAD or CSV_FATAL.  Once
  * expect_fields is set (usually to the header's count), a record with
  * another number of fields is CSV_BAD ("expected N fields as in the

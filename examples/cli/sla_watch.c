@@ -15,12 +15,14 @@
  * optionally attainment (quota attainment, e.g. 0.85).
  *
  * Output (stdout), three CSV blocks separated by a blank line:
- *   1. lead_id,owner,reassignments,state,action,new_owner,due_at,next_at
+ *   1. lead_id,owner,reassignments,state,action,new_owner,due_at,next_at,tier
  *      one row per lead in order of first appearance: the SLA state, the
  *      action due now (none|warn|remind|escalate|reassign|recycle), for a
  *      reassign the rep lg_route picks from the reps file (empty when
  *      nobody can take it or no reps file was given), the deadline and the
- *      time the state or action next changes (ISO 8601, or `never`).  Each
+ *      time the state or action next changes (ISO 8601, or `never`), and
+ *      the follow-up tier in effect (the index of the policy's follow-up
+ *      rule, 0 while a policy has one; empty without an SLA).  Each
  *      pick counts against the rep (open_leads + 1, last assigned now) so
  *      later picks in the same run spread the work.
  *   2. rep,assigned,followed_up,in_sla,in_sla_pct,median_response,
@@ -50,38 +52,43 @@
 #include <time.h>
 
 static const char usage_line[] =
-  "usage: leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE] [--now TIME]\n";
+    "usage: leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE] [--now TIME]\n";
 
 static const char help_text[] =
-  "usage: leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE] [--now TIME]\n"
-  "\n"
-  "The follow-up SLA action due for every assigned lead, per-rep compliance,\n"
-  "and the correlation between in-SLA follow-up and quota attainment.\n"
-  "\n"
-  "  --policy FILE       the policy (follow-up ladder, calendar, routing)\n"
-  "  --assignments FILE  CSV: lead_id,owner,assigned_at[,touched_at]; a lead's\n"
-  "                      rows are its (re)assignments in time order; touched_at\n"
-  "                      is that assignment's first follow-up (may be empty)\n"
-  "  --reps FILE         CSV: id,available,open_leads,capacity,weight,\n"
-  "                      last_assigned_at[,attainment] (for reassignments and\n"
-  "                      the correlation)\n"
-  "  --now TIME          the evaluation instant (default: the system clock)\n"
-  "  FILE may be - for standard input (one of them at most).\n"
-  "\n"
-  "Formats: columns in any order, extra columns ignored; a UTF-8 BOM is\n"
-  "skipped; spaces around unquoted cells are trimmed.  Times are epoch\n"
-  "seconds or ISO 8601 with a zone (2026-11-18T09:30:00Z, +01:00; fractional\n"
-  "seconds are truncated), years 0001..9999.  available is 1, 0, true or\n"
-  "false (any case); open_leads and capacity (0 = unlimited) are whole numbers\n"
-  ">= 0, weight >= 1; attainment is a number such as 0.85.\n"
-  "\n"
-  "Output: three CSV blocks separated by a blank line: lead_id,owner,\n"
-  "reassignments,state,action,new_owner,due_at,next_at; rep,assigned,\n"
-  "followed_up,in_sla,in_sla_pct,median_response,p90_response,breaches,\n"
-  "open_overdue; metric,value.\n"
-  "\n"
-  "Exit status: 0 success; 1 a touch could not be counted (reported on\n"
-  "stderr); 2 bad usage or bad input (FILE:LINE[:COLUMN]: message).\n";
+    "usage: leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE] [--now TIME]\n"
+    "\n"
+    "The follow-up SLA action due for every assigned lead, per-rep compliance,\n"
+    "and the correlation between in-SLA follow-up and quota attainment.\n"
+    "\n"
+    "  --policy FILE       the policy (follow-up ladder, calendar, routing)\n"
+    "  --assignments FILE  CSV: lead_id,owner,assigned_at[,touched_at]; a lead's\n"
+    "                      rows are its (re)assignments in time order; touched_at\n"
+    "                      is that assignment's first follow-up (may be empty)\n"
+    "  --reps FILE         CSV: id,available,open_leads,capacity,weight,\n"
+    "                      last_assigned_at[,attainment] (for reassignments and\n"
+    "                      the correlation)\n"
+    "  --now TIME          the evaluation instant (default: the system clock)\n"
+    "  FILE may be - for standard input (one of them at most).\n"
+    "\n"
+    "Formats: columns in any order, extra columns ignored; a UTF-8 BOM is\n"
+    "skipped; spaces around unquoted cells are trimmed.  Times are epoch\n"
+    "seconds or ISO 8601 with a zone (2026-11-18T09:30:00Z, +01:00; fractional\n"
+    "seconds are truncated), years 0001..9999.  available is 1, 0, true or\n"
+    "false (any case); open_leads and capacity (0 = unlimited) are whole numbers\n"
+    ">= 0, weight >= 1; attainment is a number such as 0.85.\n"
+    "\n"
+    "Checks: an exact duplicate assignment row is a warning and counts once;\n"
+    "a touched_at at or after the lead's next assignment (that instant belongs\n"
+    "to the new owner) is reported and not counted; a rep with an attainment\n"
+    "but no assignments is left out of the correlation, with a note.\n"
+    "\n"
+    "Output: three CSV blocks separated by a blank line: lead_id,owner,\n"
+    "reassignments,state,action,new_owner,due_at,next_at,tier; rep,assigned,\n"
+    "followed_up,in_sla,in_sla_pct,median_response,p90_response,breaches,\n"
+    "open_overdue; metric,value.\n"
+    "\n"
+    "Exit status: 0 success; 1 a touch could not be counted (reported on\n"
+    "stderr); 2 bad usage or bad input (FILE:LINE[:COLUMN]: message).\n";
 
 static lg_time wall_clock_now(void) { return (lg_time)time(NULL); }
 
@@ -101,7 +108,7 @@ typedef struct row {
 
 typedef struct rep_table {
   lg_rep *reps;
-  char  **ids;        /* owned copies behind reps[i].id */
+  char  **ids; /* owned copies behind reps[i].id */
   double *attainment;
   int    *has_attainment;
   int     attainment_column;
@@ -117,18 +124,18 @@ typedef struct group {
 /* Everything the program owns, so that release() (registered with atexit)
  * frees it on every exit, error exits included. */
 typedef struct state {
-  cli_csv      csv; /* the CSV file being read */
-  lg_policy   *policy;
-  row         *rows;
-  size_t       n_rows, cap_rows;
-  rep_table    reps;
-  row        **sorted;
-  group       *groups;
-  lg_lead    **leads;
-  size_t       n_leads;
-  lg_stats    *stats;
-  const char **names; /* reps given to lg_stats_correlation */
-  double      *att;
+  cli_csv       csv; /* the CSV file being read */
+  lg_policy    *policy;
+  row          *rows;
+  size_t        n_rows, cap_rows;
+  rep_table     reps;
+  row         **sorted;
+  group        *groups;
+  lg_lead     **leads;
+  size_t        n_leads;
+  lg_stats     *stats;
+  const char  **names; /* reps given to lg_stats_correlation */
+  double       *att;
   unsigned long dropped_touches;
 } state;
 
@@ -163,10 +170,10 @@ static void parse_args(int argc, char **argv, options *o) {
   const char      *now = NULL;
   size_t           n_files;
   char             why[160];
-  const cli_option opts[] = {{"--policy", &o->policy, NULL},
-                             {"--assignments", &o->assignments, NULL},
-                             {"--reps", &o->reps, NULL},
-                             {"--now", &now, NULL}};
+  const cli_option opts[] = { { "--policy", &o->policy, NULL },
+                              { "--assignments", &o->assignments, NULL },
+                              { "--reps", &o->reps, NULL },
+                              { "--now", &now, NULL } };
   memset(o, 0, sizeof *o);
   cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], help_text, NULL, 0, &n_files);
   if (!o->policy) cli_usage_error("--policy is required");
@@ -207,9 +214,9 @@ static lg_time time_cell(const cli_csv *c, int col, const char *what) {
 /* ---- input files ------------------------------------------------------------ */
 
 static void load_assignments(state *g, const char *path) {
-  cli_csv *c = &g->csv;
-  int      col[3], col_lead, col_owner, col_at, col_touch;
-  static const char *const names[3] = {"lead_id", "owner", "assigned_at"};
+  cli_csv                 *c = &g->csv;
+  int                      col[3], col_lead, col_owner, col_at, col_touch;
+  static const char *const names[3] = { "lead_id", "owner", "assigned_at" };
 
   cli_csv_open(c, path, "lead_id,owner,assigned_at[,touched_at]");
   cli_csv_columns(c, names, 3, col);
@@ -247,12 +254,12 @@ static int int_cell(const char *s, int min, int32_t *out) {
 }
 
 static void load_reps(state *g, const char *path) {
-  rep_table *t = &g->reps;
-  cli_csv   *c = &g->csv;
-  int        col[6], col_id, col_av, col_open, col_capa, col_w, col_last, col_att;
-  size_t     cap = 0;
-  static const char *const names[6] = {"id",       "available", "open_leads",
-                                       "capacity", "weight",    "last_assigned_at"};
+  rep_table               *t = &g->reps;
+  cli_csv                 *c = &g->csv;
+  int                      col[6], col_id, col_av, col_open, col_capa, col_w, col_last, col_att;
+  size_t                   cap = 0;
+  static const char *const names[6] = { "id",       "available", "open_leads",
+                                        "capacity", "weight",    "last_assigned_at" };
 
   cli_csv_open(c, path, "id,available,open_leads,capacity,weight,last_assigned_at[,attainment]");
   cli_csv_columns(c, names, 6, col);
@@ -284,7 +291,8 @@ static void load_reps(state *g, const char *path) {
     r = &t->reps[t->n];
     memset(r, 0, sizeof *r);
     if (c->r.fields[col_id][0] == '\0') die_cell(c, col_id, "%s", "empty rep id");
-    if (strcmp(av, "1") == 0 || strcmp(av, "0") == 0) available = av[0] == '1';
+    if (strcmp(av, "1") == 0 || strcmp(av, "0") == 0)
+      available = av[0] == '1';
     else if (!cli_parse_bool(av, &available))
       die_cell(c, col_av, "available '%.64s' must be 1, 0, true or false", av);
     r->available = available;
@@ -296,9 +304,8 @@ static void load_reps(state *g, const char *path) {
                c->r.fields[col_capa]);
     if (!int_cell(c->r.fields[col_w], 1, &r->weight))
       die_cell(c, col_w, "weight '%.64s' must be a whole number >= 1", c->r.fields[col_w]);
-    r->last_assigned_at = c->r.fields[col_last][0] == '\0'
-                            ? LG_TIME_MIN
-                            : time_cell(c, col_last, "last_assigned_at");
+    r->last_assigned_at =
+        c->r.fields[col_last][0] == '\0' ? LG_TIME_MIN : time_cell(c, col_last, "last_assigned_at");
     t->has_attainment[t->n] = att[0] != '\0';
     t->attainment[t->n] = 0.0;
     if (att[0]) {
@@ -378,8 +385,8 @@ static lg_lead *build_lead(state *g, const char *path, row *const *rows, size_t 
     if (st == LG_ERR_INVALID)
       cli_die_at(path, rows[i]->line, 0, "owner must be 1 to 256 bytes of UTF-8");
     if (st == LG_ERR_LIMIT)
-      cli_die_at(path, rows[i]->line, 0, "more than %d assignments for lead %s",
-                 LG_MAX_ASSIGNMENTS, rows[i]->lead_id);
+      cli_die_at(path, rows[i]->line, 0, "more than %d assignments for lead %s", LG_MAX_ASSIGNMENTS,
+                 rows[i]->lead_id);
     if (st != LG_OK) cli_die_at(path, rows[i]->line, 0, "%s", lg_status_message(st));
     if (!rows[i]->touched) continue;
     next = next_assignment(rows, n, i);
@@ -431,7 +438,9 @@ static void report_lead(const lg_policy *policy, const lg_lead *lead, rep_table 
     fputs(buf, stdout);
   }
   cli_format_time(s.next_at, buf);
-  printf(",%s\n", buf);
+  printf(",%s,", buf);
+  if (s.state != LG_SLA_NONE) printf("%d", (int)s.tier);
+  putchar('\n');
 }
 
 /* Whether rep `id` has any assignment in the statistics. */
@@ -457,8 +466,7 @@ static void report_reps(state *g, const options *o) {
     lg_rep_stats s;
     if (lg_stats_rep(stats, i, &s) != LG_OK) cli_die(cli_name(), "cannot read a rep's statistics");
     csv_write_field(stdout, s.rep);
-    printf(",%u,%u,%u,%.1f,", (unsigned)s.assigned, (unsigned)s.touched,
-           (unsigned)s.touched_in_sla,
+    printf(",%u,%u,%u,%.1f,", (unsigned)s.assigned, (unsigned)s.touched, (unsigned)s.touched_in_sla,
            s.assigned ? 100.0 * (double)s.touched_in_sla / (double)s.assigned : 0.0);
     if (s.touched) print_duration(s.median_response);
     putchar(',');
@@ -487,7 +495,8 @@ static void report_reps(state *g, const options *o) {
     printf("in_sla_rate_vs_attainment_r,n/a (%s has no attainment column)\n", o->reps);
   } else if (k == 0) {
     printf("in_sla_rate_vs_attainment_r,n/a (no rep in %s has both an attainment and "
-           "assignments)\n", o->reps);
+           "assignments)\n",
+           o->reps);
   } else if ((st = lg_stats_correlation(stats, names, att, k, &r)) == LG_OK) {
     printf("in_sla_rate_vs_attainment_r,%.3f\nreps_correlated,%lu\n", r, (unsigned long)k);
   } else {
@@ -525,7 +534,8 @@ int main(int argc, char **argv) {
   qsort(g->sorted, g->n_rows, sizeof *g->sorted, by_lead);
   for (i = 0; i < g->n_rows; i = j) {
     for (j = i + 1; j < g->n_rows && strcmp(g->sorted[j]->lead_id, g->sorted[i]->lead_id) == 0;
-         j++) {}
+         j++) {
+    }
     g->groups[n_groups].start = i;
     g->groups[n_groups].n = j - i;
     g->groups[n_groups++].first = g->sorted[i];
@@ -539,7 +549,7 @@ int main(int argc, char **argv) {
   for (i = 0; i < n_groups; i++)
     build_lead(g, o.assignments, g->sorted + g->groups[i].start, g->groups[i].n);
 
-  printf("lead_id,owner,reassignments,state,action,new_owner,due_at,next_at\n");
+  printf("lead_id,owner,reassignments,state,action,new_owner,due_at,next_at,tier\n");
   for (i = 0; i < g->n_leads; i++) {
     report_lead(g->policy, g->leads[i], &g->reps, o.now);
     if (lg_stats_add(g->stats, g->leads[i], o.now) != LG_OK)

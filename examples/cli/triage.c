@@ -43,82 +43,73 @@
 #include <unistd.h>
 
 static const char usage_line[] =
-  "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
-  "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
-  "                       [--keep-going] [--strict] LEADS.csv\n"
-  "       leadgate-triage ... --compare-rubric FILE | --compare-policy FILE\n"
-  "                       [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv\n";
+    "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
+    "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
+    "                       [--keep-going] [--strict] LEADS.csv\n"
+    "       leadgate-triage ... --compare-rubric FILE | --compare-policy FILE\n"
+    "                       [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv\n";
 
 static const char help_text[] =
-  "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
-  "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
-  "                       [--keep-going] [--strict] LEADS.csv\n"
-  "       leadgate-triage ... --compare-rubric FILE | --compare-policy FILE\n"
-  "                       [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv\n"
-  "\n"
-  "Scores every lead of LEADS.csv with the rubric, qualifies it with the policy\n"
-  "and prints the decision.\n"
-  "\n"
-  "  --rubric FILE       the scoring model\n"
-  "  --policy FILE       the qualification policy\n"
-  "  --events FILE       CSV lead_id,type,at: what the leads did\n"
-  "  --assignments FILE  CSV lead_id,owner,assigned_at: the current owner of a lead\n"
-  "                      is the owner of its latest row (text: leads per rep in\n"
-  "                      the summary; csv: an owner column)\n"
-  "  --now TIME          the evaluation instant (default: the system clock)\n"
-  "  --format text|csv   text for people, csv for programs; the default is text\n"
-  "                      when stdout is a terminal, csv otherwise\n"
-  "  --explain           csv: an explain column; text: every contribution\n"
-  "  --stats             counts and timings on stderr\n"
-  "  --keep-going        skip bad rows (each reported) instead of stopping\n"
-  "  --strict            warnings about the inputs are errors\n"
-  "\n"
-  "What-if (instead of rows, a comparison of the same leads under a draft):\n"
-  "  --compare-rubric FILE  the draft rubric (the policy stays, unless also\n"
-  "                      --compare-policy)\n"
-  "  --compare-policy FILE  the draft policy\n"
-  "  --reps N --days D   MQLs per rep per month (30 days) under each, for N\n"
-  "                      reps and leads that arrived over D days\n"
-  "  --capacity C        leads a rep can follow up a month: the share of it,\n"
-  "                      and the threshold lg_calibrate picks so that at most\n"
-  "                      C x N x D / 30 leads pass\n"
-  "  --dimension DIM     what lg_calibrate thresholds: fit (default),\n"
-  "                      engagement or total\n"
-  "  Verdict and grade transitions, MQLs, the 10 leads that change most\n"
-  "  (README \"What-if\"); --format csv for CSV blocks.\n"
-  "  FILE (and LEADS.csv) may be - for standard input, one of them at most.\n"
-  "\n"
-  "Input columns:\n"
-  "  LEADS.csv: `id` (required, unique) and one column per attribute, headed by\n"
-  "  its name ([a-z][a-z0-9_]{0,63}), optionally typed: `zip:text`,\n"
-  "  `employees:int`, `active:bool`.  Only the columns the rubric or policy\n"
-  "  read are loaded; the others (notes, ...) are not looked at, whatever\n"
-  "  their header (a misspelt name they read, like Need, is an error).  An\n"
-  "  untyped column takes the type the rubric and policy compare it with,\n"
-  "  else text.  events: lead_id,type,at; assignments: lead_id,owner,\n"
-  "  assigned_at; columns in any order, extra columns ignored.\n"
-  "\n"
-  "Formats: RFC 4180 CSV (quoted fields may span lines; a UTF-8 BOM is\n"
-  "skipped).  Spaces and tabs around an unquoted cell are trimmed; an empty\n"
-  "cell is a missing attribute.  int: [+-]digits within int64 (`+2` and ` 2`\n"
-  "are 2; `2.5`, `1e1`, `0x10`, `1,000` are errors); bool: true or false in\n"
-  "any case; text: any UTF-8 up to 1024 bytes.  Times: epoch seconds or ISO\n"
-  "8601 with a zone (2026-11-18T09:30:00Z, +01:00; fractional seconds are\n"
-  "truncated), years 0001..9999.  A cell that does not fit its column's type\n"
-  "is an error at FILE:LINE:COLUMN.\n"
-  "\n"
-  "Warnings (errors with --strict): an attribute the rubric or policy read\n"
-  "that no column provides, an event type they read that the events file\n"
-  "never holds, an empty rubric, a policy without a qualify rule.  Events\n"
-  "for lead ids not in LEADS.csv are counted and reported; a duplicate\n"
-  "lead id is an error (skipped with --keep-going).\n"
-  "\n"
-  "Output (csv): id,fit,engagement,total,knocked_out,grade,verdict,reason\n"
-  "[,explain][,owner]; points with three decimals; explain lists\n"
-  "criterion=points, knockout:NAME for a matched knockout, next=ATTRIBUTE.\n"
-  "\n"
-  "Exit status: 0 success; 1 rows were skipped (--keep-going); 2 bad usage\n"
-  "or bad input (FILE:LINE:COLUMN: message), or a warning with --strict.\n";
+    "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
+    "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
+    "                       [--keep-going] [--strict] LEADS.csv\n"
+    "       leadgate-triage ... --compare-rubric FILE | --compare-policy FILE\n"
+    "                       [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv\n"
+    "\n"
+    "Scores every lead of LEADS.csv with the rubric, qualifies it with the policy\n"
+    "and prints the decision.\n"
+    "\n"
+    "  --rubric FILE       the scoring model\n"
+    "  --policy FILE       the qualification policy\n"
+    "  --events FILE       CSV lead_id,type,at: what the leads did\n"
+    "  --assignments FILE  CSV lead_id,owner,assigned_at: the current owner of a lead\n"
+    "                      is the owner of its latest row (text: leads per rep in\n"
+    "                      the summary; csv: an owner column)\n"
+    "  --now TIME          the evaluation instant (default: the system clock)\n"
+    "  --format text|csv   text for people, csv for programs; the default is text\n"
+    "                      when stdout is a terminal, csv otherwise\n"
+    "  --explain           csv: an explain column; text: every contribution\n"
+    "  --stats             counts and timings on stderr\n"
+    "  --keep-going        skip bad rows (each reported) instead of stopping\n"
+    "  --strict            warnings about the inputs are errors\n"
+    "  What-if: --compare-rubric FILE and/or --compare-policy FILE compare a\n"
+    "  draft with the current definitions on the same leads instead of rows;\n"
+    "  --reps N --days D: MQLs per rep per month; --capacity C (leads a rep can\n"
+    "  follow up a month): share of capacity and lg_calibrate's threshold on\n"
+    "  --dimension fit (default), engagement or total.  README \"What-if\".\n"
+    "  FILE (and LEADS.csv) may be - for standard input, one of them at most.\n"
+    "\n"
+    "Input columns:\n"
+    "  LEADS.csv: `id` (required, unique) and one column per attribute, headed by\n"
+    "  its name ([a-z][a-z0-9_]{0,63}), optionally typed: `zip:text`,\n"
+    "  `employees:int`, `active:bool`.  Only the columns the rubric or policy\n"
+    "  read are loaded; the others (notes, ...) are not looked at, whatever\n"
+    "  their header (a misspelt name they read, like Need, is an error).  An\n"
+    "  untyped column takes the type the rubric and policy compare it with,\n"
+    "  else text.  events: lead_id,type,at; assignments: lead_id,owner,\n"
+    "  assigned_at; columns in any order, extra columns ignored.\n"
+    "\n"
+    "Formats: RFC 4180 CSV (quoted fields may span lines; a UTF-8 BOM is\n"
+    "skipped).  Spaces and tabs around an unquoted cell are trimmed; an empty\n"
+    "cell is a missing attribute.  int: [+-]digits within int64 (`+2` and ` 2`\n"
+    "are 2; `2.5`, `1e1`, `0x10`, `1,000` are errors); bool: true or false in\n"
+    "any case; text: any UTF-8 up to 1024 bytes.  Times: epoch seconds or ISO\n"
+    "8601 with a zone (2026-11-18T09:30:00Z, +01:00; fractional seconds are\n"
+    "truncated), years 0001..9999.  A cell that does not fit its column's type\n"
+    "is an error at FILE:LINE:COLUMN.\n"
+    "\n"
+    "Warnings (errors with --strict): an attribute the rubric or policy read\n"
+    "that no column provides, an event type they read that the events file\n"
+    "never holds, an empty rubric, a policy without a qualify rule.  Events\n"
+    "for lead ids not in LEADS.csv are counted and reported; a duplicate\n"
+    "lead id is an error (skipped with --keep-going).\n"
+    "\n"
+    "Output (csv): id,fit,engagement,total,knocked_out,grade,verdict,reason\n"
+    "[,explain][,owner]; points with three decimals; explain lists\n"
+    "criterion=points, knockout:NAME for a matched knockout, next=ATTRIBUTE.\n"
+    "\n"
+    "Exit status: 0 success; 1 rows were skipped (--keep-going); 2 bad usage\n"
+    "or bad input (FILE:LINE:COLUMN: message), or a warning with --strict.\n";
 
 /* ---- clocks: the only places the program asks the system for time ------ */
 
@@ -137,9 +128,9 @@ static double monotonic_seconds(void) {
 #define NO_INDEX UINT32_MAX
 
 #if defined(__GNUC__) || defined(__clang__)
-#define PREFETCH(p) __builtin_prefetch(p)
+#  define PREFETCH(p) __builtin_prefetch(p)
 #else
-#define PREFETCH(p) ((void)(p))
+#  define PREFETCH(p) ((void)(p))
 #endif
 
 /* Keys live in one arena as entries: two uint32 values, the key and its
@@ -153,7 +144,7 @@ static double monotonic_seconds(void) {
 typedef struct strmap {
   char     *arena; /* entries, 8-byte aligned */
   size_t    arena_len, arena_cap;
-  uint32_t *off;   /* entry of key i is arena + off[i] */
+  uint32_t *off; /* entry of key i is arena + off[i] */
   uint32_t  n, cap;
   uint64_t *slots; /* open addressing, linear probing, at most half full */
   uint32_t  n_slots;
@@ -384,8 +375,8 @@ static int event_index_commit(event_index *x) {
 
 /* Adds an event of lead id (length len <= LG_MAX_ID_BYTES, hash h) of
  * type index `type`.  -1 when out of memory. */
-static int event_index_add(event_index *x, const char *id, size_t len, uint32_t h,
-                           uint32_t type, lg_time at) {
+static int event_index_add(event_index *x, const char *id, size_t len, uint32_t h, uint32_t type,
+                           lg_time at) {
   pending_event *p;
   if (x->pipe_n == PIPE && event_index_commit(x) != 0) return -1;
   p = &x->pipe[(x->pipe_head + x->pipe_n++) & (PIPE - 1)];
@@ -396,8 +387,8 @@ static int event_index_add(event_index *x, const char *id, size_t len, uint32_t 
   memcpy(p->id, id, len + 1);
   strmap_prefetch_slot(&x->ids, h);
   if (x->pipe_n > PIPE / 2)
-    strmap_prefetch_entry(&x->ids, x->pipe[(x->pipe_head + x->pipe_n - 1 - PIPE / 2) &
-                                           (PIPE - 1)].h);
+    strmap_prefetch_entry(&x->ids,
+                          x->pipe[(x->pipe_head + x->pipe_n - 1 - PIPE / 2) & (PIPE - 1)].h);
   return 0;
 }
 
@@ -440,36 +431,36 @@ static int event_index_group(event_index *x) {
 /* ---- the run ----------------------------------------------------------------- */
 
 typedef struct options {
-  const char *rubric, *policy, *events, *assignments, *leads;
-  lg_time     now;
-  int         text; /* --format text */
-  int         explain, stats, keep_going, strict;
-  const char *compare_rubric, *compare_policy; /* what-if drafts */
-  long        reps, days, capacity;            /* 0, 0, -1 when not given */
+  const char  *rubric, *policy, *events, *assignments, *leads;
+  lg_time      now;
+  int          text; /* --format text */
+  int          explain, stats, keep_going, strict;
+  const char  *compare_rubric, *compare_policy; /* what-if drafts */
+  long         reps, days, capacity;            /* 0, 0, -1 when not given */
   lg_dimension dimension;
 } options;
 
 typedef struct column {
-  char *name;     /* the attribute (or "id"), without the header's :type */
-  int   type;     /* lg_value_type its cells are read as */
-  int   used;     /* read by the rubric or the policy: loaded */
+  char *name; /* the attribute (or "id"), without the header's :type */
+  int   type; /* lg_value_type its cells are read as */
+  int   used; /* read by the rubric or the policy: loaded */
 } column;
 
 typedef struct columns {
-  int     id;     /* index of the id column */
-  size_t  n;      /* columns in the header */
+  int     id; /* index of the id column */
+  size_t  n;  /* columns in the header */
   column *c;
-  size_t *load;   /* the columns loaded, in header order */
+  size_t *load; /* the columns loaded, in header order */
   size_t  n_load;
 } columns;
 
 /* An attribute or event type the definitions read. */
 typedef struct input {
-  const char *name;  /* points into the rubric or the policy */
-  int         kind;  /* lg_input_kind */
-  int         type;  /* lg_value_type compared with; -1 when the two disagree */
-  int         by;    /* bits: 1 the rubric, 2 the policy, 4 the draft rubric,
-                        8 the draft policy */
+  const char *name; /* points into the rubric or the policy */
+  int         kind; /* lg_input_kind */
+  int         type; /* lg_value_type compared with; -1 when the two disagree */
+  int         by;   /* bits: 1 the rubric, 2 the policy, 4 the draft rubric,
+                       8 the draft policy */
 } input;
 
 /* Counts for the text summary. */
@@ -479,10 +470,10 @@ typedef struct grade_count {
 } grade_count;
 
 typedef struct owners {
-  strmap         reps;      /* owner names */
-  strmap         leads;     /* lead ids of the assignments file */
-  uint32_t      *owner_of;  /* per lead key: owner index of its latest row */
-  lg_time       *at_of;     /* per lead key: that row's assigned_at */
+  strmap         reps;     /* owner names */
+  strmap         leads;    /* lead ids of the assignments file */
+  uint32_t      *owner_of; /* per lead key: owner index of its latest row */
+  lg_time       *at_of;    /* per lead key: that row's assigned_at */
   size_t         cap;
   unsigned long *total, *mql; /* per owner */
 } owners;
@@ -491,10 +482,10 @@ typedef struct owners {
  * any exit (error exits included: it is registered with atexit). */
 typedef struct run {
   options          opt;
-  cli_csv          csv;   /* the leads file */
-  cli_csv          aux;   /* the events or assignments file being read */
-  columns          cols;  /* the leads header */
-  lg_lead         *lead;  /* the lead of the current row */
+  cli_csv          csv;  /* the leads file */
+  cli_csv          aux;  /* the events or assignments file being read */
+  columns          cols; /* the leads header */
+  lg_lead         *lead; /* the lead of the current row */
   lg_rubric       *rubric;
   lg_policy       *policy;
   lg_rubric       *draft_rubric; /* what-if: the drafts, NULL when not given */
@@ -505,9 +496,10 @@ typedef struct run {
   char            *qualify;    /* the policy's qualify rule, or NULL */
   lg_points        fit_needed; /* its `fit >= N` conjunct's N, or -1 */
   event_index      events;
-  strmap           seen;       /* lead ids read so far; value 1: line */
+  strmap           seen; /* lead ids read so far; value 1: line */
   owners           own;
   unsigned long    skipped, leads, duplicates;
+  unsigned long    n_strict; /* input warnings that --strict makes errors */
   unsigned long    verdicts[3];
   grade_count     *grades;
   size_t           n_grades, cap_grades;
@@ -577,15 +569,22 @@ static void parse_args(int argc, char **argv, options *o) {
   const char      *files[1];
   size_t           n_files;
   char             why[160];
-  const cli_option opts[] = {
-    {"--rubric", &o->rubric, NULL},   {"--policy", &o->policy, NULL},
-    {"--events", &o->events, NULL},   {"--assignments", &o->assignments, NULL},
-    {"--now", &now, NULL},            {"--format", &format, NULL},
-    {"--explain", NULL, &o->explain}, {"--stats", NULL, &o->stats},
-    {"--keep-going", NULL, &o->keep_going}, {"--strict", NULL, &o->strict},
-    {"--compare-rubric", &o->compare_rubric, NULL}, {"--compare-policy", &o->compare_policy, NULL},
-    {"--reps", &reps, NULL},          {"--days", &days, NULL},
-    {"--capacity", &capacity, NULL},  {"--dimension", &dimension, NULL}};
+  const cli_option opts[] = { { "--rubric", &o->rubric, NULL },
+                              { "--policy", &o->policy, NULL },
+                              { "--events", &o->events, NULL },
+                              { "--assignments", &o->assignments, NULL },
+                              { "--now", &now, NULL },
+                              { "--format", &format, NULL },
+                              { "--explain", NULL, &o->explain },
+                              { "--stats", NULL, &o->stats },
+                              { "--keep-going", NULL, &o->keep_going },
+                              { "--strict", NULL, &o->strict },
+                              { "--compare-rubric", &o->compare_rubric, NULL },
+                              { "--compare-policy", &o->compare_policy, NULL },
+                              { "--reps", &reps, NULL },
+                              { "--days", &days, NULL },
+                              { "--capacity", &capacity, NULL },
+                              { "--dimension", &dimension, NULL } };
   memset(o, 0, sizeof *o);
   cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], help_text, files, 1, &n_files);
   if (!o->rubric) cli_usage_error("--rubric is required");
@@ -594,8 +593,10 @@ static void parse_args(int argc, char **argv, options *o) {
   o->leads = files[0];
   if (now && !cli_parse_time(now, &o->now, why, sizeof why)) cli_usage_error("--now: %s", why);
   if (!now) o->now = wall_clock_now();
-  if (!format) o->text = isatty(STDOUT_FILENO);
-  else if (strcmp(format, "text") == 0) o->text = 1;
+  if (!format)
+    o->text = isatty(STDOUT_FILENO);
+  else if (strcmp(format, "text") == 0)
+    o->text = 1;
   else if (strcmp(format, "csv") != 0)
     cli_usage_error("--format: '%s' is neither text nor csv", format);
   o->reps = count_option("--reps", reps, 1);
@@ -638,8 +639,10 @@ static void add_input(run *r, const char *name, int kind, int type, int by) {
     input *in = &r->inputs[i];
     if (in->kind != kind || strcmp(in->name, name) != 0) continue;
     in->by |= by;
-    if (in->type == LG_VALUE_NONE) in->type = type;
-    else if (type != LG_VALUE_NONE && type != in->type) in->type = -1;
+    if (in->type == LG_VALUE_NONE)
+      in->type = type;
+    else if (type != LG_VALUE_NONE && type != in->type)
+      in->type = -1;
     return;
   }
   r->inputs[r->n_inputs].name = name;
@@ -653,7 +656,8 @@ static void collect_inputs(run *r) {
   const char   *name;
   lg_input_kind kind;
   lg_value_type type;
-  if (!(r->inputs = malloc((nr + np + 1) * sizeof *r->inputs))) cli_die(cli_name(), "out of memory");
+  if (!(r->inputs = malloc((nr + np + 1) * sizeof *r->inputs)))
+    cli_die(cli_name(), "out of memory");
   for (i = 0; i < nr; i++)
     if (lg_rubric_input_at(r->rubric, i, &name, &kind, &type) == LG_OK)
       add_input(r, name, (int)kind, (int)type, 1);
@@ -708,9 +712,10 @@ static const input *find_input_like(const run *r, const char *name) {
   for (i = 0; i < r->n_inputs; i++) {
     const char *a = r->inputs[i].name;
     if (r->inputs[i].kind != LG_INPUT_ATTRIBUTE) continue;
-    for (k = 0; a[k] && (name[k] == a[k] || (name[k] >= 'A' && name[k] <= 'Z' &&
-                                             name[k] + ('a' - 'A') == a[k]));
-         k++) {}
+    for (k = 0; a[k] && (name[k] == a[k] ||
+                         (name[k] >= 'A' && name[k] <= 'Z' && name[k] + ('a' - 'A') == a[k]));
+         k++) {
+    }
     if (a[k] == '\0' && name[k] == '\0') return &r->inputs[i];
   }
   return NULL;
@@ -718,7 +723,7 @@ static const input *find_input_like(const run *r, const char *name) {
 
 static const char *readers(int by) {
   by &= 3;
-  return by == 3 ? "the rubric and the policy read"
+  return by == 3   ? "the rubric and the policy read"
          : by == 1 ? "the rubric reads"
          : by == 2 ? "the policy reads"
                    : "the draft reads";
@@ -726,9 +731,7 @@ static const char *readers(int by) {
 
 /* A warning about the inputs: with --strict an error (counted, fatal once
  * all are reported). */
-static unsigned long n_strict;
-
-static void input_warning(const run *r, const char *fmt, ...) {
+static void input_warning(run *r, const char *fmt, ...) {
   char    msg[512];
   va_list ap;
   va_start(ap, fmt);
@@ -739,12 +742,12 @@ static void input_warning(const run *r, const char *fmt, ...) {
     return;
   }
   cli_note("error: %s", msg);
-  n_strict++;
+  r->n_strict++;
 }
 
-static void strict_check(void) {
-  if (n_strict) {
-    cli_note("%lu input problem%s (--strict)", n_strict, n_strict == 1 ? "" : "s");
+static void strict_check(const run *r) {
+  if (r->n_strict) {
+    cli_note("%lu input problem%s (--strict)", r->n_strict, r->n_strict == 1 ? "" : "s");
     exit(CLI_EXIT_INPUT);
   }
 }
@@ -756,11 +759,13 @@ static int parse_points(const char *s, size_t n, lg_points *out) {
   int       dot = 0;
   if (!n) return 0;
   for (; i < n; i++) {
-    if (s[i] == '.' && !dot) dot = 1;
+    if (s[i] == '.' && !dot)
+      dot = 1;
     else if (s[i] >= '0' && s[i] <= '9' && v < INT64_C(1000000000000) && dec < 3) {
       v = v * 10 + (s[i] - '0');
       if (dot) dec++;
-    } else return 0;
+    } else
+      return 0;
   }
   for (; dec < 3; dec++) v *= 10;
   *out = v;
@@ -813,10 +818,14 @@ static void find_qualify(run *r) {
       start = p + 1;
       continue;
     }
-    if (*p == '"') quoted = !quoted;
-    else if (*p == '\\' && quoted && p[1]) p++;
-    else if (!quoted && *p == '(') depth++;
-    else if (!quoted && *p == ')') depth--;
+    if (*p == '"')
+      quoted = !quoted;
+    else if (*p == '\\' && quoted && p[1])
+      p++;
+    else if (!quoted && *p == '(')
+      depth++;
+    else if (!quoted && *p == ')')
+      depth--;
   }
 }
 
@@ -831,11 +840,11 @@ static void check_definitions(run *r) {
 /* ---- events -------------------------------------------------------------------- */
 
 static void load_events(run *r) {
-  const char *path = r->opt.events;
-  cli_csv    *c = &r->aux;
-  int         st, col[3], col_id, col_type, col_at;
-  char        why[192], tw[160];
-  static const char *const names[3] = {"lead_id", "type", "at"};
+  const char              *path = r->opt.events;
+  cli_csv                 *c = &r->aux;
+  int                      st, col[3], col_id, col_type, col_at;
+  char                     why[192], tw[160];
+  static const char *const names[3] = { "lead_id", "type", "at" };
 
   cli_csv_open(c, path, "lead_id,type,at");
   cli_csv_columns(c, names, 3, col);
@@ -909,12 +918,12 @@ static void check_event_types(run *r) {
 /* ---- assignments (the current owner of each lead) ---------------------------- */
 
 static void load_assignments(run *r) {
-  const char *path = r->opt.assignments;
-  cli_csv    *c = &r->aux;
-  owners     *o = &r->own;
-  int         st, col[3], col_id, col_owner, col_at;
-  char        why[160];
-  static const char *const names[3] = {"lead_id", "owner", "assigned_at"};
+  const char              *path = r->opt.assignments;
+  cli_csv                 *c = &r->aux;
+  owners                  *o = &r->own;
+  int                      st, col[3], col_id, col_owner, col_at;
+  char                     why[160];
+  static const char *const names[3] = { "lead_id", "owner", "assigned_at" };
 
   cli_csv_open(c, path, "lead_id,owner,assigned_at");
   cli_csv_columns(c, names, 3, col);
@@ -936,7 +945,7 @@ static void load_assignments(run *r) {
                       hash_key(cr->fields[col_id], cr->lens[col_id]), &k) != 0)
       cli_die(path, "out of memory");
     if (k >= o->cap) {
-      size_t   cap = o->cap ? o->cap * 2 : 256;
+      size_t    cap = o->cap ? o->cap * 2 : 256;
       uint32_t *ow = realloc(o->owner_of, cap * sizeof *ow);
       lg_time  *at;
       if (ow) o->owner_of = ow;
@@ -1022,13 +1031,15 @@ static void read_header(run *r, columns *cols) {
     if (declared >= 0) {
       col->type = declared;
       if (in->type > LG_VALUE_NONE && in->type != declared)
-        input_warning(r, "column '%s' is declared %s, but the definitions compare it with %s "
-                         "values: those tests never hold",
+        input_warning(r,
+                      "column '%s' is declared %s, but the definitions compare it with %s "
+                      "values: those tests never hold",
                       col->name, type_name(declared), type_name(in->type));
     } else if (in->type < 0) {
       col->type = LG_VALUE_TEXT;
-      input_warning(r, "the definitions compare '%s' with values of different types; its "
-                       "column is read as text (declare %s:int or :bool in the header)",
+      input_warning(r,
+                    "the definitions compare '%s' with values of different types; its "
+                    "column is read as text (declare %s:int or :bool in the header)",
                     col->name, col->name);
     } else {
       col->type = in->type == LG_VALUE_NONE ? LG_VALUE_TEXT : in->type;
@@ -1036,8 +1047,10 @@ static void read_header(run *r, columns *cols) {
   }
   if (cols->id < 0) cli_die_at(path, c->header_line, 0, "no 'id' column in the header");
   if (cols->n_load > LG_MAX_ATTRIBUTES)
-    cli_die_at(path, c->header_line, 0, "the definitions read %lu of its columns; a lead holds "
-               "at most %d attributes", (unsigned long)cols->n_load, LG_MAX_ATTRIBUTES);
+    cli_die_at(path, c->header_line, 0,
+               "the definitions read %lu of its columns; a lead holds "
+               "at most %d attributes",
+               (unsigned long)cols->n_load, LG_MAX_ATTRIBUTES);
   for (i = 0; i < r->n_inputs; i++) {
     const input *in = &r->inputs[i];
     if (in->kind != LG_INPUT_ATTRIBUTE) continue;
@@ -1049,8 +1062,9 @@ static void read_header(run *r, columns *cols) {
               "reads attribute '%s', which neither the leads file %s nor the current "
               "definitions have: it is a draft for other data",
               in->name, path);
-    input_warning(r, "%s attribute '%s', which no column of the leads file provides: it is "
-                     "missing for every lead",
+    input_warning(r,
+                  "%s attribute '%s', which no column of the leads file provides: it is "
+                  "missing for every lead",
                   readers(in->by), in->name);
   }
 }
@@ -1068,11 +1082,12 @@ static int set_cell(lg_lead *lead, const column *col, const char *cell, char *wh
   switch (col->type) {
   case LG_VALUE_INT:
     if (csv_parse_int64(cell, &v)) return (int)lg_lead_set_int(lead, col->name, v);
-    for (p = cell + (*cell == '+' || *cell == '-'); *p >= '0' && *p <= '9'; p++) {}
+    for (p = cell + (*cell == '+' || *cell == '-'); *p >= '0' && *p <= '9'; p++) {
+    }
     snprintf(why, cap, "column '%s' is int: '%.40s' %s", col->name, cell,
              *p == '\0' && p > cell + (*cell == '+' || *cell == '-')
-               ? "is outside the int64 range"
-               : "is not a whole number ([+-]digits)");
+                 ? "is outside the int64 range"
+                 : "is not a whole number ([+-]digits)");
     return -1;
   case LG_VALUE_BOOL:
     if (cli_parse_bool(cell, &b)) return (int)lg_lead_set_bool(lead, col->name, b);
@@ -1174,8 +1189,10 @@ static void line_put_field(run *r, const char *s) {
   char  *p;
   for (; s[n]; n++) {
     char c = s[n];
-    if (c == '"') quotes++;
-    else if (c == ',' || c == '\r' || c == '\n') special = 1;
+    if (c == '"')
+      quotes++;
+    else if (c == ',' || c == '\r' || c == '\n')
+      special = 1;
   }
   if (!quotes && !special) {
     line_put(r, s, n);
@@ -1266,8 +1283,10 @@ static void write_text(run *r, const lg_lead *lead, const lg_decision *d, uint32
 
   explain(r, lead);
   printf("%s  %s", lg_lead_id(lead), verdict_name(d->verdict));
-  if (d->grade[0]) printf(", grade %s", d->grade);
-  else printf(", no grade");
+  if (d->grade[0])
+    printf(", grade %s", d->grade);
+  else
+    printf(", no grade");
   if (owner != NO_INDEX) printf(", owner %s", owner_name(r, owner));
   putchar('\n');
   text_points(d->score.fit, a);
@@ -1280,7 +1299,8 @@ static void write_text(run *r, const lg_lead *lead, const lg_decision *d, uint32
   text_points(d->score.engagement, a);
   text_points(d->score.total, b);
   printf("; engagement %s; total %s\n", a, b);
-  if (r->fit_needed < 0) printf("  qualifies when %s\n", r->qualify ? r->qualify : "never (no qualify rule)");
+  if (r->fit_needed < 0)
+    printf("  qualifies when %s\n", r->qualify ? r->qualify : "never (no qualify rule)");
   for (i = 0; i < r->n_items; i++)
     if (r->items[i].kind == LG_KIND_KNOCKOUT && r->items[i].points) {
       printf(knocked++ ? ", %s" : "  knocked out: %s", r->items[i].criterion);
@@ -1293,8 +1313,8 @@ static void write_text(run *r, const lg_lead *lead, const lg_decision *d, uint32
       const lg_contribution *it = &r->items[i];
       if (it->kind == LG_KIND_KNOCKOUT) continue;
       text_points(it->points, a);
-      printf("%s %s (%s) %s%s", shown++ ? "," : "", it->criterion,
-             lg_kind_name((lg_kind)it->kind), it->points > 0 ? "+" : "", a);
+      printf("%s %s (%s) %s%s", shown++ ? "," : "", it->criterion, lg_kind_name((lg_kind)it->kind),
+             it->points > 0 ? "+" : "", a);
     }
     putchar('\n');
     printf("  recommended stage: %s\n", lg_stage_name((lg_stage)d->stage));
@@ -1304,8 +1324,10 @@ static void write_text(run *r, const lg_lead *lead, const lg_decision *d, uint32
       const lg_contribution *it = &r->items[i];
       size_t                 j;
       if (it->kind == LG_KIND_KNOCKOUT || it->points == 0) continue;
-      if (n_top < 3) n_top++;
-      else if (by_size(&it, &top[2]) > 0) continue;
+      if (n_top < 3)
+        n_top++;
+      else if (by_size(&it, &top[2]) > 0)
+        continue;
       for (j = n_top - 1; j > 0 && by_size(&it, &top[j - 1]) < 0; j--) top[j] = top[j - 1];
       top[j] = it;
     }
@@ -1333,7 +1355,8 @@ static int by_grade(const void *a, const void *b) {
 static void tally(run *r, const lg_decision *d, uint32_t owner) {
   size_t i;
   if (d->verdict >= 0 && d->verdict <= 2) r->verdicts[d->verdict]++;
-  for (i = 0; i < r->n_grades && strcmp(r->grades[i].grade, d->grade) != 0; i++) {}
+  for (i = 0; i < r->n_grades && strcmp(r->grades[i].grade, d->grade) != 0; i++) {
+  }
   if (i == r->n_grades) {
     if (r->n_grades == r->cap_grades) {
       size_t       cap = r->cap_grades ? r->cap_grades * 2 : 8;
@@ -1357,8 +1380,8 @@ static void tally(run *r, const lg_decision *d, uint32_t owner) {
 
 static void write_summary(run *r) {
   size_t i;
-  printf("%lu lead%s: %lu mql, %lu nurture, %lu disqualify\n", r->leads,
-         r->leads == 1 ? "" : "s", r->verdicts[LG_VERDICT_MQL], r->verdicts[LG_VERDICT_NURTURE],
+  printf("%lu lead%s: %lu mql, %lu nurture, %lu disqualify\n", r->leads, r->leads == 1 ? "" : "s",
+         r->verdicts[LG_VERDICT_MQL], r->verdicts[LG_VERDICT_NURTURE],
          r->verdicts[LG_VERDICT_DISQUALIFY]);
   qsort(r->grades, r->n_grades, sizeof *r->grades, by_grade);
   if (r->n_grades) {
@@ -1380,18 +1403,15 @@ static void write_summary(run *r) {
 /* ---- leads ------------------------------------------------------------------------- */
 
 /* The events of lead id (length len, hash h) are [*e, *end); both NULL
- * when it has none.  Starts fetching them.  The index entry's range is
- * emptied once read, so that what is left at the end are the events of
- * lead ids the leads file does not have. */
-static char *find_events(const event_index *x, const char *id, size_t len, uint32_t h,
-                         const uint64_t **e, const uint64_t **end) {
-  char *entry = strmap_find_h(&x->ids, id, len, h);
-  if (!entry) return NULL;
+ * when it has none.  Starts fetching them. */
+static void find_events(const event_index *x, const char *id, size_t len, uint32_t h,
+                        const uint64_t **e, const uint64_t **end) {
+  const char *entry = strmap_find_h(&x->ids, id, len, h);
+  if (!entry) return;
   *e = x->ev + entry_value(entry, 0);
   *end = x->ev + entry_value(entry, 1);
   PREFETCH(*e);
   PREFETCH(*end - 1); /* a lead in the index has at least one event */
-  return entry;
 }
 
 static void drop_lead(run *r) {
@@ -1415,7 +1435,7 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, row_erro
   size_t          k, id_len, mid = cols->n_load / 2;
   uint32_t        id_h, key, owner = NO_INDEX;
   const uint64_t *e = NULL, *end = NULL;
-  char           *entry = NULL;
+  int             fetched = 0;
   const char     *seen;
 
   id = c->fields[cols->id];
@@ -1430,9 +1450,9 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, row_erro
   if ((st = lg_lead_create(id, &r->lead)) != LG_OK) {
     if (st == LG_ERR_NOMEM) cli_die(r->opt.leads, "%s", lg_status_message(st));
     snprintf(err->why, sizeof err->why, "%s",
-             id_len == 0                    ? "empty id"
-             : id_len > LG_MAX_ID_BYTES     ? "id longer than 256 bytes"
-                                            : "id is not valid UTF-8");
+             id_len == 0                ? "empty id"
+             : id_len > LG_MAX_ID_BYTES ? "id longer than 256 bytes"
+                                        : "id is not valid UTF-8");
     return -1;
   }
   if ((seen = strmap_find_h(&r->seen, id, id_len, id_h)) != NULL) {
@@ -1450,7 +1470,10 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, row_erro
     size_t        i = cols->load[k];
     const column *col = &cols->c[i];
     int           rc;
-    if (k == mid && r->events.grouped) entry = find_events(&r->events, id, id_len, id_h, &e, &end);
+    if (k == mid && r->events.grouped) {
+      find_events(&r->events, id, id_len, id_h, &e, &end);
+      fetched = 1;
+    }
     rc = set_cell(lead, col, c->fields[i], err->why, sizeof err->why);
     if (rc == LG_OK) continue;
     if (rc == LG_ERR_NOMEM) cli_die(r->opt.leads, "%s", lg_status_message(LG_ERR_NOMEM));
@@ -1467,18 +1490,17 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, row_erro
     drop_lead(r);
     return -1;
   }
-  if (!entry && r->events.grouped) entry = find_events(&r->events, id, id_len, id_h, &e, &end);
+  if (!fetched && r->events.grouped) find_events(&r->events, id, id_len, id_h, &e, &end);
   if (e) {
     for (; e < end; e++) {
       st = lg_lead_add_event(lead, strmap_key(&r->events.types, ev_type(*e)), ev_at(*e));
       if (st == LG_OK) continue;
       if (st == LG_ERR_NOMEM) cli_die(r->opt.leads, "%s", lg_status_message(st));
-      snprintf(err->why, sizeof err->why, "lead has more than %d events in %s (%s)",
-               LG_MAX_EVENTS, r->opt.events, lg_status_name(st));
+      snprintf(err->why, sizeof err->why, "lead has more than %d events in %s (%s)", LG_MAX_EVENTS,
+               r->opt.events, lg_status_name(st));
       drop_lead(r);
       return -1;
     }
-    entry_set(entry, 0, entry_value(entry, 1)); /* read */
   }
   st = lg_decide(r->rubric, r->policy, lead, r->opt.now, &d);
   if (st != LG_OK) cli_die(r->opt.leads, "%s", lg_status_message(st));
@@ -1542,8 +1564,8 @@ static void triage_leads(run *r) {
   cli_csv_close(&r->csv);
 }
 
-/* Events left in the index belong to lead ids the leads file does not
- * have: *ids of them, *events in all, *first the first such id. */
+/* The events of lead ids the leads file does not have (ids not seen):
+ * *ids of them, *events in all, *first the first such id. */
 static void unknown_events(const run *r, unsigned long *ids, unsigned long *events,
                            const char **first) {
   const strmap *m = &r->events.ids;
@@ -1551,10 +1573,11 @@ static void unknown_events(const run *r, unsigned long *ids, unsigned long *even
   *ids = *events = 0;
   *first = NULL;
   for (i = 0; i < m->n; i++) {
-    const char *e = m->arena + m->off[i];
+    const char *e = m->arena + m->off[i], *key = e + ENTRY_HEAD;
+    size_t      len = strlen(key);
     uint32_t    n = entry_value(e, 1) - entry_value(e, 0);
-    if (!n) continue;
-    if (!*first) *first = e + ENTRY_HEAD;
+    if (strmap_find_h(&r->seen, key, len, hash_key(key, len))) continue;
+    if (!*first) *first = key;
     ++*ids;
     *events += n;
   }
@@ -1597,7 +1620,7 @@ int main(int argc, char **argv) {
   if (r->opt.events) load_events(r);
   check_event_types(r);
   if (r->opt.assignments) load_assignments(r);
-  strict_check();
+  strict_check(r);
   r->t_parse = monotonic_seconds() - start;
   triage_leads(r);
   if (r->draft_rubric || r->draft_policy) whatif_report(&r->wi, !r->opt.text);
@@ -1620,7 +1643,6 @@ int main(int argc, char **argv) {
             "file, %lu rows skipped\n",
             r->duplicates, bad_events, bad_ids, r->skipped);
   }
-  if (r->skipped)
-    cli_note("skipped %lu bad row%s", r->skipped, r->skipped == 1 ? "" : "s");
+  if (r->skipped) cli_note("skipped %lu bad row%s", r->skipped, r->skipped == 1 ? "" : "s");
   return r->skipped ? CLI_EXIT_FINDINGS : CLI_EXIT_OK; /* release() runs at exit */
 }

@@ -27,14 +27,14 @@
 
 /* The reader is standard C only, not the library: this target does not
  * use fuzz_common.h.  A failed check aborts, so libFuzzer keeps the input. */
-#define FZ_CHECK(cond, ...)                                                    \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "fuzz_csv: invariant failed: %s: ", #cond);              \
-      fprintf(stderr, __VA_ARGS__);                                            \
-      fputc('\n', stderr);                                                     \
-      abort();                                                                 \
-    }                                                                          \
+#define FZ_CHECK(cond, ...)                                       \
+  do {                                                            \
+    if (!(cond)) {                                                \
+      fprintf(stderr, "fuzz_csv: invariant failed: %s: ", #cond); \
+      fprintf(stderr, __VA_ARGS__);                               \
+      fputc('\n', stderr);                                        \
+      abort();                                                    \
+    }                                                             \
   } while (0)
 
 #define MAX_REF_FIELDS 4096
@@ -48,8 +48,10 @@ static size_t ref_next(const uint8_t *p, size_t n, size_t start, size_t *end) {
     uint8_t c = p[i];
     if (in_quotes) {
       if (c == '"') {
-        if (i + 1 < n && p[i + 1] == '"') i++;
-        else in_quotes = 0;
+        if (i + 1 < n && p[i + 1] == '"')
+          i++;
+        else
+          in_quotes = 0;
       }
       continue;
     }
@@ -91,8 +93,10 @@ static long ref_parse(const uint8_t *p, size_t start, size_t end, int trim, char
       for (i++;; i++) {
         if (i >= end) return -1; /* unterminated */
         if (p[i] == '"') {
-          if (i + 1 < end && p[i + 1] == '"') i++;
-          else break;
+          if (i + 1 < end && p[i + 1] == '"')
+            i++;
+          else
+            break;
         }
         if (p[i] == '\0') return -1;
         f[k++] = (char)p[i];
@@ -136,8 +140,8 @@ static void ref_record_at(const uint8_t *p, size_t n, size_t pos, int trim, char
   ref->start = pos;
   ref->next = ref_next(p, n, pos, &ref->end);
   ref->nf = ref_parse(p, ref->start, ref->end, trim, fields, &ref->n_alloc);
-  ref->blank = ref->nf == 1 && fields[0][0] == '\0' &&
-               !(ref->end > ref->start && p[ref->start] == '"');
+  ref->blank =
+      ref->nf == 1 && fields[0][0] == '\0' && !(ref->end > ref->start && p[ref->start] == '"');
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -171,8 +175,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       pos = ref.next;
     }
     FZ_CHECK(r.record_offset == ref.start,
-             "record %zu starts at %llu, the logical record at %zu (inside a quoted field?)",
-             got, (unsigned long long)r.record_offset, ref.start);
+             "record %zu starts at %llu, the logical record at %zu (inside a quoted field?)", got,
+             (unsigned long long)r.record_offset, ref.start);
     if (ref.nf == -1) {
       FZ_CHECK(st == CSV_BAD, "record %zu at %zu is malformed but was accepted", got, ref.start);
     } else if (ref.nf >= 0) {
@@ -185,8 +189,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         FZ_CHECK(r.n_fields == nf, "record %zu: %zu fields, reference %zu", got, r.n_fields, nf);
         for (i = 0; i < nf; i++) {
           FZ_CHECK(r.lens[i] == strlen(r.fields[i]), "field %zu: lens %zu", i, r.lens[i]);
-          FZ_CHECK(strcmp(r.fields[i], fields[i]) == 0, "record %zu field %zu: '%s' vs '%s'",
-                   got, i, r.fields[i], fields[i]);
+          FZ_CHECK(strcmp(r.fields[i], fields[i]) == 0, "record %zu field %zu: '%s' vs '%s'", got,
+                   i, r.fields[i], fields[i]);
         }
       }
     }
