@@ -256,8 +256,10 @@ static void reachable(const lg_rubric *r, box *b) {
       int64_t most = c->rule.points * (c->each ? LG_MAX_EVENTS : 1);
       if (c->cap >= 0 && most > c->cap) most = c->cap;
       if (c->cap >= 0 && most < -c->cap) most = -c->cap;
-      if (most < 0) b->d[D_ENG].lo += most;
-      else b->d[D_ENG].hi += most;
+      if (most < 0)
+        b->d[D_ENG].lo += most;
+      else
+        b->d[D_ENG].hi += most;
     }
   }
   b->d[D_TOTAL] = ival_make(b->d[D_FIT].lo + b->d[D_ENG].lo, b->d[D_FIT].hi + b->d[D_ENG].hi);
@@ -289,8 +291,10 @@ static box may_box(const linter *L, const lg__expr *e, uint32_t i, int neg, box 
     if (!conj) acc.d[0] = ival_make(1, 0); /* the empty box */
     for (k = v.first; k != LG__XV_NIL && lg__expr_view(e, k, &c); k = c.next) {
       box b = may_box(L, e, k, neg, conj ? acc : in);
-      if (conj) acc = b;
-      else acc = hull(&acc, &b);
+      if (conj)
+        acc = b;
+      else
+        acc = hull(&acc, &b);
     }
     return acc;
   case LG__XV_SCORE:
@@ -311,16 +315,16 @@ static int eval3(const linter *L, const lg__expr *e, uint32_t i, const box *b) {
   int       r, any_unknown = 0, is_and;
   if (!lg__expr_view(e, i, &v)) return T_UNKNOWN;
   switch (v.kind) {
-  case LG__XV_NOT:
-    r = eval3(L, e, v.first, b);
-    return r == T_UNKNOWN ? r : !r;
+  case LG__XV_NOT: r = eval3(L, e, v.first, b); return r == T_UNKNOWN ? r : !r;
   case LG__XV_AND:
   case LG__XV_OR:
     is_and = v.kind == LG__XV_AND;
     for (k = v.first; k != LG__XV_NIL && lg__expr_view(e, k, &c); k = c.next) {
       r = eval3(L, e, k, b);
-      if (r == T_UNKNOWN) any_unknown = 1;
-      else if (r == (is_and ? T_FALSE : T_TRUE)) return r;
+      if (r == T_UNKNOWN)
+        any_unknown = 1;
+      else if (r == (is_and ? T_FALSE : T_TRUE))
+        return r;
     }
     return any_unknown ? T_UNKNOWN : is_and ? T_TRUE : T_FALSE;
   case LG__XV_SCORE: return cmp3(&b->d[v.which], v.op, v.value);
@@ -384,8 +388,7 @@ static int interval_covered(linter *L, const lg__crit *c, uint32_t upto, int vty
 
 /* Whether item `it` of line w of criterion c matches only values that an
  * earlier line matches; *empty is cleared when it matches some value. */
-static int item_covered(linter *L, const lg__crit *c, uint32_t w, const lg__match *it,
-                        int *empty) {
+static int item_covered(linter *L, const lg__crit *c, uint32_t w, const lg__match *it, int *empty) {
   uint32_t j, k;
   int64_t  dom_lo = it->vtype == LG__VAL_BOOL ? 0 : INT64_MIN;
   int64_t  dom_hi = it->vtype == LG__VAL_BOOL ? 1 : INT64_MAX;
@@ -514,8 +517,8 @@ static void check_grades(linter *L) {
       b = may_box(L, &g->cond, g->cond.root, 0, L->reach);
       if (box_empty(&b)) {
         add(L, LG_SEVERITY_WARNING, SRC_POLICY, g->line, "unreachable-grade",
-            "grade \"%s\" is never given: its condition holds for no reachable score (%s)",
-            g->name, ranges_text(L, ranges, sizeof ranges));
+            "grade \"%s\" is never given: its condition holds for no reachable score (%s)", g->name,
+            ranges_text(L, ranges, sizeof ranges));
         continue;
       }
     }
@@ -533,10 +536,14 @@ static void check_grades(linter *L) {
 /* "75%" or "36h", as a step is written. */
 static const char *step_text(const lg__sla_step *s, char *buf, size_t cap) {
   char num[32];
-  if (s->is_percent) snprintf(buf, cap, "%s%%", points_text(s->value, num, sizeof num));
-  else if (s->value % 3600 == 0 && s->value) snprintf(buf, cap, "%lldh", (long long)(s->value / 3600));
-  else if (s->value % 60 == 0 && s->value) snprintf(buf, cap, "%lldm", (long long)(s->value / 60));
-  else snprintf(buf, cap, "%llds", (long long)s->value);
+  if (s->is_percent)
+    snprintf(buf, cap, "%s%%", points_text(s->value, num, sizeof num));
+  else if (s->value % 3600 == 0 && s->value)
+    snprintf(buf, cap, "%lldh", (long long)(s->value / 3600));
+  else if (s->value % 60 == 0 && s->value)
+    snprintf(buf, cap, "%lldm", (long long)(s->value / 60));
+  else
+    snprintf(buf, cap, "%llds", (long long)s->value);
   return buf;
 }
 
@@ -599,8 +606,8 @@ static void run_checks(linter *L) {
 
 /* ---- public ------------------------------------------------------------------------- */
 
-lg_status lg_lint(const lg_rubric *rubric, const lg_policy *policy, lg_finding *items,
-                  size_t cap, size_t *count) {
+lg_status lg_lint(const lg_rubric *rubric, const lg_policy *policy, lg_finding *items, size_t cap,
+                  size_t *count) {
   linter L;
   size_t i, j;
   if ((!rubric && !policy) || !count || (!items && cap > 0)) return LG_ERR_INVALID;

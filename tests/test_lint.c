@@ -46,25 +46,25 @@ static int teardown(void **state) {
 /* Four fit criteria of 1..3 points (best fit 12, lowest 0) and engagement
  * between -20 and 25 + 10 + 5 * 10000 (webinar: `each`, no max). */
 static const char base_rubric[] =
-  "rubric \"t\"\n"                                          /* 1 */
-  "fit \"need\" from need\n"                                /* 2 */
-  "  when \"high\" -> 3\n"                                  /* 3 */
-  "  when \"medium\" -> 2\n"                                /* 4 */
-  "  when \"low\" -> 1\n"                                   /* 5 */
-  "fit \"timeframe\" from timeframe_months\n"               /* 6 */
-  "  when <= 3 -> 3\n"                                      /* 7 */
-  "  when 4..6 -> 2\n"                                      /* 8 */
-  "  when > 6 -> 1\n"                                       /* 9 */
-  "fit \"authority\" from role\n"                           /* 10 */
-  "  when \"decision maker\" -> 3\n"                        /* 11 */
-  "fit \"profile\" from industry\n"                         /* 12 */
-  "  when \"software\" -> 3\n"                              /* 13 */
-  "  otherwise -> 1\n"                                      /* 14 */
-  "engagement \"demo\" on demo_requested -> 25 expire 30d\n" /* 15 */
-  "engagement \"content\" on content_download -> 2 each max 10 half-life 14d\n"
-  "engagement \"webinar\" on webinar_attended -> 5 each half-life 30d\n"
-  "engagement \"unsubscribed\" on unsubscribed -> -20\n"    /* 18 */
-  "knockout \"too small\" when employees is < 10\n";        /* 19 */
+    "rubric \"t\"\n"                                           /* 1 */
+    "fit \"need\" from need\n"                                 /* 2 */
+    "  when \"high\" -> 3\n"                                   /* 3 */
+    "  when \"medium\" -> 2\n"                                 /* 4 */
+    "  when \"low\" -> 1\n"                                    /* 5 */
+    "fit \"timeframe\" from timeframe_months\n"                /* 6 */
+    "  when <= 3 -> 3\n"                                       /* 7 */
+    "  when 4..6 -> 2\n"                                       /* 8 */
+    "  when > 6 -> 1\n"                                        /* 9 */
+    "fit \"authority\" from role\n"                            /* 10 */
+    "  when \"decision maker\" -> 3\n"                         /* 11 */
+    "fit \"profile\" from industry\n"                          /* 12 */
+    "  when \"software\" -> 3\n"                               /* 13 */
+    "  otherwise -> 1\n"                                       /* 14 */
+    "engagement \"demo\" on demo_requested -> 25 expire 30d\n" /* 15 */
+    "engagement \"content\" on content_download -> 2 each max 10 half-life 14d\n"
+    "engagement \"webinar\" on webinar_attended -> 5 each half-life 30d\n"
+    "engagement \"unsubscribed\" on unsubscribed -> -20\n" /* 18 */
+    "knockout \"too small\" when employees is < 10\n";     /* 19 */
 
 static lg_rubric *rubric_of(const char *text) {
   lg_rubric *r = NULL;
@@ -114,8 +114,8 @@ static void expect_only(size_t n, int severity, int source, uint32_t line, const
   if (n != 1) {
     size_t i;
     for (i = 0; i < n; i++)
-      print_message("finding %u: %u %s: %s\n", (unsigned)i, (unsigned)found[i].line,
-                    found[i].code, found[i].message);
+      print_message("finding %u: %u %s: %s\n", (unsigned)i, (unsigned)found[i].line, found[i].code,
+                    found[i].message);
     fail_msg("expected one finding %s, got %u", code, (unsigned)n);
   }
   assert_string_equal(found[0].code, code);
@@ -126,8 +126,8 @@ static void expect_only(size_t n, int severity, int source, uint32_t line, const
 
 static void expect_none(size_t n) {
   if (n != 0)
-    fail_msg("expected no finding, got %u, the first %s on line %u: %s", (unsigned)n,
-             found[0].code, (unsigned)found[0].line, found[0].message);
+    fail_msg("expected no finding, got %u, the first %s on line %u: %s", (unsigned)n, found[0].code,
+             (unsigned)found[0].line, found[0].message);
 }
 
 /* The base rubric's policy with one qualify rule (line 2). */
@@ -155,8 +155,8 @@ static void test_unreachable_qualify(void **state) {
   assert_string_equal(found[0].code, "unknown-knockout");
   assert_string_equal(found[1].code, "unreachable-qualify");
   /* fit >= 8 needs engagement <= 2 for total <= 10; engagement >= 5 clashes */
-  expect_only(lint_qualify("fit >= 8 and total <= 10 and engagement >= 5"),
-              LG_SEVERITY_ERROR, 1, 2, "unreachable-qualify");
+  expect_only(lint_qualify("fit >= 8 and total <= 10 and engagement >= 5"), LG_SEVERITY_ERROR, 1, 2,
+              "unreachable-qualify");
 }
 
 static void test_unreachable_qualify_near_miss(void **state) {
@@ -226,8 +226,8 @@ static void test_unreachable_grade(void **state) {
   expect_only(lint_grades("grade \"S\" when fit > 12\ngrade \"A\" when fit >= 10\n"),
               LG_SEVERITY_WARNING, 1, 2, "unreachable-grade");
   /* the fallback after a grade that always holds (lowest total -20) */
-  expect_only(lint_grades("grade \"A\" when total >= -20\ngrade \"D\"\n"), LG_SEVERITY_WARNING,
-              1, 3, "unreachable-grade");
+  expect_only(lint_grades("grade \"A\" when total >= -20\ngrade \"D\"\n"), LG_SEVERITY_WARNING, 1,
+              3, "unreachable-grade");
   /* an earlier or-grade holding on the whole of B's box */
   expect_only(lint_grades("grade \"A\" when fit >= 10 or total < 20\n"
                           "grade \"B\" when fit >= 8 and engagement <= 5\n"),
@@ -260,8 +260,9 @@ static void test_unreachable_when(void **state) {
               "unreachable-when");
   assert_non_null(strstr(found[0].message, "fit \"x\""));
   /* texts compare case-insensitively, as the scorer does */
-  expect_only(lint_fit("  when \"High\" -> 3\n  when \"low\" -> 1\n  when \"HIGH\", \"LOW\" -> 2\n"),
-              LG_SEVERITY_WARNING, 0, 4, "unreachable-when");
+  expect_only(
+      lint_fit("  when \"High\" -> 3\n  when \"low\" -> 1\n  when \"HIGH\", \"LOW\" -> 2\n"),
+      LG_SEVERITY_WARNING, 0, 4, "unreachable-when");
   /* a fraction matches no whole number */
   expect_only(lint_fit("  when = 2.5 -> 1\n"), LG_SEVERITY_WARNING, 0, 2, "unreachable-when");
   assert_non_null(strstr(found[0].message, "matches no value"));
@@ -269,11 +270,12 @@ static void test_unreachable_when(void **state) {
   expect_only(lint_fit("  when true -> 1\n  when false -> 0\n  when true, false -> 2\n"),
               LG_SEVERITY_WARNING, 0, 4, "unreachable-when");
   /* != 5 takes every other number; then 7 is taken */
-  expect_only(lint_fit("  when != 5 -> 1\n  when 5 -> 2\n  when 7 -> 3\n"), LG_SEVERITY_WARNING,
-              0, 4, "unreachable-when");
+  expect_only(lint_fit("  when != 5 -> 1\n  when 5 -> 2\n  when 7 -> 3\n"), LG_SEVERITY_WARNING, 0,
+              4, "unreachable-when");
   /* pieces that together cover every number; `!= 2.5` is all of them */
-  expect_only(lint_fit("  when < 0 -> 1\n  when 0..10 -> 2\n  when > 10 -> 3\n  when != 2.5 -> 4\n"),
-              LG_SEVERITY_WARNING, 0, 5, "unreachable-when");
+  expect_only(
+      lint_fit("  when < 0 -> 1\n  when 0..10 -> 2\n  when > 10 -> 3\n  when != 2.5 -> 4\n"),
+      LG_SEVERITY_WARNING, 0, 5, "unreachable-when");
   /* ranges joined end to end: 1..3 then 4..6 cover 2..5 */
   expect_only(lint_fit("  when 1..3 -> 1\n  when 4..6 -> 2\n  when 2..5 -> 3\n"),
               LG_SEVERITY_WARNING, 0, 4, "unreachable-when");
@@ -375,15 +377,15 @@ static void test_warn_at_zero(void **state) {
 /* ---- order, buffer contract, arguments ---------------------------------------- */
 
 static void test_order_rubric_then_policy_by_line(void **state) {
-  static const char rubric[] = "engagement \"a\" on a -> 5 max 1\n"   /* 1 */
-                               "fit \"x\" from x\n"                   /* 2 */
-                               "  when 1 -> 1\n"                      /* 3 */
-                               "  when 1 -> 2\n";                     /* 4 */
+  static const char rubric[] = "engagement \"a\" on a -> 5 max 1\n" /* 1 */
+                               "fit \"x\" from x\n"                 /* 2 */
+                               "  when 1 -> 1\n"                    /* 3 */
+                               "  when 1 -> 2\n";                   /* 4 */
   /* the text puts follow-up before qualify, the canonical order after */
-  static const char policy[] = "follow-up within 48h\n"               /* 1 */
-                               "  warn at 0%\n"                       /* 2 */
-                               "grade \"A\" when fit > 10\n"          /* 3 */
-                               "qualify when fit >= 3\n";             /* 4 */
+  static const char policy[] = "follow-up within 48h\n"      /* 1 */
+                               "  warn at 0%\n"              /* 2 */
+                               "grade \"A\" when fit > 10\n" /* 3 */
+                               "qualify when fit >= 3\n";    /* 4 */
   size_t n;
   (void)state;
   n = lint_texts(rubric, policy);
@@ -483,11 +485,11 @@ static char *slurp(const char *path, size_t *len) {
  * is known and expected until the reference itself changes.  The what-if
  * draft differs only in its qualify line. */
 static void test_sample_definitions(void **state) {
-  static const char *const policies[] = {"examples/policies/inbound.policy",
-                                         "examples/policies/inbound-fit9.policy"};
-  static const uint32_t remind_line[] = {21, 24};
-  size_t len, i;
-  char  *rt = slurp("examples/rubrics/b2b.rubric", &len);
+  static const char *const policies[] = { "examples/policies/inbound.policy",
+                                          "examples/policies/inbound-fit9.policy" };
+  static const uint32_t    remind_line[] = { 21, 24 };
+  size_t                   len, i;
+  char                    *rt = slurp("examples/rubrics/b2b.rubric", &len);
   (void)state;
   for (i = 0; i < sizeof policies / sizeof policies[0]; i++) {
     char *pt = slurp(policies[i], &len);
@@ -526,24 +528,27 @@ static void test_budget(void **state) {
 
 static uint64_t rng = 0x9E3779B97F4A7C15u;
 static int      pick(int n) {
-  rng = rng * 6364136223846793005u + 1442695040888963407u;
-  return (int)((rng >> 33) % (uint64_t)n);
+       rng = rng * 6364136223846793005u + 1442695040888963407u;
+       return (int)((rng >> 33) % (uint64_t)n);
 }
 
-static const char *const words[] = {"\"a\"", "\"b\"", "\"c\""};
+static const char *const words[] = { "\"a\"", "\"b\"", "\"c\"" };
 
 /* A random comparison or lead atom. */
 static void random_atom(char *b, size_t cap) {
-  static const char *const sides[] = {"fit", "engagement", "total"};
-  static const char *const ops[] = {"<", "<=", ">", ">=", "=", "!="};
+  static const char *const sides[] = { "fit", "engagement", "total" };
+  static const char *const ops[] = { "<", "<=", ">", ">=", "=", "!=" };
   switch (pick(5)) {
   case 0:
   case 1:
-  case 2:
-    snprintf(b, cap, "%s %s %d", sides[pick(3)], ops[pick(6)], pick(30) - 8);
-    break;
+  case 2: snprintf(b, cap, "%s %s %d", sides[pick(3)], ops[pick(6)], pick(30) - 8); break;
   case 3: snprintf(b, cap, "%s", pick(2) ? "event e0 within 1d" : "attr a1 is \"a\""); break;
-  default: snprintf(b, cap, "%s", pick(2) ? "knockout" : pick(2) ? "knockout \"k0\"" : "knockout \"nope\""); break;
+  default:
+    snprintf(b, cap, "%s",
+             pick(2)   ? "knockout"
+             : pick(2) ? "knockout \"k0\""
+                       : "knockout \"nope\"");
+    break;
   }
 }
 
@@ -568,9 +573,15 @@ static void random_rubric(char *b, size_t cap) {
     for (w = 0; w < n_when; w++) {
       switch (pick(4)) {
       case 0: len += (size_t)snprintf(b + len, cap - len, "  when %s", words[pick(3)]); break;
-      case 1: len += (size_t)snprintf(b + len, cap - len, "  when %d..%d", pick(6), 5 + pick(6)); break;
-      case 2: len += (size_t)snprintf(b + len, cap - len, "  when %s %d", pick(2) ? "<" : ">=", pick(10)); break;
-      default: len += (size_t)snprintf(b + len, cap - len, "  when %s", pick(2) ? "true" : "!= 4"); break;
+      case 1:
+        len += (size_t)snprintf(b + len, cap - len, "  when %d..%d", pick(6), 5 + pick(6));
+        break;
+      case 2:
+        len += (size_t)snprintf(b + len, cap - len, "  when %s %d", pick(2) ? "<" : ">=", pick(10));
+        break;
+      default:
+        len += (size_t)snprintf(b + len, cap - len, "  when %s", pick(2) ? "true" : "!= 4");
+        break;
       }
       len += (size_t)snprintf(b + len, cap - len, " -> %d\n", pick(9) - 3);
     }
@@ -598,7 +609,8 @@ static void random_policy(char *b, size_t cap) {
   if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "  warn at %d%%\n", pick(3) * 40);
   if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "  remind at %dh\n", pick(60));
   if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "  escalate at %d%%\n", pick(150));
-  if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "  reassign at %dh max %d\n", pick(60), pick(2));
+  if (pick(2))
+    len += (size_t)snprintf(b + len, cap - len, "  reassign at %dh max %d\n", pick(60), pick(2));
   if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "  recycle at %dh\n", pick(80));
 }
 
@@ -614,7 +626,9 @@ static lg_lead *random_lead(void) {
     snprintf(name, sizeof name, "a%d", i);
     switch (pick(4)) {
     case 0: break; /* missing */
-    case 1: assert_int_equal(lg_lead_set_text(l, name, pick(2) ? "A" : pick(2) ? "b" : "c"), LG_OK); break;
+    case 1:
+      assert_int_equal(lg_lead_set_text(l, name, pick(2) ? "A" : pick(2) ? "b" : "c"), LG_OK);
+      break;
     case 2: assert_int_equal(lg_lead_set_bool(l, name, pick(2)), LG_OK); break;
     default: assert_int_equal(lg_lead_set_int(l, name, pick(16) - 2), LG_OK); break;
     }

@@ -35,20 +35,20 @@
 static const char usage_line[] = "usage: leadgate-lint [--werror] FILE...\n";
 
 static const char help_text[] =
-  "usage: leadgate-lint [--werror] FILE...\n"
-  "\n"
-  "Checks rubric and policy files for rules that can never work: a qualify\n"
-  "rule no lead can meet (or every lead meets), grades and when lines that\n"
-  "never apply, knockouts the rubric lacks, steps that never fire.  Files\n"
-  "ending in .rubric or .policy are taken as such; others by their first\n"
-  "statement.  Each policy is checked against every rubric given.\n"
-  "\n"
-  "  --werror   warnings fail too (exit 1)\n"
-  "\n"
-  "Output: FILE:LINE: SEVERITY: CODE: MESSAGE, one line a finding; a file\n"
-  "that does not parse gives FILE:LINE:COLUMN: error: syntax: MESSAGE.\n"
-  "Exit status: 0 no error; 1 an error (or a warning with --werror);\n"
-  "2 a file cannot be read, or bad usage.\n";
+    "usage: leadgate-lint [--werror] FILE...\n"
+    "\n"
+    "Checks rubric and policy files for rules that can never work: a qualify\n"
+    "rule no lead can meet (or every lead meets), grades and when lines that\n"
+    "never apply, knockouts the rubric lacks, steps that never fire.  Files\n"
+    "ending in .rubric or .policy are taken as such; others by their first\n"
+    "statement.  Each policy is checked against every rubric given.\n"
+    "\n"
+    "  --werror   warnings fail too (exit 1)\n"
+    "\n"
+    "Output: FILE:LINE: SEVERITY: CODE: MESSAGE, one line a finding; a file\n"
+    "that does not parse gives FILE:LINE:COLUMN: error: syntax: MESSAGE.\n"
+    "Exit status: 0 no error; 1 an error (or a warning with --werror);\n"
+    "2 a file cannot be read, or bad usage.\n";
 
 typedef struct def {
   const char *path;
@@ -76,8 +76,8 @@ static int ends_with(const char *s, const char *tail) {
 /* 1 if the first statement of the text (after blanks and comments) is a
  * rubric statement. */
 static int looks_like_rubric(const char *t, size_t len) {
-  static const char *const words[] = {"rubric", "fit", "engagement", "knockout"};
-  size_t i = 0, w, k;
+  static const char *const words[] = { "rubric", "fit", "engagement", "knockout" };
+  size_t                   i = 0, w, k;
   while (i < len) {
     while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n')) i++;
     if (i < len && t[i] == '#') {
@@ -123,7 +123,8 @@ static int load(def *d) {
     printf("%s:%u:%u: error: %s: %s\n", d->path, (unsigned)err.line, (unsigned)err.column, code,
            err.message[0] ? err.message : lg_status_message(st));
   else
-    printf("%s: error: %s: %s\n", d->path, code, err.message[0] ? err.message : lg_status_message(st));
+    printf("%s: error: %s: %s\n", d->path, code,
+           err.message[0] ? err.message : lg_status_message(st));
   return 0;
 }
 
@@ -134,8 +135,8 @@ typedef struct tally {
 /* The findings of one lg_lint call about `source` (0 rubric, 1 policy),
  * printed under `path`; `seen` lines already printed are skipped (a policy
  * linted with several rubrics repeats its own findings). */
-static void report(const char *path, const lg_rubric *r, const lg_policy *p, int source,
-                   tally *t, char ***seen, size_t *n_seen) {
+static void report(const char *path, const lg_rubric *r, const lg_policy *p, int source, tally *t,
+                   char ***seen, size_t *n_seen) {
   lg_finding *items = NULL;
   size_t      count = 0, i, j;
   lg_status   st = lg_lint(r, p, NULL, 0, &count);
@@ -160,11 +161,14 @@ static void report(const char *path, const lg_rubric *r, const lg_policy *p, int
     if (j < *n_seen) continue;
     grown = realloc(*seen, (*n_seen + 1) * sizeof *grown);
     if (grown) *seen = grown;
-    if (!grown || !(grown[*n_seen] = malloc(strlen(line) + 1))) cli_die(cli_name(), "out of memory");
+    if (!grown || !(grown[*n_seen] = malloc(strlen(line) + 1)))
+      cli_die(cli_name(), "out of memory");
     strcpy((*seen)[(*n_seen)++], line);
     fputs(line, stdout);
-    if (f->severity == LG_SEVERITY_ERROR) t->errors++;
-    else if (f->severity == LG_SEVERITY_WARNING) t->warnings++;
+    if (f->severity == LG_SEVERITY_ERROR)
+      t->errors++;
+    else if (f->severity == LG_SEVERITY_WARNING)
+      t->warnings++;
   }
   free(items);
 }
@@ -174,8 +178,8 @@ int main(int argc, char **argv) {
   size_t           k, j, n_rubrics = 0, n_seen = 0, n_files = 0;
   char           **seen = NULL;
   const char     **files;
-  tally            t = {0, 0};
-  const cli_option opts[] = {{"--werror", NULL, &werror}};
+  tally            t = { 0, 0 };
+  const cli_option opts[] = { { "--werror", NULL, &werror } };
 
   cli_init("leadgate-lint", usage_line);
   atexit(release);
@@ -187,8 +191,10 @@ int main(int argc, char **argv) {
   for (k = 0; k < n_files; k++) defs[n_defs++].path = files[k];
   free(files);
   for (k = 0; k < n_defs; k++) {
-    if (!load(&defs[k])) failed = 1;
-    else if (defs[k].rubric) n_rubrics++;
+    if (!load(&defs[k]))
+      failed = 1;
+    else if (defs[k].rubric)
+      n_rubrics++;
   }
   for (k = 0; k < n_defs; k++) {
     const def *d = &defs[k];

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const verdict_names[3] = {"nurture", "mql", "disqualify"};
+static const char *const verdict_names[3] = { "nurture", "mql", "disqualify" };
 
 /* ---- tallies ----------------------------------------------------------------- */
 
@@ -122,7 +122,8 @@ static size_t grade_names(const whatif *w, const char **names) {
     g[0] = w->grades[i].cur;
     g[1] = w->grades[i].draft;
     for (k = 0; k < 2; k++) {
-      for (j = 0; j < n && strcmp(names[j], g[k]) != 0; j++) {}
+      for (j = 0; j < n && strcmp(names[j], g[k]) != 0; j++) {
+      }
       if (j < n) continue;
       for (j = n++; j > 0 && strcmp(names[j - 1], g[k]) > 0; j--) names[j] = names[j - 1];
       names[j] = g[k];
@@ -175,7 +176,7 @@ static void text_report(const whatif *w) {
   const char  **names = malloc((2 * w->n_grades + 1) * sizeof *names);
   size_t        n_names, i, j;
   totals        cur, draft;
-  unsigned long col[3] = {0, 0, 0};
+  unsigned long col[3] = { 0, 0, 0 };
   long          diff;
   char          a[32], b[32], c[32];
   int           x, y;
@@ -260,9 +261,9 @@ static void text_report(const whatif *w) {
     points_text(t->draft.score.total, b);
     points_text(t->draft.score.total - t->cur.score.total, c);
     printf("  %s  total %s -> %s (%s%s)  %s/%s -> %s/%s\n", t->id, a, b,
-           t->draft.score.total >= t->cur.score.total ? "+" : "", c,
-           verdict_names[t->cur.verdict], grade_or_none(t->cur.grade),
-           verdict_names[t->draft.verdict], grade_or_none(t->draft.grade));
+           t->draft.score.total >= t->cur.score.total ? "+" : "", c, verdict_names[t->cur.verdict],
+           grade_or_none(t->cur.grade), verdict_names[t->draft.verdict],
+           grade_or_none(t->draft.grade));
     printf("    current: %s\n    draft:   %s\n", t->cur.reason, t->draft.reason);
   }
   free(names);
@@ -287,7 +288,8 @@ static void csv_report(const whatif *w) {
   verdict_totals(w, 1, &draft);
   printf("verdict_current,verdict_draft,leads\n");
   for (x = 0; x < 3; x++)
-    for (y = 0; y < 3; y++) printf("%s,%s,%lu\n", verdict_names[x], verdict_names[y], w->verdicts[x][y]);
+    for (y = 0; y < 3; y++)
+      printf("%s,%s,%lu\n", verdict_names[x], verdict_names[y], w->verdicts[x][y]);
 
   n_names = grade_names(w, names);
   printf("\ngrade_current,grade_draft,leads\n");
@@ -301,7 +303,7 @@ static void csv_report(const whatif *w) {
 
   printf("\nmetric,current,draft,change\nleads,%lu,%lu,0\n", w->leads, w->leads);
   for (k = 0; k < 3; k++) {
-    static const int order[3] = {LG_VERDICT_MQL, LG_VERDICT_NURTURE, LG_VERDICT_DISQUALIFY};
+    static const int order[3] = { LG_VERDICT_MQL, LG_VERDICT_NURTURE, LG_VERDICT_DISQUALIFY };
     int              v = order[k];
     printf("%s,%lu,%lu,%ld\n", verdict_names[v], cur.verdict[v], draft.verdict[v],
            (long)draft.verdict[v] - (long)cur.verdict[v]);
@@ -354,6 +356,8 @@ static void csv_report(const whatif *w) {
 }
 
 void whatif_report(const whatif *w, int csv) {
-  if (csv) csv_report(w);
-  else text_report(w);
+  if (csv)
+    csv_report(w);
+  else
+    text_report(w);
 }

@@ -17,7 +17,7 @@
 /* One lead whose decision or total changed. */
 typedef struct whatif_change {
   char          id[LG_MAX_ID_BYTES + 1];
-  unsigned long order;  /* input order, for ties */
+  unsigned long order; /* input order, for ties */
   lg_decision   cur, draft;
 } whatif_change;
 
@@ -32,18 +32,18 @@ typedef struct whatif {
   const lg_rubric *cur_rubric, *draft_rubric;
   lg_time          now;
   /* capacity: reps > 0 and days > 0 when given; capacity < 0 when not */
-  long             reps, days, capacity;
-  lg_dimension     dimension;
+  long         reps, days, capacity;
+  lg_dimension dimension;
   /* tallies */
-  unsigned long    leads, changed, total_changed;
-  unsigned long    verdicts[3][3]; /* [current][draft] */
-  whatif_pair     *grades;
-  size_t           n_grades, cap_grades;
-  whatif_change    top[WHATIF_TOP];
-  size_t           n_top;
+  unsigned long leads, changed, total_changed;
+  unsigned long verdicts[3][3]; /* [current][draft] */
+  whatif_pair  *grades;
+  size_t        n_grades, cap_grades;
+  whatif_change top[WHATIF_TOP];
+  size_t        n_top;
   /* clones of the leads, for lg_calibrate (only with a capacity) */
-  lg_lead        **kept;
-  size_t           n_kept, cap_kept;
+  lg_lead **kept;
+  size_t    n_kept, cap_kept;
 } whatif;
 
 /* Counts one lead decided under both definitions. */
