@@ -103,18 +103,6 @@ static const json *definition(ctx *x, const char *key, const char *map) {
   return text;
 }
 
-static const char *const k_stages[] = {"new", "nurture", "mql", "sal", "sql",
-                                       "opportunity", "won", "lost", "disqualified"};
-static const char *const k_actions[] = {"none", "warn", "remind", "escalate", "reassign",
-                                        "recycle"};
-
-static int index_of(const char *const *names, size_t n, const char *s) {
-  size_t i;
-  for (i = 0; i < n; i++)
-    if (strcmp(names[i], s) == 0) return (int)i;
-  return -1;
-}
-
 /* The path from NEW to each stage (README.md, "Leads"), LG_STAGE_NEW-ended. */
 static const lg_stage k_paths[9][6] = {
   {LG_STAGE_NEW},
@@ -135,7 +123,7 @@ static lg_status build_lead(ctx *x, lg_lead **out) {
   lg_lead *lead = NULL;
   lg_status st;
   size_t i, j;
-  int si;
+  lg_stage si;
   if (!name) return LG_ERR_INVALID;
   l = json_get(json_get(x->root, "leads"), name->str);
   if (!l) { malformed(x, "unknown lead", name->str); return LG_ERR_INVALID; }
@@ -144,8 +132,10 @@ static lg_status build_lead(ctx *x, lg_lead **out) {
   assigns = need(x, l, "assignments", JSON_ARRAY);
   stage = need(x, l, "stage", JSON_STRING);
   if (x->bad || !need(x, l, "id", JSON_STRING)) return LG_ERR_INVALID;
-  si = index_of(k_stages, 9, stage->str);
-  if (si < 0) { malformed(x, "unknown stage", stage->str); return LG_ERR_INVALID; }
+  if (lg_stage_from_name(stage->str, &si) != LG_OK) {
+    malformed(x, "unknown stage", stage->str);
+    return LG_ERR_INVALID;
+  }
   st = lg_lead_create(json_get(l, "id")->str, &lead);
   for (i = 0; st == LG_OK && i < attrs->len; i++) {
     const json *v = attrs->items[i];
@@ -178,10 +168,14 @@ static lg_status build_lead(ctx *x, lg_lead **out) {
     st = lg_lead_assign(lead, owner->str, at);
     if (st == LG_OK && touched->type == JSON_INT) st = lg_lead_touch(lead, touched->num);
     for (j = 0; st == LG_OK && j < recorded->len; j++) {
-      int ai = recorded->items[j]->type == JSON_STRING
-                 ? index_of(k_actions, 6, recorded->items[j]->str) : -1;
-      if (ai < 0) { malformed(x, "unknown action in lead", name->str); st = LG_ERR_INVALID; }
-      else st = lg_lead_record_action(lead, (lg_action)ai, at);
+      lg_action action;
+      if (recorded->items[j]->type != JSON_STRING ||
+          lg_action_from_name(recorded->items[j]->str, &action) != LG_OK) {
+        malformed(x, "unknown action in lead", name->str);
+        st = LG_ERR_INVALID;
+      } else {
+        st = lg_lead_record_action(lead, action, at);
+      }
     }
   }
   if (st != LG_OK) {
@@ -216,21 +210,9 @@ static void put_parse_error(conf_buf *b, const lg_error *e) {
   conf_printf(b, "}");
 }
 
-static const char *verdict_name(int32_t v) {
-  static const char *const names[] = {"nurture", "mql", "disqualify"};
-  return v >= 0 && v < 3 ? names[v] : "?";
-}
-
-static const char *state_name(int32_t v) {
-  static const char *const names[] = {"none", "running", "warning", "breached", "met",
-                                      "met_late"};
-  return v >= 0 && v < 6 ? names[v] : "?";
-}
-
-static const char *kind_name(int32_t v) {
-  static const char *const names[] = {"fit", "engagement", "knockout"};
-  return v >= 0 && v < 3 ? names[v] : "?";
-}
+/* An enum's name from the library, "?" for a value it does not know (the
+ * comparison then fails loudly). */
+static const char *or_unknown(const char *name) { return name ? name : "?"; }
 
 static void run_op(ctx *x, conf_buf *b, const char *op, const lg_rubric *rubric,
                    const lg_policy *policy, const lg_calendar *calendar, const lg_lead *lead) {
@@ -250,20 +232,16 @@ static void run_op(ctx *x, conf_buf *b, const char *op, const lg_rubric *rubric,
       conf_printf(b, "{");
       put_score(b, &d.score);
       conf_printf(b, ",\"verdict\":");
-      conf_string(b, verdict_name(d.verdict));
+      conf_string(b, or_unknown(lg_verdict_name((lg_verdict)d.verdict)));
       conf_printf(b, ",\"stage\":");
-      conf_string(b, d.stage >= 0 && d.stage < 9 ? k_stages[d.stage] : "?");
+      conf_string(b, or_unknown(lg_stage_name((lg_stage)d.stage)));
       conf_printf(b, ",\"grade\":");
       conf_string(b, d.grade);
       conf_printf(b, ",\"reason\":");
       conf_string(b, d.reason);
       conf_printf(b, ",\"rubric_fingerprint\":\"%016" PRIx64 "\",\"policy_fingerprint\":\"%016"
                   PRIx64 "\"", d.rubric_fingerprint, d.policy_fingerprint);
-#if LG_VERSION_NUMBER >= 200
       put_time(b, "next_at", d.next_at);
-#else
-      put_time(b, "next_at", LG_TIME_NEVER);
-#endif
       conf_printf(b, "}");
     }
   } else if (strcmp(op, "explain") == 0) {
@@ -280,7 +258,7 @@ static void run_op(ctx *x, conf_buf *b, const char *op, const lg_rubric *rubric,
         conf_printf(b, ",\"attribute\":");
         conf_string(b, items[i].attribute);
         conf_printf(b, ",\"kind\":");
-        conf_string(b, kind_name(items[i].kind));
+        conf_string(b, or_unknown(lg_kind_name((lg_kind)items[i].kind)));
         conf_printf(b, ",\"missing\":%d,\"points\":%" PRId64 ",\"max_points\":%" PRId64 "}",
                     (int)items[i].missing, items[i].points, items[i].max_points);
       }
@@ -302,19 +280,15 @@ static void run_op(ctx *x, conf_buf *b, const char *op, const lg_rubric *rubric,
     st = lg_sla_eval(policy, lead, now, &s);
     if (st == LG_OK) {
       conf_printf(b, "{\"state\":");
-      conf_string(b, state_name(s.state));
+      conf_string(b, or_unknown(lg_sla_state_name((lg_sla_state)s.state)));
       conf_printf(b, ",\"action\":");
-      conf_string(b, s.action >= 0 && s.action < 6 ? k_actions[s.action] : "?");
+      conf_string(b, or_unknown(lg_action_name((lg_action)s.action)));
       put_time(b, "started_at", s.started_at);
       put_time(b, "due_at", s.due_at);
       put_time(b, "next_at", s.next_at);
       conf_printf(b, ",\"elapsed\":%" PRId64 ",\"remaining\":%" PRId64 ",\"reassignments\":%d",
                   s.elapsed, s.remaining, (int)s.reassignments);
-#if LG_VERSION_NUMBER >= 200
       conf_printf(b, ",\"tier\":%d}", (int)s.tier);
-#else
-      conf_printf(b, ",\"tier\":%d}", s.state == LG_SLA_NONE ? -1 : 0);
-#endif
     }
   } else if (strcmp(op, "route") == 0) {
     const json *reps = need(x, x->c, "reps", JSON_ARRAY);
