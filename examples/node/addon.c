@@ -150,13 +150,14 @@ static void throw_range(napi_env env, const char *what, const char *why) {
   napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
 }
 
-/* Throws LeadgateError(message, status, line, column, index).  `what` says
- * which call or argument; `e` (may be NULL) gives position and detail;
- * `index` >= 0 names an element of an array argument. */
+/* Throws LeadgateError(message, status, line, column, index, detail).
+ * `what` says which call or argument; `e` (may be NULL) gives position and
+ * the library's own message (detail; else the status's sentence); `index`
+ * >= 0 names an element of an array argument. */
 static void throw_lg(napi_env env, lg_status st, const char *what, const lg_error *e,
                      long index) {
   addon_data *d = NULL;
-  napi_value  ctor, argv[5], err;
+  napi_value  ctor, argv[6], err;
   char        msg[512];
   uint32_t    line = e ? e->line : 0, column = e ? e->column : 0;
 
@@ -179,7 +180,9 @@ static void throw_lg(napi_env env, lg_status st, const char *what, const lg_erro
       napi_create_uint32(env, column, &argv[3]) != napi_ok ||
       (index >= 0 ? napi_create_int64(env, index, &argv[4])
                   : napi_get_null(env, &argv[4])) != napi_ok ||
-      napi_new_instance(env, ctor, 5, argv, &err) != napi_ok) {
+      napi_create_string_utf8(env, e && e->message[0] ? e->message : lg_status_message(st),
+                              NAPI_AUTO_LENGTH, &argv[5]) != napi_ok ||
+      napi_new_instance(env, ctor, 6, argv, &err) != napi_ok) {
     throw_napi(env);
     return;
   }

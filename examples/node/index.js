@@ -22,14 +22,20 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+/* message: where and what ("Rubric text: line 3, column 12: expected ...");
+ * status: the lg_status name; line, column: 1-based position in a
+ * definition's text (0 when the error is not about a position); index:
+ * the element of an array argument at fault, or null; detail: the
+ * library's own message ("expected '->' after match list, got '3'"). */
 class LeadgateError extends Error {
-  constructor(message, status, line = 0, column = 0, index = null) {
+  constructor(message, status, line = 0, column = 0, index = null, detail = '') {
     super(message);
     this.name = 'LeadgateError';
     this.status = status;
     this.line = line;
     this.column = column;
     this.index = index;
+    this.detail = detail;
   }
 }
 
