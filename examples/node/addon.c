@@ -1087,7 +1087,7 @@ static napi_value lead_info(napi_env env, napi_callback_info info) {
     CHECK(napi_set_element(env, asg, (uint32_t)i, e));
   }
   if (!set(env, o, "id", js_str(env, lg_lead_id(lead))) ||
-      !set(env, o, "stage", js_name(env, lg_stage_name(lg_lead_stage(lead)), lg_lead_stage(lead))) ||
+      !set(env, o, "stage", js_name(env, lg_stage_name(lg_lead_stage(lead)), (int)lg_lead_stage(lead))) ||
       !set(env, o, "owner", js_str(env, lg_lead_owner(lead))) || !set(env, o, "attrs", attrs) ||
       !set(env, o, "events", events) || !set(env, o, "assignments", asg))
     return NULL;
