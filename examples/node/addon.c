@@ -21,6 +21,7 @@
 #include <leadgate.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +32,6 @@ enum { K_RUBRIC, K_POLICY, K_CALENDAR, K_LEAD, K_STATS, K_COUNT };
 
 static const char *const kind_names[K_COUNT] = {"Rubric", "Policy", "Calendar", "Lead",
                                                 "Stats"};
-
-static const napi_type_tag kind_tags[K_COUNT] = {
-  {0x6c6761746552ULL, 0x7562726963000001ULL}, {0x6c676174655fULL, 0x706f6c6963790002ULL},
-  {0x6c6761746543ULL, 0x616c656e64610003ULL}, {0x6c676174654cULL, 0x6561640000000004ULL},
-  {0x6c6761746553ULL, 0x7461747300000005ULL}};
 
 /* The library object lives while the JavaScript side has not closed it or
  * while a dependent (a policy's calendar, a Stats book) needs it; the
@@ -48,9 +44,72 @@ typedef struct handle {
   int            deps;      /* dependents holding `ptr` alive */
   void          *ptr;       /* NULL once freed */
   struct handle *owner;     /* the policy of a calendar view or of a Stats */
+  int            in_use;    /* 0: on the pool's free list */
+  struct handle *next_free;
 } handle;
 
 static void handle_release(handle *h);
+
+/* Handles come from slabs of this addon's own, so that a pointer from any
+ * external can be checked before it is read: one made by another addon
+ * lies in no slab and is refused.  Slabs double in size and are kept for
+ * the life of the process (peak handles x 56 bytes); freed handles are
+ * reused.  One pool for the process, as worker threads share the addon,
+ * under a lock taken once per call (once per batch for scoreMany). */
+#define N_SLABS 32
+static struct {
+  handle *slab[N_SLABS];
+  size_t  size[N_SLABS];
+  int     n;
+  handle *free_list;
+} pool;
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static handle *handle_alloc(void) {
+  handle *h = NULL;
+  pthread_mutex_lock(&pool_lock);
+  if (!pool.free_list && pool.n < N_SLABS) {
+    size_t size = (size_t)256 << pool.n, i;
+    handle *slab = calloc(size, sizeof *slab);
+    if (slab) {
+      pool.slab[pool.n] = slab;
+      pool.size[pool.n++] = size;
+      for (i = size; i-- > 0;) {
+        slab[i].next_free = pool.free_list;
+        pool.free_list = &slab[i];
+      }
+    }
+  }
+  if ((h = pool.free_list) != NULL) {
+    pool.free_list = h->next_free;
+    memset(h, 0, sizeof *h);
+    h->in_use = 1;
+  }
+  pthread_mutex_unlock(&pool_lock);
+  return h;
+}
+
+static void handle_dispose(handle *h) {
+  pthread_mutex_lock(&pool_lock);
+  h->in_use = 0;
+  h->next_free = pool.free_list;
+  pool.free_list = h;
+  pthread_mutex_unlock(&pool_lock);
+}
+
+/* Under pool_lock: p as a handle in use, or NULL. */
+static handle *pool_find(const void *p) {
+  uintptr_t a = (uintptr_t)p;
+  int       i;
+  for (i = 0; i < pool.n; i++) {
+    uintptr_t base = (uintptr_t)pool.slab[i];
+    if (a >= base && a < base + pool.size[i] * sizeof(handle)) {
+      handle *h = &pool.slab[i][(a - base) / sizeof(handle)];
+      return (a - base) % sizeof(handle) == 0 && h->in_use ? h : NULL;
+    }
+  }
+  return NULL;
+}
 
 static void handle_maybe_free(handle *h) {
   if (h->ptr && h->closed && h->deps == 0) {
@@ -71,7 +130,7 @@ static void handle_maybe_free(handle *h) {
       handle_release(o);
     }
   }
-  if (h->finalized && !h->ptr) free(h);
+  if (h->finalized && !h->ptr) handle_dispose(h);
 }
 
 static void handle_release(handle *h) {
@@ -219,17 +278,21 @@ static int is_nullish(napi_env env, napi_value v) {
   return t == napi_undefined || t == napi_null;
 }
 
-static handle *get_handle(napi_env env, napi_value v, int kind, const char *what) {
-  bool    ok = false;
-  handle *h = NULL;
-  char    msg[200];
-  if (type_of(env, v) != napi_external ||
-      napi_check_object_type_tag(env, v, &kind_tags[kind], &ok) != napi_ok || !ok) {
+/* Under pool_lock: the handle of any kind behind v, or NULL. */
+static handle *lookup(napi_env env, napi_value v) {
+  void *p = NULL;
+  if (napi_get_value_external(env, v, &p) != napi_ok) return NULL; /* not an external */
+  return pool_find(p);
+}
+
+/* Throws for a value that is not an open handle of `kind` (h as looked up). */
+static handle *check_handle(napi_env env, napi_value v, handle *h, int kind, const char *what) {
+  char msg[200];
+  if (!h || h->kind != kind) {
     snprintf(msg, sizeof msg, "a %s", kind_names[kind]);
     throw_type(env, what, msg, v);
     return NULL;
   }
-  CHECK(napi_get_value_external(env, v, (void **)&h));
   if (h->closed || !h->ptr) {
     snprintf(msg, sizeof msg, "%s: the %s is closed", what, kind_names[kind]);
     throw_lg(env, LG_ERR_STATE, msg, NULL, -1);
@@ -238,8 +301,16 @@ static handle *get_handle(napi_env env, napi_value v, int kind, const char *what
   return h;
 }
 
+static handle *get_handle(napi_env env, napi_value v, int kind, const char *what) {
+  handle *h;
+  pthread_mutex_lock(&pool_lock);
+  h = lookup(env, v);
+  pthread_mutex_unlock(&pool_lock);
+  return check_handle(env, v, h, kind, what);
+}
+
 static napi_value new_handle(napi_env env, int kind, void *ptr, handle *owner) {
-  handle    *h = calloc(1, sizeof *h);
+  handle    *h = handle_alloc();
   napi_value v;
   if (!h) {
     napi_throw_error(env, "LG_ERR_NOMEM", "out of memory");
@@ -249,13 +320,12 @@ static napi_value new_handle(napi_env env, int kind, void *ptr, handle *owner) {
   h->ptr = ptr;
   h->owner = owner;
   if (napi_create_external(env, h, handle_finalize, NULL, &v) != napi_ok) {
-    free(h);
+    handle_dispose(h);
     throw_napi(env);
     return NULL;
   }
-  if (owner) owner->deps++;
   /* from here the finalizer owns h and ptr */
-  CHECK(napi_type_tag_object(env, v, &kind_tags[kind]));
+  if (owner) owner->deps++;
   return v;
 }
 
@@ -307,25 +377,35 @@ static int has_replacement(const char *p, size_t n) {
 }
 
 static int get_string(napi_env env, napi_value v, const char *what, jstr *s) {
-  size_t len = 0, got = 0;
-  long   bad;
-  s->p = NULL;
+  size_t      len = 0, got = 0;
+  long        bad;
+  napi_status st;
+  s->p = s->buf;
   s->len = 0;
-  if (type_of(env, v) != napi_string) {
+  /* One call when the string fits the inline buffer with room to spare
+   * (a character that does not fit is left out whole, up to 4 bytes). */
+  st = napi_get_value_string_utf8(env, v, s->buf, sizeof s->buf, &got);
+  if (st == napi_string_expected) {
+    s->p = NULL;
     throw_type(env, what, "a string", v);
     return 0;
   }
-  CHECK0(napi_get_value_string_utf8(env, v, NULL, 0, &len));
-  if (len < sizeof s->buf) {
-    s->p = s->buf;
-  } else if (!(s->p = malloc(len + 1))) {
-    napi_throw_error(env, "LG_ERR_NOMEM", "out of memory");
-    return 0;
-  }
-  if (napi_get_value_string_utf8(env, v, s->p, len + 1, &got) != napi_ok) {
-    str_free(s);
+  if (st != napi_ok) {
+    s->p = NULL;
     throw_napi(env);
     return 0;
+  }
+  if (got + 5 > sizeof s->buf) {
+    CHECK0(napi_get_value_string_utf8(env, v, NULL, 0, &len));
+    if (!(s->p = malloc(len + 1))) {
+      napi_throw_error(env, "LG_ERR_NOMEM", "out of memory");
+      return 0;
+    }
+    if (napi_get_value_string_utf8(env, v, s->p, len + 1, &got) != napi_ok) {
+      str_free(s);
+      throw_napi(env);
+      return 0;
+    }
   }
   s->len = got;
   if (strlen(s->p) != got) {
@@ -571,12 +651,12 @@ static napi_value to_text(napi_env env, napi_callback_info info) {
   char      *buf;
   lg_status  st;
   int        k;
-  bool       ok = false;
   if (!get_args(env, info, 1, argv)) return NULL;
-  for (k = K_RUBRIC; k <= K_CALENDAR; k++)
-    if (napi_check_object_type_tag(env, argv[0], &kind_tags[k], &ok) == napi_ok && ok) break;
-  if (k > K_CALENDAR) k = K_RUBRIC; /* for the message */
-  if (!(h = get_handle(env, argv[0], k, "object"))) return NULL;
+  pthread_mutex_lock(&pool_lock);
+  h = lookup(env, argv[0]);
+  pthread_mutex_unlock(&pool_lock);
+  k = h && h->kind <= K_CALENDAR ? h->kind : K_RUBRIC; /* K_RUBRIC: for the message */
+  if (!check_handle(env, argv[0], h, k, "object")) return NULL;
   st = k == K_RUBRIC   ? lg_rubric_to_text(h->ptr, NULL, 0, &needed)
        : k == K_POLICY ? lg_policy_to_text(h->ptr, NULL, 0, &needed)
                        : lg_calendar_to_text(h->ptr, NULL, 0, &needed);
@@ -668,17 +748,15 @@ static napi_value policy_calendar(napi_env env, napi_callback_info info) {
 
 static napi_value close_handle(napi_env env, napi_callback_info info) {
   napi_value argv[1];
-  handle    *h = NULL;
-  int        k;
-  bool       ok = false;
+  handle    *h;
   if (!get_args(env, info, 1, argv)) return NULL;
-  for (k = 0; k < K_COUNT; k++)
-    if (napi_check_object_type_tag(env, argv[0], &kind_tags[k], &ok) == napi_ok && ok) break;
-  if (k == K_COUNT) {
+  pthread_mutex_lock(&pool_lock);
+  h = lookup(env, argv[0]);
+  pthread_mutex_unlock(&pool_lock);
+  if (!h) {
     throw_type(env, "close()", "a leadgate handle", argv[0]);
     return NULL;
   }
-  CHECK(napi_get_value_external(env, argv[0], (void **)&h));
   if (!h->closed) {
     h->closed = 1;
     handle_maybe_free(h);
@@ -1056,9 +1134,11 @@ static napi_value lead_info(napi_env env, napi_callback_info info) {
   const char   *name;
   lg_value_type vt;
   lg_time       at, touched;
+  lg_stage      stage;
   if (!get_args(env, info, 1, argv) || !(h = get_handle(env, argv[0], K_LEAD, "lead")))
     return NULL;
   lead = h->ptr;
+  stage = lg_lead_stage(lead);
   CHECK(napi_create_object(env, &o));
   CHECK(napi_create_object(env, &attrs));
   n = lg_lead_attr_count(lead);
@@ -1087,7 +1167,7 @@ static napi_value lead_info(napi_env env, napi_callback_info info) {
     CHECK(napi_set_element(env, asg, (uint32_t)i, e));
   }
   if (!set(env, o, "id", js_str(env, lg_lead_id(lead))) ||
-      !set(env, o, "stage", js_name(env, lg_stage_name(lg_lead_stage(lead)), (int)lg_lead_stage(lead))) ||
+      !set(env, o, "stage", js_name(env, lg_stage_name(stage), (int)stage)) ||
       !set(env, o, "owner", js_str(env, lg_lead_owner(lead))) || !set(env, o, "attrs", attrs) ||
       !set(env, o, "events", events) || !set(env, o, "assignments", asg))
     return NULL;
@@ -1123,26 +1203,30 @@ static napi_value score(napi_env env, napi_callback_info info) {
 static const lg_lead **get_leads(napi_env env, napi_value arr, size_t *n) {
   uint32_t        len, i;
   const lg_lead **leads;
+  handle         *h = NULL;
+  napi_value      e = NULL;
   if (!get_array(env, arr, "leads", &len)) return NULL;
   if (!(leads = malloc((len ? len : 1) * sizeof *leads))) {
     throw_range(env, "leads", "is too long to hold in memory");
     return NULL;
   }
+  pthread_mutex_lock(&pool_lock);
   for (i = 0; i < len; i++) {
-    napi_value e;
-    handle    *h;
-    char       what[40];
-    if (napi_get_element(env, arr, i, &e) != napi_ok) {
-      free(leads);
-      throw_napi(env);
-      return NULL;
-    }
-    snprintf(what, sizeof what, "leads[%u]", (unsigned)i);
-    if (!(h = get_handle(env, e, K_LEAD, what))) {
-      free(leads);
-      return NULL;
-    }
+    if (napi_get_element(env, arr, i, &e) != napi_ok) break;
+    h = lookup(env, e);
+    if (!h || h->kind != K_LEAD || h->closed || !h->ptr) break;
     leads[i] = h->ptr;
+  }
+  pthread_mutex_unlock(&pool_lock);
+  if (i < len) { /* say what is wrong with leads[i] */
+    char what[40];
+    snprintf(what, sizeof what, "leads[%u]", (unsigned)i);
+    free(leads);
+    if (!e)
+      throw_napi(env);
+    else
+      check_handle(env, e, h, K_LEAD, what);
+    return NULL;
   }
   *n = len;
   return leads;

@@ -47,8 +47,9 @@ function loadAddon() {
   for (const file of candidates) {
     if (fs.existsSync(file)) return require(file);
   }
-  throw new Error(`leadgate: the addon leadgate.node was not found (looked at ${candidates.join(', ')}); ` +
-                  'build it with CMake (target leadgate_node) or set LEADGATE_NODE_ADDON to its path');
+  throw new Error('leadgate: the addon leadgate.node was not found ' +
+                  `(looked at ${candidates.join(', ')}); build it with CMake ` +
+                  '(target leadgate_node) or set LEADGATE_NODE_ADDON to its path');
 }
 
 const native = loadAddon();
@@ -66,7 +67,8 @@ class Native {
   /* The handle of `obj`, which must be an instance of `Cls`. */
   static handleOf(obj, Cls, what) {
     if (!(obj instanceof Cls) || !(#h in obj)) {
-      const got = obj === null ? 'null' : typeof obj === 'object' ? (obj.constructor?.name ?? 'an object') : typeof obj;
+      const got = obj === null ? 'null'
+        : typeof obj === 'object' ? (obj.constructor?.name ?? 'an object') : typeof obj;
       throw new TypeError(`${what} must be a leadgate ${Cls.name}, got ${got}`);
     }
     return obj.#h;
@@ -140,7 +142,9 @@ class Policy extends Definition {
   }
   /* A new Calendar over the policy's business calendar (close it, or let
    * it be collected, independently of the policy). */
-  get calendar() { return new Calendar(FROM_HANDLE, native.policyCalendar(handleOf(this, Policy, 'this'))); }
+  get calendar() {
+    return new Calendar(FROM_HANDLE, native.policyCalendar(handleOf(this, Policy, 'this')));
+  }
 }
 
 class Lead extends Native {
@@ -197,7 +201,8 @@ class Stats extends Native {
 
 function leadHandles(leads) {
   if (!Array.isArray(leads)) {
-    throw new TypeError(`leads must be an Array of Lead, got ${leads === null ? 'null' : typeof leads}`);
+    const got = leads === null ? 'null' : typeof leads;
+    throw new TypeError(`leads must be an Array of Lead, got ${got}`);
   }
   const hs = new Array(leads.length);
   for (let i = 0; i < leads.length; i++) hs[i] = handleOf(leads[i], Lead, `leads[${i}]`);

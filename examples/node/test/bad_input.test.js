@@ -39,6 +39,16 @@ test('objects of the wrong class, undefined and null', () => {
   // the addon checks too, whatever reaches it
   assert.throws(() => lg._native.score({}, {}, MON), typeError);
   assert.throws(() => lg._native.close(null), typeError);
+  const raw = lg._native.policyParse(POLICY);
+  const rawLead = lg._native.leadNew('x', null, null);
+  assert.throws(() => lg._native.score(raw, rawLead, MON), { name: 'TypeError', message: /rubric must be a Rubric, got an external/ });
+  assert.throws(() => lg._native.scoreMany(lg._native.rubricParse(RUBRIC), [rawLead, raw], MON),
+                { name: 'TypeError', message: /leads\[1\] must be a Lead/ });
+  lg._native.close(rawLead);
+  lg._native.close(rawLead);
+  assert.throws(() => lg._native.leadInfo(rawLead), { name: 'LeadgateError', status: 'LG_ERR_STATE' });
+  assert.throws(() => lg._native.scoreMany(lg._native.rubricParse(RUBRIC), [rawLead], MON),
+                { name: 'LeadgateError', message: /leads\[0\]: the Lead is closed/ });
 });
 
 test('strings with lone surrogates or NUL are refused, not mangled', () => {
@@ -55,6 +65,14 @@ test('strings with lone surrogates or NUL are refused, not mangled', () => {
   const l = new lg.Lead('x', { role: '\uFFFD \uD83D\uDE00' });
   assert.equal(l.get('role'), '\uFFFD \uD83D\uDE00');
   assert.throws(() => new lg.Lead('x', { role: 'a\0b' }), { name: 'RangeError', message: /NUL/ });
+  // strings around the addon's 256-byte inline buffer arrive whole
+  for (let k = 240; k <= 260; k++) {
+    for (const tail of ['\u00e9', '\u20ac', '\uD83D\uDE00', '\u20ac\u20ac']) {
+      const v = 'a'.repeat(k) + tail;
+      assert.equal(new lg.Lead('x', { role: v }).get('role'), v);
+      assert.throws(() => new lg.Lead('x', { role: `${v}\uD800` }), rangeError);
+    }
+  }
   assert.throws(() => new lg.Rubric('rubric "t"\0\n'), { name: 'RangeError', message: /NUL/ });
 });
 
