@@ -3,13 +3,14 @@
  *
  * It turns JavaScript values into leadgate calls and results back into
  * JavaScript values; index.js wraps these functions in classes.  Library
- * objects travel as type-tagged externals ("handles"), freed by a finalizer
- * or by close(), whichever comes first.  Every argument is checked here,
- * whatever index.js did: a wrong type is a TypeError, a number that is not
- * an exact integer in range (NaN, 1.5, 2^60 as a double, an invalid Date)
- * or a string that is not well-formed (a lone surrogate, a NUL) a
- * RangeError, and whatever the library refuses a LeadgateError carrying
- * the lg_status name, line and column.
+ * objects travel as externals pointing at handles from the addon's own
+ * pool (so a foreign external is recognised and refused), freed by a
+ * finalizer or by close(), whichever comes first.  Every argument is
+ * checked here, whatever index.js did: a wrong type is a TypeError, a
+ * number that is not an exact integer in range (NaN, 1.5, 2^60 as a
+ * double, an invalid Date) or a string that is not well-formed (a lone
+ * surrogate, a NUL) a RangeError, and whatever the library refuses a
+ * LeadgateError carrying the lg_status name, line and column.
  *
  * Times in are Date, epoch seconds (a safe integer) or a BigInt; times out
  * are epoch seconds as numbers (exact: |t| < 2^53), LG_TIME_NEVER as null.
