@@ -429,7 +429,10 @@ LG_API lg_status lg_lead_record_action(lg_lead *lead, lg_action action, lg_time 
  * event, `each` every event; events after `now` are ignored.  Decay of an
  * event of age a: half-life H gives p*2^(-a/H); expire D gives p while
  * a < D; linear D gives p*(1-a/D) while a < D.  Decay is integer
- * fixed-point, within 1 milli-point of exact, identical on every platform.
+ * fixed-point and identical on every platform: each criterion's decayed
+ * sum (before its cap) is within 1 milli-point of the exact sum however
+ * many events it counts (the events are summed at 2^-32 milli-points and
+ * rounded once, per criterion).
  *
  * Limits: text <= 1 MiB, <= 1024 criteria, <= 256 `when` lines per
  * criterion, points within +-1,000,000 (LG_ERR_LIMIT, with position).
