@@ -31,8 +31,7 @@
 
 enum { K_RUBRIC, K_POLICY, K_CALENDAR, K_LEAD, K_STATS, K_COUNT };
 
-static const char *const kind_names[K_COUNT] = {"Rubric", "Policy", "Calendar", "Lead",
-                                                "Stats"};
+static const char *const kind_names[K_COUNT] = { "Rubric", "Policy", "Calendar", "Lead", "Stats" };
 
 /* The library object lives while the JavaScript side has not closed it or
  * while a dependent (a policy's calendar, a Stats book) needs it; the
@@ -70,7 +69,7 @@ static handle *handle_alloc(void) {
   handle *h = NULL;
   pthread_mutex_lock(&pool_lock);
   if (!pool.free_list && pool.n < N_SLABS) {
-    size_t size = (size_t)256 << pool.n, i;
+    size_t  size = (size_t)256 << pool.n, i;
     handle *slab = calloc(size, sizeof *slab);
     if (slab) {
       pool.slab[pool.n] = slab;
@@ -166,7 +165,7 @@ static void data_finalize(napi_env env, void *data, void *hint) {
 /* After a failed napi_* call: leave a pending exception alone, else throw
  * the engine's message. */
 static void throw_napi(napi_env env) {
-  bool                     pending = false;
+  bool                            pending = false;
   const napi_extended_error_info *info = NULL;
   napi_is_exception_pending(env, &pending);
   if (pending) return;
@@ -175,29 +174,29 @@ static void throw_napi(napi_env env) {
                    info && info->error_message ? info->error_message : "Node-API call failed");
 }
 
-#define CHECK(call)                                                                          \
-  do {                                                                                       \
-    if ((call) != napi_ok) {                                                                 \
-      throw_napi(env);                                                                       \
-      return NULL;                                                                           \
-    }                                                                                        \
+#define CHECK(call)          \
+  do {                       \
+    if ((call) != napi_ok) { \
+      throw_napi(env);       \
+      return NULL;           \
+    }                        \
   } while (0)
 
 /* The same, for helpers that return 0 on failure. */
-#define CHECK0(call)                                                                         \
-  do {                                                                                       \
-    if ((call) != napi_ok) {                                                                 \
-      throw_napi(env);                                                                       \
-      return 0;                                                                              \
-    }                                                                                        \
+#define CHECK0(call)         \
+  do {                       \
+    if ((call) != napi_ok) { \
+      throw_napi(env);       \
+      return 0;              \
+    }                        \
   } while (0)
 
 static void throw_type(napi_env env, const char *what, const char *expected, napi_value v) {
-  static const char *const type_names[] = {"undefined", "null",     "a boolean", "a number",
-                                           "a string",  "a symbol", "an object", "a function",
-                                           "an external", "a bigint"};
-  char             msg[320];
-  napi_valuetype   t = napi_undefined;
+  static const char *const type_names[] = { "undefined",   "null",     "a boolean", "a number",
+                                            "a string",    "a symbol", "an object", "a function",
+                                            "an external", "a bigint" };
+  char                     msg[320];
+  napi_valuetype           t = napi_undefined;
   napi_typeof(env, v, &t);
   snprintf(msg, sizeof msg, "%s must be %s, got %s", what, expected,
            (unsigned)t < sizeof type_names / sizeof *type_names ? type_names[t] : "a value");
@@ -214,16 +213,15 @@ static void throw_range(napi_env env, const char *what, const char *why) {
  * `what` says which call or argument; `e` (may be NULL) gives position and
  * the library's own message (detail; else the status's sentence); `index`
  * >= 0 names an element of an array argument. */
-static void throw_lg(napi_env env, lg_status st, const char *what, const lg_error *e,
-                     long index) {
+static void throw_lg(napi_env env, lg_status st, const char *what, const lg_error *e, long index) {
   addon_data *d = NULL;
   napi_value  ctor, argv[6], err;
   char        msg[512];
   uint32_t    line = e ? e->line : 0, column = e ? e->column : 0;
 
   if (e && e->line)
-    snprintf(msg, sizeof msg, "%s: line %u, column %u: %s", what, (unsigned)line,
-             (unsigned)column, e->message);
+    snprintf(msg, sizeof msg, "%s: line %u, column %u: %s", what, (unsigned)line, (unsigned)column,
+             e->message);
   else if (e && e->message[0])
     snprintf(msg, sizeof msg, "%s: %s", what, e->message);
   else
@@ -238,8 +236,8 @@ static void throw_lg(napi_env env, lg_status st, const char *what, const lg_erro
       napi_create_string_utf8(env, lg_status_name(st), NAPI_AUTO_LENGTH, &argv[1]) != napi_ok ||
       napi_create_uint32(env, line, &argv[2]) != napi_ok ||
       napi_create_uint32(env, column, &argv[3]) != napi_ok ||
-      (index >= 0 ? napi_create_int64(env, index, &argv[4])
-                  : napi_get_null(env, &argv[4])) != napi_ok ||
+      (index >= 0 ? napi_create_int64(env, index, &argv[4]) : napi_get_null(env, &argv[4])) !=
+          napi_ok ||
       napi_create_string_utf8(env, e && e->message[0] ? e->message : lg_status_message(st),
                               NAPI_AUTO_LENGTH, &argv[5]) != napi_ok ||
       napi_new_instance(env, ctor, 6, argv, &err) != napi_ok) {
@@ -417,8 +415,7 @@ static int get_string(napi_env env, napi_value v, const char *what, jstr *s) {
   /* Node writes U+FFFD for a lone surrogate: only then look closer. */
   if (has_replacement(s->p, got) && (bad = lone_surrogate(env, v)) >= 0) {
     char why[96];
-    snprintf(why, sizeof why, "contains a lone surrogate at index %ld (not valid UTF-16)",
-             bad);
+    snprintf(why, sizeof why, "contains a lone surrogate at index %ld (not valid UTF-16)", bad);
     str_free(s);
     throw_range(env, what, why);
     return 0;
@@ -605,8 +602,7 @@ static const char *value_type_name(lg_value_type t) {
 
 typedef lg_status (*parse_fn)(const char *, size_t, void **, lg_error *);
 
-static napi_value parse_common(napi_env env, napi_callback_info info, int kind,
-                               const char *what) {
+static napi_value parse_common(napi_env env, napi_callback_info info, int kind, const char *what) {
   napi_value argv[1];
   jstr       text;
   void      *obj = NULL;
@@ -627,9 +623,12 @@ static napi_value parse_common(napi_env env, napi_callback_info info, int kind,
   }
   v = new_handle(env, kind, obj, NULL);
   if (!v) {
-    if (kind == K_RUBRIC) lg_rubric_free(obj);
-    else if (kind == K_POLICY) lg_policy_free(obj);
-    else lg_calendar_free(obj);
+    if (kind == K_RUBRIC)
+      lg_rubric_free(obj);
+    else if (kind == K_POLICY)
+      lg_policy_free(obj);
+    else
+      lg_calendar_free(obj);
   }
   return v;
 }
@@ -772,8 +771,7 @@ static napi_value calendar_add(napi_env env, napi_callback_info info) {
   handle    *h;
   lg_time    start, out;
   int64_t    d;
-  if (!get_args(env, info, 3, argv) ||
-      !(h = get_handle(env, argv[0], K_CALENDAR, "calendar")) ||
+  if (!get_args(env, info, 3, argv) || !(h = get_handle(env, argv[0], K_CALENDAR, "calendar")) ||
       !get_time(env, argv[1], "start", &start) || !get_int64(env, argv[2], "seconds", &d))
     return NULL;
   if (!lg_ok(env, lg_calendar_add(h->ptr, start, d, &out), "calendar.add")) return NULL;
@@ -785,8 +783,7 @@ static napi_value calendar_between(napi_env env, napi_callback_info info) {
   handle     *h;
   lg_time     a, b;
   lg_duration out;
-  if (!get_args(env, info, 3, argv) ||
-      !(h = get_handle(env, argv[0], K_CALENDAR, "calendar")) ||
+  if (!get_args(env, info, 3, argv) || !(h = get_handle(env, argv[0], K_CALENDAR, "calendar")) ||
       !get_time(env, argv[1], "a", &a) || !get_time(env, argv[2], "b", &b))
     return NULL;
   if (!lg_ok(env, lg_calendar_between(h->ptr, a, b, &out), "calendar.between")) return NULL;
@@ -797,8 +794,7 @@ static napi_value calendar_between(napi_env env, napi_callback_info info) {
  * that a bad time is an error, not a silent "closed". */
 static int calendar_time_arg(napi_env env, napi_callback_info info, handle **h, lg_time *t) {
   napi_value argv[2];
-  if (!get_args(env, info, 2, argv) ||
-      !(*h = get_handle(env, argv[0], K_CALENDAR, "calendar")) ||
+  if (!get_args(env, info, 2, argv) || !(*h = get_handle(env, argv[0], K_CALENDAR, "calendar")) ||
       !get_time(env, argv[1], "t", t))
     return 0;
   if (*t < LG_TIME_MIN || *t > LG_TIME_MAX) {
@@ -841,8 +837,7 @@ static void throw_lead(napi_env env, lg_status st, const char *what, const char 
 }
 
 /* Sets attribute `name` from a JS string, boolean, number or BigInt. */
-static int set_attr(napi_env env, lg_lead *lead, const char *name, napi_value v,
-                    const char *what) {
+static int set_attr(napi_env env, lg_lead *lead, const char *name, napi_value v, const char *what) {
   napi_valuetype t = type_of(env, v);
   lg_status      st;
   if (t == napi_string) {
@@ -862,8 +857,10 @@ static int set_attr(napi_env env, lg_lead *lead, const char *name, napi_value v,
     if (!get_int64(env, v, what, &x)) return 0;
     st = lg_lead_set_int(lead, name, x);
   } else {
-    throw_type(env, what, "a string, boolean, integer or BigInt (leave a key out for a missing "
-                          "attribute)", v);
+    throw_type(env, what,
+               "a string, boolean, integer or BigInt (leave a key out for a missing "
+               "attribute)",
+               v);
     return 0;
   }
   if (st != LG_OK) throw_lead(env, st, what, name, NULL, -1);
@@ -871,10 +868,10 @@ static int set_attr(napi_env env, lg_lead *lead, const char *name, napi_value v,
 }
 
 static int set_attrs(napi_env env, lg_lead *lead, napi_value obj) {
-  napi_value keys, k, v;
-  uint32_t   n, i;
+  napi_value     keys, k, v;
+  uint32_t       n, i;
   napi_valuetype t = type_of(env, obj);
-  bool       is_arr = false;
+  bool           is_arr = false;
   if (t == napi_undefined || t == napi_null) return 1;
   napi_is_array(env, obj, &is_arr);
   if (t != napi_object || is_arr) {
@@ -887,8 +884,7 @@ static int set_attrs(napi_env env, lg_lead *lead, napi_value obj) {
   CHECK0(napi_get_array_length(env, keys, &n));
   if (n > LG_MAX_ATTRIBUTES) {
     char msg[96];
-    snprintf(msg, sizeof msg, "attrs: %u attributes, at most %d", (unsigned)n,
-             LG_MAX_ATTRIBUTES);
+    snprintf(msg, sizeof msg, "attrs: %u attributes, at most %d", (unsigned)n, LG_MAX_ATTRIBUTES);
     throw_lg(env, LG_ERR_LIMIT, msg, NULL, -1);
     return 0;
   }
@@ -970,8 +966,7 @@ static napi_value lead_clone(napi_env env, napi_callback_info info) {
   napi_value argv[1], v;
   handle    *h;
   lg_lead   *copy;
-  if (!get_args(env, info, 1, argv) || !(h = get_handle(env, argv[0], K_LEAD, "lead")))
-    return NULL;
+  if (!get_args(env, info, 1, argv) || !(h = get_handle(env, argv[0], K_LEAD, "lead"))) return NULL;
   if (!lg_ok(env, lg_lead_clone(h->ptr, &copy), "lead.clone")) return NULL;
   if (!(v = new_handle(env, K_LEAD, copy, NULL))) lg_lead_free(copy);
   return v;
@@ -1128,16 +1123,15 @@ static napi_value lead_set_stage(napi_env env, napi_callback_info info) {
 
 /* leadInfo(lead): {id, stage, owner, attrs, events, assignments} */
 static napi_value lead_info(napi_env env, napi_callback_info info) {
-  napi_value    argv[1], o, attrs, events, asg, e;
-  handle       *h;
+  napi_value     argv[1], o, attrs, events, asg, e;
+  handle        *h;
   const lg_lead *lead;
-  size_t        i, n;
-  const char   *name;
-  lg_value_type vt;
-  lg_time       at, touched;
-  lg_stage      stage;
-  if (!get_args(env, info, 1, argv) || !(h = get_handle(env, argv[0], K_LEAD, "lead")))
-    return NULL;
+  size_t         i, n;
+  const char    *name;
+  lg_value_type  vt;
+  lg_time        at, touched;
+  lg_stage       stage;
+  if (!get_args(env, info, 1, argv) || !(h = get_handle(env, argv[0], K_LEAD, "lead"))) return NULL;
   lead = h->ptr;
   stage = lg_lead_stage(lead);
   CHECK(napi_create_object(env, &o));
@@ -1420,8 +1414,10 @@ static int get_rep(napi_env env, napi_value obj, uint32_t i, lg_rep *rep, jstr *
   rep->last_assigned_at = LG_TIME_MIN;
   snprintf(what, sizeof what, "reps[%u]", (unsigned)i);
   if (type_of(env, obj) != napi_object) {
-    throw_type(env, what, "an object {id, available, openLeads, capacity, weight, "
-                          "lastAssignedAt}", obj);
+    throw_type(env, what,
+               "an object {id, available, openLeads, capacity, weight, "
+               "lastAssignedAt}",
+               obj);
     return 0;
   }
   snprintf(what, sizeof what, "reps[%u].id", (unsigned)i);
@@ -1432,9 +1428,9 @@ static int get_rep(napi_env env, napi_value obj, uint32_t i, lg_rep *rep, jstr *
   }
   if (!get_string(env, v, what, id)) return 0;
   rep->id = id->p;
-#define REP_FIELD(js, member)                                                                \
-  snprintf(what, sizeof what, "reps[%u]." js, (unsigned)i);                                 \
-  if (!rep_prop(env, obj, js, &v)) return 0;                                                 \
+#define REP_FIELD(js, member)                               \
+  snprintf(what, sizeof what, "reps[%u]." js, (unsigned)i); \
+  if (!rep_prop(env, obj, js, &v)) return 0;                \
   if (v && !get_int32(env, v, what, &rep->member)) return 0
   snprintf(what, sizeof what, "reps[%u].available", (unsigned)i);
   if (!rep_prop(env, obj, "available", &v)) return 0;
@@ -1631,9 +1627,12 @@ static napi_value calibrate(napi_env env, napi_callback_info info) {
   if (!get_args(env, info, 5, argv) || !(r = get_handle(env, argv[0], K_RUBRIC, "rubric")) ||
       !get_time(env, argv[2], "now", &now) || !get_string(env, argv[3], "dimension", &d))
     return NULL;
-  if (!strcmp(d.p, "fit")) dim = LG_DIM_FIT;
-  else if (!strcmp(d.p, "engagement")) dim = LG_DIM_ENGAGEMENT;
-  else if (!strcmp(d.p, "total")) dim = LG_DIM_TOTAL;
+  if (!strcmp(d.p, "fit"))
+    dim = LG_DIM_FIT;
+  else if (!strcmp(d.p, "engagement"))
+    dim = LG_DIM_ENGAGEMENT;
+  else if (!strcmp(d.p, "total"))
+    dim = LG_DIM_TOTAL;
   else {
     str_free(&d);
     throw_range(env, "dimension", "must be 'fit', 'engagement' or 'total'");
@@ -1666,8 +1665,7 @@ static napi_value time_parse(napi_env env, napi_callback_info info) {
   st = lg_time_parse(s.p, s.len, &t);
   str_free(&s);
   if (st != LG_OK) {
-    throw_lg(env, st, "parseTime (YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM) or epoch seconds)",
-             NULL, -1);
+    throw_lg(env, st, "parseTime (YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM) or epoch seconds)", NULL, -1);
     return NULL;
   }
   return js_time(env, t);
@@ -1689,17 +1687,17 @@ static const struct {
   const char *name;
   size_t      size;
 } compiled[] = {
-  {NULL, 0},
-  {"lg_error", sizeof(lg_error)},
-  {"lg_allocator", sizeof(lg_allocator)},
-  {"lg_score", sizeof(lg_score)},
-  {"lg_contribution", sizeof(lg_contribution)},
-  {"lg_decision", sizeof(lg_decision)},
-  {"lg_sla_status", sizeof(lg_sla_status)},
-  {"lg_rep", sizeof(lg_rep)},
-  {"lg_rep_stats", sizeof(lg_rep_stats)},
-  {"lg_finding", 0}, /* not used by the addon: any size */
-  {"lg_learn_options", 0},
+  { NULL, 0 },
+  { "lg_error", sizeof(lg_error) },
+  { "lg_allocator", sizeof(lg_allocator) },
+  { "lg_score", sizeof(lg_score) },
+  { "lg_contribution", sizeof(lg_contribution) },
+  { "lg_decision", sizeof(lg_decision) },
+  { "lg_sla_status", sizeof(lg_sla_status) },
+  { "lg_rep", sizeof(lg_rep) },
+  { "lg_rep_stats", sizeof(lg_rep_stats) },
+  { "lg_finding", 0 }, /* not used by the addon: any size */
+  { "lg_learn_options", 0 },
 };
 #define N_COMPILED (sizeof compiled / sizeof *compiled)
 
@@ -1758,7 +1756,8 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
   return js_undefined(env);
 }
 
-#define FN(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL}
+#define FN(name, fn) \
+  { name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL }
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   static const napi_property_descriptor fns[] = {
