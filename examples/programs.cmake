@@ -3,7 +3,6 @@
 #
 #   leadgate-triage     scores and qualifies a CSV of leads (installed)
 #   leadgate-sla-watch  follow-up SLA actions and per-rep compliance (installed)
-#   python/leadgate.py  a ctypes binding, tested by tests/test_python.py
 #
 # bench_triage.sh (not a test: wall time depends on the machine) generates
 # 100,000 leads and ~770,000 events with gen_sample.py, times a Release
@@ -134,33 +133,3 @@ leadgate_example_test(example_sla_watch_missing_file leadgate-sla-watch EXIT 2
 leadgate_example_test(example_sla_watch_usage leadgate-sla-watch EXIT 64
   STDERR "usage: leadgate-sla-watch "
   ARGS --policy ${_lg_policy})
-
-# ---- CTest: the Python binding -----------------------------------------------
-
-find_package(Python3 COMPONENTS Interpreter)
-if(Python3_Interpreter_FOUND)
-  set(_lg_py_env "LEADGATE_LIB=$<TARGET_FILE:leadgate_shared>")
-  if(LEADGATE_SANITIZE)
-    # The sanitized shared library needs the ASan runtime loaded first in a
-    # host that was not built with it; Python's own allocations at exit are
-    # not ours to report.
-    if(CMAKE_C_COMPILER_ID MATCHES "Clang")
-      set(_lg_asan_name libclang_rt.asan-${CMAKE_SYSTEM_PROCESSOR}.so)
-    else()
-      set(_lg_asan_name libasan.so)
-    endif()
-    execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=${_lg_asan_name}
-      OUTPUT_VARIABLE _lg_asan_rt OUTPUT_STRIP_TRAILING_WHITESPACE)
-    list(APPEND _lg_py_env "LD_PRELOAD=${_lg_asan_rt}"
-      "ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0")
-  endif()
-  add_test(NAME test_python
-    COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tests/test_python.py)
-  set_tests_properties(test_python PROPERTIES ENVIRONMENT "${_lg_py_env}")
-else()
-  message(STATUS "leadgate: python3 not found: test_python will be skipped")
-  add_test(NAME test_python
-    COMMAND ${CMAKE_COMMAND} -E echo "test_python skipped: python3 not found")
-  set_tests_properties(test_python PROPERTIES
-    SKIP_REGULAR_EXPRESSION "skipped: python3 not found")
-endif()

@@ -1,7 +1,8 @@
 /*
  * gen_cases.c - writes the conformance data set (cases.json) to stdout.
  *
- * The inputs are written out below; the expected answers come from the
+ * The inputs are written out below (the reference rubric and policy come
+ * from tests/reference_example.h); the expected answers come from the
  * library, through runner.c.  The set was generated once and committed;
  * CTest checks that this program still writes exactly the committed bytes,
  * and test_conformance.c checks part of the answers by hand.  See
@@ -15,6 +16,7 @@
 #include <leadgate.h>
 
 #include "json.h"
+#include "reference_example.h"
 #include "runner.h"
 
 #define MIN_  INT64_C(60)
@@ -23,34 +25,17 @@
 /* Monday 2026-11-23T10:00:00Z (11:00 at UTC+1). */
 #define T0    INT64_C(1795428000)
 #define NONE  INT64_MIN
+#define XMAS_EVE_15Z INT64_C(1798124400) /* Thu 2026-12-24T15:00Z, 16:00 at +01:00 */
+#define XMAS_WEEK    INT64_C(1797811200) /* Mon 2026-12-21T00:00Z */
+#define NYE_15Z      INT64_C(1798729200) /* Thu 2026-12-31T15:00Z */
+#define DST_FRI_14Z  INT64_C(1792764000) /* Fri 2026-10-23T14:00Z, before +02:00 -> +01:00 */
+#define SPRING_0Z    INT64_C(1806192000) /* Sun 2027-03-28T00:00Z; +01:00 -> +02:00 at 01:00Z */
+#define AUTUMN_0Z    INT64_C(1824940800) /* Sun 2027-10-31T00:00Z; +02:00 -> +01:00 at 01:00Z */
 
 /* ---- definitions ---------------------------------------------------------- */
 
 static const char *const k_rubrics[][2] = {
-  {"b2b",
-   "rubric \"b2b-default\"\n"
-   "fit \"need\" from need\n"
-   "  when \"high\" -> 3\n"
-   "  when \"medium\" -> 2\n"
-   "  when \"low\" -> 1\n"
-   "fit \"timeframe\" from timeframe_months\n"
-   "  when <= 3 -> 3\n"
-   "  when 4..6 -> 2\n"
-   "  when > 6 -> 1\n"
-   "fit \"authority\" from role\n"
-   "  when \"decision maker\", \"economic buyer\" -> 3\n"
-   "  when \"influencer\" -> 2\n"
-   "  when \"recommender\" -> 1\n"
-   "fit \"profile\" from industry\n"
-   "  when \"software\", \"saas\" -> 3\n"
-   "  otherwise -> 1\n"
-   "  missing -> 0\n"
-   "engagement \"demo request\" on demo_requested -> 25 expire 30d\n"
-   "engagement \"content\" on content_download -> 2 each max 10 half-life 14d\n"
-   "engagement \"webinar\" on webinar_attended -> 5 each half-life 30d\n"
-   "engagement \"unsubscribed\" on unsubscribed -> -20\n"
-   "knockout \"not a buyer\" when persona is \"student\", \"consultant\", \"competitor\"\n"
-   "knockout \"too small\" when employees is < 10\n"},
+  {"b2b", lg_example_rubric},
   {"decay",
    "# every decay shape, with round numbers so the boundaries are easy to see\n"
    "rubric \"decay\"\n"
@@ -91,28 +76,7 @@ static const char *const k_rubrics[][2] = {
 };
 
 static const char *const k_policies[][2] = {
-  {"inbound",
-   "policy \"inbound-emea\"\n"
-   "disqualify when knockout\n"
-   "qualify when fit >= 8 and (event demo_requested within 30d or engagement >= 15)\n"
-   "grade \"A\" when fit >= 10\n"
-   "grade \"B\" when fit >= 8\n"
-   "grade \"C\" when fit >= 6\n"
-   "grade \"D\"\n"
-   "calendar\n"
-   "  utc-offset +01:00\n"
-   "  hours mon-fri 09:00-17:30\n"
-   "  hours sat 10:00-13:00\n"
-   "  holiday 2026-12-25\n"
-   "  offset-change 2026-03-29T01:00:00Z +02:00\n"
-   "  offset-change 2026-10-25T01:00:00Z +01:00\n"
-   "follow-up within 48h business\n"
-   "  warn at 75%\n"
-   "  remind at 100%\n"
-   "  escalate at 36h\n"
-   "  reassign at 48h max 2\n"
-   "  recycle at 96h\n"
-   "route least-loaded\n"},
+  {"inbound", lg_example_policy},
   {"wall",
    "policy \"wall-clock\"\n"
    "qualify when total >= 10 or attr plan = \"enterprise\"\n"
@@ -410,10 +374,10 @@ static void leads(void) {
   assign("dan", T0 + 20 * DAY, NONE, "");
   lead_end("mql");
   lead_begin("sla_holiday", "S-holiday");
-  assign("ana", INT64_C(1798819200) - 7 * DAY + 15 * HOUR, NONE, ""); /* Thu 2026-12-24 15:00Z */
+  assign("ana", XMAS_EVE_15Z, NONE, "");
   lead_end("mql");
   lead_begin("sla_dst", "S-dst");
-  assign("ana", INT64_C(1792072800) + 6 * HOUR, NONE, ""); /* Fri 2026-10-23 14:00Z */
+  assign("ana", DST_FRI_14Z, NONE, "");
   lead_end("mql");
   lead_begin("sla_same_instant", "S-same");
   assign("ana", T0, NONE, "");
@@ -562,8 +526,8 @@ static void cases(void) {
     static const lg_time offs[8] = {0, 4 * HOUR, DAY, 3 * DAY, 5 * DAY, 8 * DAY, 14 * DAY,
                                     30 * DAY};
     char tag[32];
-    lg_time holiday_start = INT64_C(1798819200) - 7 * DAY + 15 * HOUR;
-    lg_time dst_start = INT64_C(1792072800) + 6 * HOUR;
+    lg_time holiday_start = XMAS_EVE_15Z;
+    lg_time dst_start = DST_FRI_14Z;
     snprintf(tag, sizeof tag, "start+%" PRId64 "h", offs[j] / HOUR);
     lead_case("sla", tag, NULL, "inbound", "sla_holiday", holiday_start + offs[j], 1);
     lead_case("sla", tag, NULL, "inbound", "sla_dst", dst_start + offs[j], 1);
@@ -625,8 +589,8 @@ static void cases(void) {
   calendar_case("calendar_add", "office", "friday-to-saturday", "start", T0 + 4 * DAY + 6 * HOUR,
                 "duration", 2 * HOUR);
   calendar_case("calendar_add", "office", "over-christmas", "start",
-                INT64_C(1798819200) - 7 * DAY + 15 * HOUR, "duration", 4 * HOUR);
-  calendar_case("calendar_add", "office", "new-year", "start", INT64_C(1798675200) + 5 * DAY,
+                XMAS_EVE_15Z, "duration", 4 * HOUR);
+  calendar_case("calendar_add", "office", "new-year", "start", NYE_15Z,
                 "duration", 10 * HOUR);
   calendar_case("calendar_add", "office", "negative", "start", T0, "duration", -1);
   calendar_case("calendar_add", "office", "bad-start", "start", LG_TIME_MAX + 1, "duration", 1);
@@ -638,23 +602,23 @@ static void cases(void) {
                 T0 + 7 * DAY - 10 * HOUR);
   calendar_case("calendar_between", "office", "reversed", "a", T0 + HOUR, "b", T0);
   calendar_case("calendar_between", "office", "empty", "a", T0, "b", T0);
-  calendar_case("calendar_between", "office", "christmas-week", "a", INT64_C(1798761600),
-                "b", INT64_C(1798761600) + 7 * DAY);
+  calendar_case("calendar_between", "office", "christmas-week", "a", XMAS_WEEK,
+                "b", XMAS_WEEK + 7 * DAY);
   calendar_case("calendar_between", "office", "bad-b", "a", T0, "b", LG_TIME_MAX + 1);
   calendar_case("calendar_between", "office", "year", "a", T0, "b", T0 + 365 * DAY);
   /* dst: daily 01:00-04:00 and 09:00-17:00 local, +01:00 -> +02:00 at
      2027-03-28T01:00Z, back at 2027-10-31T01:00Z */
-  calendar_case("calendar_between", "dst", "spring-day", "a", INT64_C(1806192000) - DAY,
-                "b", INT64_C(1806192000) + DAY);
-  calendar_case("calendar_between", "dst", "spring-night", "a", INT64_C(1806192000) - HOUR,
-                "b", INT64_C(1806192000) + 3 * HOUR);
-  calendar_case("calendar_between", "dst", "autumn-night", "a", INT64_C(1824940800) - 2 * HOUR,
-                "b", INT64_C(1824940800) + 4 * HOUR);
+  calendar_case("calendar_between", "dst", "spring-day", "a", SPRING_0Z - DAY,
+                "b", SPRING_0Z + DAY);
+  calendar_case("calendar_between", "dst", "spring-night", "a", SPRING_0Z - HOUR,
+                "b", SPRING_0Z + 3 * HOUR);
+  calendar_case("calendar_between", "dst", "autumn-night", "a", AUTUMN_0Z - 2 * HOUR,
+                "b", AUTUMN_0Z + 4 * HOUR);
   calendar_case("calendar_between", "dst", "day-before-spring", "a",
-                INT64_C(1806192000) - 2 * DAY, "b", INT64_C(1806192000) - DAY);
-  calendar_case("calendar_add", "dst", "across-spring", "start", INT64_C(1806192000) - 1,
+                SPRING_0Z - 2 * DAY, "b", SPRING_0Z - DAY);
+  calendar_case("calendar_add", "dst", "across-spring", "start", SPRING_0Z - 1,
                 "duration", 90 * MIN_);
-  calendar_case("calendar_add", "dst", "across-autumn", "start", INT64_C(1824940800) - 2 * HOUR,
+  calendar_case("calendar_add", "dst", "across-autumn", "start", AUTUMN_0Z - 2 * HOUR,
                 "duration", 3 * HOUR);
   calendar_case("calendar_add", "dst", "summer-morning", "start", INT64_C(1815000000),
                 "duration", 8 * HOUR);
