@@ -62,6 +62,7 @@ static struct {
   size_t  size[N_SLABS];
   int     n;
   handle *free_list;
+  size_t  in_use;
 } pool;
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -84,6 +85,7 @@ static handle *handle_alloc(void) {
     pool.free_list = h->next_free;
     memset(h, 0, sizeof *h);
     h->in_use = 1;
+    pool.in_use++;
   }
   pthread_mutex_unlock(&pool_lock);
   return h;
@@ -94,6 +96,7 @@ static void handle_dispose(handle *h) {
   h->in_use = 0;
   h->next_free = pool.free_list;
   pool.free_list = h;
+  pool.in_use--;
   pthread_mutex_unlock(&pool_lock);
 }
 
@@ -526,6 +529,23 @@ static int get_array(napi_env env, napi_value v, const char *what, uint32_t *len
     return 0;
   }
   CHECK0(napi_get_array_length(env, v, len));
+  return 1;
+}
+
+/* Makes room for element i of the array *p of `size`-byte elements and
+ * capacity *cap, doubling from 64: arrays grow with the elements checked,
+ * so a huge sparse Array fails at its first bad element, not in malloc.
+ * 0 after throwing. */
+static int room_for(napi_env env, void **p, size_t *cap, size_t i, size_t size, const char *what) {
+  size_t ncap = *cap ? *cap * 2 : 64;
+  void  *q;
+  if (i < *cap) return 1;
+  if (ncap > SIZE_MAX / size || !(q = realloc(*p, ncap * size))) {
+    throw_range(env, what, "is too long to hold in memory");
+    return 0;
+  }
+  *p = q;
+  *cap = ncap;
   return 1;
 }
 
@@ -1193,23 +1213,25 @@ static napi_value score(napi_env env, napi_callback_info info) {
   return score_into(env, o, &s) ? o : NULL;
 }
 
-/* The lead pointers of an Array of lead handles (malloc'd; NULL after a
- * throw).  *n may be 0 (then a non-NULL dummy is returned). */
+/* The lead pointers of an Array of lead handles (malloc'd, never NULL on
+ * success; NULL after a throw). */
 static const lg_lead **get_leads(napi_env env, napi_value arr, size_t *n) {
   uint32_t        len, i;
-  const lg_lead **leads;
+  const lg_lead **leads = NULL;
+  size_t          cap = 0;
   handle         *h = NULL;
   napi_value      e = NULL;
-  if (!get_array(env, arr, "leads", &len)) return NULL;
-  if (!(leads = malloc((len ? len : 1) * sizeof *leads))) {
-    throw_range(env, "leads", "is too long to hold in memory");
+  int             grown = 1;
+  if (!get_array(env, arr, "leads", &len) ||
+      !room_for(env, (void **)&leads, &cap, 0, sizeof *leads, "leads"))
     return NULL;
-  }
   pthread_mutex_lock(&pool_lock);
   for (i = 0; i < len; i++) {
+    e = NULL;
     if (napi_get_element(env, arr, i, &e) != napi_ok) break;
     h = lookup(env, e);
     if (!h || h->kind != K_LEAD || h->closed || !h->ptr) break;
+    if (!(grown = room_for(env, (void **)&leads, &cap, i, sizeof *leads, "leads"))) break;
     leads[i] = h->ptr;
   }
   pthread_mutex_unlock(&pool_lock);
@@ -1217,6 +1239,7 @@ static const lg_lead **get_leads(napi_env env, napi_value arr, size_t *n) {
     char what[40];
     snprintf(what, sizeof what, "leads[%u]", (unsigned)i);
     free(leads);
+    if (!grown) return NULL;
     if (!e)
       throw_napi(env);
     else
@@ -1458,24 +1481,19 @@ static napi_value route(napi_env env, napi_callback_info info) {
   handle    *p, *l;
   lg_time    now;
   uint32_t   n, i, got = 0;
-  lg_rep    *reps;
-  jstr      *ids;
-  size_t     chosen = 0;
+  lg_rep    *reps = NULL;
+  jstr      *ids = NULL;
+  size_t     chosen = 0, reps_cap = 0, ids_cap = 0;
   lg_status  st;
   if (!get_args(env, info, 4, argv) || !(p = get_handle(env, argv[0], K_POLICY, "policy")) ||
       !(l = get_handle(env, argv[1], K_LEAD, "lead")) || !get_array(env, argv[2], "reps", &n) ||
       !get_time(env, argv[3], "now", &now))
     return NULL;
-  reps = malloc((n ? n : 1) * sizeof *reps);
-  ids = malloc((n ? n : 1) * sizeof *ids);
-  if (!reps || !ids) {
-    free(reps);
-    free(ids);
-    throw_range(env, "reps", "is too long to hold in memory");
-    return NULL;
-  }
   for (; got < n; got++) {
     napi_value e;
+    if (!room_for(env, (void **)&reps, &reps_cap, got, sizeof *reps, "reps") ||
+        !room_for(env, (void **)&ids, &ids_cap, got, sizeof *ids, "reps"))
+      break;
     if (napi_get_element(env, argv[2], got, &e) != napi_ok) {
       throw_napi(env);
       break;
@@ -1557,9 +1575,10 @@ static napi_value stats_correlation(napi_env env, napi_callback_info info) {
   napi_value   argv[3], v = NULL;
   handle      *s;
   uint32_t     n, m, got = 0, i;
-  jstr        *names;
-  const char **ptrs;
-  double      *att, r = 0;
+  jstr        *names = NULL;
+  const char **ptrs = NULL;
+  double      *att = NULL, r = 0;
+  size_t       names_cap = 0, ptrs_cap = 0, att_cap = 0;
   lg_status    st;
   if (!get_args(env, info, 3, argv) || !(s = get_handle(env, argv[0], K_STATS, "stats")) ||
       !get_array(env, argv[1], "reps", &n) || !get_array(env, argv[2], "attainment", &m))
@@ -1568,23 +1587,17 @@ static napi_value stats_correlation(napi_env env, napi_callback_info info) {
     throw_range(env, "attainment", "must have one number per rep");
     return NULL;
   }
-  names = malloc((n ? n : 1) * sizeof *names);
-  ptrs = malloc((n ? n : 1) * sizeof *ptrs);
-  att = malloc((n ? n : 1) * sizeof *att);
-  if (!names || !ptrs || !att) {
-    throw_range(env, "reps", "is too long to hold in memory");
+  if (!room_for(env, (void **)&ptrs, &ptrs_cap, 0, sizeof *ptrs, "reps") ||
+      !room_for(env, (void **)&att, &att_cap, 0, sizeof *att, "attainment"))
     goto done;
-  }
   for (; got < n; got++) {
     napi_value e;
     char       what[48];
-    snprintf(what, sizeof what, "reps[%u]", (unsigned)got);
-    if (napi_get_element(env, argv[1], got, &e) != napi_ok) {
-      throw_napi(env);
+    double     x;
+    if (!room_for(env, (void **)&names, &names_cap, got, sizeof *names, "reps") ||
+        !room_for(env, (void **)&ptrs, &ptrs_cap, got, sizeof *ptrs, "reps") ||
+        !room_for(env, (void **)&att, &att_cap, got, sizeof *att, "reps"))
       goto done;
-    }
-    if (!get_string(env, e, what, &names[got])) goto done;
-    ptrs[got] = names[got].p;
     snprintf(what, sizeof what, "attainment[%u]", (unsigned)got);
     if (napi_get_element(env, argv[2], got, &e) != napi_ok) {
       throw_napi(env);
@@ -1594,11 +1607,19 @@ static napi_value stats_correlation(napi_env env, napi_callback_info info) {
       throw_type(env, what, "a number", e);
       goto done;
     }
-    napi_get_value_double(env, e, &att[got]);
-    if (!isfinite(att[got])) {
+    napi_get_value_double(env, e, &x);
+    if (!isfinite(x)) {
       throw_range(env, what, "must be a finite number");
       goto done;
     }
+    att[got] = x;
+    snprintf(what, sizeof what, "reps[%u]", (unsigned)got);
+    if (napi_get_element(env, argv[1], got, &e) != napi_ok) {
+      throw_napi(env);
+      goto done;
+    }
+    if (!get_string(env, e, what, &names[got])) goto done;
+    ptrs[got] = names[got].p;
   }
   st = lg_stats_correlation(s->ptr, ptrs, att, n, &r);
   if (st != LG_OK)
@@ -1740,6 +1761,17 @@ static napi_value js_size_mismatch(napi_env env, napi_callback_info info) {
   return js_str(env, msg);
 }
 
+/* _handlesInUse() -> handles not yet given back (for the tests: what is
+ * closed or collected must come back). */
+static napi_value js_handles_in_use(napi_env env, napi_callback_info info) {
+  size_t n;
+  (void)info;
+  pthread_mutex_lock(&pool_lock);
+  n = pool.in_use;
+  pthread_mutex_unlock(&pool_lock);
+  return js_int(env, (int64_t)n);
+}
+
 /* init(LeadgateError): remembers the error class. */
 static napi_value js_init(napi_env env, napi_callback_info info) {
   napi_value  argv[1];
@@ -1763,6 +1795,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   static const napi_property_descriptor fns[] = {
     FN("init", js_init),
     FN("_sizeMismatch", js_size_mismatch),
+    FN("_handlesInUse", js_handles_in_use),
     FN("rubricParse", rubric_parse),
     FN("rubricInfo", rubric_info),
     FN("policyParse", policy_parse),

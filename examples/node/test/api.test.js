@@ -316,6 +316,31 @@ test('finalizers free what is not closed, in any order', async () => {
   const vm = require('node:vm');
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc');
+  const inUse = lg._native._handlesInUse;
+  // finalizers run soon after a collection, not during it
+  const collect = async (until = () => false) => {
+    for (let i = 0; i < 20 && !until(); i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  await collect();
+  const base = inUse();
+  // closed objects give their handles back once collected; so do the
+  // others, dependents (a Stats, a calendar) before and after their policy
+  (() => {
+    for (let i = 0; i < 1000; i++) new lg.Lead(`c${i}`, { need: 'high' }).close();
+    for (let i = 0; i < 1000; i++) new lg.Lead(`g${i}`, { need: 'high' });
+    const p = new lg.Policy(POLICY);
+    const s = new lg.Stats(p);
+    const c = p.calendar;
+    p.close();
+    s.add(new lg.Lead('q').assign('ana', MON), MON + 1);
+    c.isOpen(MON);
+  })();
+  assert.ok(inUse() > base);
+  await collect(() => inUse() === base);
+  assert.equal(inUse(), base);
   let keep = null;
   for (let round = 0; round < 3; round++) {
     const p = new lg.Policy(POLICY);

@@ -136,7 +136,10 @@ test('huge arrays and objects: a clear error, quickly', () => {
   assert.throws(() => lg.scoreMany(rubric, new Array(2 ** 32 - 1), MON), { name: 'TypeError', message: /leads\[0\]/ });
   assert.throws(() => lg.scoreMany(rubric, [lead(), 'x'], MON), { name: 'TypeError', message: /leads\[1\]/ });
   assert.throws(() => lg.scoreMany(rubric, 'x', MON), typeError);
-  assert.throws(() => lg.route(policy, lead(), new Array(2 ** 32 - 1), MON), { message: /^reps/ });
+  assert.throws(() => lg.route(policy, lead(), new Array(2 ** 32 - 1), MON), { name: 'TypeError', message: /reps\[0\]/ });
+  const s = new lg.Stats(policy);
+  assert.throws(() => s.correlation(new Array(2 ** 32 - 1), new Array(2 ** 32 - 1)), { name: 'TypeError', message: /attainment\[0\]/ });
+  assert.throws(() => s.correlation([], []), { name: 'LeadgateError', status: 'LG_ERR_RANGE' });
   assert.throws(() => lg.calibrate(rubric, new Array(2 ** 32 - 1), MON, 'fit', 1), typeError);
   // a 10,000-event lead is fine
   assert.equal(new lg.Lead('x', {}, new Array(10000).fill(['visit', MON])).events.length, 10000);
