@@ -429,8 +429,9 @@ static int get_string(napi_env env, napi_value v, const char *what, jstr *s) {
 #define SAFE_MAX 9007199254740991.0 /* 2^53 - 1 */
 
 /* An integer from a number (an exact safe integer) or a BigInt (int64). */
-static int get_int64(napi_env env, napi_value v, const char *what, int64_t *out) {
-  napi_valuetype t = type_of(env, v);
+/* get_int64 for a value whose type t is known. */
+static int get_int64_typed(napi_env env, napi_value v, napi_valuetype t, const char *what,
+                           int64_t *out) {
   if (t == napi_number) {
     double x;
     CHECK0(napi_get_value_double(env, v, &x));
@@ -465,6 +466,10 @@ static int get_int64(napi_env env, napi_value v, const char *what, int64_t *out)
   return 0;
 }
 
+static int get_int64(napi_env env, napi_value v, const char *what, int64_t *out) {
+  return get_int64_typed(env, v, type_of(env, v), what, out);
+}
+
 static int get_int32(napi_env env, napi_value v, const char *what, int32_t *out) {
   int64_t x;
   if (!get_int64(env, v, what, &x)) return 0;
@@ -490,8 +495,10 @@ static int get_size(napi_env env, napi_value v, const char *what, size_t *out) {
 /* A time: Date (milliseconds dropped, rounding down), epoch seconds, or a
  * BigInt of epoch seconds. */
 static int get_time(napi_env env, napi_value v, const char *what, lg_time *out) {
-  bool is_date = false;
-  CHECK0(napi_is_date(env, v, &is_date));
+  napi_valuetype t = type_of(env, v);
+  bool           is_date = false;
+  if (t == napi_number || t == napi_bigint) return get_int64_typed(env, v, t, what, out);
+  if (t == napi_object) CHECK0(napi_is_date(env, v, &is_date));
   if (is_date) {
     double ms;
     CHECK0(napi_get_date_value(env, v, &ms));
@@ -502,11 +509,8 @@ static int get_time(napi_env env, napi_value v, const char *what, lg_time *out) 
     *out = (lg_time)floor(ms / 1000.0);
     return 1;
   }
-  if (type_of(env, v) != napi_number && type_of(env, v) != napi_bigint) {
-    throw_type(env, what, "a Date or epoch seconds", v);
-    return 0;
-  }
-  return get_int64(env, v, what, out);
+  throw_type(env, what, "a Date or epoch seconds", v);
+  return 0;
 }
 
 static int get_bool(napi_env env, napi_value v, const char *what, int *out) {
@@ -856,6 +860,28 @@ static void throw_lead(napi_env env, lg_status st, const char *what, const char 
   throw_lg(env, st, what, NULL, index);
 }
 
+/* buf = a + b + c, cut to cap (what snprintf "%s%s%s" gives, without its
+ * cost: this runs for every attribute and event of a lead). */
+static void join3(char *buf, size_t cap, const char *a, const char *b, const char *c) {
+  const char *parts[3];
+  size_t      n = 0, k;
+  parts[0] = a;
+  parts[1] = b;
+  parts[2] = c;
+  for (k = 0; k < 3; k++)
+    for (; *parts[k] && n + 1 < cap; parts[k]++) buf[n++] = *parts[k];
+  buf[n] = '\0';
+}
+
+/* The decimal digits of i (at most 10 and a NUL). */
+static const char *digits(uint32_t i, char buf[11]) {
+  char *p = buf + 10;
+  *p = '\0';
+  do *--p = (char)('0' + i % 10);
+  while (i /= 10);
+  return p;
+}
+
 /* Sets attribute `name` from a JS string, boolean, number or BigInt. */
 static int set_attr(napi_env env, lg_lead *lead, const char *name, napi_value v, const char *what) {
   napi_valuetype t = type_of(env, v);
@@ -869,12 +895,12 @@ static int set_attr(napi_env env, lg_lead *lead, const char *name, napi_value v,
     return st == LG_OK;
   }
   if (t == napi_boolean) {
-    int b;
-    if (!get_bool(env, v, what, &b)) return 0;
-    st = lg_lead_set_bool(lead, name, b);
+    bool b = false;
+    CHECK0(napi_get_value_bool(env, v, &b));
+    st = lg_lead_set_bool(lead, name, b ? 1 : 0);
   } else if (t == napi_number || t == napi_bigint) {
     int64_t x;
-    if (!get_int64(env, v, what, &x)) return 0;
+    if (!get_int64_typed(env, v, t, what, &x)) return 0;
     st = lg_lead_set_int(lead, name, x);
   } else {
     throw_type(env, what,
@@ -915,7 +941,7 @@ static int set_attrs(napi_env env, lg_lead *lead, napi_value obj) {
     CHECK0(napi_get_element(env, keys, i, &k));
     if (!get_string(env, k, "attribute name", &name)) return 0;
     CHECK0(napi_get_property(env, obj, k, &v));
-    snprintf(what, sizeof what, "attrs.%.*s", LG_MAX_NAME_BYTES + 8, name.p);
+    join3(what, sizeof what, "attrs.", name.p, "");
     ok = set_attr(env, lead, name.p, v, what);
     str_free(&name);
     if (!ok) return 0;
@@ -935,23 +961,21 @@ static int add_events(napi_env env, lg_lead *lead, napi_value arr) {
   }
   for (i = 0; i < n; i++) {
     napi_value e, type_v, at_v;
-    char       what[64];
+    char       what[64], num[11];
     jstr       type;
     lg_time    at;
     lg_status  st;
-    bool       is = false;
     CHECK0(napi_get_element(env, arr, i, &e));
-    snprintf(what, sizeof what, "events[%u]", (unsigned)i);
-    CHECK0(napi_is_array(env, e, &is));
-    if (!is || napi_get_array_length(env, e, &m) != napi_ok || m != 2) {
+    join3(what, sizeof what, "events[", digits(i, num), "]");
+    if (napi_get_array_length(env, e, &m) != napi_ok || m != 2) { /* not an Array, or not 2 */
       throw_type(env, what, "a [type, Date | epochSeconds] pair", e);
       return 0;
     }
     CHECK0(napi_get_element(env, e, 0, &type_v));
     CHECK0(napi_get_element(env, e, 1, &at_v));
-    snprintf(what, sizeof what, "events[%u][1]", (unsigned)i);
+    join3(what, sizeof what, "events[", digits(i, num), "][1]");
     if (!get_time(env, at_v, what, &at)) return 0;
-    snprintf(what, sizeof what, "events[%u][0]", (unsigned)i);
+    join3(what, sizeof what, "events[", digits(i, num), "][0]");
     if (!get_string(env, type_v, what, &type)) return 0;
     st = lg_lead_add_event(lead, type.p, at);
     if (st != LG_OK) throw_lead(env, st, what, type.p, NULL, (long)i);
