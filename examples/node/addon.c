@@ -1165,50 +1165,92 @@ static napi_value lead_set_stage(napi_env env, napi_callback_info info) {
   return js_undefined(env);
 }
 
-/* leadInfo(lead): {id, stage, owner, attrs, events, assignments} */
-static napi_value lead_info(napi_env env, napi_callback_info info) {
-  napi_value     argv[1], o, attrs, events, asg, e;
-  handle        *h;
-  const lg_lead *lead;
-  size_t         i, n;
-  const char    *name;
-  lg_value_type  vt;
-  lg_time        at, touched;
-  lg_stage       stage;
-  if (!get_args(env, info, 1, argv) || !(h = get_handle(env, argv[0], K_LEAD, "lead"))) return NULL;
-  lead = h->ptr;
-  stage = lg_lead_stage(lead);
+/* A failed read-back (the lead changed under us; cannot happen). */
+static napi_value read_back_failed(napi_env env, lg_status st) {
+  throw_lg(env, st, "lead read-back", NULL, -1);
+  return NULL;
+}
+
+/* The attributes as an object, in ascending name order. */
+static napi_value attrs_of(napi_env env, const lg_lead *lead) {
+  napi_value    o;
+  size_t        i, n = lg_lead_attr_count(lead);
+  const char   *name;
+  lg_value_type vt;
+  lg_status     st;
   CHECK(napi_create_object(env, &o));
-  CHECK(napi_create_object(env, &attrs));
-  n = lg_lead_attr_count(lead);
   for (i = 0; i < n; i++) {
-    if (lg_lead_attr_at(lead, i, &name, &vt) != LG_OK ||
-        !set(env, attrs, name, attr_value(env, lead, name)))
-      return NULL;
+    if ((st = lg_lead_attr_at(lead, i, &name, &vt)) != LG_OK) return read_back_failed(env, st);
+    if (!set(env, o, name, attr_value(env, lead, name))) return NULL;
   }
-  n = lg_lead_event_count(lead);
-  CHECK(napi_create_array_with_length(env, n, &events));
+  return o;
+}
+
+/* [type, at] pairs in time order. */
+static napi_value events_of(napi_env env, const lg_lead *lead) {
+  napi_value  arr, e;
+  size_t      i, n = lg_lead_event_count(lead);
+  const char *name;
+  lg_time     at;
+  lg_status   st;
+  CHECK(napi_create_array_with_length(env, n, &arr));
   for (i = 0; i < n; i++) {
-    if (lg_lead_event_at(lead, i, &name, &at) != LG_OK) return NULL;
+    if ((st = lg_lead_event_at(lead, i, &name, &at)) != LG_OK) return read_back_failed(env, st);
     CHECK(napi_create_array_with_length(env, 2, &e));
     CHECK(napi_set_element(env, e, 0, js_str(env, name)));
     CHECK(napi_set_element(env, e, 1, js_time(env, at)));
-    CHECK(napi_set_element(env, events, (uint32_t)i, e));
+    CHECK(napi_set_element(env, arr, (uint32_t)i, e));
   }
-  n = lg_lead_assignment_count(lead);
-  CHECK(napi_create_array_with_length(env, n, &asg));
+  return arr;
+}
+
+/* {owner, at, touchedAt} in order. */
+static napi_value assignments_of(napi_env env, const lg_lead *lead) {
+  napi_value  arr, e;
+  size_t      i, n = lg_lead_assignment_count(lead);
+  const char *owner;
+  lg_time     at, touched;
+  lg_status   st;
+  CHECK(napi_create_array_with_length(env, n, &arr));
   for (i = 0; i < n; i++) {
-    if (lg_lead_assignment_at(lead, i, &name, &at, &touched) != LG_OK) return NULL;
+    if ((st = lg_lead_assignment_at(lead, i, &owner, &at, &touched)) != LG_OK)
+      return read_back_failed(env, st);
     CHECK(napi_create_object(env, &e));
-    if (!set(env, e, "owner", js_str(env, name)) || !set(env, e, "at", js_time(env, at)) ||
+    if (!set(env, e, "owner", js_str(env, owner)) || !set(env, e, "at", js_time(env, at)) ||
         !set(env, e, "touchedAt", js_time(env, touched)))
       return NULL;
-    CHECK(napi_set_element(env, asg, (uint32_t)i, e));
+    CHECK(napi_set_element(env, arr, (uint32_t)i, e));
   }
+  return arr;
+}
+
+/* leadInfo(lead, part): part 'id', 'stage', 'owner', 'attrs', 'events' or
+ * 'assignments' gives that; anything else {id, stage, owner, attrs,
+ * events, assignments}. */
+static napi_value lead_info(napi_env env, napi_callback_info info) {
+  napi_value     argv[2], o;
+  handle        *h;
+  const lg_lead *lead;
+  lg_stage       stage;
+  char           part[16] = "";
+  size_t         got = 0;
+  if (!get_args(env, info, 2, argv) || !(h = get_handle(env, argv[0], K_LEAD, "lead"))) return NULL;
+  lead = h->ptr;
+  stage = lg_lead_stage(lead);
+  if (type_of(env, argv[1]) == napi_string)
+    CHECK(napi_get_value_string_utf8(env, argv[1], part, sizeof part, &got));
+  if (!strcmp(part, "id")) return js_str(env, lg_lead_id(lead));
+  if (!strcmp(part, "stage")) return js_name(env, lg_stage_name(stage), (int)stage);
+  if (!strcmp(part, "owner")) return js_str(env, lg_lead_owner(lead));
+  if (!strcmp(part, "attrs")) return attrs_of(env, lead);
+  if (!strcmp(part, "events")) return events_of(env, lead);
+  if (!strcmp(part, "assignments")) return assignments_of(env, lead);
+  CHECK(napi_create_object(env, &o));
   if (!set(env, o, "id", js_str(env, lg_lead_id(lead))) ||
       !set(env, o, "stage", js_name(env, lg_stage_name(stage), (int)stage)) ||
-      !set(env, o, "owner", js_str(env, lg_lead_owner(lead))) || !set(env, o, "attrs", attrs) ||
-      !set(env, o, "events", events) || !set(env, o, "assignments", asg))
+      !set(env, o, "owner", js_str(env, lg_lead_owner(lead))) ||
+      !set(env, o, "attrs", attrs_of(env, lead)) || !set(env, o, "events", events_of(env, lead)) ||
+      !set(env, o, "assignments", assignments_of(env, lead)))
     return NULL;
   return o;
 }

@@ -168,15 +168,15 @@ class Lead extends Native {
   touch(at) { native.leadTouch(this.#h(), at); return this; }
   recordAction(action, at) { native.leadRecordAction(this.#h(), action, at); return this; }
   setStage(stage, at) { native.leadSetStage(this.#h(), stage, at); return this; }
-  get id() { return native.leadInfo(this.#h()).id; }
-  get stage() { return native.leadInfo(this.#h()).stage; }
-  get owner() { return native.leadInfo(this.#h()).owner; }
+  get id() { return native.leadInfo(this.#h(), 'id'); }
+  get stage() { return native.leadInfo(this.#h(), 'stage'); }
+  get owner() { return native.leadInfo(this.#h(), 'owner'); }
   /* Attributes, in ascending name order. */
-  get attrs() { return native.leadInfo(this.#h()).attrs; }
+  get attrs() { return native.leadInfo(this.#h(), 'attrs'); }
   /* [type, epochSeconds] pairs in time order. */
-  get events() { return native.leadInfo(this.#h()).events; }
+  get events() { return native.leadInfo(this.#h(), 'events'); }
   /* {owner, at, touchedAt} in order; touchedAt null when untouched. */
-  get assignments() { return native.leadInfo(this.#h()).assignments; }
+  get assignments() { return native.leadInfo(this.#h(), 'assignments'); }
   toJSON() { return native.leadInfo(this.#h()); }
 }
 
