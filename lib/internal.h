@@ -156,6 +156,13 @@ lg_status lg__lex_init(lg__lexer *lx, const char *text, size_t len, lg_error *er
 int  lg__lex_next_line(lg__lexer *lx);
 /* Skips blanks; 1 when only a comment or nothing is left on the line. */
 int  lg__lex_at_eol(lg__lexer *lx);
+/* Thousands separators: 1 if the next token is a ',' right after a digit
+ * and followed by exactly three plain digits (`1,000`); the error says
+ * numbers take no separators.  lg__lex_plain_digits counts the digits at
+ * byte `at` when nothing number-like follows them (0 otherwise). */
+int       lg__lex_thousands_at(lg__lexer *lx);
+lg_status lg__lex_thousands_error(lg__lexer *lx);
+size_t    lg__lex_plain_digits(const lg__lexer *lx, size_t at);
 /* LG_OK if at end of line, else an error "unexpected X after Y". */
 lg_status lg__lex_expect_eol(lg__lexer *lx, const char *after);
 /* 1 if the next token is the word `w` (a keyword such as "half-life",
