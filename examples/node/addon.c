@@ -46,6 +46,8 @@ typedef struct handle {
   struct handle *owner;     /* the policy of a calendar view or of a Stats */
   int            in_use;    /* 0: on the pool's free list */
   struct handle *next_free;
+  uint32_t       serial; /* place in the pool, for handle_key */
+  uint32_t       gen;    /* uses of this place so far */
 } handle;
 
 static void handle_release(handle *h);
@@ -76,14 +78,18 @@ static handle *handle_alloc(void) {
       pool.slab[pool.n] = slab;
       pool.size[pool.n++] = size;
       for (i = size; i-- > 0;) {
+        slab[i].serial = (uint32_t)(size - 256 + i); /* slabs before hold size - 256 */
         slab[i].next_free = pool.free_list;
         pool.free_list = &slab[i];
       }
     }
   }
   if ((h = pool.free_list) != NULL) {
+    uint32_t serial = h->serial, gen = h->gen + 1;
     pool.free_list = h->next_free;
     memset(h, 0, sizeof *h);
+    h->serial = serial;
+    h->gen = gen;
     h->in_use = 1;
     pool.in_use++;
   }
@@ -98,6 +104,32 @@ static void handle_dispose(handle *h) {
   pool.free_list = h;
   pool.in_use--;
   pthread_mutex_unlock(&pool_lock);
+}
+
+/* A handle as a number (exact in a double): its place in the pool and
+ * the low 20 bits of its generation, so that a key kept after the handle
+ * was reused names nothing.  scoreMany and calibrate take leads as keys:
+ * a Float64Array is read without one engine call per lead. */
+#define KEY_GEN_MASK 0xFFFFFu
+static double handle_key(const handle *h) {
+  return (double)(h->gen & KEY_GEN_MASK) * 4294967296.0 + (double)h->serial;
+}
+
+/* Under pool_lock: the handle in use that `key` names, or NULL. */
+static handle *pool_key(double key) {
+  uint32_t serial, gen;
+  int      i;
+  if (!(key >= 0 && key < 4503599627370496.0) || floor(key) != key) return NULL; /* 2^52 */
+  gen = (uint32_t)(key / 4294967296.0);
+  serial = (uint32_t)(key - (double)gen * 4294967296.0);
+  for (i = 0; i < pool.n; i++) {
+    size_t base = pool.size[i] - 256; /* places in the slabs before */
+    if (serial < base + pool.size[i]) {
+      handle *h = &pool.slab[i][serial - base];
+      return h->in_use && (h->gen & KEY_GEN_MASK) == gen ? h : NULL;
+    }
+  }
+  return NULL;
 }
 
 /* Under pool_lock: p as a handle in use, or NULL. */
@@ -541,10 +573,11 @@ static int get_array(napi_env env, napi_value v, const char *what, uint32_t *len
  * so a huge sparse Array fails at its first bad element, not in malloc.
  * 0 after throwing. */
 static int room_for(napi_env env, void **p, size_t *cap, size_t i, size_t size, const char *what) {
-  size_t ncap = *cap ? *cap * 2 : 64;
+  size_t ncap = *cap ? *cap : 64;
   void  *q;
   if (i < *cap) return 1;
-  if (ncap > SIZE_MAX / size || !(q = realloc(*p, ncap * size))) {
+  while (ncap <= i && ncap <= SIZE_MAX / 2) ncap *= 2;
+  if (ncap <= i || ncap > SIZE_MAX / size || !(q = realloc(*p, ncap * size))) {
     throw_range(env, what, "is too long to hold in memory");
     return 0;
   }
@@ -1279,23 +1312,43 @@ static napi_value score(napi_env env, napi_callback_info info) {
   return score_into(env, o, &s) ? o : NULL;
 }
 
-/* The lead pointers of an Array of lead handles (malloc'd, never NULL on
- * success; NULL after a throw). */
+/* The lead pointers of an Array of lead handles or a Float64Array of lead
+ * keys (malloc'd, never NULL on success; NULL after a throw). */
 static const lg_lead **get_leads(napi_env env, napi_value arr, size_t *n) {
-  uint32_t        len, i;
+  uint32_t        len = 0, i;
   const lg_lead **leads = NULL;
-  size_t          cap = 0;
+  size_t          cap = 0, tlen = 0;
   handle         *h = NULL;
   napi_value      e = NULL;
   int             grown = 1;
-  if (!get_array(env, arr, "leads", &len) ||
-      !room_for(env, (void **)&leads, &cap, 0, sizeof *leads, "leads"))
+  bool            typed = false;
+  double         *keys = NULL;
+  CHECK0(napi_is_typedarray(env, arr, &typed));
+  if (typed) {
+    napi_typedarray_type tt;
+    void                *data = NULL;
+    CHECK0(napi_get_typedarray_info(env, arr, &tt, &tlen, &data, NULL, NULL));
+    if (tt != napi_float64_array || tlen > UINT32_MAX) {
+      throw_type(env, "leads", "an Array of Lead", arr);
+      return NULL;
+    }
+    keys = data;
+    len = (uint32_t)tlen;
+  } else if (!get_array(env, arr, "leads", &len)) {
+    return NULL;
+  }
+  /* a typed array's length is memory the caller already has */
+  if (!room_for(env, (void **)&leads, &cap, typed && len ? len - 1 : 0, sizeof *leads, "leads"))
     return NULL;
   pthread_mutex_lock(&pool_lock);
   for (i = 0; i < len; i++) {
-    e = NULL;
-    if (napi_get_element(env, arr, i, &e) != napi_ok) break;
-    h = lookup(env, e);
+    if (typed) {
+      h = pool_key(keys[i]);
+    } else {
+      e = NULL;
+      if (napi_get_element(env, arr, i, &e) != napi_ok) break;
+      h = lookup(env, e);
+    }
     if (!h || h->kind != K_LEAD || h->closed || !h->ptr) break;
     if (!(grown = room_for(env, (void **)&leads, &cap, i, sizeof *leads, "leads"))) break;
     leads[i] = h->ptr;
@@ -1306,6 +1359,7 @@ static const lg_lead **get_leads(napi_env env, napi_value arr, size_t *n) {
     snprintf(what, sizeof what, "leads[%u]", (unsigned)i);
     free(leads);
     if (!grown) return NULL;
+    if (typed && napi_create_double(env, keys[i], &e) != napi_ok) e = NULL;
     if (!e)
       throw_napi(env);
     else
@@ -1314,6 +1368,19 @@ static const lg_lead **get_leads(napi_env env, napi_value arr, size_t *n) {
   }
   *n = len;
   return leads;
+}
+
+/* leadKey(lead) -> the lead's key (see handle_key). */
+static napi_value lead_key(napi_env env, napi_callback_info info) {
+  napi_value argv[1], v;
+  handle    *h;
+  double     key;
+  if (!get_args(env, info, 1, argv) || !(h = get_handle(env, argv[0], K_LEAD, "lead"))) return NULL;
+  pthread_mutex_lock(&pool_lock);
+  key = handle_key(h);
+  pthread_mutex_unlock(&pool_lock);
+  CHECK(napi_create_double(env, key, &v));
+  return v;
 }
 
 /* scoreMany(rubric, leads, now) -> Float64Array of 6 numbers per lead:
@@ -1885,6 +1952,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     FN("leadRecordAction", lead_record_action),
     FN("leadSetStage", lead_set_stage),
     FN("leadInfo", lead_info),
+    FN("leadKey", lead_key),
     FN("score", score),
     FN("scoreMany", score_many),
     FN("decide", decide),

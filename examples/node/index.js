@@ -148,6 +148,13 @@ class Policy extends Definition {
 }
 
 class Lead extends Native {
+  #key = -1;
+  /* The number the addon knows this lead by in scoreMany and calibrate. */
+  static keyOf(lead, i) {
+    if (!(lead instanceof Lead) || !(#key in lead)) handleOf(lead, Lead, `leads[${i}]`); // throws
+    if (lead.#key < 0) lead.#key = native.leadKey(handleOf(lead, Lead, `leads[${i}]`));
+    return lead.#key;
+  }
   /* new Lead(id, attrs?, events?): attrs maps names to strings, booleans,
    * integers (safe integer numbers or BigInts); events are [type, time]
    * pairs.  The whole lead is refused if any part is. */
@@ -199,14 +206,16 @@ class Stats extends Native {
   correlation(reps, attainment) { return native.statsCorrelation(this.#h(), reps, attainment); }
 }
 
-function leadHandles(leads) {
+/* The leads' keys (Lead#key) for the addon, which reads them without a
+ * call into the engine per lead. */
+function leadKeys(leads) {
   if (!Array.isArray(leads)) {
     const got = leads === null ? 'null' : typeof leads;
     throw new TypeError(`leads must be an Array of Lead, got ${got}`);
   }
-  const hs = new Array(leads.length);
-  for (let i = 0; i < leads.length; i++) hs[i] = handleOf(leads[i], Lead, `leads[${i}]`);
-  return hs;
+  const keys = []; // grows with the leads checked: a sparse huge Array fails at its first hole
+  for (let i = 0; i < leads.length; i++) keys.push(Lead.keyOf(leads[i], i));
+  return new Float64Array(keys);
 }
 
 function score(rubric, lead, now) {
@@ -216,7 +225,7 @@ function score(rubric, lead, now) {
 /* The addon's answer for scoreMany: 6 numbers per lead (fit, engagement,
  * total, knocked out 0/1, knockout index, missing count). */
 function scoreManyRaw(rubric, leads, now) {
-  return native.scoreMany(handleOf(rubric, Rubric, 'rubric'), leadHandles(leads), now);
+  return native.scoreMany(handleOf(rubric, Rubric, 'rubric'), leadKeys(leads), now);
 }
 
 /* Scores every lead in one library call. */
@@ -256,7 +265,7 @@ function route(policy, lead, reps, now) {
 }
 
 function calibrate(rubric, leads, now, dimension, capacity) {
-  return native.calibrate(handleOf(rubric, Rubric, 'rubric'), leadHandles(leads), now, dimension,
+  return native.calibrate(handleOf(rubric, Rubric, 'rubric'), leadKeys(leads), now, dimension,
                           capacity);
 }
 

@@ -356,6 +356,47 @@ test('finalizers free what is not closed, in any order', async () => {
   assert.equal(keep.reps()[0].rep, 'ana');
 });
 
+test('scoreMany and calibrate pass leads by key; stale and forged keys are refused', async () => {
+  const v8 = require('node:v8');
+  const vm = require('node:vm');
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const n = lg._native;
+  const r = n.rubricParse(RUBRIC);
+  let raw = n.leadNew('k', { need: 'high' }, null);
+  const key = n.leadKey(raw);
+  assert.deepEqual(Array.from(n.scoreMany(r, new Float64Array([key, key]), now)),
+                   [3000, 0, 3000, 0, -1, 1, 3000, 0, 3000, 0, -1, 1]);
+  for (const bad of [-1, 0.5, NaN, Infinity, 2 ** 52, key + 2 ** 32, key + 1e6]) {
+    assert.throws(() => n.scoreMany(r, new Float64Array([key, bad]), now),
+                  { name: 'TypeError', message: /leads\[1\] must be a Lead, got a number/ }, String(bad));
+  }
+  assert.throws(() => n.scoreMany(r, new Int32Array([key]), now), { name: 'TypeError', message: /leads must be an Array of Lead/ });
+  assert.throws(() => n.scoreMany(r, [raw, n.rubricParse(RUBRIC)], now), { name: 'TypeError', message: /leads\[1\]/ });
+  n.close(raw);
+  assert.throws(() => n.scoreMany(r, new Float64Array([key]), now), { name: 'LeadgateError', status: 'LG_ERR_STATE' });
+  // once collected, its place goes to the next lead, under a new key
+  raw = null;
+  const refused = () => {
+    try {
+      n.scoreMany(r, new Float64Array([key]), now);
+    } catch (e) {
+      return e instanceof TypeError;
+    }
+    return false;
+  };
+  for (let i = 0; i < 20 && !refused(); i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.throws(() => n.scoreMany(r, new Float64Array([key]), now), { name: 'TypeError' });
+  const again = n.leadNew('k2', null, null);
+  const key2 = n.leadKey(again);
+  assert.notEqual(key2, key);
+  assert.throws(() => n.calibrate(r, new Float64Array([key]), now, 'fit', 1), { name: 'TypeError' });
+  assert.deepEqual(n.calibrate(r, new Float64Array([key2]), now, 'fit', 1), { threshold: -1000, count: 1 });
+});
+
 test('the addon checks struct sizes against the library at load', () => {
   const n = lg._native;
   const sizes = n._compiledSizes;
