@@ -45,11 +45,14 @@ from __future__ import annotations
 
 import ctypes
 import datetime as _dt
+import decimal
 import math
+import struct
 from ctypes import byref, c_char_p, c_double, c_int, c_int64, c_size_t, c_void_p
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import (Any, Iterable, List, Mapping, Optional, Sequence, Tuple, Union)
+from collections.abc import Iterable, Mapping
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
 from . import _native
 from ._native import LibraryError
@@ -70,7 +73,8 @@ _lib, library_path = _native.load()
 
 TIME_MIN = _dt.datetime(1, 1, 1, tzinfo=_dt.timezone.utc)
 TIME_MAX = _dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=_dt.timezone.utc)
-_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_UTC = _dt.timezone.utc
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_UTC)
 _SECOND = _dt.timedelta(seconds=1)
 
 
@@ -187,7 +191,7 @@ def _utf8(s: Any, what: str) -> bytes:
         b = s.encode("utf-8")
     except UnicodeEncodeError as e:
         raise ValueError("%s is not valid Unicode (%s)" % (what, e.reason)) from None
-    if b"\0" in b:
+    if 0 in b:
         raise ValueError("%s holds a NUL character" % what)
     return b
 
@@ -203,6 +207,11 @@ def _int(v: Any, what: str, lo: int = _native.INT64_MIN, hi: int = _native.INT64
 def _time(t: Any, what: str = "time") -> int:
     """Epoch seconds from an aware datetime or an int."""
     if isinstance(t, _dt.datetime):
+        if t.tzinfo is _UTC:
+            try:
+                return (t - _EPOCH) // _SECOND
+            except OverflowError:
+                raise ValueError("%s %s is outside the years 1..9999" % (what, t)) from None
         if t.tzinfo is None or t.tzinfo.utcoffset(t) is None:
             raise ValueError("%s is a naive datetime: give it a timezone "
                              "(e.g. datetime.timezone.utc)" % what)
@@ -229,8 +238,20 @@ def _from_time(t: int) -> Optional[_dt.datetime]:
     return _EPOCH + _dt.timedelta(seconds=t)
 
 
+_MILLI = Decimal("0.001")
+_EXACT = decimal.Context(prec=40)   # int64 milli-points are exact at 22 digits
+_POINTS_CACHE: dict = {}
+
+
 def _points(p: int) -> Decimal:
-    return Decimal(p).scaleb(-3)
+    """Milli-points as an exact Decimal with three decimals, whatever the
+    caller's decimal context."""
+    d = _POINTS_CACHE.get(p)
+    if d is None:
+        if len(_POINTS_CACHE) >= 4096:
+            _POINTS_CACHE.clear()
+        d = _POINTS_CACHE[p] = _EXACT.multiply(Decimal(p), _MILLI)
+    return d
 
 
 def _enum(value: Any, names: Tuple[str, ...], what: str) -> int:
@@ -344,38 +365,49 @@ def _inputs(count: Any, at: Any, ptr: Any, what: str) -> Tuple[Input, ...]:
     return tuple(out)
 
 
-class Rubric(_Object):
-    """A scoring model, parsed from its text (ParseError and friends carry
-    line and column).  Immutable; may be shared by threads."""
+class _Definition(_Object):
+    """A parsed rubric or policy: immutable once made, may be shared by
+    threads.  Subclasses name their C functions by prefix."""
 
-    _free = _lib.lg_rubric_free
+    _what = ""
 
     def __init__(self, text: str) -> None:
         super().__init__()
-        self._ptr = _parse(_lib.lg_rubric_parse, text, "rubric")
+        self._ptr = _parse(getattr(_lib, "lg_%s_parse" % self._what), text, self._what)
 
     @property
     def name(self) -> str:
-        return _lib.lg_rubric_name(self._p()).decode()
+        """The name from the first line ("" when absent)."""
+        return getattr(_lib, "lg_%s_name" % self._what)(self._p()).decode()
 
     @property
     def fingerprint(self) -> int:
         """FNV-1a 64 of the canonical text."""
-        return int(_lib.lg_rubric_fingerprint(self._p()))
+        return int(getattr(_lib, "lg_%s_fingerprint" % self._what)(self._p()))
 
     @property
     def text(self) -> str:
         """The canonical text."""
-        return _text(_lib.lg_rubric_to_text, self._p(), "rubric")
+        return _text(getattr(_lib, "lg_%s_to_text" % self._what), self._p(), self._what)
+
+    @property
+    def inputs(self) -> Tuple[Input, ...]:
+        """The attributes and event types the definition reads."""
+        return _inputs(getattr(_lib, "lg_%s_input_count" % self._what),
+                       getattr(_lib, "lg_%s_input_at" % self._what), self._p(),
+                       self._what + " inputs")
+
+
+class Rubric(_Definition):
+    """A scoring model, parsed from its text (ParseError and friends carry
+    line and column)."""
+
+    _what = "rubric"
+    _free = _lib.lg_rubric_free
 
     @property
     def max_fit(self) -> Decimal:
         return _points(_lib.lg_rubric_max_fit(self._p()))
-
-    @property
-    def inputs(self) -> Tuple[Input, ...]:
-        return _inputs(_lib.lg_rubric_input_count, _lib.lg_rubric_input_at, self._p(),
-                       "rubric inputs")
 
 
 class Calendar(_Object):
@@ -430,38 +462,18 @@ class Calendar(_Object):
         return _from_time(_lib.lg_calendar_next_open(self._p(), t))
 
 
-class Policy(_Object):
+class Policy(_Definition):
     """The agreement between sales and marketing: qualification, grades,
-    calendar, follow-up SLA and routing.  Immutable; may be shared."""
+    calendar, follow-up SLA and routing."""
 
+    _what = "policy"
     _free = _lib.lg_policy_free
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._ptr = _parse(_lib.lg_policy_parse, text, "policy")
-
-    @property
-    def name(self) -> str:
-        return _lib.lg_policy_name(self._p()).decode()
-
-    @property
-    def fingerprint(self) -> int:
-        return int(_lib.lg_policy_fingerprint(self._p()))
-
-    @property
-    def text(self) -> str:
-        return _text(_lib.lg_policy_to_text, self._p(), "policy")
 
     @property
     def calendar(self) -> Calendar:
         """The policy's calendar (always open when it has none).  Close it
         (or let it go) before closing the policy."""
         return Calendar._borrow(self, _lib.lg_policy_calendar(self._p()))
-
-    @property
-    def inputs(self) -> Tuple[Input, ...]:
-        return _inputs(_lib.lg_policy_input_count, _lib.lg_policy_input_at, self._p(),
-                       "policy inputs")
 
 
 @dataclass(frozen=True)
@@ -503,16 +515,20 @@ class Lead(_Object):
         _check(_lib.lg_lead_create(ident, byref(out)), "lead")
         self._ptr = out
         try:
-            for name, value in (attributes or {}).items():
-                self.set(name, value)
+            if attributes:
+                for name, value in attributes.items():
+                    self.set(name, value)
             if events is not None:
                 if isinstance(events, (str, bytes, Mapping)):
                     raise TypeError("events must be a list of (type, time) pairs")
+                add = _lib.lg_lead_add_event
                 for ev in events:
-                    if not isinstance(ev, tuple) or len(ev) != 2:
+                    if type(ev) is not tuple or len(ev) != 2:
                         raise TypeError("each event must be a (type, time) tuple, not %r"
                                         % (ev,))
-                    self.add_event(ev[0], ev[1])
+                    status = add(out, _utf8(ev[0], "event type"), _time(ev[1], "event time"))
+                    if status:
+                        _raise(status, "event %s" % ev[0])
             if stage is not None:
                 target = _enum(stage, STAGES, "stage")
                 for step in _STAGE_PATHS[target]:
@@ -528,12 +544,15 @@ class Lead(_Object):
     def set(self, name: str, value: AttrValue) -> None:
         """Sets attribute `name` to a str, int (int64) or bool."""
         n = _utf8(name, "attribute name")
-        if isinstance(value, bool):
-            status = _lib.lg_lead_set_bool(self._p(), n, int(value))
+        p = self._p()
+        if type(value) is str:
+            status = _lib.lg_lead_set_text(p, n, _utf8(value, "attribute %s" % name))
+        elif isinstance(value, bool):
+            status = _lib.lg_lead_set_bool(p, n, int(value))
         elif isinstance(value, int):
-            status = _lib.lg_lead_set_int(self._p(), n, _int(value, "attribute %s" % name))
+            status = _lib.lg_lead_set_int(p, n, _int(value, "attribute %s" % name))
         elif isinstance(value, str):
-            status = _lib.lg_lead_set_text(self._p(), n, _utf8(value, "attribute %s" % name))
+            status = _lib.lg_lead_set_text(p, n, _utf8(value, "attribute %s" % name))
         elif value is None:
             raise ValueError("attribute %s is None: leave it out (or unset it) instead" % name)
         else:
@@ -748,6 +767,10 @@ def _lead_array(leads: Any) -> Tuple[Any, int]:
     return (c_void_p * max(n, 1))(*ptrs), n
 
 
+_SCORE_LAYOUT = struct.Struct("=qqqiiII")   # lg_score, field by field
+assert _SCORE_LAYOUT.size == ctypes.sizeof(_native.Score)
+
+
 def score_many(rubric: Rubric, leads: Sequence[Lead], now: TimeLike) -> List[Score]:
     """Scores every lead with one call into the library (lg_score_many)."""
     r = _handle(rubric, Rubric, "rubric")
@@ -755,10 +778,11 @@ def score_many(rubric: Rubric, leads: Sequence[Lead], now: TimeLike) -> List[Sco
     arr, n = _lead_array(leads)
     out = (_native.Score * max(n, 1))()
     _check(_lib.lg_score_many(r, arr, n, t, out), "score_many")
+    # Read the array in one pass (struct is much faster than ctypes fields).
     pts = _points
-    return [Score(pts(s.fit), pts(s.engagement), pts(s.total), bool(s.knocked_out),
-                  s.knockout_index if s.knockout_index >= 0 else None, s.missing_count)
-            for s in out[:n]]
+    return [Score(pts(fit), pts(eng), pts(total), ko != 0, idx if idx >= 0 else None, missing)
+            for fit, eng, total, ko, idx, missing, _ in
+            _SCORE_LAYOUT.iter_unpack(memoryview(out).cast("B")[:n * _SCORE_LAYOUT.size])]
 
 
 def decide(rubric: Rubric, policy: Policy, lead: Lead, now: TimeLike) -> Decision:

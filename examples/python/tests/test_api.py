@@ -7,8 +7,8 @@ library and the package on PYTHONPATH; by hand:
         python3 -m unittest discover -s examples/python/tests
 
 Every expected value below is worked out by hand from the rubric and the
-policy (the reference examples, inlined here), with the arithmetic in
-comments; none comes from the library.  Decay results are allowed the
+policy (the reference examples, read from examples/), with the arithmetic
+in comments; none comes from the library.  Decay results are allowed the
 contract's error of 1 milli-point per decayed event.
 """
 
@@ -16,61 +16,20 @@ import ctypes
 import datetime as dt
 import gc
 import math
+import os
 import unittest
 from decimal import Decimal
 
 import leadgate
 from leadgate import _native
 
-RUBRIC = """\
-rubric "b2b-default"
-fit "need" from need
-  when "high" -> 3
-  when "medium" -> 2
-  when "low" -> 1
-fit "timeframe" from timeframe_months
-  when <= 3 -> 3
-  when 4..6 -> 2
-  when > 6 -> 1
-fit "authority" from role
-  when "decision maker", "economic buyer" -> 3
-  when "influencer" -> 2
-  when "recommender" -> 1
-fit "profile" from industry
-  when "software", "saas" -> 3
-  otherwise -> 1
-  missing -> 0
-engagement "demo request" on demo_requested -> 25 expire 30d
-engagement "content" on content_download -> 2 each max 10 half-life 14d
-engagement "webinar" on webinar_attended -> 5 each half-life 30d
-engagement "unsubscribed" on unsubscribed -> -20
-knockout "not a buyer" when persona is "student", "consultant", "competitor"
-knockout "too small" when employees is < 10
-"""
-
-POLICY = """\
-policy "inbound-emea"
-disqualify when knockout
-qualify when fit >= 8 and (event demo_requested within 30d or engagement >= 15)
-grade "A" when fit >= 10
-grade "B" when fit >= 8
-grade "C" when fit >= 6
-grade "D"
-calendar
-  utc-offset +01:00
-  hours mon-fri 09:00-17:30
-  hours sat 10:00-13:00
-  holiday 2026-12-25
-  offset-change 2026-03-29T01:00:00Z +02:00
-  offset-change 2026-10-25T01:00:00Z +01:00
-follow-up within 48h business
-  warn at 75%
-  remind at 100%
-  escalate at 36h
-  reassign at 48h max 2
-  recycle at 96h
-route least-loaded
-"""
+# The reference rubric and policy, as the README teaches them (their
+# copies are checked to be one definition by tests/test_reference.c).
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
+with open(os.path.join(ROOT, "examples", "rubrics", "b2b.rubric"), encoding="utf-8") as _f:
+    RUBRIC = _f.read()
+with open(os.path.join(ROOT, "examples", "policies", "inbound.policy"), encoding="utf-8") as _f:
+    POLICY = _f.read()
 
 UTC = dt.timezone.utc
 DAY = dt.timedelta(days=1)
@@ -257,6 +216,17 @@ class Decisions(Base):
         finally:
             for l in leads:
                 l.close()
+
+    def test_points_are_exact_whatever_the_decimal_context(self):
+        import decimal
+        with leadgate.Lead("x", {"need": "medium"}, [("content_download", NOW - DAY)]) as lead:
+            with decimal.localcontext() as ctx:
+                ctx.prec = 2
+                s = leadgate.score(self.rubric, lead, NOW)
+                # content 1d old: 2 * 2^(-1/14) = 1.90337 -> 1.903
+                self.assertEqual(s.engagement, Decimal("1.903"))
+                self.assertEqual(s.total, Decimal("3.903"))
+                self.assertEqual(str(s.fit), "2.000")
 
     def test_calibrate_picks_a_capacity_threshold(self):
         # fits 1, 2, 3 points (need low/medium/high): capacity 2 -> the cut is
