@@ -199,28 +199,11 @@ static TupleDesc result_desc(FunctionCallInfo fcinfo) {
 
 /* ---- names ---------------------------------------------------------------- */
 
-static const char *const stage_names[] = {"new",  "nurture",     "mql", "sal",         "sql",
-                                          "opportunity", "won", "lost", "disqualified"};
-static const char *const action_names[] = {"none",     "warn",    "remind",
-                                           "escalate", "reassign", "recycle"};
-static const char *const verdict_names[] = {"nurture", "mql", "disqualify"};
-static const char *const sla_state_names[] = {"none", "running", "warning",
-                                              "breached", "met", "met_late"};
-static const char *const kind_names[] = {"fit", "engagement", "knockout"};
-
-static const char *name_of(const char *const *names, size_t n, int32_t v) {
-  return v >= 0 && (size_t)v < n ? names[v] : "?";
-}
-#define NAME_OF(names, v) name_of(names, lengthof(names), v)
-
-static bool lookup_name(const char *const *names, size_t n, const char *s, int *out) {
-  size_t i;
-  for (i = 0; i < n; i++)
-    if (pg_strcasecmp(names[i], s) == 0) {
-      *out = (int)i;
-      return true;
-    }
-  return false;
+/* A name from the library's lg_X_name; NULL (a value outside the enum)
+ * would be a library bug, reported rather than printed as something. */
+static Datum name_datum(const char *name, const char *what, int value) {
+  if (!name) elog(ERROR, "leadgate: %s %d has no name", what, value);
+  return CStringGetTextDatum(name);
 }
 
 /* ---- definition cache ----------------------------------------------------- */
@@ -401,18 +384,25 @@ static cache_entry *definition(def_kind kind, text *t) {
 
 /* ---- leads from SQL values -------------------------------------------------- */
 
-static bool name_ok(const char *s, size_t len) {
-  size_t i;
-  if (len < 1 || len > LG_MAX_NAME_BYTES || s[0] < 'a' || s[0] > 'z') return false;
-  for (i = 1; i < len; i++)
-    if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-      return false;
-  return true;
+/* Copies a name of len bytes into buf (LG_MAX_NAME_BYTES + 1 bytes);
+ * false, with lg_name_check's reason in err, when it is not a name. */
+static bool copy_name(const char *s, size_t len, char *buf, lg_error *err) {
+  if (len > LG_MAX_NAME_BYTES) {
+    snprintf(err->message, sizeof err->message, "a name is at most %d bytes, got %zu",
+             LG_MAX_NAME_BYTES, len);
+    return false;
+  }
+  memcpy(buf, s, len);
+  buf[len] = '\0';
+  if (memchr(s, '\0', len) == NULL && lg_name_check(buf, NULL) == LG_OK) return true;
+  lg_name_check(buf, err);
+  return false;
 }
 
-static void bad_attr(const char *key, int len, const char *why) {
+static void bad_attr(const char *key, int len, const char *why, const char *detail) {
   ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                  errmsg("attrs key \"%s\": %s", shown(key, len), why)));
+                  errmsg("attrs key \"%s\": %s", shown(key, len), why),
+                  detail ? errdetail("%s", detail) : 0));
 }
 
 /* A JSON number as an int64: integers only (3.0 is 3; 3.5 and numbers past
@@ -442,6 +432,7 @@ static void set_attrs(lg_lead *lead, Jsonb *attrs) {
   char               name[LG_MAX_NAME_BYTES + 1];
   const char        *key = NULL;
   int                key_len = 0;
+  lg_error           err;
 
   if (!JB_ROOT_IS_OBJECT(attrs))
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -455,10 +446,8 @@ static void set_attrs(lg_lead *lead, Jsonb *attrs) {
     if (tok == WJB_KEY) {
       key = v.val.string.val;
       key_len = v.val.string.len;
-      if (!name_ok(key, (size_t)key_len))
-        bad_attr(key, key_len, "not a valid attribute name (expected [a-z][a-z0-9_]{0,63})");
-      memcpy(name, key, (size_t)key_len);
-      name[key_len] = '\0';
+      if (!copy_name(key, (size_t)key_len, name, &err))
+        bad_attr(key, key_len, "not a valid attribute name ([a-z][a-z0-9_]{0,63})", err.message);
       continue;
     }
     if (tok != WJB_VALUE) continue;
@@ -467,20 +456,24 @@ static void set_attrs(lg_lead *lead, Jsonb *attrs) {
     case jbvBool: st = lg_lead_set_bool(lead, name, v.val.boolean ? 1 : 0); break;
     case jbvNumeric:
       if (!exact_int64(v.val.numeric, &iv))
-        bad_attr(key, key_len, "numbers must be integers within the bigint range");
+        bad_attr(key, key_len, "numbers must be integers within the bigint range", NULL);
       st = lg_lead_set_int(lead, name, iv);
       break;
     case jbvString:
       if (v.val.string.len > LG_MAX_TEXT_BYTES)
-        bad_attr(key, key_len, "text values are at most 1024 bytes");
+        bad_attr(key, key_len, "text values are at most 1024 bytes", NULL);
       value = pnstrdup(v.val.string.val, (Size)v.val.string.len);
       st = lg_lead_set_text(lead, name, value);
+      if (st == LG_ERR_INVALID &&
+          lg_text_check(v.val.string.val, (size_t)v.val.string.len, LG_MAX_TEXT_BYTES, &err) != LG_OK)
+        bad_attr(key, key_len, "not a valid text value", err.message);
       pfree(value);
       break;
     default:
-      bad_attr(key, key_len, "values must be strings, integers, booleans or null, not objects or arrays");
+      bad_attr(key, key_len, "values must be strings, integers, booleans or null, not objects or arrays",
+               NULL);
     }
-    if (st == LG_ERR_LIMIT) bad_attr(key, key_len, "a lead holds at most 256 attributes");
+    if (st == LG_ERR_LIMIT) bad_attr(key, key_len, "a lead holds at most 256 attributes", NULL);
     check(st, "attrs");
   }
 }
@@ -536,17 +529,16 @@ static void add_events(lg_lead *lead, ArrayType *types, ArrayType *times) {
     size_t    len;
     lg_time   at;
     lg_status st;
+    lg_error  err;
     no_null_item(tn, i, "event_types");
     no_null_item(sn, i, "event_times");
     t = DatumGetTextPP(tv[i]);
     len = VARSIZE_ANY_EXHDR(t);
-    if (!name_ok(VARDATA_ANY(t), len))
+    if (!copy_name(VARDATA_ANY(t), len, type, &err))
       ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                      errmsg("event_types[%d] \"%s\" is not a valid event type", i + 1,
-                             shown(VARDATA_ANY(t), (int)len)),
-                      errdetail("Event types are names: [a-z][a-z0-9_]{0,63}.")));
-    memcpy(type, VARDATA_ANY(t), len);
-    type[len] = '\0';
+                      errmsg("event_types[%d] \"%s\" is not a valid event type ([a-z][a-z0-9_]{0,63})",
+                             i + 1, shown(VARDATA_ANY(t), (int)len)),
+                      errdetail("%s", err.message)));
     at = to_lg_time(DatumGetTimestampTz(ts[i]), "event_times", i + 1);
     st = lg_lead_add_event(lead, type, at);
     if (st == LG_ERR_LIMIT)
@@ -569,9 +561,10 @@ static void set_stage(lg_lead *lead, text *stage, lg_time now) {
       {LG_STAGE_MQL, LG_STAGE_SAL, LG_STAGE_SQL, LG_STAGE_OPPORTUNITY, LG_STAGE_WON},
       {LG_STAGE_MQL, LG_STAGE_SAL, LG_STAGE_SQL, LG_STAGE_OPPORTUNITY, LG_STAGE_LOST},
       {LG_STAGE_DISQUALIFIED}};
-  char *s = text_to_cstring(stage);
-  int   target, i;
-  if (!lookup_name(stage_names, lengthof(stage_names), s, &target))
+  char    *s = text_to_cstring(stage);
+  lg_stage target;
+  int      i;
+  if (lg_stage_from_name(s, &target) != LG_OK)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("unknown stage \"%s\"", shown(s, (int)strlen(s))),
                     errhint("Stages are new, nurture, mql, sal, sql, opportunity, won, lost "
@@ -661,18 +654,18 @@ Datum lg_pg_decide(PG_FUNCTION_ARGS) {
   st = lg_decide(rubric, policy, lead, now, &d);
   lg_lead_free(lead);
   check(st, "decide");
-  values[0] = CStringGetTextDatum(NAME_OF(verdict_names, d.verdict));
+  values[0] = name_datum(lg_verdict_name((lg_verdict)d.verdict), "verdict", d.verdict);
   if (d.grade[0])
     values[1] = CStringGetTextDatum(d.grade);
   else
     nulls[1] = true;
-  values[2] = CStringGetTextDatum(NAME_OF(stage_names, d.stage));
+  values[2] = name_datum(lg_stage_name((lg_stage)d.stage), "stage", d.stage);
   values[3] = CStringGetTextDatum(d.reason);
   values[4] = points_datum(d.score.fit);
   values[5] = points_datum(d.score.engagement);
   values[6] = points_datum(d.score.total);
   values[7] = BoolGetDatum(d.score.knocked_out != 0);
-  nulls[8] = true; /* next_at: not in lg_decision yet */
+  values[8] = time_datum(d.next_at, &nulls[8]);
   values[9] = fingerprint_datum(d.rubric_fingerprint);
   values[10] = fingerprint_datum(d.policy_fingerprint);
   PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(result_desc(fcinfo), values, nulls)));
@@ -707,7 +700,7 @@ Datum lg_pg_explain(PG_FUNCTION_ARGS) {
     bool  nulls[6] = {false};
     values[0] = CStringGetTextDatum(items[i].criterion);
     values[1] = CStringGetTextDatum(items[i].attribute);
-    values[2] = CStringGetTextDatum(NAME_OF(kind_names, items[i].kind));
+    values[2] = name_datum(lg_kind_name((lg_kind)items[i].kind), "kind", items[i].kind);
     values[3] = BoolGetDatum(items[i].missing != 0);
     values[4] = points_datum(items[i].points);
     values[5] = points_datum(items[i].max_points);
@@ -781,11 +774,11 @@ static void record_actions(lg_lead *lead, ArrayType *actions, bool assigned, lg_
   bool  *nulls;
   int    n = text_items(actions, "recorded_actions", &v, &nulls), i;
   for (i = 0; i < n; i++) {
-    char *s;
-    int   action;
+    char     *s;
+    lg_action action;
     no_null_item(nulls, i, "recorded_actions");
     s = TextDatumGetCString(v[i]);
-    if (!lookup_name(action_names, lengthof(action_names), s, &action) || action == LG_ACTION_NONE)
+    if (lg_action_from_name(s, &action) != LG_OK || action == LG_ACTION_NONE)
       ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                       errmsg("recorded_actions[%d] \"%s\" is not an action", i + 1,
                              shown(s, (int)strlen(s))),
@@ -823,8 +816,8 @@ Datum lg_pg_sla(PG_FUNCTION_ARGS) {
   lg_lead_free(lead);
   check(st, "sla");
   none = (s.state == LG_SLA_NONE);
-  values[0] = CStringGetTextDatum(NAME_OF(sla_state_names, s.state));
-  values[1] = CStringGetTextDatum(NAME_OF(action_names, s.action));
+  values[0] = name_datum(lg_sla_state_name((lg_sla_state)s.state), "state", s.state);
+  values[1] = name_datum(lg_action_name((lg_action)s.action), "action", s.action);
   values[2] = time_datum(none ? LG_TIME_NEVER : s.started_at, &nulls[2]);
   values[3] = time_datum(none ? LG_TIME_NEVER : s.due_at, &nulls[3]);
   values[4] = time_datum(s.next_at, &nulls[4]);
@@ -961,9 +954,11 @@ Datum lg_pg_cache_stats(PG_FUNCTION_ARGS) {
 /* ---- load ------------------------------------------------------------------- */
 
 void _PG_init(void) {
-  static const lg_allocator a = {pg_malloc_fn, pg_realloc_fn, pg_free_fn, NULL};
-  /* our own statically linked copy of the library: nothing has allocated
-   * through it yet */
+  static const lg_allocator a = {pg_malloc_fn, pg_realloc_fn, pg_free_fn, NULL, {NULL, NULL}};
+  /* The module's own, statically linked copy of the library: nothing can
+   * have allocated through it before this, its first call.  LG_ERR_STATE
+   * here would mean that rule was broken; objects would then come from
+   * malloc and pfree them, so refuse to load. */
   if (lg_set_allocator(&a) != LG_OK) elog(ERROR, "leadgate: the allocator could not be set");
   DefineCustomIntVariable("leadgate.cache_entries",
                           "Parsed rubrics, policies and calendars kept per backend.", NULL,

@@ -69,7 +69,10 @@ SELECT s.* FROM defs, leadgate.score(r, NULL, NULL, NULL, '2026-11-23T10:00:00Z'
 
 -- ---- decide -----------------------------------------------------------------
 -- L-000018 again: fit 9 >= 8 and a demo within 30 d: mql, grade B (>= 8).
-SELECT d.* FROM defs, leadgate.decide(r, p,
+-- next_at (when the decision may next change) is after `now`.
+SELECT d.verdict, d.grade, d.stage, d.reason, d.fit, d.engagement, d.total, d.knocked_out,
+       d.next_at > '2026-11-23T10:00:00Z' AS next_at_later, d.rubric_fingerprint,
+       d.policy_fingerprint FROM defs, leadgate.decide(r, p,
   '{"need": "medium", "timeframe_months": 2, "role": "Economic Buyer", "industry": "finance",
     "persona": "buyer", "employees": 27}',
   '{webinar_attended,webinar_attended,webinar_attended,demo_requested}',
@@ -225,7 +228,12 @@ SELECT try($q$SELECT leadgate.sla(p, '{a}', '{2026-11-20T00:00:00Z}', NULL, '{no
 SELECT try($q$SELECT leadgate.sla(p, '{a}', '{2026-11-20T00:00:00Z}', NULL, '{call}', now()) FROM defs$q$);
 SELECT try($q$SELECT leadgate.sla(p, '{a}', '{2026-11-20T00:00:00Z}', NULL, '{NULL}', now()) FROM defs$q$);
 SELECT try($q$SELECT leadgate.sla(p, NULL, NULL, NULL, '{warn}', now()) FROM defs$q$);
-SELECT try($q$SELECT leadgate.sla(p, array_fill('a'::text, '{1001}'), array_fill('2026-11-20T00:00:00Z'::timestamptz, '{1001}'), NULL, NULL, now()) FROM defs$q$);
+-- (the same owner at the same instant twice is one assignment: a repeated
+-- feed row)
+SELECT s.reassignments FROM defs, leadgate.sla(p, '{a,a}', '{2026-11-20T00:00:00Z,2026-11-20T00:00:00Z}', NULL, NULL, now()) s;
+SELECT try($q$SELECT leadgate.sla(p, (SELECT array_agg('rep-' || i) FROM generate_series(1, 1001) i),
+  (SELECT array_agg('2026-01-01T00:00:00Z'::timestamptz + i * interval '1 minute') FROM generate_series(1, 1001) i),
+  NULL, NULL, now()) FROM defs$q$);
 
 -- ---- allocation failures: every one is ERROR 53200, then it works --------------------
 -- Round n fails the library's n-th allocation from the start of the call,
