@@ -6,6 +6,10 @@
 #                      random free port of 127.0.0.1 with its Unix socket in
 #                      that directory; sets NAME_PORT and NAME_DIR
 #   pg_psql NAME ...   psql against it (as the postgres user, on the socket)
+#   pg_psql_defs NAME ...  the same with psql variables rubric and policy (the
+#                      reference definitions) and explain_sql (explain.sql)
+#   pg_start_sample NAME   pg_start, CREATE EXTENSION leadgate and the
+#                      sample of examples/data in table `leads` (sample.sh)
 #
 # The server refuses to run as root, so under root it runs as `postgres`
 # (runuser); psql and pgbench run as the caller and connect over the
@@ -17,6 +21,12 @@ set -euo pipefail
 
 : "${PG_BINDIR:?set PG_BINDIR to the PostgreSQL bindir (pg_config --bindir)}"
 PG_CLUSTERS=()
+LG_TEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LG_ROOT=$(cd "$LG_TEST_DIR/../../.." && pwd)
+LG_RUBRIC=$LG_ROOT/examples/rubrics/b2b.rubric
+LG_POLICY=$LG_ROOT/examples/policies/inbound.policy
+LG_DATA=$LG_ROOT/examples/data
+source "$LG_TEST_DIR/sample.sh"
 
 as_server_user() {
   if [ "$(id -u)" -eq 0 ]; then
@@ -82,4 +92,17 @@ pg_psql() {
   dirvar=${name}_DIR
   portvar=${name}_PORT
   "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "${!dirvar}" -p "${!portvar}" -U postgres "$@"
+}
+
+pg_psql_defs() {
+  local name=$1
+  shift
+  pg_psql "$name" -v rubric="$(cat "$LG_RUBRIC")" -v policy="$(cat "$LG_POLICY")" \
+    -v explain_sql="$LG_TEST_DIR/explain.sql" "$@"
+}
+
+pg_start_sample() {
+  pg_start "$1"
+  pg_psql "$1" -c "CREATE EXTENSION leadgate"
+  pg_load_sample "$1" "$LG_DATA/leads.csv" "$LG_DATA/events.csv"
 }

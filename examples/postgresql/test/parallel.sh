@@ -4,16 +4,10 @@
 # scan, and EXPLAIN ANALYZE shows the 2 workers launched.
 set -euo pipefail
 PG_BINDIR=$1
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-source "$here/cluster.sh"
-source "$here/sample.sh"
+source "$(dirname "$0")/cluster.sh"
 
-pg_start A
-pg_psql A -c "CREATE EXTENSION leadgate"
-pg_load_sample A "$root/examples/data/leads.csv" "$root/examples/data/events.csv"
-pg_psql A -v rubric="$(cat "$root/examples/rubrics/b2b.rubric")" \
-  -v policy="$(cat "$root/examples/policies/inbound.policy")" <<'SQL'
+pg_start_sample A
+pg_psql_defs A <<'SQL'
 CREATE TABLE big AS
   SELECT l.id || '-' || k AS id, l.attrs, l.event_types, l.event_times
   FROM leads l, generate_series(1, 40) k;
@@ -34,37 +28,16 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET parallel_leader_participation = off;
-CREATE TEMP TABLE plan (n serial, line text);
-DO $$
-DECLARE l text;
-BEGIN
-  FOR l IN EXECUTE 'EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM decided' LOOP
-    INSERT INTO plan (line) VALUES (l);
-  END LOOP;
-END $$;
 -- the calls are in the output of the parallel scan: the workers make them
--- (text constants, the definitions, shown as '...')
-\pset tuples_only on
-\pset format unaligned
-SELECT regexp_replace(string_agg(line, E'\n' ORDER BY n), '''([^'']|'''')*''::text', '''...''::text', 'g')
-FROM plan;
-\pset tuples_only off
-\pset format aligned
+\set explain 'EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM decided'
+\i :explain_sql
 SELECT count(*) FILTER (WHERE line ~ 'Workers Launched: 2') = 1 AS two_workers_launched,
        count(*) FILTER (WHERE line ~ 'Parallel Seq Scan on public.big') = 1
        AND (SELECT line FROM plan WHERE line ~ 'Output: .*leadgate.decide' LIMIT 1) IS NOT NULL
        AND NOT EXISTS (SELECT FROM plan WHERE line ~ 'Nested Loop') AS parallel_scan
 FROM plan \gset
-\if :two_workers_launched
-\else
-  \echo 'FAIL: the plan does not launch 2 workers'
-  SELECT 1/0;
-\endif
-\if :parallel_scan
-\else
-  \echo 'FAIL: no parallel scan'
-  SELECT 1/0;
-\endif
+SELECT pg_temp.expect(:'two_workers_launched', 'the plan does not launch 2 workers') \g /dev/null
+SELECT pg_temp.expect(:'parallel_scan', 'no parallel scan') \g /dev/null
 CREATE TABLE parallel AS SELECT * FROM decided;
 SELECT (SELECT count(*) FROM serial) AS serial_rows, (SELECT count(*) FROM parallel) AS parallel_rows,
        (SELECT count(*) FROM (SELECT * FROM serial EXCEPT ALL SELECT * FROM parallel) x)
@@ -72,9 +45,5 @@ SELECT (SELECT count(*) FROM serial) AS serial_rows, (SELECT count(*) FROM paral
 \gset
 \echo serial :serial_rows rows, parallel :parallel_rows rows, :differing differing
 SELECT :serial_rows = 12000 AND :parallel_rows = 12000 AND :differing = 0 AS same \gset
-\if :same
-\else
-  \echo 'FAIL: parallel and serial results differ'
-  SELECT 1/0;
-\endif
+SELECT pg_temp.expect(:'same', 'parallel and serial results differ') \g /dev/null
 SQL

@@ -6,31 +6,24 @@
 # when TRIAGE_BIN is given, else examples/data/expected/triage.csv.
 set -euo pipefail
 PG_BINDIR=$1 PG_REGRESS=$2 OUT=$3 TRIAGE=${4:-}
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-source "$here/cluster.sh"
-source "$here/sample.sh"
+source "$(dirname "$0")/cluster.sh"
 mkdir -p "$OUT"
 
 pg_start A
 PGUSER=postgres "$PG_REGRESS" --host="$A_DIR" --port="$A_PORT" \
-  --bindir="$PG_BINDIR" --inputdir="$here" --outputdir="$OUT" --dbname=leadgate_regress \
+  --bindir="$PG_BINDIR" --inputdir="$LG_TEST_DIR" --outputdir="$OUT" --dbname=leadgate_regress \
   leadgate || { cat "$OUT/regression.diffs" 2>/dev/null; exit 1; }
 
-data=$root/examples/data
 now=2026-11-23T10:00:00Z
 pg_psql A -c "CREATE EXTENSION leadgate"
-pg_load_sample A "$data/leads.csv" "$data/events.csv"
-pg_psql A -At -v rubric="$(cat "$root/examples/rubrics/b2b.rubric")" \
-  -v policy="$(cat "$root/examples/policies/inbound.policy")" -v now="$now" \
-  -f "$here/triage.sql" >"$OUT/triage-sql.csv"
+pg_load_sample A "$LG_DATA/leads.csv" "$LG_DATA/events.csv"
+pg_psql_defs A -At -v now="$now" -f "$LG_TEST_DIR/triage.sql" >"$OUT/triage-sql.csv"
 if [ -n "$TRIAGE" ]; then
-  "$TRIAGE" --rubric "$root/examples/rubrics/b2b.rubric" \
-    --policy "$root/examples/policies/inbound.policy" --events "$data/events.csv" \
-    --now "$now" --explain "$data/leads.csv" >"$OUT/triage-program.csv"
+  "$TRIAGE" --rubric "$LG_RUBRIC" --policy "$LG_POLICY" --events "$LG_DATA/events.csv" \
+    --now "$now" --explain "$LG_DATA/leads.csv" >"$OUT/triage-program.csv"
   want=$OUT/triage-program.csv
 else
-  want=$data/expected/triage.csv
+  want=$LG_DATA/expected/triage.csv
 fi
 if ! cmp "$want" "$OUT/triage-sql.csv"; then
   diff "$want" "$OUT/triage-sql.csv" | head -n 20
