@@ -44,6 +44,7 @@
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "utils/array.h"
+#include "utils/arrayaccess.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/jsonb.h"
@@ -180,21 +181,52 @@ static void need_utf8(void) {
                     errmsg("leadgate needs a database with encoding UTF8")));
 }
 
+/* What a call site (one function call in one query) keeps between rows:
+ * its result row descriptor, and for definitions passed as constants, the
+ * cache entry they were found in (see definition_arg). */
+typedef struct call_site {
+  TupleDesc desc;
+  struct {
+    bool        constant;
+    const void *datum;
+    uint64      epoch; /* cache_epoch when found: no eviction since */
+    int         index;
+  } def[2];
+} call_site;
+
+static bool arg_is_const(FmgrInfo *flinfo, int argno) {
+  Node *expr = flinfo->fn_expr;
+  List *args;
+  if (!expr || !IsA(expr, FuncExpr)) return false;
+  args = ((FuncExpr *)expr)->args;
+  return argno < list_length(args) && IsA(list_nth(args, argno), Const);
+}
+
+static call_site *site(FunctionCallInfo fcinfo) {
+  call_site *cs = fcinfo->flinfo->fn_extra;
+  if (!cs) {
+    cs = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof *cs);
+    cs->def[0].constant = arg_is_const(fcinfo->flinfo, 0);
+    cs->def[1].constant = arg_is_const(fcinfo->flinfo, 1);
+    fcinfo->flinfo->fn_extra = cs;
+  }
+  return cs;
+}
+
 /* Result row descriptor, looked up once per call site. */
 static TupleDesc result_desc(FunctionCallInfo fcinfo) {
-  TupleDesc desc = fcinfo->flinfo->fn_extra;
-  if (!desc) {
+  call_site *cs = site(fcinfo);
+  if (!cs->desc) {
     TupleDesc     found;
     MemoryContext old;
     if (get_call_result_type(fcinfo, NULL, &found) != TYPEFUNC_COMPOSITE)
       ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                       errmsg("function returning a row called in a context that cannot take one")));
     old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-    desc = BlessTupleDesc(CreateTupleDescCopy(found));
+    cs->desc = BlessTupleDesc(CreateTupleDescCopy(found));
     MemoryContextSwitchTo(old);
-    fcinfo->flinfo->fn_extra = desc;
   }
-  return desc;
+  return cs->desc;
 }
 
 /* ---- names ---------------------------------------------------------------- */
@@ -225,7 +257,16 @@ typedef struct cache_entry {
   /* rubrics: names of the knockout criteria, in text order */
   const char  **knockouts;
   int           n_knockouts;
+  /* rubrics and policies: the attributes and event types they read */
+  struct input *inputs;
+  int           n_inputs;
 } cache_entry;
+
+typedef struct input {
+  const char   *name; /* points into the definition */
+  size_t        len;
+  lg_input_kind kind;
+} input;
 
 #define CACHE_ENTRIES_MAX 1024
 
@@ -233,7 +274,7 @@ static cache_entry   cache[CACHE_ENTRIES_MAX];
 static int           cache_n;
 static int           cache_mru[3] = {-1, -1, -1};
 static Size          cache_bytes;
-static uint64        cache_clock, call_clock;
+static uint64        cache_clock, call_clock, cache_epoch;
 static MemoryContext cache_root;
 static int           cache_entries_max = 64;      /* leadgate.cache_entries */
 static int           cache_memory_kb = 64 * 1024; /* leadgate.cache_memory */
@@ -248,6 +289,7 @@ static void evict(int i) {
   cache_bytes -= cache[i].bytes;
   cache[i] = cache[--cache_n];
   cache_mru[0] = cache_mru[1] = cache_mru[2] = -1;
+  cache_epoch++; /* entries moved */
 }
 
 /* Evicts least recently used entries past the bounds, sparing those the
@@ -296,6 +338,26 @@ static lg_status index_knockouts(cache_entry *e) {
     if (items[i].kind == LG_KIND_KNOCKOUT) e->knockouts[e->n_knockouts++] = items[i].criterion;
   if (items) pfree(items);
   return st;
+}
+
+/* What a fresh rubric or policy reads (lg_*_input_at): leads built for it
+ * skip the attributes and events nothing reads. */
+static lg_status index_inputs(cache_entry *e) {
+  size_t n = e->kind == DEF_RUBRIC ? lg_rubric_input_count(e->obj) : lg_policy_input_count(e->obj);
+  size_t i;
+  if (n == 0) return LG_OK;
+  if (!(e->inputs = MemoryContextAllocExtended(e->cxt, n * sizeof *e->inputs, MCXT_ALLOC_NO_OOM)))
+    return LG_ERR_NOMEM;
+  for (i = 0; i < n; i++) {
+    input    *in = &e->inputs[i];
+    lg_status st = e->kind == DEF_RUBRIC
+                       ? lg_rubric_input_at(e->obj, i, &in->name, &in->kind, NULL)
+                       : lg_policy_input_at(e->obj, i, &in->name, &in->kind, NULL);
+    if (st != LG_OK) return st;
+    in->len = strlen(in->name);
+  }
+  e->n_inputs = (int)n;
+  return LG_OK;
 }
 
 static cache_entry *definition(def_kind kind, text *t) {
@@ -356,13 +418,14 @@ static cache_entry *definition(def_kind kind, text *t) {
   e->len = len;
   e->text = copy;
   e->cxt = cxt;
-  if (kind == DEF_RUBRIC) {
+  if (kind != DEF_CALENDAR) {
     alloc_target = cxt;
-    st = index_knockouts(e);
+    st = index_inputs(e);
+    if (st == LG_OK && kind == DEF_RUBRIC) st = index_knockouts(e);
     alloc_target = NULL;
     if (st != LG_OK) {
       MemoryContextDelete(cxt);
-      no_memory();
+      check(st, "indexing a definition");
     }
   }
   e->bytes = MemoryContextMemAllocated(cxt, true);
@@ -378,9 +441,30 @@ static cache_entry *definition(def_kind kind, text *t) {
   return &cache[i];
 }
 
-#define RUBRIC_ARG(n) ((const lg_rubric *)definition(DEF_RUBRIC, PG_GETARG_TEXT_PP(n))->obj)
-#define POLICY_ARG(n) ((const lg_policy *)definition(DEF_POLICY, PG_GETARG_TEXT_PP(n))->obj)
-#define CALENDAR_ARG(n) ((const lg_calendar *)definition(DEF_CALENDAR, PG_GETARG_TEXT_PP(n))->obj)
+/* The definition in argument argno (0 or 1).  A constant argument is the
+ * same datum on every row, so its entry is remembered and its text not
+ * compared again while no entry was evicted. */
+static cache_entry *definition_arg(FunctionCallInfo fcinfo, int argno, def_kind kind) {
+  call_site   *cs = site(fcinfo);
+  text        *t = PG_GETARG_TEXT_PP(argno);
+  cache_entry *e;
+  if (cs->def[argno].constant && cs->def[argno].datum == t && cs->def[argno].epoch == cache_epoch) {
+    e = &cache[cs->def[argno].index];
+    e->last_used = ++cache_clock;
+    e->call = call_clock;
+    return e;
+  }
+  e = definition(kind, t);
+  if (cs->def[argno].constant) {
+    cs->def[argno].datum = t;
+    cs->def[argno].epoch = cache_epoch;
+    cs->def[argno].index = (int)(e - cache);
+  }
+  return e;
+}
+
+#define POLICY_ARG(n) ((const lg_policy *)definition_arg(fcinfo, n, DEF_POLICY)->obj)
+#define CALENDAR_ARG(n) ((const lg_calendar *)definition_arg(fcinfo, n, DEF_CALENDAR)->obj)
 
 /* ---- leads from SQL values -------------------------------------------------- */
 
@@ -405,6 +489,27 @@ static void bad_attr(const char *key, int len, const char *why, const char *deta
                   detail ? errdetail("%s", detail) : 0));
 }
 
+/* The definitions a lead is built for: only what they read goes into the
+ * lead (the answers are the same, and a wide CRM row costs less); the rest
+ * is checked all the same, so a bad key or value is an error wherever it
+ * is. */
+typedef struct read_set {
+  const cache_entry *defs[2];
+} read_set;
+
+static bool reads(const read_set *rs, lg_input_kind kind, const char *s, size_t len) {
+  int d, i;
+  for (d = 0; d < 2; d++)
+    if (rs->defs[d])
+      for (i = 0; i < rs->defs[d]->n_inputs; i++) {
+        const input *in = &rs->defs[d]->inputs[i];
+        if (in->len == len && in->name[0] == s[0] && in->kind == kind &&
+            memcmp(in->name, s, len) == 0)
+          return true;
+      }
+  return false;
+}
+
 /* A JSON number as an int64: integers only (3.0 is 3; 3.5 and numbers past
  * the int64 range are errors, never rounded). */
 static bool exact_int64(Numeric num, int64 *out) {
@@ -425,13 +530,15 @@ static bool exact_int64(Numeric num, int64 *out) {
   return true;
 }
 
-static void set_attrs(lg_lead *lead, Jsonb *attrs) {
+static void set_attrs(lg_lead *lead, const read_set *rs, Jsonb *attrs) {
   JsonbIterator     *it;
   JsonbValue         v;
   JsonbIteratorToken tok;
   char               name[LG_MAX_NAME_BYTES + 1];
+  char               value[LG_MAX_TEXT_BYTES + 1];
   const char        *key = NULL;
-  int                key_len = 0;
+  int                key_len = 0, present = 0;
+  bool               wanted = false;
   lg_error           err;
 
   if (!JB_ROOT_IS_OBJECT(attrs))
@@ -442,38 +549,48 @@ static void set_attrs(lg_lead *lead, Jsonb *attrs) {
   while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE) {
     lg_status st = LG_OK;
     int64     iv;
-    char     *value = NULL;
     if (tok == WJB_KEY) {
       key = v.val.string.val;
       key_len = v.val.string.len;
-      if (!copy_name(key, (size_t)key_len, name, &err))
+      /* a name a definition reads is valid (the parsers check names) */
+      wanted = reads(rs, LG_INPUT_ATTRIBUTE, key, (size_t)key_len);
+      if (!wanted && !copy_name(key, (size_t)key_len, name, &err))
         bad_attr(key, key_len, "not a valid attribute name ([a-z][a-z0-9_]{0,63})", err.message);
+      if (wanted) {
+        memcpy(name, key, (size_t)key_len);
+        name[key_len] = '\0';
+      }
       continue;
     }
     if (tok != WJB_VALUE) continue;
     switch (v.type) {
     case jbvNull: continue; /* absent */
-    case jbvBool: st = lg_lead_set_bool(lead, name, v.val.boolean ? 1 : 0); break;
+    case jbvBool:
+      if (wanted) st = lg_lead_set_bool(lead, name, v.val.boolean ? 1 : 0);
+      break;
     case jbvNumeric:
       if (!exact_int64(v.val.numeric, &iv))
         bad_attr(key, key_len, "numbers must be integers within the bigint range", NULL);
-      st = lg_lead_set_int(lead, name, iv);
+      if (wanted) st = lg_lead_set_int(lead, name, iv);
       break;
     case jbvString:
       if (v.val.string.len > LG_MAX_TEXT_BYTES)
         bad_attr(key, key_len, "text values are at most 1024 bytes", NULL);
-      value = pnstrdup(v.val.string.val, (Size)v.val.string.len);
+      if (!wanted) break;
+      memcpy(value, v.val.string.val, (size_t)v.val.string.len);
+      value[v.val.string.len] = '\0';
       st = lg_lead_set_text(lead, name, value);
       if (st == LG_ERR_INVALID &&
-          lg_text_check(v.val.string.val, (size_t)v.val.string.len, LG_MAX_TEXT_BYTES, &err) != LG_OK)
+          lg_text_check(value, (size_t)v.val.string.len, LG_MAX_TEXT_BYTES, &err) != LG_OK)
         bad_attr(key, key_len, "not a valid text value", err.message);
-      pfree(value);
       break;
     default:
       bad_attr(key, key_len, "values must be strings, integers, booleans or null, not objects or arrays",
                NULL);
     }
-    if (st == LG_ERR_LIMIT) bad_attr(key, key_len, "a lead holds at most 256 attributes", NULL);
+    /* the lead's limit, counted over every attribute given */
+    if (++present > LG_MAX_ATTRIBUTES || st == LG_ERR_LIMIT)
+      bad_attr(key, key_len, "a lead holds at most 256 attributes", NULL);
     check(st, "attrs");
   }
 }
@@ -516,35 +633,54 @@ static void same_length(int a, int b, const char *what_a, const char *what_b) {
                     errdetail("The arrays are read pairwise and must have the same length.")));
 }
 
-static void add_events(lg_lead *lead, ArrayType *types, ArrayType *times) {
-  Datum *tv, *ts;
-  bool  *tn, *sn;
-  int    n = text_items(types, "event_types", &tv, &tn);
-  int    m = time_items(times, "event_times", &ts, &sn);
-  int    i;
-  same_length(n, m, "event_types", "event_times");
+/* Length of a one-dimensional array (NULL: 0). */
+static int length_1d(ArrayType *a, const char *what) {
+  if (!a || ARR_NDIM(a) == 0) return 0;
+  if (ARR_NDIM(a) > 1)
+    ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+                    errmsg("%s must be a one-dimensional array", what)));
+  return ARR_DIMS(a)[0];
+}
+
+/* The events, read in place (no copy of the arrays: this runs per row). */
+static void add_events(lg_lead *lead, const read_set *rs, ArrayType *types, ArrayType *times) {
+  int        n = length_1d(types, "event_types");
+  int        i;
+  array_iter ti, si;
+  same_length(n, length_1d(times, "event_times"), "event_types", "event_times");
+  if (n > LG_MAX_EVENTS)
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("a lead holds at most %d events", LG_MAX_EVENTS)));
+  if (n == 0) return;
+  array_iter_setup(&ti, (AnyArrayType *)types);
+  array_iter_setup(&si, (AnyArrayType *)times);
   for (i = 0; i < n; i++) {
-    text     *t;
-    char      type[LG_MAX_NAME_BYTES + 1];
-    size_t    len;
-    lg_time   at;
-    lg_status st;
-    lg_error  err;
-    no_null_item(tn, i, "event_types");
-    no_null_item(sn, i, "event_times");
-    t = DatumGetTextPP(tv[i]);
-    len = VARSIZE_ANY_EXHDR(t);
-    if (!copy_name(VARDATA_ANY(t), len, type, &err))
-      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                      errmsg("event_types[%d] \"%s\" is not a valid event type ([a-z][a-z0-9_]{0,63})",
-                             i + 1, shown(VARDATA_ANY(t), (int)len)),
-                      errdetail("%s", err.message)));
-    at = to_lg_time(DatumGetTimestampTz(ts[i]), "event_times", i + 1);
-    st = lg_lead_add_event(lead, type, at);
-    if (st == LG_ERR_LIMIT)
-      ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                      errmsg("a lead holds at most %d events", LG_MAX_EVENTS)));
-    check(st, "event");
+    bool        type_null, time_null;
+    Datum       td = array_iter_next(&ti, &type_null, i, -1, false, TYPALIGN_INT);
+    Datum       sd = array_iter_next(&si, &time_null, i, sizeof(TimestampTz), FLOAT8PASSBYVAL,
+                                     TYPALIGN_DOUBLE);
+    const char *s;
+    size_t      len;
+    char        type[LG_MAX_NAME_BYTES + 1];
+    lg_time     at;
+    lg_error    err;
+    if (type_null || time_null)
+      ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                      errmsg("%s[%d] is NULL", type_null ? "event_types" : "event_times", i + 1)));
+    s = VARDATA_ANY(DatumGetPointer(td));
+    len = VARSIZE_ANY_EXHDR(DatumGetPointer(td));
+    at = to_lg_time(DatumGetTimestampTz(sd), "event_times", i + 1);
+    if (!reads(rs, LG_INPUT_EVENT, s, len)) {
+      if (!copy_name(s, len, type, &err))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("event_types[%d] \"%s\" is not a valid event type ([a-z][a-z0-9_]{0,63})",
+                               i + 1, shown(s, (int)len)),
+                        errdetail("%s", err.message)));
+      continue; /* nothing reads it */
+    }
+    memcpy(type, s, len);
+    type[len] = '\0';
+    check(lg_lead_add_event(lead, type, at), "event");
   }
 }
 
@@ -581,10 +717,10 @@ static lg_lead *new_lead(void) {
 
 /* A lead from (attrs, event_types, event_times) at arguments a, a+1, a+2;
  * NULL arguments are empty. */
-static lg_lead *lead_from_args(FunctionCallInfo fcinfo, int a) {
+static lg_lead *lead_from_args(FunctionCallInfo fcinfo, int a, const read_set *rs) {
   lg_lead *lead = new_lead();
-  if (!PG_ARGISNULL(a)) set_attrs(lead, PG_GETARG_JSONB_P(a));
-  add_events(lead, PG_ARGISNULL(a + 1) ? NULL : PG_GETARG_ARRAYTYPE_P(a + 1),
+  if (!PG_ARGISNULL(a)) set_attrs(lead, rs, PG_GETARG_JSONB_P(a));
+  add_events(lead, rs, PG_ARGISNULL(a + 1) ? NULL : PG_GETARG_ARRAYTYPE_P(a + 1),
              PG_ARGISNULL(a + 2) ? NULL : PG_GETARG_ARRAYTYPE_P(a + 2));
   return lead;
 }
@@ -605,6 +741,7 @@ PG_FUNCTION_INFO_V1(lg_pg_cache_stats);
 /* score(rubric, attrs, event_types, event_times, now) -> leadgate.score */
 Datum lg_pg_score(PG_FUNCTION_ARGS) {
   cache_entry *rubric;
+  read_set     rs = {{NULL, NULL}};
   lg_lead     *lead;
   lg_time      now;
   lg_score     s;
@@ -614,9 +751,9 @@ Datum lg_pg_score(PG_FUNCTION_ARGS) {
 
   if (PG_ARGISNULL(0) || PG_ARGISNULL(4)) PG_RETURN_NULL();
   begin_call();
-  rubric = definition(DEF_RUBRIC, PG_GETARG_TEXT_PP(0));
+  rs.defs[0] = rubric = definition_arg(fcinfo, 0, DEF_RUBRIC);
   now = to_lg_time(PG_GETARG_TIMESTAMPTZ(4), "now", 0);
-  lead = lead_from_args(fcinfo, 1);
+  lead = lead_from_args(fcinfo, 1, &rs);
   st = lg_score_lead(rubric->obj, lead, now, &s);
   lg_lead_free(lead);
   check(st, "score");
@@ -635,8 +772,7 @@ Datum lg_pg_score(PG_FUNCTION_ARGS) {
 /* decide(rubric, policy, attrs, event_types, event_times, stage, now)
  * -> leadgate.decision */
 Datum lg_pg_decide(PG_FUNCTION_ARGS) {
-  const lg_rubric *rubric;
-  const lg_policy *policy;
+  read_set         rs;
   lg_lead         *lead;
   lg_time          now;
   lg_decision      d;
@@ -646,12 +782,12 @@ Datum lg_pg_decide(PG_FUNCTION_ARGS) {
 
   if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(6)) PG_RETURN_NULL();
   begin_call();
-  rubric = RUBRIC_ARG(0);
-  policy = POLICY_ARG(1);
+  rs.defs[0] = definition_arg(fcinfo, 0, DEF_RUBRIC);
+  rs.defs[1] = definition_arg(fcinfo, 1, DEF_POLICY);
   now = to_lg_time(PG_GETARG_TIMESTAMPTZ(6), "now", 0);
-  lead = lead_from_args(fcinfo, 2);
+  lead = lead_from_args(fcinfo, 2, &rs);
   if (!PG_ARGISNULL(5)) set_stage(lead, PG_GETARG_TEXT_PP(5), now);
-  st = lg_decide(rubric, policy, lead, now, &d);
+  st = lg_decide(rs.defs[0]->obj, rs.defs[1]->obj, lead, now, &d);
   lg_lead_free(lead);
   check(st, "decide");
   values[0] = name_datum(lg_verdict_name((lg_verdict)d.verdict), "verdict", d.verdict);
@@ -676,6 +812,7 @@ Datum lg_pg_decide(PG_FUNCTION_ARGS) {
 Datum lg_pg_explain(PG_FUNCTION_ARGS) {
   ReturnSetInfo   *rsinfo = (ReturnSetInfo *)fcinfo->resultinfo;
   const lg_rubric *rubric;
+  read_set         rs = {{NULL, NULL}};
   lg_lead         *lead;
   lg_time          now;
   lg_contribution *items = NULL;
@@ -685,9 +822,10 @@ Datum lg_pg_explain(PG_FUNCTION_ARGS) {
   InitMaterializedSRF(fcinfo, 0);
   if (PG_ARGISNULL(0) || PG_ARGISNULL(4)) return (Datum)0;
   begin_call();
-  rubric = RUBRIC_ARG(0);
+  rs.defs[0] = definition_arg(fcinfo, 0, DEF_RUBRIC);
+  rubric = rs.defs[0]->obj;
   now = to_lg_time(PG_GETARG_TIMESTAMPTZ(4), "now", 0);
-  lead = lead_from_args(fcinfo, 1);
+  lead = lead_from_args(fcinfo, 1, &rs);
   st = lg_explain(rubric, lead, now, NULL, 0, &n);
   if (st == LG_ERR_BUFFER) {
     items = palloc(Max(n, 1) * sizeof *items);
@@ -711,7 +849,7 @@ Datum lg_pg_explain(PG_FUNCTION_ARGS) {
 
 /* next_question(rubric, attrs) -> text, NULL when nothing is missing */
 Datum lg_pg_next_question(PG_FUNCTION_ARGS) {
-  const lg_rubric *rubric;
+  read_set         rs = {{NULL, NULL}};
   lg_lead         *lead;
   const char      *attribute;
   lg_points        gain;
@@ -719,10 +857,10 @@ Datum lg_pg_next_question(PG_FUNCTION_ARGS) {
 
   if (PG_ARGISNULL(0)) PG_RETURN_NULL();
   begin_call();
-  rubric = RUBRIC_ARG(0);
+  rs.defs[0] = definition_arg(fcinfo, 0, DEF_RUBRIC);
   lead = new_lead();
-  if (!PG_ARGISNULL(1)) set_attrs(lead, PG_GETARG_JSONB_P(1));
-  st = lg_next_question(rubric, lead, &attribute, &gain);
+  if (!PG_ARGISNULL(1)) set_attrs(lead, &rs, PG_GETARG_JSONB_P(1));
+  st = lg_next_question(rs.defs[0]->obj, lead, &attribute, &gain);
   lg_lead_free(lead);
   if (st == LG_ERR_NOT_FOUND) PG_RETURN_NULL();
   check(st, "next_question");

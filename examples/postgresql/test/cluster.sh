@@ -7,7 +7,8 @@
 #                      that directory; sets NAME_PORT and NAME_DIR
 #   pg_psql NAME ...   psql against it (as the postgres user, on the socket)
 #   pg_psql_defs NAME ...  the same with psql variables rubric and policy (the
-#                      reference definitions) and explain_sql (explain.sql)
+#                      reference definitions), explain_sql and expect_sql
+#                      (the helper scripts explain.sql and expect.sql)
 #   pg_start_sample NAME   pg_start, CREATE EXTENSION leadgate and the
 #                      sample of examples/data in table `leads` (sample.sh)
 #
@@ -98,7 +99,7 @@ pg_psql_defs() {
   local name=$1
   shift
   pg_psql "$name" -v rubric="$(cat "$LG_RUBRIC")" -v policy="$(cat "$LG_POLICY")" \
-    -v explain_sql="$LG_TEST_DIR/explain.sql" "$@"
+    -v explain_sql="$LG_TEST_DIR/explain.sql" -v expect_sql="$LG_TEST_DIR/expect.sql" "$@"
 }
 
 pg_start_sample() {

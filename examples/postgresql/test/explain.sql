@@ -1,9 +1,6 @@
 -- explain.sql - psql: \set explain 'EXPLAIN (...) SELECT ...' then \i this
 -- file: the plan goes into temp table plan(n, line), one row per line,
 -- and is printed with the text constants (the definitions) as '...'.
--- Also defines pg_temp.expect(ok, what): an error 'FAIL: what' unless ok.
-CREATE OR REPLACE FUNCTION pg_temp.expect(ok boolean, what text) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN IF ok IS NOT TRUE THEN RAISE EXCEPTION 'FAIL: %', what; END IF; END $$;
 SET client_min_messages = warning;
 DROP TABLE IF EXISTS plan;
 RESET client_min_messages;

@@ -8,6 +8,7 @@ source "$(dirname "$0")/cluster.sh"
 
 pg_start_sample A
 pg_psql_defs A <<'SQL'
+\i :expect_sql
 CREATE TABLE big AS
   SELECT l.id || '-' || k AS id, l.attrs, l.event_types, l.event_times
   FROM leads l, generate_series(1, 40) k;

@@ -18,6 +18,7 @@ for s in S1 S2; do
     attrs jsonb, event_types text[], event_times timestamptz[])"
 done
 pg_psql_defs C -v port1="$S1_PORT" -v port2="$S2_PORT" <<'SQL'
+\i :expect_sql
 ALTER TABLE leads RENAME TO leads_single;
 CREATE EXTENSION postgres_fdw;
 CREATE SERVER shard1 FOREIGN DATA WRAPPER postgres_fdw

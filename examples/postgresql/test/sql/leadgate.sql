@@ -271,7 +271,7 @@ SELECT (SELECT count(*) FROM pg_backend_memory_contexts WHERE name = 'leadgate d
      = entries AS no_orphans FROM leadgate.cache_stats();
 
 -- ---- the definition cache: bounded, memory released ---------------------------------
-SELECT entries FROM leadgate.cache_stats();
+SELECT entries <= 64 AS bounded FROM leadgate.cache_stats();
 SELECT count(*) FROM defs, generate_series(1, 300) i,
   leadgate.score(r || E'\n# variant ' || i, '{}', NULL, NULL, '2026-11-23T10:00:00Z') s;
 SELECT entries, bytes < 64 * 1024 * 1024 AS within_memory FROM leadgate.cache_stats();
