@@ -190,7 +190,7 @@ typedef struct call_site {
     bool        constant;
     const void *datum;
     uint64      epoch; /* cache_epoch when found: no eviction since */
-    int         index;
+    void       *entry; /* a cache_entry */
   } def[2];
 } call_site;
 
@@ -270,7 +270,9 @@ typedef struct input {
 
 #define CACHE_ENTRIES_MAX 1024
 
-static cache_entry   cache[CACHE_ENTRIES_MAX];
+/* Entries live in their definition's context: eviction moves pointers,
+ * never an entry, so one the current call holds stays where it is. */
+static cache_entry  *cache[CACHE_ENTRIES_MAX];
 static int           cache_n;
 static int           cache_mru[3] = {-1, -1, -1};
 static Size          cache_bytes;
@@ -285,25 +287,27 @@ static void begin_call(void) {
 }
 
 static void evict(int i) {
-  MemoryContextDelete(cache[i].cxt);
-  cache_bytes -= cache[i].bytes;
+  cache_bytes -= cache[i]->bytes;
+  MemoryContextDelete(cache[i]->cxt);
   cache[i] = cache[--cache_n];
   cache_mru[0] = cache_mru[1] = cache_mru[2] = -1;
   cache_epoch++; /* entries moved */
 }
 
-/* Evicts least recently used entries past the bounds, sparing those the
- * current call uses. */
-static void enforce_bounds(void) {
-  while (cache_n > cache_entries_max || cache_bytes > (Size)cache_memory_kb * 1024) {
+/* Evicts least recently used entries past the bounds (at most `entries`
+ * entries), sparing those the current call uses. */
+static void enforce_bounds_to(int entries) {
+  while (cache_n > entries || cache_bytes > (Size)cache_memory_kb * 1024) {
     int i, lru = -1;
     for (i = 0; i < cache_n; i++)
-      if (cache[i].call != call_clock && (lru < 0 || cache[i].last_used < cache[lru].last_used))
+      if (cache[i]->call != call_clock && (lru < 0 || cache[i]->last_used < cache[lru]->last_used))
         lru = i;
     if (lru < 0) return;
     evict(lru);
   }
 }
+
+static void enforce_bounds(void) { enforce_bounds_to(cache_entries_max); }
 
 static void parse_error(def_kind kind, lg_status st, const lg_error *err) {
   if (st == LG_ERR_NOMEM) no_memory();
@@ -372,15 +376,15 @@ static cache_entry *definition(def_kind kind, text *t) {
   lg_error     err;
   lg_status    st;
 
-  if (i < 0 || cache[i].len != len || memcmp(cache[i].text, s, len) != 0) {
+  if (i < 0 || cache[i]->len != len || memcmp(cache[i]->text, s, len) != 0) {
     hash = hash_bytes((const unsigned char *)s, (int)len);
     for (i = 0; i < cache_n; i++)
-      if (cache[i].kind == kind && cache[i].hash == hash && cache[i].len == len &&
-          memcmp(cache[i].text, s, len) == 0)
+      if (cache[i]->kind == kind && cache[i]->hash == hash && cache[i]->len == len &&
+          memcmp(cache[i]->text, s, len) == 0)
         break;
   }
   if (i < cache_n) {
-    e = &cache[i];
+    e = cache[i];
     cache_mru[kind] = i;
     e->last_used = ++cache_clock;
     e->call = call_clock;
@@ -391,7 +395,9 @@ static cache_entry *definition(def_kind kind, text *t) {
   if (!cache_root)
     cache_root = AllocSetContextCreate(TopMemoryContext, "leadgate cache", ALLOCSET_SMALL_SIZES);
   cxt = AllocSetContextCreate(cache_root, "leadgate definition", ALLOCSET_SMALL_SIZES);
-  if (!(copy = MemoryContextAllocExtended(cxt, len + 1, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM))) {
+  e = MemoryContextAllocExtended(cxt, sizeof *e, MCXT_ALLOC_NO_OOM | MCXT_ALLOC_ZERO);
+  copy = e ? MemoryContextAllocExtended(cxt, len + 1, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM) : NULL;
+  if (!copy) {
     MemoryContextDelete(cxt);
     no_memory();
   }
@@ -408,10 +414,6 @@ static cache_entry *definition(def_kind kind, text *t) {
     MemoryContextDelete(cxt);
     parse_error(kind, st, &err);
   }
-  if (cache_n == CACHE_ENTRIES_MAX) enforce_bounds();
-  if (cache_n == CACHE_ENTRIES_MAX) evict(0); /* unreachable with the GUC's maximum */
-  e = &cache[cache_n];
-  memset(e, 0, sizeof *e);
   e->obj = obj;
   e->kind = kind;
   e->hash = hash;
@@ -431,14 +433,19 @@ static cache_entry *definition(def_kind kind, text *t) {
   e->bytes = MemoryContextMemAllocated(cxt, true);
   e->last_used = ++cache_clock;
   e->call = call_clock;
+  /* room first (the GUC's maximum is the array's size; only the current
+   * call's other definition is spared, so this always makes room) */
+  enforce_bounds_to(cache_entries_max - 1);
+  if (cache_n == CACHE_ENTRIES_MAX) {
+    MemoryContextDelete(cxt);
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("leadgate: the definition cache is full")));
+  }
+  cache[cache_n] = e;
   cache_bytes += e->bytes;
   cache_mru[kind] = cache_n++;
   enforce_bounds();
-  /* enforce_bounds may have moved the new entry into an evicted slot */
-  for (i = 0; i < cache_n; i++)
-    if (cache[i].cxt == cxt) break;
-  cache_mru[kind] = i;
-  return &cache[i];
+  return e;
 }
 
 /* The definition in argument argno (0 or 1).  A constant argument is the
@@ -449,7 +456,7 @@ static cache_entry *definition_arg(FunctionCallInfo fcinfo, int argno, def_kind 
   text        *t = PG_GETARG_TEXT_PP(argno);
   cache_entry *e;
   if (cs->def[argno].constant && cs->def[argno].datum == t && cs->def[argno].epoch == cache_epoch) {
-    e = &cache[cs->def[argno].index];
+    e = cs->def[argno].entry;
     e->last_used = ++cache_clock;
     e->call = call_clock;
     return e;
@@ -458,7 +465,7 @@ static cache_entry *definition_arg(FunctionCallInfo fcinfo, int argno, def_kind 
   if (cs->def[argno].constant) {
     cs->def[argno].datum = t;
     cs->def[argno].epoch = cache_epoch;
-    cs->def[argno].index = (int)(e - cache);
+    cs->def[argno].entry = e;
   }
   return e;
 }
