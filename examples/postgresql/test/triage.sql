@@ -12,7 +12,8 @@ SELECT line FROM (
        leadgate.decide(:'rubric', :'policy', l.attrs, l.event_types, l.event_times, NULL, :'now') d,
        LATERAL (
          SELECT coalesce(concat_ws(';',
-                  string_agg(e.criterion || '=' || e.points, ';' ORDER BY e.n)
+                  string_agg(CASE WHEN e.kind = 'knockout' THEN 'knockout:' || e.criterion
+                                  ELSE e.criterion || '=' || e.points END, ';' ORDER BY e.n)
                     FILTER (WHERE e.kind = 'fit' OR e.points <> 0),
                   'next=' || leadgate.next_question(:'rubric', l.attrs)), '') AS explain
          FROM leadgate.explain(:'rubric', l.attrs, l.event_types, l.event_times, :'now')
