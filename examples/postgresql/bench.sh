@@ -122,7 +122,7 @@ SELECT count(*) AS leads,
                         OR a.knocked_out <> b.knocked_out OR abs(a.engagement - b.engagement) > 2
                         OR a.total - a.engagement <> b.total - b.engagement) AS differing
 FROM by_leadgate a FULL JOIN by_sql b USING (id) \gset
-\echo leads :leads, equal to the milli-point :exact, differing beyond the library's accuracy :differing
+\echo leads :leads, equal to the milli-point :exact, differing beyond the documented accuracy :differing
 SELECT a.*, b.* FROM by_leadgate a FULL JOIN by_sql b USING (id)
 WHERE (a.fit, a.engagement, a.total, a.knocked_out)
       IS DISTINCT FROM (b.fit, b.engagement, b.total, b.knocked_out) ORDER BY 1 LIMIT 5;
