@@ -315,6 +315,7 @@ static void load_reps(state *g, const char *path) {
       if (!reps || !ids || !goals || !has) csv_die(path, "out of memory");
     }
     r = &t->reps[t->n];
+    memset(r, 0, sizeof *r);
     if (c->fields[col_id][0] == '\0') csv_die_at(path, c->record_line, 0, "empty rep id");
     if (strcmp(av, "1") == 0 || strcmp(av, "true") == 0) r->available = 1;
     else if (strcmp(av, "0") == 0 || strcmp(av, "false") == 0) r->available = 0;

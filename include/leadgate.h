@@ -35,8 +35,39 @@
  *   - Boundary types are fixed width; result structs have the documented
  *     layout, with no bit-fields, unions, long or bool.
  *
- * The rubric and policy text formats are summarised next to their parsers
- * below and described in full in README.md ("Formats").
+ * The rubric, policy and calendar text formats are summarised next to
+ * their parsers below; the one full specification is README.md, section
+ * "Formats".
+ *
+ * First calls (error checks left out):
+ *
+ *   lg_rubric *rubric;  lg_policy *policy;  lg_lead *lead;
+ *   lg_decision d;      lg_sla_status sla;  lg_error err;
+ *   lg_rubric_parse(rubric_text, strlen(rubric_text), &rubric, &err);
+ *   lg_policy_parse(policy_text, strlen(policy_text), &policy, &err);
+ *   lg_lead_create("L-1001", &lead);
+ *   lg_lead_set_text(lead, "need", "high");
+ *   lg_lead_set_int(lead, "employees", 250);
+ *   lg_lead_add_event(lead, "demo_requested", now - 3600);
+ *   lg_decide(rubric, policy, lead, now, &d);     d.verdict, d.grade, d.reason
+ *   lg_lead_assign(lead, "ana", now);             starts the follow-up clock
+ *   lg_sla_eval(policy, lead, now + 86400, &sla); sla.state, sla.action
+ *   lg_lead_free(lead);
+ *   lg_policy_free(policy);
+ *   lg_rubric_free(rubric);
+ *
+ * Growing the boundary (ABI).  Result structs that may grow end in
+ * reserved fields: later versions give them meaning in place, so sizes,
+ * offsets and array strides stay as they are (the library writes 0 there
+ * today).  In structs the host fills (lg_rep, lg_allocator) reserved
+ * fields must be 0 / NULL; the library rejects anything else, so that a
+ * later version can give a non-zero value meaning without surprising an
+ * older host.  lg_score and lg_error are frozen.  lg_struct_size tells a
+ * binding the size of each struct in the library it loaded, so it can
+ * refuse a library built from another header.  Versions before 1.0: the
+ * shared library's SONAME carries MAJOR.MINOR (libleadgate.so.0.2), and a
+ * new MINOR may change the ABI; the CMake package accepts the same
+ * MAJOR.MINOR only (SameMinorVersion).  From 1.0, the SONAME is MAJOR.
  */
 #ifndef LEADGATE_H
 #define LEADGATE_H
@@ -61,15 +92,16 @@ extern "C" {
  * ===================================================================== */
 
 #define LG_VERSION_MAJOR 0
-#define LG_VERSION_MINOR 1
+#define LG_VERSION_MINOR 2
 #define LG_VERSION_PATCH 0
 #define LG_VERSION_NUMBER \
   (LG_VERSION_MAJOR * 10000 + LG_VERSION_MINOR * 100 + LG_VERSION_PATCH)
-#define LG_VERSION_STRING "0.1.0"
+#define LG_VERSION_STRING "0.2.0"
 
 /* The version of the library actually linked, as LG_VERSION_NUMBER and as
  * "MAJOR.MINOR.PATCH".  Compare with the macros to detect a header/library
- * mismatch. */
+ * mismatch.  (CMakeLists.txt reads the version from the three macros above:
+ * they are its one source.) */
 LG_API unsigned    lg_version_number(void);
 LG_API const char *lg_version_string(void);
 
@@ -86,17 +118,18 @@ typedef int64_t lg_points;   /* milli-points: 1 point == 1000 */
 #define LG_TIME_MAX   INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
 
 typedef enum lg_status {
-  LG_OK = 0,
-  LG_ERR_NOMEM,     /* an allocation failed; nothing was changed */
-  LG_ERR_INVALID,   /* a bad argument (NULL where not allowed, bad name, ...) */
-  LG_ERR_SYNTAX,    /* text definition does not parse; see lg_error */
-  LG_ERR_NOT_FOUND, /* no such attribute / rep / criterion */
-  LG_ERR_RANGE,     /* a number or time out of range, or would overflow */
-  LG_ERR_LIMIT,     /* a documented limit was exceeded */
-  LG_ERR_TYPE,      /* a value of the wrong type for the operation */
-  LG_ERR_STATE,     /* not allowed in the object's current state
-                       (e.g. an illegal lifecycle transition) */
-  LG_ERR_BUFFER     /* caller's buffer too small; *needed says how big */
+  LG_OK            = 0,
+  LG_ERR_NOMEM     = 1, /* an allocation failed; nothing was changed */
+  LG_ERR_INVALID   = 2, /* a bad argument (NULL where not allowed, bad name,
+                           ...); lg_name_check / lg_text_check say why */
+  LG_ERR_SYNTAX    = 3, /* text definition does not parse; see lg_error */
+  LG_ERR_NOT_FOUND = 4, /* no such attribute / rep / criterion */
+  LG_ERR_RANGE     = 5, /* a number or time out of range, or would overflow */
+  LG_ERR_LIMIT     = 6, /* a documented limit was exceeded */
+  LG_ERR_TYPE      = 7, /* a value of the wrong type for the operation */
+  LG_ERR_STATE     = 8, /* not allowed in the object's current state
+                           (e.g. an illegal lifecycle transition) */
+  LG_ERR_BUFFER    = 9  /* caller's buffer too small; *needed says how big */
 } lg_status;
 
 /* The enumerator's name ("LG_ERR_SYNTAX") and one English sentence saying
@@ -117,25 +150,67 @@ typedef struct lg_error {
   char     message[160];
 } lg_error;
 
+/* Whether `name` is a valid attribute or event-type name,
+ * [a-z][a-z0-9_]{0,63}, and whether text[0..len) is well-formed UTF-8 (no
+ * overlong forms, no surrogates) of at most `limit` bytes (0: no limit).
+ * The lead setters answer LG_ERR_INVALID for a NULL, a malformed name and
+ * bad UTF-8 alike; these say which and where.  `err` may be NULL; when
+ * given it is always filled: on failure, line 1 and the 1-based byte
+ * column of the first offending byte (0 for NULL), and a message such as
+ * "name must start with a lowercase letter a-z, got 'A'".
+ * Returns: LG_ERR_INVALID (NULL, malformed, bad UTF-8), LG_ERR_LIMIT (too
+ * long).  Thread-safe; no allocation. */
+LG_API lg_status lg_name_check(const char *name, lg_error *err);
+LG_API lg_status lg_text_check(const char *text, size_t len, size_t limit, lg_error *err);
+
 /* ========================================================================
- * Allocator
+ * Times as text
  * ===================================================================== */
 
-typedef struct lg_allocator {
-  void *(*malloc_fn)(void *ud, size_t size);
-  void *(*realloc_fn)(void *ud, void *ptr, size_t size);
-  void  (*free_fn)(void *ud, void *ptr);
-  void  *ud;
-} lg_allocator;
+#define LG_TIME_TEXT_SIZE 21 /* "YYYY-MM-DDTHH:MM:SSZ" and its NUL */
 
-/* Routes every allocation of the library through `a` (copied); NULL
- * restores malloc/realloc/free.  The library never asks for size 0 and
- * never passes NULL to free_fn.  Set it before creating any object: an
- * object must be freed with the allocator that was current when it was
- * made.
- * Returns: LG_ERR_INVALID if one of the three functions is NULL.
- * Thread safety: not thread-safe; call once at start-up. */
-LG_API lg_status lg_set_allocator(const lg_allocator *a);
+/* Parses text[0..len) as a time.  Accepted, and nothing else:
+ *   YYYY-MM-DDTHH:MM:SSZ                     UTC
+ *   YYYY-MM-DDTHH:MM:SS+HH:MM (or -HH:MM)    local time at that offset
+ *   either with a fraction after the seconds (.5, .000, up to 9 digits),
+ *   which is dropped: times are whole seconds (truncated toward the past)
+ *   [+-]DIGITS                               epoch seconds
+ * A lowercase 't' or 'z', a space for 'T', missing seconds or offset,
+ * leading or trailing spaces are LG_ERR_SYNTAX.  Seconds 60 (leap) are
+ * LG_ERR_SYNTAX: lg_time has no leap seconds.  Offsets are at most
+ * +-23:59.
+ * Returns: LG_ERR_INVALID for NULL text/out, LG_ERR_SYNTAX, LG_ERR_RANGE
+ * for a valid time outside [LG_TIME_MIN, LG_TIME_MAX] (years 0001..9999).
+ * Thread-safe; no allocation. */
+LG_API lg_status lg_time_parse(const char *text, size_t len, lg_time *out);
+
+/* Writes t as "YYYY-MM-DDTHH:MM:SSZ", NUL-terminated, with the buffer
+ * contract of lg_rubric_to_text (LG_TIME_TEXT_SIZE bytes always suffice).
+ * Returns: LG_ERR_RANGE for t outside [LG_TIME_MIN, LG_TIME_MAX],
+ * LG_ERR_BUFFER.  Thread-safe; no allocation. */
+LG_API lg_status lg_time_format(lg_time t, char *buf, size_t cap, size_t *needed);
+
+/* ========================================================================
+ * Struct sizes, for bindings
+ * ===================================================================== */
+
+typedef enum lg_struct_id {
+  LG_STRUCT_ERROR         = 1,
+  LG_STRUCT_ALLOCATOR     = 2,
+  LG_STRUCT_SCORE         = 3,
+  LG_STRUCT_CONTRIBUTION  = 4,
+  LG_STRUCT_DECISION      = 5,
+  LG_STRUCT_SLA_STATUS    = 6,
+  LG_STRUCT_REP           = 7,
+  LG_STRUCT_REP_STATS     = 8,
+  LG_STRUCT_FINDING       = 9,
+  LG_STRUCT_LEARN_OPTIONS = 10
+} lg_struct_id;
+
+/* sizeof the struct in the library actually loaded; 0 for an unknown id.
+ * A binding that declares a struct itself compares this with its own
+ * size at load and refuses a library that disagrees.  Thread-safe. */
+LG_API size_t lg_struct_size(lg_struct_id id);
 
 /* ========================================================================
  * Leads
@@ -149,10 +224,11 @@ LG_API lg_status lg_set_allocator(const lg_allocator *a);
  * An owner is 1 to 256 bytes of UTF-8.  A lead holds at most 256
  * attributes, 10,000 events and 1,000 assignments (LG_ERR_LIMIT beyond).
  *
- * Strings a lead returns (its id, text values, the owner) point into the
- * lead and stay valid until the next call that changes the lead (a set,
- * unset, add_event or assign may move them) or until it is freed.  They
- * may be passed straight back to the lead's own functions.
+ * Strings a lead returns point into the lead.  Its id lives as long as the
+ * lead; the others (attribute names and text values, event types, owners)
+ * stay valid until the next call that changes the lead (a set, unset,
+ * add_event or assign may move them) or until it is freed.  They may be
+ * passed straight back to the lead's own functions.
  * ===================================================================== */
 
 typedef struct lg_lead lg_lead;
@@ -194,7 +270,7 @@ LG_API lg_status lg_lead_unset(lg_lead *lead, const char *name);
 
 /* Attribute type codes returned by lg_lead_attr_type. */
 typedef enum lg_value_type {
-  LG_VALUE_NONE, LG_VALUE_TEXT, LG_VALUE_INT, LG_VALUE_BOOL
+  LG_VALUE_NONE = 0, LG_VALUE_TEXT = 1, LG_VALUE_INT = 2, LG_VALUE_BOOL = 3
 } lg_value_type;
 
 /* The type of attribute `name` (lg_value_type); LG_VALUE_NONE when absent
@@ -220,11 +296,45 @@ LG_API lg_status lg_lead_add_event(lg_lead *lead, const char *type, lg_time at);
 /* Number of events held; 0 for NULL. */
 LG_API size_t lg_lead_event_count(const lg_lead *lead);
 
+/* Read-back, for bindings and tools.  Attributes are visited in the
+ * lead's storage order (unspecified, stable until the lead changes; sort
+ * by name if order matters), events in time order (equal times in
+ * insertion order), assignments in timeline order (the last is
+ * current); values are read with lg_lead_get_text/int/bool.  Strings
+ * point into the lead (see "Strings a lead returns").  For an untouched
+ * assignment *touched_at is LG_TIME_NEVER.  Out-parameters may be NULL
+ * when not wanted.  Do not allocate; O(attributes) per attribute call.
+ * Returns: LG_ERR_INVALID for a NULL lead, LG_ERR_NOT_FOUND for i past
+ * the end. */
+LG_API size_t    lg_lead_attr_count(const lg_lead *lead);
+LG_API lg_status lg_lead_attr_at(const lg_lead *lead, size_t i, const char **name,
+                                 lg_value_type *type);
+LG_API lg_status lg_lead_event_at(const lg_lead *lead, size_t i, const char **type,
+                                  lg_time *at);
+LG_API lg_status lg_lead_assignment_at(const lg_lead *lead, size_t i, const char **owner,
+                                       lg_time *assigned_at, lg_time *touched_at);
+
 /* Lifecycle stages. */
 typedef enum lg_stage {
-  LG_STAGE_NEW, LG_STAGE_NURTURE, LG_STAGE_MQL, LG_STAGE_SAL, LG_STAGE_SQL,
-  LG_STAGE_OPPORTUNITY, LG_STAGE_WON, LG_STAGE_LOST, LG_STAGE_DISQUALIFIED
+  LG_STAGE_NEW          = 0,
+  LG_STAGE_NURTURE      = 1,
+  LG_STAGE_MQL          = 2,
+  LG_STAGE_SAL          = 3,
+  LG_STAGE_SQL          = 4,
+  LG_STAGE_OPPORTUNITY  = 5,
+  LG_STAGE_WON          = 6,
+  LG_STAGE_LOST         = 7,
+  LG_STAGE_DISQUALIFIED = 8
 } lg_stage;
+
+/* The stage's name as the policy language spells it ("new", "nurture",
+ * "mql", "sal", "sql", "opportunity", "won", "lost", "disqualified");
+ * NULL for a value outside lg_stage.  lg_stage_from_name is its inverse,
+ * ASCII-case-insensitive ("MQL" is LG_STAGE_MQL).
+ * Returns: LG_ERR_INVALID for NULL, LG_ERR_NOT_FOUND for another name.
+ * Thread-safe; static strings. */
+LG_API const char *lg_stage_name(lg_stage stage);
+LG_API lg_status   lg_stage_from_name(const char *name, lg_stage *out);
 
 /* Moves the lead to stage `to` at time `at`.  Allowed transitions:
  *   NEW -> NURTURE | MQL | DISQUALIFIED      NURTURE -> MQL | DISQUALIFIED
@@ -244,6 +354,10 @@ LG_API lg_stage lg_lead_stage(const lg_lead *lead);
 /* Assigns the lead to `owner` at `at`, starting a new follow-up SLA clock.
  * The second and later assignments count as reassignments.  Assignments
  * form a timeline: `at` must not be earlier than the previous assignment.
+ * Assigning the lead to its current owner at the very instant of the
+ * current assignment is a no-op (LG_OK; a repeated feed row must not count
+ * as a reassignment); to another owner at that instant it is a
+ * reassignment.
  * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad time, LG_ERR_STATE for an
  * assignment earlier than the previous one, LG_ERR_LIMIT, LG_ERR_NOMEM. */
 LG_API lg_status lg_lead_assign(lg_lead *lead, const char *owner, lg_time at);
@@ -263,6 +377,25 @@ LG_API size_t lg_lead_assignment_count(const lg_lead *lead);
  * the lead is not assigned or `at` is before the current assignment. */
 LG_API lg_status lg_lead_touch(lg_lead *lead, lg_time at);
 
+/* SLA actions, in increasing severity (the order is part of the
+ * contract: a recorded action hides every less severe one). */
+typedef enum lg_action {
+  LG_ACTION_NONE     = 0,
+  LG_ACTION_WARN     = 1,
+  LG_ACTION_REMIND   = 2,
+  LG_ACTION_ESCALATE = 3,
+  LG_ACTION_REASSIGN = 4,
+  LG_ACTION_RECYCLE  = 5
+} lg_action;
+
+/* "none", "warn", "remind", "escalate", "reassign", "recycle" (the policy
+ * language's step words); NULL for a value outside lg_action.
+ * lg_action_from_name is the inverse, ASCII-case-insensitive.
+ * Returns: LG_ERR_INVALID for NULL, LG_ERR_NOT_FOUND for another name.
+ * Thread-safe; static strings. */
+LG_API const char *lg_action_name(lg_action action);
+LG_API lg_status   lg_action_from_name(const char *name, lg_action *out);
+
 /* Tells the lead that the host carried out SLA action `action` (an
  * lg_action other than LG_ACTION_NONE) for the current assignment, so that
  * lg_sla_eval no longer returns it nor any less severe step.  Recording the
@@ -271,7 +404,7 @@ LG_API lg_status lg_lead_touch(lg_lead *lead, lg_time at);
  * Returns: LG_ERR_INVALID for a bad action, LG_ERR_RANGE for a bad time,
  * LG_ERR_STATE when the lead is not assigned or `at` is before the current
  * assignment. */
-LG_API lg_status lg_lead_record_action(lg_lead *lead, int action, lg_time at);
+LG_API lg_status lg_lead_record_action(lg_lead *lead, lg_action action, lg_time at);
 
 /* ========================================================================
  * Rubric: the scoring model
@@ -354,6 +487,23 @@ LG_API const char *lg_rubric_name(const lg_rubric *rubric);
  * all negative contributes 0).  0 for NULL. */
 LG_API lg_points lg_rubric_max_fit(const lg_rubric *rubric);
 
+/* What a definition reads, so that a host can check its data provides it
+ * (a CSV column, an event feed) and type its columns. */
+typedef enum lg_input_kind { LG_INPUT_ATTRIBUTE = 0, LG_INPUT_EVENT = 1 } lg_input_kind;
+
+/* The attributes and event types the rubric reads, each name once per
+ * kind: first the attributes, then the event types, each in order of
+ * first use in the text.  *type is the value type the
+ * rubric compares the attribute with (LG_VALUE_TEXT, LG_VALUE_INT or
+ * LG_VALUE_BOOL), LG_VALUE_NONE when it compares it with more than one
+ * type or only with `otherwise`/`missing`, and for events.  Out-parameters
+ * may be NULL.  Strings point into the rubric.  No allocation.
+ * Returns: LG_ERR_INVALID for a NULL rubric, LG_ERR_NOT_FOUND past the
+ * end. */
+LG_API size_t    lg_rubric_input_count(const lg_rubric *rubric);
+LG_API lg_status lg_rubric_input_at(const lg_rubric *rubric, size_t i, const char **name,
+                                    lg_input_kind *kind, lg_value_type *type);
+
 /* ========================================================================
  * Scoring and explanations
  *
@@ -384,7 +534,13 @@ LG_API lg_status lg_score_lead(const lg_rubric *rubric, const lg_lead *lead, lg_
 LG_API lg_status lg_score_many(const lg_rubric *rubric, const lg_lead *const *leads,
                                size_t n, lg_time now, lg_score *out);
 
-typedef enum lg_kind { LG_KIND_FIT, LG_KIND_ENGAGEMENT, LG_KIND_KNOCKOUT } lg_kind;
+typedef enum lg_kind {
+  LG_KIND_FIT = 0, LG_KIND_ENGAGEMENT = 1, LG_KIND_KNOCKOUT = 2
+} lg_kind;
+
+/* "fit", "engagement", "knockout"; NULL for a value outside lg_kind.
+ * Thread-safe; static strings. */
+LG_API const char *lg_kind_name(lg_kind kind);
 
 typedef struct lg_contribution {
   const char *criterion;  /* the criterion's name */
@@ -399,6 +555,7 @@ typedef struct lg_contribution {
                              (those at or before now; at most 1 for
                              `once`; 0 when there are none) capped by max
                              for engagement, 1000 for a knockout */
+  int64_t     reserved[2]; /* 0 */
 } lg_contribution;
 
 /* One entry per criterion in rubric order (fit, engagement and knockout
@@ -498,13 +655,31 @@ LG_API uint64_t lg_policy_fingerprint(const lg_policy *policy);
  * calendar when the policy has no calendar block.  NULL for NULL. */
 LG_API const lg_calendar *lg_policy_calendar(const lg_policy *policy);
 
+/* The name from the `policy "..."` line ("" when absent); NULL for NULL. */
+LG_API const char *lg_policy_name(const lg_policy *policy);
+
+/* The attributes (`attr NAME ...`, `missing NAME`) and event types (`event
+ * TYPE within D`) the policy's expressions read, as lg_rubric_input_at:
+ * attributes first, then event types, each in order of first use in the
+ * canonical text (disqualify, qualify, grades); an attribute only tested
+ * with `missing` has type LG_VALUE_NONE.  The score atoms (fit,
+ * engagement, total, knockout) read the rubric, not the lead, and are not
+ * listed. */
+LG_API size_t    lg_policy_input_count(const lg_policy *policy);
+LG_API lg_status lg_policy_input_at(const lg_policy *policy, size_t i, const char **name,
+                                    lg_input_kind *kind, lg_value_type *type);
+
 /* ========================================================================
  * Decisions
  * ===================================================================== */
 
 typedef enum lg_verdict {
-  LG_VERDICT_NURTURE, LG_VERDICT_MQL, LG_VERDICT_DISQUALIFY
+  LG_VERDICT_NURTURE = 0, LG_VERDICT_MQL = 1, LG_VERDICT_DISQUALIFY = 2
 } lg_verdict;
+
+/* "nurture", "mql", "disqualify"; NULL for a value outside lg_verdict.
+ * Thread-safe; static strings. */
+LG_API const char *lg_verdict_name(lg_verdict verdict);
 
 typedef struct lg_decision {
   lg_score score;
@@ -513,6 +688,10 @@ typedef struct lg_decision {
   char     grade[16];   /* first matching grade; "" when none matches */
   char     reason[160]; /* canonical text of the deciding rule (see below) */
   uint64_t rubric_fingerprint, policy_fingerprint;
+  lg_time  next_at;     /* earliest instant > now at which verdict, grade or
+                           recommended stage changes if nothing is added to
+                           the lead; LG_TIME_NEVER when none (see below) */
+  int64_t  reserved[3]; /* 0 */
 } lg_decision;
 
 /* Scores the lead and applies the policy as of `now`: the disqualify rule
@@ -530,6 +709,9 @@ typedef struct lg_decision {
  * stage: MQL from NEW or NURTURE; DISQUALIFIED from NEW, NURTURE or MQL;
  * NURTURE from NEW; otherwise the lead's current stage.  Does not allocate;
  * *out is written only on success.
+ * next_at: never later than the first instant after `now` at which
+ * verdict, grade or recommended stage change if nothing is added to the
+ * lead (a host that re-decides at next_at misses no change).
  * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad `now`. */
 LG_API lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy,
                            const lg_lead *lead, lg_time now, lg_decision *out);
@@ -579,6 +761,13 @@ LG_API lg_status lg_calendar_parse(const char *text, size_t len, lg_calendar **o
  * lg_policy_calendar (the policy owns it).  NULL does nothing. */
 LG_API void lg_calendar_free(lg_calendar *calendar);
 
+/* Canonical text of the calendar (starting with the `calendar` line), with
+ * the buffer contract of lg_rubric_to_text; parsing it gives the same
+ * calendar.  Works on lg_policy_calendar's result too (an always-open
+ * calendar prints as `hours mon-sun 00:00-24:00`). */
+LG_API lg_status lg_calendar_to_text(const lg_calendar *calendar, char *buf, size_t cap,
+                                     size_t *needed);
+
 /* The earliest t >= start such that the open time in [start, t) equals d
  * (d >= 0).  A deadline that lands exactly on closing time is that closing
  * time; d == 0 gives start.
@@ -604,15 +793,17 @@ LG_API lg_time lg_calendar_next_open(const lg_calendar *calendar, lg_time t);
  * ===================================================================== */
 
 typedef enum lg_sla_state {
-  LG_SLA_NONE,    /* not assigned, or policy has no follow-up rule */
-  LG_SLA_RUNNING, LG_SLA_WARNING, LG_SLA_BREACHED,
-  LG_SLA_MET, LG_SLA_MET_LATE
+  LG_SLA_NONE     = 0, /* not assigned, or no follow-up rule applies */
+  LG_SLA_RUNNING  = 1,
+  LG_SLA_WARNING  = 2,
+  LG_SLA_BREACHED = 3,
+  LG_SLA_MET      = 4,
+  LG_SLA_MET_LATE = 5
 } lg_sla_state;
 
-typedef enum lg_action {
-  LG_ACTION_NONE, LG_ACTION_WARN, LG_ACTION_REMIND, LG_ACTION_ESCALATE,
-  LG_ACTION_REASSIGN, LG_ACTION_RECYCLE
-} lg_action;
+/* "none", "running", "warning", "breached", "met", "met_late"; NULL for a
+ * value outside lg_sla_state.  Thread-safe; static strings. */
+LG_API const char *lg_sla_state_name(lg_sla_state state);
 
 typedef struct lg_sla_status {
   int32_t     state;         /* lg_sla_state */
@@ -623,7 +814,9 @@ typedef struct lg_sla_status {
   lg_duration elapsed;       /* basis seconds since started_at (until touch) */
   lg_duration remaining;     /* basis seconds to due_at; negative when late */
   int32_t     reassignments;
-  int32_t     reserved;      /* 0 */
+  int32_t     tier;          /* index of the follow-up rule in effect; -1
+                                with LG_SLA_NONE */
+  int64_t     reserved2[2];  /* 0 */
 } lg_sla_status;
 
 /* Evaluates the follow-up SLA of the lead's current assignment as of `now`.
@@ -675,6 +868,7 @@ typedef struct lg_rep {
   int32_t     open_leads, capacity; /* capacity 0 = unlimited */
   int32_t     weight;               /* round-robin weight, >= 1 */
   lg_time     last_assigned_at;
+  int64_t     reserved[2];          /* 0 */
 } lg_rep;
 
 /* Picks a rep for the lead under the policy's route rule (least-loaded when
@@ -684,8 +878,9 @@ typedef struct lg_rep {
  *
  * Eligible: available != 0 and not full (capacity > 0 and open_leads >=
  * capacity is full) and not a previous holder (the id equals, byte for
- * byte, the owner of any of the lead's assignments, the current one
- * included).  When no eligible rep is left, available and not-full previous
+ * byte, the owner of any of the lead's assignments made at or before
+ * `now`, the current one included: the timeline is read as of `now`, as
+ * lg_sla_eval reads it).  When no eligible rep is left, available and not-full previous
  * holders are chosen from under the same rule.
  *
  * least-loaded: the lowest load wins.  Load is open_leads / capacity for a
@@ -711,9 +906,13 @@ typedef struct lg_rep {
  * Every entry of reps is checked, chosen or not.
  * Returns: LG_ERR_INVALID for a NULL policy/lead/chosen, reps NULL with
  * n > 0, or a rep with a NULL or empty id, weight < 1, or a negative
- * open_leads or capacity; LG_ERR_RANGE for `now` or a last_assigned_at
+ * open_leads or capacity, or a non-zero reserved field; LG_ERR_RANGE for
+ * `now` or a last_assigned_at
  * outside [LG_TIME_MIN, LG_TIME_MAX]; LG_ERR_NOT_FOUND when nobody can
- * take the lead (n == 0 included). */
+ * take the lead (n == 0 included).  When the error is about one rep (a
+ * bad field, a non-zero reserved field, a bad last_assigned_at), *chosen
+ * receives that rep's index, so the host can name it; on any other
+ * failure *chosen is untouched. */
 LG_API lg_status lg_route(const lg_policy *policy, const lg_lead *lead, const lg_rep *reps,
                           size_t n, lg_time now, size_t *chosen);
 
@@ -766,6 +965,7 @@ typedef struct lg_rep_stats {
   const char *rep; /* owned by the stats */
   uint32_t    assigned, touched, touched_in_sla, breached, open_overdue, reserved;
   lg_duration median_response, p90_response; /* seconds in the rule's basis */
+  int64_t     reserved2[2];                  /* 0 */
 } lg_rep_stats;
 
 /* Rep i in ascending byte order of rep id (strcmp order); indices shift
@@ -785,7 +985,9 @@ LG_API lg_status lg_stats_rep(const lg_stats *stats, size_t i, lg_rep_stats *out
 LG_API lg_status lg_stats_correlation(const lg_stats *stats, const char *const *reps,
                                       const double *attainment, size_t n, double *r);
 
-typedef enum lg_dimension { LG_DIM_FIT, LG_DIM_ENGAGEMENT, LG_DIM_TOTAL } lg_dimension;
+typedef enum lg_dimension {
+  LG_DIM_FIT = 0, LG_DIM_ENGAGEMENT = 1, LG_DIM_TOTAL = 2
+} lg_dimension;
 
 /* Capacity-aware threshold: the smallest threshold T (milli-points) such
  * that at most `capacity` leads that are not knocked out score >= T on
@@ -801,8 +1003,34 @@ typedef enum lg_dimension { LG_DIM_FIT, LG_DIM_ENGAGEMENT, LG_DIM_TOTAL } lg_dim
  * n > 0, a NULL lead, or a bad dimension; LG_ERR_RANGE for a bad `now`;
  * LG_ERR_NOMEM.  Outputs untouched on failure. */
 LG_API lg_status lg_calibrate(const lg_rubric *rubric, const lg_lead *const *leads,
-                              size_t n, lg_time now, int dimension, size_t capacity,
+                              size_t n, lg_time now, lg_dimension dimension,
+                              size_t capacity,
                               lg_points *threshold, size_t *count);
+
+/* ========================================================================
+ * Advanced: the allocator
+ * ===================================================================== */
+
+typedef struct lg_allocator {
+  void *(*malloc_fn)(void *ud, size_t size);
+  void *(*realloc_fn)(void *ud, void *ptr, size_t size);
+  void  (*free_fn)(void *ud, void *ptr);
+  void  *ud;
+  void  *reserved[2]; /* NULL */
+} lg_allocator;
+
+/* Routes every allocation of the library through `a` (copied); NULL
+ * restores malloc/realloc/free.  The library never asks for size 0 and
+ * never passes NULL to free_fn.  Like sqlite3_config, it may be called
+ * only before the library first allocates: afterwards it is LG_ERR_STATE
+ * and the allocator in force stays (objects must be freed with the
+ * allocator that made them).
+ * Returns: LG_ERR_INVALID if one of the three functions is NULL or a
+ * reserved field is not NULL, LG_ERR_STATE once the library has
+ * allocated.
+ * Thread safety: not thread-safe; call once at start-up, before any other
+ * library call that may allocate. */
+LG_API lg_status lg_set_allocator(const lg_allocator *a);
 
 /* ========================================================================
  * Learning a rubric from outcomes

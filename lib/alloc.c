@@ -20,23 +20,31 @@ static void default_free(void *ud, void *ptr) {
   free(ptr);
 }
 
-static lg_allocator current = {default_malloc, default_realloc, default_free, NULL};
+static lg_allocator current = {default_malloc, default_realloc, default_free, NULL,
+                                {NULL, NULL}};
+
+/* Set by the first allocation: from then on objects exist (or existed)
+ * that the allocator in force must free, so it may no longer change.  The
+ * flag is written only while it is 0, i.e. by the first allocations, which
+ * the header asks to happen after lg_set_allocator on one thread. */
+static int allocated;
 
 lg_status lg_set_allocator(const lg_allocator *a) {
-  if (!a) {
-    current.malloc_fn = default_malloc;
-    current.realloc_fn = default_realloc;
-    current.free_fn = default_free;
-    current.ud = NULL;
-    return LG_OK;
-  }
-  if (!a->malloc_fn || !a->realloc_fn || !a->free_fn) return LG_ERR_INVALID;
-  current = *a;
+  static const lg_allocator defaults = {default_malloc, default_realloc, default_free,
+                                        NULL, {NULL, NULL}};
+  if (a && (!a->malloc_fn || !a->realloc_fn || !a->free_fn || a->reserved[0] ||
+            a->reserved[1]))
+    return LG_ERR_INVALID;
+  if (allocated) return LG_ERR_STATE;
+  current = a ? *a : defaults;
   return LG_OK;
 }
 
+void lg__alloc_reset(void) { allocated = 0; }
+
 void *lg__malloc(size_t size) {
   if (size == 0) return NULL;
+  if (LG__UNLIKELY(!allocated)) allocated = 1;
   return current.malloc_fn(current.ud, size);
 }
 

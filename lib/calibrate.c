@@ -13,7 +13,7 @@
 
 #include <stdlib.h>
 
-static lg_points pick_dimension(const lg_score *sc, int dimension) {
+static lg_points pick_dimension(const lg_score *sc, lg_dimension dimension) {
   switch (dimension) {
     case LG_DIM_FIT: return sc->fit;
     case LG_DIM_ENGAGEMENT: return sc->engagement;
@@ -50,7 +50,7 @@ static lg_status cut(const lg_points *s, size_t capacity, lg_points *threshold,
 }
 
 lg_status lg_calibrate(const lg_rubric *rubric, const lg_lead *const *leads, size_t n,
-                       lg_time now, int dimension, size_t capacity, lg_points *threshold,
+                       lg_time now, lg_dimension dimension, size_t capacity, lg_points *threshold,
                        size_t *count) {
   lg_points *s;
   lg_score   sc;

@@ -86,6 +86,8 @@ lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy, const lg_l
   }
   d.rubric_fingerprint = lg_rubric_fingerprint(rubric);
   d.policy_fingerprint = policy->fingerprint;
+  /* Conservative wake-up: the next second (never later than a change). */
+  d.next_at = now < LG_TIME_MAX ? now + 1 : LG_TIME_NEVER;
   *out = d;
   return LG_OK;
 }

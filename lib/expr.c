@@ -362,6 +362,38 @@ static lg_status parse_or(xparser *p, uint32_t *out) {
   return parse_list(p, X_OR, "or", parse_and, out);
 }
 
+/* ---- what an expression reads -------------------------------------------- */
+
+int lg__expr_atom(const lg__expr *e, uint32_t i, lg__atom *out) {
+  const lg__xnode *n;
+  if (i >= e->n_nodes) return 0;
+  n = &e->nodes[i];
+  out->name = e->strs + n->name;
+  out->len = n->name_len;
+  out->kind = LG_INPUT_ATTRIBUTE;
+  switch (n->kind) {
+  case X_EVENT:
+    out->kind = LG_INPUT_EVENT;
+    out->vtype = LG__ATOM_PRESENCE;
+    return 1;
+  case X_MISSING: out->vtype = LG__ATOM_PRESENCE; return 1;
+  case X_ATTR_NUM: out->vtype = LG__VAL_INT; return 1;
+  case X_ATTR_TEXT: out->vtype = LG__VAL_TEXT; return 1;
+  case X_ATTR_BOOL: out->vtype = LG__VAL_BOOL; return 1;
+  case X_ATTR_IS: {
+    const lg__match_list *m = &e->lists[n->value];
+    uint32_t              k;
+    out->vtype = LG__ATOM_PRESENCE;
+    for (k = 0; k < m->n; k++) {
+      if (out->vtype == LG__ATOM_PRESENCE) out->vtype = m->items[k].vtype;
+      else if (out->vtype != m->items[k].vtype) out->vtype = LG__VAL_NONE;
+    }
+    return 1;
+  }
+  default: out->kind = -1; return 1; /* reads the score or the stage */
+  }
+}
+
 void lg__expr_free(lg__expr *e) {
   uint32_t i;
   if (!e) return;

@@ -21,32 +21,70 @@
 #  define LG__UNLIKELY(x) (x)
 #endif
 
+/* A compile-time check of a correspondence the code relies on (C99 has no
+ * _Static_assert): a negative array size fails the build. */
+#define LG__STATIC_ASSERT(cond, name) typedef char lg__assert_##name[(cond) ? 1 : -1]
+
+/* Defensive branches that the code believes cannot be taken, in the manner
+ * of SQLite's NEVER()/ALWAYS(): `if (LG__NEVER(x)) return LG_ERR_...;`.
+ * In release builds they are the plain condition, so a broken belief still
+ * takes the safe branch; in debug and sanitizer builds (LG_DEBUG, set by
+ * LEADGATE_SANITIZE) a broken belief aborts, so tests find it. */
+#if defined(LG_DEBUG)
+#  include <assert.h>
+#  define LG__NEVER(x)  ((x) ? (assert(0 && "LG__NEVER: " #x), 1) : 0)
+#  define LG__ALWAYS(x) ((x) ? 1 : (assert(0 && "LG__ALWAYS: " #x), 0))
+#else
+#  define LG__NEVER(x)  (x)
+#  define LG__ALWAYS(x) (x)
+#endif
+
 /* ---- alloc.c: every allocation goes through these ---------------------- */
 
 void *lg__malloc(size_t size);               /* NULL for size 0 or failure */
 void *lg__calloc(size_t n, size_t size);     /* zeroed; overflow-checked */
 void *lg__realloc(void *ptr, size_t size);   /* size > 0 */
 void  lg__free(void *ptr);                   /* NULL ok */
+/* Forgets that the library has allocated, so lg_set_allocator works again.
+ * For the test suite only (which swaps in failing allocators between
+ * cases); never exported. */
+void  lg__alloc_reset(void);
 char *lg__strndup(const char *s, size_t n);  /* copies n bytes + NUL */
 /* Grows `ptr` (an array of *cap elements of `elem` bytes) to hold at least
  * `need` elements, doubling.  Returns the (possibly moved) array and
  * updates *cap; NULL on failure, with ptr and *cap untouched. */
 void *lg__grow(void *ptr, uint32_t *cap, uint32_t need, size_t elem);
 
-/* ---- text.c: checked arithmetic, names, hashing, output ---------------- */
+/* ---- checked.c: checked arithmetic ------------------------------------ */
 
 int lg__add_overflow(int64_t a, int64_t b, int64_t *out);  /* 1 on overflow */
 int lg__mul_overflow(int64_t a, int64_t b, int64_t *out);  /* 1 on overflow */
 int lg__time_valid(lg_time t);           /* LG_TIME_MIN <= t <= LG_TIME_MAX */
 
+/* ---- time.c: the proleptic Gregorian calendar ------------------------- */
+
+int     lg__is_leap(int64_t y);
+int     lg__days_in_month(int64_t y, int m);            /* m in 1..12 */
+/* Days since 1970-01-01 of a valid date, and back. */
+int64_t lg__days_from_date(int64_t y, int m, int d);
+void    lg__date_from_days(int64_t days, int64_t *y, int *m, int *d);
+
+/* ---- names.c: names, UTF-8, hashing ------------------------------------ */
+
 /* 1 if s[0..n) matches [a-z][a-z0-9_]{0,63}. */
 int lg__name_valid(const char *s, size_t n);
 /* 1 if s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 int lg__utf8_valid(const char *s, size_t n);
+/* Length of the well-formed UTF-8 sequence at s[0..n), 0 if malformed. */
+size_t lg__utf8_seq_len(const unsigned char *s, size_t n);
+/* Offset of the first byte of s[0..n) that is not well-formed UTF-8, or n. */
+size_t lg__utf8_first_invalid(const char *s, size_t n);
 /* FNV-1a 32 of a name: the fast pre-check before comparing names. */
 uint32_t lg__name_hash(const char *s, size_t n);
 /* ASCII-case-insensitive equality of two byte strings. */
 int lg__text_ieq(const char *a, size_t an, const char *b, size_t bn);
+
+/* ---- buf.c: the output sink -------------------------------------------- */
 
 /* Output sink for canonical text: snprintf-style (counts everything, writes
  * what fits into dst when dst != NULL) and hashes everything with FNV-1a 64
@@ -65,6 +103,14 @@ void lg__buf_putc(lg__buf *b, char c);
 void lg__buf_int(lg__buf *b, int64_t v);
 /* Milli value as a normalised decimal: 2500 -> "2.5", -250 -> "-0.25". */
 void lg__buf_milli(lg__buf *b, int64_t milli);
+/* The duration units of both formats, largest first (printing picks the
+ * largest that divides; the lexer reads any). */
+typedef struct lg__duration_unit {
+  char    name;
+  int64_t secs;
+} lg__duration_unit;
+#define LG__N_DURATION_UNITS 5
+extern const lg__duration_unit lg__duration_units[LG__N_DURATION_UNITS];
 /* Seconds with the largest unit that divides them: 172800 -> "2d",
  * 90 -> "90s", 0 -> "0s".  Units w d h m s. */
 void lg__buf_duration(lg__buf *b, int64_t secs);
@@ -77,7 +123,7 @@ lg_status lg__render_text(void (*render)(const void *obj, lg__buf *b), const voi
 /* FNV-1a 64 of what `render` produces. */
 uint64_t lg__render_hash(void (*render)(const void *obj, lg__buf *b), const void *obj);
 
-/* ---- text.c: the lexer shared by rubric, policy and calendar ------------
+/* ---- lexer.c: the lexer shared by rubric, policy and calendar -----------
  *
  * A cursor over one line at a time.  Parsers pull the piece they expect
  * next ("a duration", "'->'") so errors can say exactly what was expected.
@@ -389,6 +435,19 @@ lg_status lg__expr_parse(lg__lexer *lx, lg__expr *out);
  * LG_ERR_NOMEM is recorded in lx->err. */
 lg_status lg__expr_knockout(lg__lexer *lx, lg__expr *out);
 void      lg__expr_free(lg__expr *e); /* leaves *e empty; NULL ok */
+/* Node i of the expression as an input it reads: an attribute (attr,
+ * missing) or an event type (event ... within); kind -1 for nodes that
+ * read neither.  vtype is the value type compared with, LG__VAL_NONE for
+ * several, LG__ATOM_PRESENCE when only presence is tested (missing,
+ * events).  0 when i is past the last node. */
+#define LG__ATOM_PRESENCE (-1)
+typedef struct lg__atom {
+  const char *name;
+  size_t      len;
+  int         kind;  /* lg_input_kind, or -1 */
+  int         vtype; /* LG__VAL_*, or LG__ATOM_PRESENCE */
+} lg__atom;
+int       lg__expr_atom(const lg__expr *e, uint32_t i, lg__atom *out);
 /* Canonical text: one space between tokens, parentheses only around an
  * `or` inside an `and` and an `and`/`or` under `not`. */
 void      lg__expr_print(const lg__expr *e, lg__buf *b);

@@ -647,7 +647,15 @@ lg_status lg_lead_assign(lg_lead *lead, const char *owner, lg_time at) {
   char            buf[LG_MAX_ID_BYTES];
   if (!lead || !label_ok(owner, &n)) return LG_ERR_INVALID;
   if (!lg__time_valid(at)) return LG_ERR_RANGE;
-  if (lead->n_asg > 0 && at < lead->asg[lead->n_asg - 1].assigned_at) return LG_ERR_STATE;
+  if (lead->n_asg > 0) {
+    const lg__assignment *cur = &lead->asg[lead->n_asg - 1];
+    if (at < cur->assigned_at) return LG_ERR_STATE;
+    /* The same owner at the same instant: a repeated feed row, not a
+     * reassignment. */
+    if (at == cur->assigned_at && strlen(lg__lead_str(lead, cur->owner)) == n &&
+        memcmp(lg__lead_str(lead, cur->owner), owner, n) == 0)
+      return LG_OK;
+  }
   if (lead->n_asg >= LG_MAX_ASSIGNMENTS) return LG_ERR_LIMIT;
   int             fresh = lead->arena == NULL;
   owner = stack_copy(buf, owner, n); /* e.g. lg_lead_owner(lead) itself */
@@ -692,12 +700,48 @@ lg_status lg_lead_touch(lg_lead *lead, lg_time at) {
   return LG_OK;
 }
 
-lg_status lg_lead_record_action(lg_lead *lead, int action, lg_time at) {
+lg_status lg_lead_record_action(lg_lead *lead, lg_action action, lg_time at) {
   lg__assignment *a;
   lg_status       st;
-  if (!lead || action < LG_ACTION_WARN || action > LG_ACTION_RECYCLE) return LG_ERR_INVALID;
+  if (!lead || (int)action < LG_ACTION_WARN || (int)action > LG_ACTION_RECYCLE)
+    return LG_ERR_INVALID;
   st = current_assignment(lead, at, &a);
   if (st != LG_OK) return st;
   a->recorded |= 1u << action;
+  return LG_OK;
+}
+
+/* ---- read-back ------------------------------------------------------------ */
+
+size_t lg_lead_attr_count(const lg_lead *lead) { return lead ? lead->n_attrs : 0; }
+
+lg_status lg_lead_attr_at(const lg_lead *lead, size_t i, const char **name,
+                          lg_value_type *type) {
+  const lg__attr *a;
+  if (!lead) return LG_ERR_INVALID;
+  if (i >= lead->n_attrs) return LG_ERR_NOT_FOUND;
+  a = &lead->attrs[i];
+  if (name) *name = lg__lead_str(lead, a->name);
+  if (type) *type = (lg_value_type)a->type;
+  return LG_OK;
+}
+
+lg_status lg_lead_event_at(const lg_lead *lead, size_t i, const char **type, lg_time *at) {
+  if (!lead) return LG_ERR_INVALID;
+  if (i >= lead->n_events) return LG_ERR_NOT_FOUND;
+  if (type) *type = lg__lead_str(lead, lg__evtype_off(&lead->types[lead->ev_type[i]]));
+  if (at) *at = lead->ev_at[i];
+  return LG_OK;
+}
+
+lg_status lg_lead_assignment_at(const lg_lead *lead, size_t i, const char **owner,
+                                lg_time *assigned_at, lg_time *touched_at) {
+  const lg__assignment *a;
+  if (!lead) return LG_ERR_INVALID;
+  if (i >= lead->n_asg) return LG_ERR_NOT_FOUND;
+  a = &lead->asg[i];
+  if (owner) *owner = lg__lead_str(lead, a->owner);
+  if (assigned_at) *assigned_at = a->assigned_at;
+  if (touched_at) *touched_at = a->touched_at;
   return LG_OK;
 }

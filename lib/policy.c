@@ -442,6 +442,132 @@ const lg_calendar *lg_policy_calendar(const lg_policy *policy) {
   return policy->calendar ? policy->calendar : lg__calendar_always();
 }
 
+const char *lg_policy_name(const lg_policy *policy) {
+  if (!policy) return NULL;
+  return policy->name ? policy->name : "";
+}
+
+/* ---- what the policy reads -------------------------------------------------
+ * Policies are small (tens of atoms), so the inputs are found by walking
+ * the expressions on each call rather than by a table kept in the policy:
+ * O(atoms^2), no allocation. */
+
+/* Calls visit on every atom that reads the lead, in canonical order
+ * (disqualify, qualify, grades), until it returns non-zero; returns that
+ * value (0 when the walk ends). */
+typedef int (*atom_visit)(void *ud, const lg__atom *a);
+
+static int walk_expr(const lg__expr *e, atom_visit visit, void *ud) {
+  lg__atom a;
+  uint32_t i;
+  int      r;
+  for (i = 0; lg__expr_atom(e, i, &a); i++)
+    if (a.kind >= 0 && (r = visit(ud, &a)) != 0) return r;
+  return 0;
+}
+
+static int walk_atoms(const lg_policy *p, atom_visit visit, void *ud) {
+  uint32_t g;
+  int      r = walk_expr(&p->disqualify, visit, ud);
+  if (!r && p->has_qualify) r = walk_expr(&p->qualify, visit, ud);
+  for (g = 0; !r && g < p->n_grades; g++)
+    if (p->grades[g].has_cond) r = walk_expr(&p->grades[g].cond, visit, ud);
+  return r;
+}
+
+static int same_atom(const lg__atom *a, const lg__atom *b) {
+  return a->kind == b->kind && a->len == b->len && memcmp(a->name, b->name, a->len) == 0;
+}
+
+typedef struct input_query {
+  const lg_policy *p;
+  int              want_kind; /* the kind being listed */
+  size_t           skip;      /* distinct inputs still to pass over */
+  size_t           pos;       /* atoms visited by the outer walk */
+  lg__atom         found;
+  int              type;      /* combined over every atom of found's name */
+  const lg__atom  *probe;     /* inner walk: the atom at outer position */
+  size_t           probe_pos, inner_pos;
+  int              seen_before;
+} input_query;
+
+/* Inner walk: does an atom before position probe_pos share the probe's
+ * name? */
+static int seen_visit(void *ud, const lg__atom *a) {
+  input_query *q = ud;
+  if (q->inner_pos++ == q->probe_pos) return 1;
+  if (same_atom(a, q->probe)) q->seen_before = 1;
+  return q->seen_before;
+}
+
+static int list_visit(void *ud, const lg__atom *a) {
+  input_query *q = ud;
+  size_t       here = q->pos++;
+  if (a->kind != q->want_kind) return 0;
+  q->probe = a;
+  q->probe_pos = here;
+  q->inner_pos = 0;
+  q->seen_before = 0;
+  walk_atoms(q->p, seen_visit, q);
+  if (q->seen_before) return 0;
+  if (q->skip > 0) {
+    q->skip--;
+    return 0;
+  }
+  q->found = *a;
+  return 1;
+}
+
+/* Combines the value types of every atom of the found name. */
+static int type_visit(void *ud, const lg__atom *a) {
+  input_query *q = ud;
+  if (!same_atom(a, &q->found) || a->vtype == LG__ATOM_PRESENCE) return 0;
+  if (q->type == LG__ATOM_PRESENCE) q->type = a->vtype;
+  else if (q->type != a->vtype) q->type = LG__VAL_NONE;
+  return 0;
+}
+
+/* The index-th distinct input of `kind`; 1 if there is one. */
+static int find_input(const lg_policy *p, int kind, size_t index, input_query *q) {
+  memset(q, 0, sizeof *q);
+  q->p = p;
+  q->want_kind = kind;
+  q->skip = index;
+  return walk_atoms(p, list_visit, q);
+}
+
+static size_t count_inputs(const lg_policy *p, int kind) {
+  input_query q;
+  size_t      n = 0;
+  while (find_input(p, kind, n, &q)) n++;
+  return n;
+}
+
+size_t lg_policy_input_count(const lg_policy *policy) {
+  if (!policy) return 0;
+  return count_inputs(policy, LG_INPUT_ATTRIBUTE) + count_inputs(policy, LG_INPUT_EVENT);
+}
+
+lg_status lg_policy_input_at(const lg_policy *policy, size_t i, const char **name,
+                             lg_input_kind *kind, lg_value_type *type) {
+  input_query q;
+  size_t      n_attr;
+  int         k = LG_INPUT_ATTRIBUTE;
+  if (!policy) return LG_ERR_INVALID;
+  n_attr = count_inputs(policy, LG_INPUT_ATTRIBUTE);
+  if (i >= n_attr) {
+    i -= n_attr;
+    k = LG_INPUT_EVENT;
+  }
+  if (!find_input(policy, k, i, &q)) return LG_ERR_NOT_FOUND;
+  q.type = LG__ATOM_PRESENCE;
+  walk_atoms(policy, type_visit, &q);
+  if (name) *name = q.found.name;
+  if (kind) *kind = (lg_input_kind)k;
+  if (type) *type = (lg_value_type)(q.type == LG__ATOM_PRESENCE ? LG__VAL_NONE : q.type);
+  return LG_OK;
+}
+
 const lg__followup *lg__policy_followup(const lg_policy *p) {
   static const lg__followup none; /* no follow-up rule */
   return p ? &p->followup : &none;

@@ -20,6 +20,7 @@
 static lg_status rep_check(const lg_rep *r) {
   if (!r->id || r->id[0] == '\0') return LG_ERR_INVALID;
   if (r->weight < 1 || r->open_leads < 0 || r->capacity < 0) return LG_ERR_INVALID;
+  if (r->reserved[0] != 0 || r->reserved[1] != 0) return LG_ERR_INVALID;
   if (!lg__time_valid(r->last_assigned_at)) return LG_ERR_RANGE;
   return LG_OK;
 }
@@ -31,10 +32,12 @@ static int rep_can_take(const lg_rep *r) {
   return 1;
 }
 
-/* 1 if `id` owned any assignment of the lead (byte-exact). */
-static int rep_held_lead(const lg_lead *lead, const char *id) {
+/* 1 if `id` owned any assignment of the lead made at or before `now`
+ * (byte-exact): the timeline is read as of now, as lg_sla_eval reads it,
+ * so a planned later assignment does not make its owner a previous holder. */
+static int rep_held_lead(const lg_lead *lead, const char *id, lg_time now) {
   uint32_t i;
-  for (i = 0; i < lead->n_asg; i++)
+  for (i = 0; i < lead->n_asg && lead->asg[i].assigned_at <= now; i++)
     if (strcmp(lg__lead_str(lead, lead->asg[i].owner), id) == 0) return 1;
   return 0;
 }
@@ -140,7 +143,7 @@ static size_t pick(int rule, const lg_lead *lead, const lg_rep *reps, size_t n, 
   size_t best = n, i;
   for (i = 0; i < n; i++) {
     if (!rep_can_take(&reps[i])) continue;
-    if (rep_held_lead(lead, reps[i].id) != held) continue;
+    if (rep_held_lead(lead, reps[i].id, now) != held) continue;
     if (best == n || goes_before(rule, reps, i, best, now)) best = i;
   }
   return best;
@@ -155,7 +158,10 @@ lg_status lg_route(const lg_policy *policy, const lg_lead *lead, const lg_rep *r
   if (!lg__time_valid(now)) return LG_ERR_RANGE;
   for (i = 0; i < n; i++) {
     st = rep_check(&reps[i]);
-    if (st != LG_OK) return st;
+    if (st != LG_OK) {
+      *chosen = i; /* documented: the host can name the bad rep */
+      return st;
+    }
   }
   rule = lg__policy_route(policy);
   /* A rep who already held the lead (and perhaps let it go stale) is the

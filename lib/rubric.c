@@ -3,7 +3,7 @@
  * canonical print (lg_rubric_to_text) and its fingerprint, the getters,
  * and the knockout look-ups policies use (lg__rubric_knockout_*).
  *
- * Grammar, one statement per line (lexical rules in text.c):
+ * Grammar, one statement per line (lexical rules in lexer.c):
  *
  *   rubric "NAME"                               at most once, first
  *   fit "NAME" from ATTR                        then its lines:
@@ -141,6 +141,53 @@ const char *lg_rubric_name(const lg_rubric *rubric) {
 }
 
 lg_points lg_rubric_max_fit(const lg_rubric *rubric) { return rubric ? rubric->max_fit : 0; }
+
+/* ---- what the rubric reads ------------------------------------------------
+ * The plan's key sets already hold each attribute and event type once, in
+ * first-use order; an attribute's type is worked out from the match items
+ * of the criteria that read it (no allocation, so the rubric stays
+ * immutable). */
+
+size_t lg_rubric_input_count(const lg_rubric *rubric) {
+  return rubric ? (size_t)rubric->plan.attrs.n + rubric->plan.types.n : 0;
+}
+
+/* The one value type the key's criteria compare with, or LG__VAL_NONE. */
+static int key_type(const lg_rubric *r, const lg__key *key) {
+  int      type = LG__VAL_NONE;
+  uint32_t s, j, k;
+  for (s = key->first; s < key->first + key->count; s++) {
+    const lg__crit *c = r->plan.steps[s].crit;
+    uint32_t        lists = c->kind == LG_KIND_KNOCKOUT ? 1 : c->n_whens;
+    for (j = 0; j < lists; j++) {
+      const lg__match_list *m = c->kind == LG_KIND_KNOCKOUT ? &c->ko : &c->whens[j].list;
+      for (k = 0; k < m->n; k++) {
+        if (type == LG__VAL_NONE) type = m->items[k].vtype;
+        else if (type != m->items[k].vtype) return LG__VAL_NONE;
+      }
+    }
+  }
+  return type;
+}
+
+lg_status lg_rubric_input_at(const lg_rubric *rubric, size_t i, const char **name,
+                             lg_input_kind *kind, lg_value_type *type) {
+  const lg__key *key;
+  if (!rubric) return LG_ERR_INVALID;
+  if (i < rubric->plan.attrs.n) {
+    key = &rubric->plan.attrs.keys[i];
+    if (kind) *kind = LG_INPUT_ATTRIBUTE;
+    if (type) *type = (lg_value_type)key_type(rubric, key);
+  } else if (i - rubric->plan.attrs.n < rubric->plan.types.n) {
+    key = &rubric->plan.types.keys[i - rubric->plan.attrs.n];
+    if (kind) *kind = LG_INPUT_EVENT;
+    if (type) *type = LG_VALUE_NONE;
+  } else {
+    return LG_ERR_NOT_FOUND;
+  }
+  if (name) *name = key->name;
+  return LG_OK;
+}
 
 /* ---- knockouts for policies --------------------------------------------- */
 

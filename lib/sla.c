@@ -130,7 +130,8 @@ static void status_none(int32_t reassignments, lg_sla_status *out) {
   out->elapsed = 0;
   out->remaining = 0;
   out->reassignments = reassignments;
-  out->reserved = 0;
+  out->tier = -1;
+  out->reserved2[0] = out->reserved2[1] = 0;
 }
 
 /* The ladder at `elapsed` for an untouched clock: the most severe step
@@ -212,7 +213,8 @@ static lg_status evaluate(const lg_policy *p, const lg__followup *f, const clock
   out->elapsed = elapsed;
   out->remaining = f->target - elapsed; /* both within the span of lg_time: no overflow */
   out->reassignments = v->reassignments;
-  out->reserved = 0;
+  out->tier = 0; /* the policy's one follow-up rule */
+  out->reserved2[0] = out->reserved2[1] = 0;
   return LG_OK;
 }
 

@@ -312,6 +312,7 @@ lg_status lg_stats_rep(const lg_stats *s, size_t i, lg_rep_stats *out) {
   out->breached = r->breached;
   out->open_overdue = r->overdue;
   out->reserved = 0;
+  out->reserved2[0] = out->reserved2[1] = 0;
   out->median_response = r->n_resp ? nearest_rank(r, 1, 2) : 0;
   out->p90_response = r->n_resp ? nearest_rank(r, 9, 10) : 0;
   return LG_OK;

@@ -4,6 +4,7 @@
  * counted exactly.
  */
 #include "support.h"
+#include "internal.h" /* lg__alloc_reset */
 
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,7 @@ static void *ts_realloc(void *ud, void *ptr, size_t size) {
 
 void ts_alloc_install(void) {
   lg_allocator a;
+  memset(&a, 0, sizeof a);
   a.malloc_fn = ts_malloc;
   a.realloc_fn = ts_realloc;
   a.free_fn = ts_free;
@@ -80,10 +82,14 @@ void ts_alloc_install(void) {
   failed = 0;
   live_blocks = 0;
   live_bytes = 0;
+  lg__alloc_reset(); /* tests swap allocators between cases */
   lg_set_allocator(&a);
 }
 
-void ts_alloc_restore(void) { lg_set_allocator(NULL); }
+void ts_alloc_restore(void) {
+  lg__alloc_reset();
+  lg_set_allocator(NULL);
+}
 
 void ts_alloc_fail_at(long n, int sticky) {
   fail_at = n > 0 ? calls + n : 0;

@@ -596,6 +596,7 @@ static void times_at_the_edges_are_range_errors_or_correct(void **state) {
   }
   OK(lg_stats_create(p, &stats));
   memset(&rep, 0, sizeof rep);
+  memset(&rep, 0, sizeof rep);
   rep.id = "other";
   rep.available = 1;
   rep.weight = 1;

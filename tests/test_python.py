@@ -105,20 +105,22 @@ class BindingTest(unittest.TestCase):
         # Sizes from the header's field lists on an LP64 ABI:
         #   lg_error        4 + 4 + 4 + 160                   = 172
         #   lg_score        3*8 + 4*4                         = 40
-        #   lg_contribution 8 + 8 + 4 + 4 + 8 + 8             = 40
-        #   lg_decision     40 + 4 + 4 + 16 + 160 + 8 + 8     = 240
-        #   lg_sla_status   4 + 4 + 5*8 + 4 + 4               = 56
+        #   lg_contribution 8 + 8 + 4 + 4 + 8 + 8 + 2*8       = 56
+        #   lg_decision     40 + 4 + 4 + 16 + 160 + 8 + 8
+        #                   + 8 (next_at) + 3*8                = 272
+        #   lg_sla_status   4 + 4 + 5*8 + 4 + 4 + 2*8         = 72
         if ctypes.sizeof(ctypes.c_void_p) != 8:
             self.skipTest("sizes below are for 64-bit pointers")
         self.assertEqual(ctypes.sizeof(leadgate._Error), 172)
         self.assertEqual(ctypes.sizeof(leadgate._Score), 40)
-        self.assertEqual(ctypes.sizeof(leadgate._Contribution), 40)
-        self.assertEqual(ctypes.sizeof(leadgate._Decision), 240)
+        self.assertEqual(ctypes.sizeof(leadgate._Contribution), 56)
+        self.assertEqual(ctypes.sizeof(leadgate._Decision), 272)
         self.assertEqual(leadgate._Decision.reason.offset, 64)   # 40 + 4 + 4 + 16
-        self.assertEqual(ctypes.sizeof(leadgate._SlaStatus), 56)
+        self.assertEqual(leadgate._Decision.next_at.offset, 240)
+        self.assertEqual(ctypes.sizeof(leadgate._SlaStatus), 72)
 
     def test_version_and_rubric_metadata(self):
-        self.assertEqual(leadgate.version(), "0.1.0")
+        self.assertEqual(leadgate.version(), "0.2.0")
         self.assertEqual(self.rubric.name, "b2b-default")
         # best fit: 3 (need) + 3 (timeframe) + 3 (authority) + 3 (profile) = 12 points
         self.assertEqual(self.rubric.max_fit, 12000)

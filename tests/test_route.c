@@ -63,6 +63,7 @@ static lg_lead *lead_held_by(const char *const *owners) {
 static lg_rep rep(const char *id, int32_t open, int32_t capacity, int32_t weight,
                   lg_time last) {
   lg_rep r;
+  memset(&r, 0, sizeof r);
   r.id = id;
   r.available = 1;
   r.open_leads = open;
@@ -536,29 +537,40 @@ static void invalid_reps_and_arguments_are_rejected(void **state) {
   reps[0] = good;
   reps[1] = good;
   reps[1].id = "ben";
+  /* An error about one rep names it through *chosen (documented). */
+#define BAD_REP(status)                                                      \
+  do {                                                                       \
+    chosen = 999;                                                            \
+    assert_int_equal(lg_route(p, l, reps, 2, NOW, &chosen), status);         \
+    assert_int_equal(chosen, 1);                                             \
+  } while (0)
   /* A bad entry is reported even when it is away and could never win. */
   reps[1].available = 0;
   reps[1].id = NULL;
-  assert_int_equal(lg_route(p, l, reps, 2, NOW, &chosen), LG_ERR_INVALID);
+  BAD_REP(LG_ERR_INVALID);
   reps[1].id = "";
-  assert_int_equal(lg_route(p, l, reps, 2, NOW, &chosen), LG_ERR_INVALID);
+  BAD_REP(LG_ERR_INVALID);
   reps[1].id = "ben";
   reps[1].weight = 0;
-  assert_int_equal(lg_route(p, l, reps, 2, NOW, &chosen), LG_ERR_INVALID);
+  BAD_REP(LG_ERR_INVALID);
   reps[1].weight = -3;
-  assert_int_equal(lg_route(p, l, reps, 2, NOW, &chosen), LG_ERR_INVALID);
+  BAD_REP(LG_ERR_INVALID);
   reps[1].weight = 1;
   reps[1].open_leads = -1;
-  assert_int_equal(lg_route(p, l, reps, 2, NOW, &chosen), LG_ERR_INVALID);
+  BAD_REP(LG_ERR_INVALID);
   reps[1].open_leads = 0;
   reps[1].capacity = -1;
-  assert_int_equal(lg_route(p, l, reps, 2, NOW, &chosen), LG_ERR_INVALID);
+  BAD_REP(LG_ERR_INVALID);
   reps[1].capacity = 0;
   reps[1].last_assigned_at = LG_TIME_MIN - 1;
-  assert_int_equal(lg_route(p, l, reps, 2, NOW, &chosen), LG_ERR_RANGE);
+  BAD_REP(LG_ERR_RANGE);
   reps[1].last_assigned_at = LG_TIME_NEVER;
-  assert_int_equal(lg_route(p, l, reps, 2, NOW, &chosen), LG_ERR_RANGE);
+  BAD_REP(LG_ERR_RANGE);
   reps[1].last_assigned_at = NOW;
+  reps[1].reserved[1] = 7; /* reserved fields must be 0 */
+  BAD_REP(LG_ERR_INVALID);
+  reps[1].reserved[1] = 0;
+  chosen = 999; /* other errors leave it alone */
   assert_int_equal(lg_route(p, l, reps, 2, LG_TIME_MAX + 1, &chosen), LG_ERR_RANGE);
   assert_int_equal(lg_route(p, l, reps, 2, LG_TIME_MIN - 1, &chosen), LG_ERR_RANGE);
   assert_int_equal(lg_route(NULL, l, reps, 2, NOW, &chosen), LG_ERR_INVALID);
@@ -569,6 +581,7 @@ static void invalid_reps_and_arguments_are_rejected(void **state) {
   /* Still fine once repaired. */
   assert_int_equal(lg_route(p, l, reps, 2, NOW, &chosen), LG_OK);
   assert_int_equal(chosen, 0);
+#undef BAD_REP
   lg_lead_free(l);
   lg_policy_free(p);
 }

@@ -64,7 +64,9 @@ static lg_sla_status eval(const lg_policy *p, const lg_lead *l, lg_time now) {
   lg_sla_status s;
   memset(&s, 0x5a, sizeof s);
   assert_int_equal(lg_sla_eval(p, l, now, &s), LG_OK);
-  assert_int_equal(s.reserved, 0);
+  assert_int_equal(s.tier, s.state == LG_SLA_NONE ? -1 : 0); /* one follow-up rule */
+  assert_int_equal(s.reserved2[0], 0);
+  assert_int_equal(s.reserved2[1], 0);
   return s;
 }
 
@@ -73,7 +75,9 @@ static lg_sla_status eval_at(const lg_policy *p, const lg_lead *l, uint32_t inde
   lg_sla_status s;
   memset(&s, 0x5a, sizeof s);
   assert_int_equal(lg__sla_eval_assignment(p, l, index, now, &s), LG_OK);
-  assert_int_equal(s.reserved, 0);
+  assert_int_equal(s.tier, s.state == LG_SLA_NONE ? -1 : 0); /* one follow-up rule */
+  assert_int_equal(s.reserved2[0], 0);
+  assert_int_equal(s.reserved2[1], 0);
   return s;
 }
 

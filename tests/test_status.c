@@ -120,6 +120,8 @@ static void the_allocator_receives_every_call_with_its_user_data(void **state) {
   a.realloc_fn = ud_realloc;
   a.free_fn = ud_free;
   a.ud = &counts;
+  a.reserved[0] = a.reserved[1] = NULL;
+  lg__alloc_reset();
   assert_int_equal(lg_set_allocator(&a), LG_OK);
   assert_int_equal(lg_lead_create("lead", &lead), LG_OK);
   assert_int_equal(lg_lead_set_text(lead, "a", "value"), LG_OK);
@@ -128,6 +130,10 @@ static void the_allocator_receives_every_call_with_its_user_data(void **state) {
   assert_int_equal(counts.mallocs, 3); /* lead with its id, arena, attribute table */
   assert_int_equal(counts.reallocs, 1); /* arena growth for "b" */
   assert_int_equal(counts.frees, 3);
+  /* Objects exist (existed) under this allocator: it may not change now. */
+  assert_int_equal(lg_set_allocator(NULL), LG_ERR_STATE);
+  assert_int_equal(lg_set_allocator(&a), LG_ERR_STATE);
+  lg__alloc_reset();
   assert_int_equal(lg_set_allocator(NULL), LG_OK);
 }
 
@@ -139,6 +145,7 @@ static void setting_null_restores_the_default_allocator(void **state) {
   lg_lead_free(lead);
   calls = ts_alloc_calls();
   assert_true(calls > 0);
+  lg__alloc_reset();
   assert_int_equal(lg_set_allocator(NULL), LG_OK);
   assert_int_equal(lg_lead_create("lead", &lead), LG_OK);
   lg_lead_free(lead);
@@ -159,6 +166,14 @@ static void an_allocator_with_a_null_function_is_invalid_and_changes_nothing(voi
     bad.free_fn = which == 2 ? NULL : ud_free;
     assert_int_equal(lg_set_allocator(&bad), LG_ERR_INVALID);
   }
+  /* A reserved field that is not NULL is refused too (a later version may
+   * give it meaning). */
+  memset(&bad, 0, sizeof bad);
+  bad.malloc_fn = ud_malloc;
+  bad.realloc_fn = ud_realloc;
+  bad.free_fn = ud_free;
+  bad.reserved[1] = &bad;
+  assert_int_equal(lg_set_allocator(&bad), LG_ERR_INVALID);
   /* The counting allocator installed by setup is still the one in force. */
   calls = ts_alloc_calls();
   assert_int_equal(lg_lead_create("lead", &lead), LG_OK);

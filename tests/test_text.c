@@ -1,6 +1,7 @@
 /*
  * test_text.c - the shared lexer, the canonical-text sink, names, UTF-8,
- * hashing, checked arithmetic and match lists (lib/text.c, lib/match.c).
+ * hashing, checked arithmetic and match lists (lib/lexer.c, lib/buf.c,
+ * lib/names.c, lib/checked.c, lib/match.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>

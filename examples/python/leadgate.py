@@ -69,19 +69,22 @@ class _Score(Structure):          # lg_score
 
 class _Contribution(Structure):   # lg_contribution
     _fields_ = [("criterion", c_char_p), ("attribute", c_char_p), ("kind", c_int32),
-                ("missing", c_int32), ("points", c_int64), ("max_points", c_int64)]
+                ("missing", c_int32), ("points", c_int64), ("max_points", c_int64),
+                ("reserved", c_int64 * 2)]
 
 
 class _Decision(Structure):       # lg_decision
     _fields_ = [("score", _Score), ("verdict", c_int32), ("stage", c_int32),
                 ("grade", c_char * 16), ("reason", c_char * 160),
-                ("rubric_fingerprint", c_uint64), ("policy_fingerprint", c_uint64)]
+                ("rubric_fingerprint", c_uint64), ("policy_fingerprint", c_uint64),
+                ("next_at", c_int64), ("reserved", c_int64 * 3)]
 
 
 class _SlaStatus(Structure):      # lg_sla_status
     _fields_ = [("state", c_int32), ("action", c_int32), ("started_at", c_int64),
                 ("due_at", c_int64), ("next_at", c_int64), ("elapsed", c_int64),
-                ("remaining", c_int64), ("reassignments", c_int32), ("reserved", c_int32)]
+                ("remaining", c_int64), ("reassignments", c_int32), ("tier", c_int32),
+                ("reserved2", c_int64 * 2)]
 
 
 # ---- loading the library ---------------------------------------------------
@@ -92,7 +95,7 @@ def _candidates():
         return [env]
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.normpath(os.path.join(here, "..", ".."))
-    names = ["libleadgate.so", "libleadgate.so.0", "libleadgate.dylib", "leadgate.dll"]
+    names = ["libleadgate.so", "libleadgate.so.0.2", "libleadgate.dylib", "leadgate.dll"]
     found = [os.path.join(root, "build", n) for n in names]
     system = ctypes.util.find_library("leadgate")
     if system:

@@ -63,6 +63,7 @@ static void check_route_and_stats(const lg_policy *p) {
   const lg_time  now = LG_EXAMPLE_EPOCH + 5 * DAY;
 
   memset(reps, 0, sizeof reps);
+  memset(reps, 0, sizeof reps);
   reps[0].id = "rep-a"; reps[0].available = 1; reps[0].open_leads = 3; reps[0].capacity = 10;
   reps[0].weight = 1;
   reps[1].id = "rep-b"; reps[1].available = 0; reps[1].weight = 2;

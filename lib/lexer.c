@@ -1,7 +1,6 @@
 /*
- * text.c - what both text formats (rubric, policy, calendar) share: the
- * lexer, names, UTF-8 checks, hashing, checked arithmetic and the output
- * sink that prints canonical text and hashes it for fingerprints.
+ * lexer.c - the lexer shared by the rubric, policy and calendar parsers,
+ * and the error records it fills.
  *
  * The lexer is a cursor over one line at a time rather than a token
  * stream: a parser asks for the piece it expects next ("a duration"), so a
@@ -9,276 +8,17 @@
  * global tokenisation rules, and every error can say what was expected.
  */
 #include "internal.h"
+#include "chars.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* ---- checked arithmetic ------------------------------------------------ */
-
-int lg__add_overflow(int64_t a, int64_t b, int64_t *out) {
-  if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b)) return 1;
-  *out = a + b;
-  return 0;
-}
-
-int lg__mul_overflow(int64_t a, int64_t b, int64_t *out) {
-  if (a == 0 || b == 0) {
-    *out = 0;
-    return 0;
-  }
-  if (a > 0) {
-    if (b > 0 ? a > INT64_MAX / b : b < INT64_MIN / a) return 1;
-  } else {
-    if (b > 0 ? a < INT64_MIN / b : (a != 0 && b < INT64_MAX / a)) return 1;
-  }
-  *out = a * b;
-  return 0;
-}
-
-int lg__time_valid(lg_time t) { return t >= LG_TIME_MIN && t <= LG_TIME_MAX; }
-
-/* ---- names, UTF-8, hashing -------------------------------------------- */
-
-static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
-static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
-static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-static int is_name_char(char c) { return is_lower(c) || is_digit(c) || c == '_'; }
-/* Characters that may continue a keyword such as `half-life`. */
-static int is_word_char(char c) {
-  return is_name_char(c) || is_upper(c) || c == '-';
-}
-
-int lg__name_valid(const char *s, size_t n) {
-  size_t i;
-  if (!s || n == 0 || n > LG_MAX_NAME_BYTES || !is_lower(s[0])) return 0;
-  for (i = 1; i < n; i++)
-    if (!is_name_char(s[i])) return 0;
-  return 1;
-}
-
-/* Length of the well-formed UTF-8 sequence at s[0..n), or 0 if malformed
- * (overlong forms, surrogates and code points past U+10FFFF included). */
-static size_t utf8_seq_len(const unsigned char *s, size_t n) {
-  unsigned c = s[0];
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return (n >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    unsigned lo = (c == 0xE0) ? 0xA0 : 0x80, hi = (c == 0xED) ? 0x9F : 0xBF;
-    if (n < 3 || s[1] < lo || s[1] > hi || (s[2] & 0xC0) != 0x80) return 0;
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    unsigned lo = (c == 0xF0) ? 0x90 : 0x80, hi = (c == 0xF4) ? 0x8F : 0xBF;
-    if (n < 4 || s[1] < lo || s[1] > hi || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
-      return 0;
-    return 4;
-  }
-  return 0;
-}
-
-#define ASCII_HIGH_BITS UINT64_C(0x8080808080808080)
-
-/* Offset of the first malformed byte, or n if all of s[0..n) is UTF-8.
- * Runs of ASCII go eight bytes at a time. */
-static size_t utf8_first_invalid(const char *s, size_t n) {
-  const unsigned char *u = (const unsigned char *)s;
-  size_t               i = 0;
-  while (i < n) {
-    size_t k;
-    if (u[i] < 0x80) {
-      uint64_t w;
-      i++;
-      while (n - i >= 8) {
-        memcpy(&w, u + i, 8);
-        if (w & ASCII_HIGH_BITS) break;
-        i += 8;
-      }
-      continue;
-    }
-    k = utf8_seq_len(u + i, n - i);
-    if (k == 0) return i;
-    i += k;
-  }
-  return n;
-}
-
-int lg__utf8_valid(const char *s, size_t n) { return utf8_first_invalid(s, n) == n; }
-
-uint32_t lg__name_hash(const char *s, size_t n) {
-  uint32_t h = 2166136261u;
-  size_t   i;
-  for (i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 16777619u;
-  }
-  return h;
-}
-
-
-int lg__text_ieq(const char *a, size_t an, const char *b, size_t bn) {
-  return an == bn && lg__ascii_ieq(a, b, an);
-}
-
-/* ---- output sink -------------------------------------------------------- */
-
-#define FNV64_BASIS UINT64_C(0xcbf29ce484222325)
-#define FNV64_PRIME UINT64_C(0x100000001b3)
-
-void lg__buf_init(lg__buf *b, char *dst, size_t cap) {
-  b->dst = dst;
-  b->cap = cap;
-  b->len = 0;
-  b->hash = FNV64_BASIS;
-}
-
-void lg__buf_put(lg__buf *b, const char *s, size_t n) {
-  uint64_t h = b->hash; /* a local: s may alias *b, so b->hash would be
-                           stored and reloaded for every byte */
-  size_t   i;
-  for (i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= FNV64_PRIME;
-  }
-  b->hash = h;
-  if (b->dst && b->len < b->cap) {
-    size_t room = b->cap - b->len;
-    memcpy(b->dst + b->len, s, n < room ? n : room);
-  }
-  b->len += n;
-}
-
-void lg__buf_puts(lg__buf *b, const char *s) { lg__buf_put(b, s, strlen(s)); }
-
-void lg__buf_putc(lg__buf *b, char c) {
-  b->hash = (b->hash ^ (unsigned char)c) * FNV64_PRIME;
-  if (b->dst && b->len < b->cap) b->dst[b->len] = c;
-  b->len++;
-}
-
-/* Decimal digits of an unsigned magnitude, most significant first. */
-static void buf_uint(lg__buf *b, uint64_t v) {
-  char   tmp[24];
-  size_t i = sizeof tmp;
-  do {
-    tmp[--i] = (char)('0' + (int)(v % 10));
-    v /= 10;
-  } while (v);
-  lg__buf_put(b, tmp + i, sizeof tmp - i);
-}
-
-static uint64_t magnitude(int64_t v) {
-  return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-}
-
-void lg__buf_int(lg__buf *b, int64_t v) {
-  if (v < 0) lg__buf_putc(b, '-');
-  buf_uint(b, magnitude(v));
-}
-
-void lg__buf_milli(lg__buf *b, int64_t milli) {
-  uint64_t m = magnitude(milli);
-  unsigned frac = (unsigned)(m % 1000);
-  if (milli < 0) lg__buf_putc(b, '-');
-  buf_uint(b, m / 1000);
-  if (frac) {
-    char digits[4];
-    int  n = 3;
-    digits[0] = '.';
-    digits[1] = (char)('0' + (int)(frac / 100));
-    digits[2] = (char)('0' + (int)(frac / 10 % 10));
-    digits[3] = (char)('0' + (int)(frac % 10));
-    while (digits[n] == '0') n--;
-    lg__buf_put(b, digits, (size_t)n + 1);
-  }
-}
-
-typedef struct duration_unit {
-  char    name;
-  int64_t secs;
-} duration_unit;
-
-static const duration_unit duration_units[] = {
-  {'w', 604800}, {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
-
-void lg__buf_duration(lg__buf *b, int64_t secs) {
-  size_t i;
-  for (i = 0; i < sizeof duration_units / sizeof duration_units[0]; i++) {
-    const duration_unit *u = &duration_units[i];
-    if (secs != 0 && secs % u->secs == 0) {
-      lg__buf_int(b, secs / u->secs);
-      lg__buf_putc(b, u->name);
-      return;
-    }
-  }
-  lg__buf_puts(b, "0s");
-}
-
-void lg__buf_quoted(lg__buf *b, const char *s, size_t n) {
-  size_t i, run = 0;
-  lg__buf_putc(b, '"');
-  for (i = 0; i < n; i++) {
-    if (s[i] == '"' || s[i] == '\\') {
-      lg__buf_put(b, s + run, i - run);
-      lg__buf_putc(b, '\\');
-      run = i;
-    }
-  }
-  lg__buf_put(b, s + run, n - run);
-  lg__buf_putc(b, '"');
-}
-
-lg_status lg__render_text(void (*render)(const void *obj, lg__buf *b), const void *obj,
-                          char *buf, size_t cap, size_t *needed) {
-  lg__buf b;
-  size_t  need;
-  if (!obj || (!buf && cap > 0)) return LG_ERR_INVALID;
-  lg__buf_init(&b, NULL, 0);
-  render(obj, &b);
-  need = b.len + 1;
-  if (needed) *needed = need;
-  if (cap < need) return LG_ERR_BUFFER;
-  lg__buf_init(&b, buf, cap);
-  render(obj, &b);
-  buf[b.len] = '\0';
-  return LG_OK;
-}
-
-uint64_t lg__render_hash(void (*render)(const void *obj, lg__buf *b), const void *obj) {
-  lg__buf b;
-  lg__buf_init(&b, NULL, 0);
-  render(obj, &b);
-  return b.hash;
-}
-
-/* ---- errors ------------------------------------------------------------- */
-
-void lg__error_clear(lg_error *err) {
-  if (!err) return;
-  err->status = LG_OK;
-  err->line = 0;
-  err->column = 0;
-  err->message[0] = '\0';
-}
-
-void lg__error_set(lg_error *err, lg_status st, const char *msg) {
-  size_t n;
-  if (!err) return;
-  err->status = (int32_t)st;
-  err->line = 0;
-  err->column = 0;
-  n = strlen(msg);
-  if (n >= sizeof err->message) n = sizeof err->message - 1;
-  memcpy(err->message, msg, n);
-  err->message[n] = '\0';
-}
 
 /* Cuts a message at a UTF-8 character boundary so it stays valid text. */
 static void trim_utf8_tail(char *s) {
   size_t n = strlen(s), end = n;
   while (end > 0 && ((unsigned char)s[end - 1] & 0xC0) == 0x80) end--;
   if (end > 0 && (unsigned char)s[end - 1] >= 0xC0 &&
-      utf8_seq_len((const unsigned char *)s + end - 1, n - end + 1) == 0)
+      lg__utf8_seq_len((const unsigned char *)s + end - 1, n - end + 1) == 0)
     s[end - 1] = '\0';
 }
 
@@ -357,7 +97,7 @@ lg_status lg__lex_init(lg__lexer *lx, const char *text, size_t len, lg_error *er
     return LG_ERR_LIMIT;
   }
   nul = len ? memchr(text, '\0', len) : NULL;
-  bad = utf8_first_invalid(text, len);
+  bad = lg__utf8_first_invalid(text, len);
   if (nul && (size_t)(nul - text) < bad) bad = (size_t)(nul - text);
   if (bad < len) {
     /* Find the line of the offending byte to report its position. */
@@ -378,7 +118,7 @@ lg_status lg__lex_init(lg__lexer *lx, const char *text, size_t len, lg_error *er
 }
 
 static void skip_blanks(lg__lexer *lx) {
-  while (lx->pos < lx->line_end && is_blank(lx->src[lx->pos])) lx->pos++;
+  while (lx->pos < lx->line_end && lg__is_blank(lx->src[lx->pos])) lx->pos++;
 }
 
 int lg__lex_at_eol(lg__lexer *lx) {
@@ -398,7 +138,7 @@ int lg__lex_next_line(lg__lexer *lx) {
 }
 
 /* Bytes of a "word" for messages: name characters and any non-ASCII. */
-static int is_describe_word(char c) { return is_word_char(c) || (unsigned char)c >= 0x80; }
+static int is_describe_word(char c) { return lg__is_word_char(c) || (unsigned char)c >= 0x80; }
 
 void lg__lex_describe(lg__lexer *lx, char *out, size_t cap) {
   size_t n = 0;
@@ -414,7 +154,7 @@ void lg__lex_describe(lg__lexer *lx, char *out, size_t cap) {
   word = is_describe_word(lx->src[lx->pos]);
   while (lx->pos + n < lx->line_end && n < 32) {
     char c = lx->src[lx->pos + n];
-    if (is_blank(c) || c == '"' || is_describe_word(c) != word) break;
+    if (lg__is_blank(c) || c == '"' || is_describe_word(c) != word) break;
     n++;
   }
   /* a word cut at 32 bytes ends on a character boundary (the text is
@@ -440,9 +180,9 @@ lg__span lg__lex_peek_keyword(lg__lexer *lx) {
   size_t   n = 0;
   skip_blanks(lx);
   s.p = lx->src + lx->pos;
-  if (lx->pos < lx->line_end && is_lower(lx->src[lx->pos]))
+  if (lx->pos < lx->line_end && lg__is_lower(lx->src[lx->pos]))
     while (lx->pos + n < lx->line_end &&
-           (is_name_char(lx->src[lx->pos + n]) || lx->src[lx->pos + n] == '-'))
+           (lg__is_name_char(lx->src[lx->pos + n]) || lx->src[lx->pos + n] == '-'))
       n++;
   s.n = n;
   return s;
@@ -464,7 +204,7 @@ static size_t word_at_cursor(lg__lexer *lx, const char *w) {
   size_t n;
   skip_blanks(lx);
   n = starts_with(lx, w);
-  if (n == 0 || (lx->pos + n < lx->line_end && is_word_char(lx->src[lx->pos + n]))) return 0;
+  if (n == 0 || (lx->pos + n < lx->line_end && lg__is_word_char(lx->src[lx->pos + n]))) return 0;
   return n;
 }
 
@@ -530,11 +270,11 @@ lg_status lg__lex_name(lg__lexer *lx, const char *what, lg__span *out) {
   skip_blanks(lx);
   start = lx->pos;
   while (start + n < lx->line_end &&
-         (is_name_char(lx->src[start + n]) || is_upper(lx->src[start + n]))) {
-    upper |= is_upper(lx->src[start + n]);
+         (lg__is_name_char(lx->src[start + n]) || lg__is_upper(lx->src[start + n]))) {
+    upper |= lg__is_upper(lx->src[start + n]);
     n++;
   }
-  if (n == 0 || is_digit(lx->src[start]) || lx->src[start] == '_')
+  if (n == 0 || lg__is_digit(lx->src[start]) || lx->src[start] == '_')
     return lg__lex_expected(lx, what);
   if (upper)
     return lg__lex_error(lx, LG_ERR_SYNTAX, "unknown %s '%.*s': names are lower case",
@@ -561,7 +301,7 @@ int lg__lex_peek_number(lg__lexer *lx) {
   if (lx->pos >= lx->line_end) return 0;
   c = lx->src[lx->pos];
   if ((c == '-' || c == '+') && lx->pos + 1 < lx->line_end) c = lx->src[lx->pos + 1];
-  return is_digit(c);
+  return lg__is_digit(c);
 }
 
 lg_status lg__lex_string(lg__lexer *lx, const char *what, char **out, size_t *n) {
@@ -607,15 +347,15 @@ static lg_status scan_number(lg__lexer *lx, const char *what, int64_t limit_mill
   int      neg = 0, frac_digits = 0;
   uint64_t v = 0, limit = (uint64_t)limit_milli;
   if (i < lx->line_end && (lx->src[i] == '-' || lx->src[i] == '+')) neg = lx->src[i++] == '-';
-  if (i >= lx->line_end || !is_digit(lx->src[i])) return lg__lex_expected(lx, what);
-  for (; i < lx->line_end && is_digit(lx->src[i]); i++) {
+  if (i >= lx->line_end || !lg__is_digit(lx->src[i])) return lg__lex_expected(lx, what);
+  for (; i < lx->line_end && lg__is_digit(lx->src[i]); i++) {
     v = v * 10 + (uint64_t)(lx->src[i] - '0');
     if (v > limit / 1000 + 1) v = limit / 1000 + 1; /* saturate: reported below */
   }
   v *= 1000;
-  if (i + 1 < lx->line_end && lx->src[i] == '.' && is_digit(lx->src[i + 1])) {
+  if (i + 1 < lx->line_end && lx->src[i] == '.' && lg__is_digit(lx->src[i + 1])) {
     uint64_t scale = 100;
-    for (i++; i < lx->line_end && is_digit(lx->src[i]); i++) {
+    for (i++; i < lx->line_end && lg__is_digit(lx->src[i]); i++) {
       if (++frac_digits > 3)
         return lg__lex_error_at(lx, start, LG_ERR_SYNTAX,
                                 "%s has more than 3 decimal places", what);
@@ -640,7 +380,7 @@ lg_status lg__lex_number(lg__lexer *lx, const char *what, int64_t limit_milli,
   skip_blanks(lx);
   st = scan_number(lx, what, limit_milli, &v, &end);
   if (st != LG_OK) return st;
-  if (end < lx->line_end && (is_word_char(lx->src[end]) || lx->src[end] == '%'))
+  if (end < lx->line_end && (lg__is_word_char(lx->src[end]) || lx->src[end] == '%'))
     return lg__lex_error_at(lx, end, LG_ERR_SYNTAX, "unexpected '%c' after %s",
                             lx->src[end], what);
   lx->pos = end;
@@ -663,9 +403,9 @@ lg_status lg__lex_duration(lg__lexer *lx, const char *what, int64_t *secs) {
   if (milli < 0 || lx->src[start] == '+')
     return lg__lex_error_at(lx, start, LG_ERR_SYNTAX,
                             "%s must be a plain non-negative number with a unit", what);
-  for (i = 0; end < lx->line_end && i < sizeof duration_units / sizeof duration_units[0]; i++)
-    if (lx->src[end] == duration_units[i].name) unit = duration_units[i].secs;
-  if (!unit || (end + 1 < lx->line_end && is_word_char(lx->src[end + 1])))
+  for (i = 0; end < lx->line_end && i < LG__N_DURATION_UNITS; i++)
+    if (lx->src[end] == lg__duration_units[i].name) unit = lg__duration_units[i].secs;
+  if (!unit || (end + 1 < lx->line_end && lg__is_word_char(lx->src[end + 1])))
     return lg__lex_error_at(lx, end, LG_ERR_SYNTAX,
                             "expected %s: a number and a unit s, m, h, d or w (like 48h)",
                             what);

@@ -1,0 +1,202 @@
+/*
+ * plan.c - builds the scoring plan a rubric's parse ends with
+ * (lg__rubric_plan; the structures are described in rubric.h): the
+ * rubric's attribute names and event types in small hash tables, each
+ * criterion as a step, and its match items as flat tests, so that the
+ * scorer (score.c) walks the lead rather than the rubric.
+ */
+#include "plan.h"
+
+/* ---- the plan: building it ----------------------------------------------- */
+
+/* Bytes of each part of the plan's block, in the order they are laid out
+ * (alignment falls from 8 to 1). */
+typedef struct plan_sizes {
+  size_t tests, steps, attr_keys, type_keys, attr_table, type_table, fold;
+} plan_sizes;
+
+/* At most an eighth full: probes rarely meet another key. */
+static size_t table_bytes(uint32_t keys) {
+  size_t n = 8;
+  while (n < 8 * (size_t)keys) n *= 2;
+  return n * sizeof(uint16_t);
+}
+
+static void table_init(lg__keyset *ks, uint16_t *table, size_t bytes) {
+  uint32_t bits = 0;
+  ks->table = table;
+  ks->mask = (uint32_t)(bytes / sizeof *table) - 1;
+  while ((ks->mask >> bits) != 0) bits++;
+  ks->shift = 64 - bits;
+}
+
+/* The match list number j of a fit (its when lines) or knockout (j = 0). */
+static const lg__match_list *crit_list(const lg__crit *c, uint32_t j) {
+  return c->kind == LG_KIND_KNOCKOUT ? &c->ko : &c->whens[j].list;
+}
+
+static uint32_t crit_lists(const lg__crit *c) {
+  return c->kind == LG_KIND_KNOCKOUT ? 1 : c->n_whens;
+}
+
+static void plan_measure(const lg_rubric *r, plan_sizes *z) {
+  uint32_t i, j, k, n_attr = 0, n_type = 0;
+  size_t   tests = 0, fold = 0;
+  for (i = 0; i < r->n_crits; i++) {
+    const lg__crit *c = &r->crits[i];
+    if (c->kind == LG_KIND_ENGAGEMENT) {
+      n_type++;
+      continue;
+    }
+    n_attr++;
+    for (j = 0; j < crit_lists(c); j++) {
+      const lg__match_list *m = crit_list(c, j);
+      tests += m->n;
+      for (k = 0; k < m->n; k++) fold += m->items[k].text_len;
+    }
+  }
+  z->tests = tests * sizeof(lg__test);
+  z->attr_keys = n_attr * sizeof(lg__key);
+  z->type_keys = n_type * sizeof(lg__key);
+  z->steps = r->n_crits * sizeof(lg__step);
+  z->attr_table = table_bytes(n_attr);
+  z->type_table = table_bytes(n_type);
+  z->fold = fold;
+}
+
+/* The index of c->attr's key in ks, added if new. */
+static uint32_t key_for(lg__keyset *ks, const lg__crit *c) {
+  uint32_t       len = (uint32_t)c->attr_len, slot;
+  const lg__key *found = find_key(ks, c->attr, len);
+  lg__key       *key;
+  if (found) return (uint32_t)(found - ks->keys);
+  key = &ks->keys[ks->n];
+  key->name = c->attr;
+  key->len = len;
+  slot = key_slot(ks, c->attr, len);
+  while (ks->table[slot]) slot = (slot + 1) & ks->mask;
+  ks->table[slot] = (uint16_t)++ks->n;
+  return ks->n - 1;
+}
+
+
+/* Appends c's match items to the tests at *next, their text to *fold. */
+static void add_tests(lg__plan *pl, lg__crit *c, uint32_t *next, char **fold) {
+  uint32_t j, k;
+  size_t   b;
+  c->test0 = *next;
+  for (j = 0; j < crit_lists(c); j++) {
+    const lg__match_list *m = crit_list(c, j);
+    for (k = 0; k < m->n; k++) {
+      const lg__match *it = &m->items[k];
+      lg__test        *t = &pl->tests[(*next)++];
+      t->points = c->kind == LG_KIND_FIT ? c->whens[j].points - c->missing : 0;
+      t->tag = tag_of(it->vtype, it->vtype == LG__VAL_TEXT ? it->text_len : 0);
+      t->outside = it->outside;
+      if (it->vtype == LG__VAL_TEXT) {
+        t->text_len = (uint32_t)it->text_len;
+        t->long_text = it->text_len > LG__WORD_TEXT;
+        text_words(it->text, it->text_len, &t->w0, &t->w1);
+        t->fold = *fold;
+        for (b = 0; b < it->text_len; b++) (*fold)[b] = (char)lower((unsigned char)it->text[b]);
+        *fold += it->text_len;
+      } else if (it->lo <= it->hi) {
+        t->lo = (uint64_t)it->lo;
+        t->span = (uint64_t)it->hi - (uint64_t)it->lo;
+      } else if (it->outside) { /* != a fraction: every number */
+        t->lo = (uint64_t)INT64_MIN;
+        t->span = UINT64_MAX;
+        t->outside = 0;
+      } else {                  /* = a fraction: no number */
+        t->tag = tag_of(0xff, 0); /* no value's type */
+      }
+    }
+  }
+  c->n_tests = *next - c->test0;
+}
+
+/* LG__TESTS_TEXT when every test is a text of up to 16 bytes, NUMBER
+ * when none is a text, else MIXED: the scorer then skips the compares
+ * that cannot matter. */
+static uint8_t tests_kind(const lg__test *t, uint32_t n) {
+  uint32_t i, text = 0, numbers = 0;
+  for (i = 0; i < n; i++) {
+    if (t[i].tag >> 32 != LG__VAL_TEXT)
+      numbers++;
+    else if (!t[i].long_text)
+      text++;
+  }
+  return text == n ? LG__TESTS_TEXT : numbers == n ? LG__TESTS_NUMBER : LG__TESTS_MIXED;
+}
+
+/* Gives each key its range of steps[] (attribute keys first), then fills
+ * the ranges in text order. */
+static void plan_steps(lg_rubric *r) {
+  lg__plan *pl = &r->plan;
+  uint32_t  i, pos = 0, ko = 0;
+  for (i = 0; i < pl->attrs.n; i++) {
+    pl->attrs.keys[i].first = pos;
+    pos += pl->attrs.keys[i].count;
+    pl->attrs.keys[i].count = 0;
+  }
+  for (i = 0; i < pl->types.n; i++) {
+    pl->types.keys[i].first = pos;
+    pos += pl->types.keys[i].count;
+    pl->types.keys[i].count = 0;
+  }
+  for (i = 0; i < r->n_crits; i++) {
+    const lg__crit *c = &r->crits[i];
+    lg__key  *key = &(c->kind == LG_KIND_ENGAGEMENT ? &pl->types : &pl->attrs)->keys[c->key];
+    lg__step *st = &pl->steps[key->first + key->count++];
+    st->crit = c;
+    st->kind = (uint8_t)c->kind;
+    st->test0 = c->test0;
+    st->n_tests = c->n_tests;
+    st->tests = tests_kind(pl->tests + c->test0, c->n_tests);
+    st->otherwise = c->otherwise - c->missing;
+    if (c->kind == LG_KIND_KNOCKOUT) st->ko_index = ko++;
+  }
+}
+
+lg_status lg__rubric_plan(lg_rubric *r) {
+  lg__plan  *pl = &r->plan;
+  plan_sizes z;
+  uint32_t   i, next = 0;
+  char      *block, *fold;
+  memset(pl, 0, sizeof *pl);
+  plan_measure(r, &z);
+  block = lg__calloc(1, z.tests + z.steps + z.attr_keys + z.type_keys + z.attr_table +
+                            z.type_table + z.fold);
+  if (!block) return LG_ERR_NOMEM;
+  pl->block = block;
+  pl->tests = (lg__test *)(void *)block;
+  pl->steps = (lg__step *)(void *)(block += z.tests);
+  pl->attrs.keys = (lg__key *)(void *)(block += z.steps);
+  pl->types.keys = (lg__key *)(void *)(block += z.attr_keys);
+  table_init(&pl->attrs, (uint16_t *)(void *)(block += z.type_keys), z.attr_table);
+  table_init(&pl->types, (uint16_t *)(void *)(block += z.attr_table), z.type_table);
+  fold = block + z.type_table;
+  for (i = 0; i < r->n_crits; i++) {
+    lg__crit *c = &r->crits[i];
+    if (c->kind == LG_KIND_ENGAGEMENT) {
+      c->key = key_for(&pl->types, c);
+      pl->types.keys[c->key].count++;
+      continue;
+    }
+    c->key = key_for(&pl->attrs, c);
+    pl->attrs.keys[c->key].count++;
+    add_tests(pl, c, &next, &fold);
+    if (c->kind == LG_KIND_FIT) {
+      pl->n_fits++;
+      pl->fit_missing += c->missing;
+    }
+  }
+  plan_steps(r);
+  return LG_OK;
+}
+
+void lg__rubric_plan_free(lg_rubric *r) {
+  lg__free(r->plan.block);
+  memset(&r->plan, 0, sizeof r->plan);
+}
+
