@@ -550,6 +550,12 @@ static void buffer_too_small_says_how_big(void **state) {
   table_free(&t);
 }
 
+static void options_size_is_known_to_bindings(void **state) {
+  (void)state;
+  assert_int_equal(lg_struct_size(LG_STRUCT_LEARN_OPTIONS), sizeof(lg_learn_options));
+  assert_int_equal(sizeof(lg_learn_options), 24);
+}
+
 static void bad_arguments_are_invalid(void **state) {
   table            t = {{0}, {0}, 0};
   char             buf[TEXT_CAP];
@@ -755,6 +761,7 @@ int main(void) {
     T(scale_multiplies_the_points),
     T(fewer_than_ten_of_either_outcome_is_range),
     T(buffer_too_small_says_how_big),
+    T(options_size_is_known_to_bindings),
     T(bad_arguments_are_invalid),
     T(limits_attributes_and_text_size),
     T(a_bin_edge_beyond_the_rubric_numbers_is_range),
