@@ -3,6 +3,7 @@
 #
 #   leadgate-triage     scores and qualifies a CSV of leads (installed)
 #   leadgate-sla-watch  follow-up SLA actions and per-rep compliance (installed)
+#   leadgate-learn      learns a rubric from won and lost leads (installed)
 #   python/leadgate.py  a ctypes binding, tested by tests/test_python.py
 #
 # bench_triage.sh (not a test: wall time depends on the machine) generates
@@ -21,7 +22,10 @@ add_executable(leadgate-sla-watch sla_watch.c)
 target_link_libraries(leadgate-sla-watch PRIVATE leadgate_examples_csv leadgate_static
   leadgate_flags)
 
-install(TARGETS leadgate-triage leadgate-sla-watch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+add_executable(leadgate-learn cli/learn.c)
+target_link_libraries(leadgate-learn PRIVATE leadgate_examples_csv leadgate_static leadgate_flags)
+
+install(TARGETS leadgate-triage leadgate-sla-watch leadgate-learn RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 if(NOT LEADGATE_BUILD_TESTS)
   return()
@@ -134,6 +138,32 @@ leadgate_example_test(example_sla_watch_missing_file leadgate-sla-watch EXIT 2
 leadgate_example_test(example_sla_watch_usage leadgate-sla-watch EXIT 64
   STDERR "usage: leadgate-sla-watch "
   ARGS --policy ${_lg_policy})
+
+# leadgate-learn: the sample's outcomes (examples/gen_sample.py's ground
+# truth) give the expected rubric byte for byte; its points are checked
+# independently against the counts by tests/learn_eval.py.
+leadgate_example_test(example_learn_sample leadgate-learn
+  EXPECT ${_lg_data}/expected/learned.rubric
+  ARGS --outcomes ${_lg_data}/outcomes.csv --min-count 5 ${_lg_data}/leads.csv)
+leadgate_example_test(example_learn_holdout leadgate-learn
+  STDOUT "^rubric \"learned\"\n"
+  STDERR "learned from 210 leads [(][0-9]+ converted[)], held out 90"
+  STDERR_2 "AUC 0[.][0-9][0-9][0-9][0-9] on held-out leads [(]Mann-Whitney"
+  STDERR_3 "\n10,-?[0-9]+[.][0-9][0-9][0-9],-?[0-9]+[.][0-9][0-9][0-9],9,[0-9.]+%,[0-9.]+%\n"
+  ARGS --outcomes ${_lg_data}/outcomes.csv --attributes need,role,industry,persona
+       --min-count 5 --holdout 0.3 --seed 7 ${_lg_data}/leads.csv)
+leadgate_example_test(example_learn_bad_outcomes leadgate-learn EXIT 2
+  STDERR "^examples/data/errors/bad_outcomes[.]csv:2: converted 'yes' is not 0 or 1"
+  ARGS --outcomes ${_lg_data}/errors/bad_outcomes.csv ${_lg_data}/leads.csv)
+leadgate_example_test(example_learn_too_few leadgate-learn EXIT 2
+  STDERR "cannot learn: need at least 10 converted and 10 not converted"
+  ARGS --outcomes ${_lg_data}/errors/few_outcomes.csv ${_lg_data}/leads.csv)
+leadgate_example_test(example_learn_unknown_attribute leadgate-learn EXIT 2
+  STDERR "^examples/data/leads[.]csv:1: --attributes names 'budget', which is not a column"
+  ARGS --outcomes ${_lg_data}/outcomes.csv --attributes need,budget ${_lg_data}/leads.csv)
+leadgate_example_test(example_learn_usage leadgate-learn EXIT 64
+  STDERR "--outcomes is required\nusage: leadgate-learn "
+  ARGS ${_lg_data}/leads.csv)
 
 # ---- CTest: the Python binding -----------------------------------------------
 
