@@ -141,7 +141,8 @@ leadgate_example_test(example_sla_watch_usage leadgate-sla-watch EXIT 64
 
 # leadgate-learn: the sample's outcomes (examples/gen_sample.py's ground
 # truth) give the expected rubric byte for byte; its points are checked
-# independently against the counts by tests/learn_eval.py.
+# independently against the counts by tests/learn_eval.py (learn_eval_sample,
+# below).
 leadgate_example_test(example_learn_sample leadgate-learn
   EXPECT ${_lg_data}/expected/learned.rubric
   ARGS --outcomes ${_lg_data}/outcomes.csv --min-count 5 ${_lg_data}/leads.csv)
@@ -187,6 +188,18 @@ if(Python3_Interpreter_FOUND)
   add_test(NAME test_python
     COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tests/test_python.py)
   set_tests_properties(test_python PROPERTIES ENVIRONMENT "${_lg_py_env}")
+  # leadgate-learn checked independently and evaluated on synthetic data
+  # (small here; tests/learn_eval.py --leads 20000 for the full table).
+  # The scikit-learn comparison runs when sklearn imports, else it is
+  # skipped with a message; it never fails the test.
+  add_test(NAME learn_eval_sample
+    COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tests/learn_eval.py
+            --learn $<TARGET_FILE:leadgate-learn> --check-sample examples/data)
+  add_test(NAME learn_eval_small
+    COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tests/learn_eval.py
+            --learn $<TARGET_FILE:leadgate-learn> --leads 2000)
+  set_tests_properties(learn_eval_sample learn_eval_small PROPERTIES
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 else()
   message(STATUS "leadgate: python3 not found: test_python will be skipped")
   add_test(NAME test_python
