@@ -145,7 +145,9 @@ leadgate_example_test(example_sla_watch_usage leadgate-sla-watch EXIT 64
 # below).
 leadgate_example_test(example_learn_sample leadgate-learn
   EXPECT ${_lg_data}/expected/learned.rubric
-  ARGS --outcomes ${_lg_data}/outcomes.csv --min-count 5 ${_lg_data}/leads.csv)
+  ARGS --outcomes ${_lg_data}/outcomes.csv
+       --attributes need,timeframe_months,role,industry,persona,employees,email_opt_in --min-count 5
+       ${_lg_data}/leads.csv)
 leadgate_example_test(example_learn_holdout leadgate-learn
   STDOUT "^rubric \"learned\"\n"
   STDERR "learned from 210 leads [(][0-9]+ converted[)], held out 90"

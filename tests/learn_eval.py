@@ -433,10 +433,15 @@ def run_learn(prog, args):
     return p.stdout, p.stderr
 
 
+# What examples/data/expected/learned.rubric is learned from.
+SAMPLE_ATTRIBUTES = "need,timeframe_months,role,industry,persona,employees,email_opt_in"
+
+
 def check_sample(prog, data, problems):
     leads_path = os.path.join(data, "leads.csv")
     outcomes_path = os.path.join(data, "outcomes.csv")
-    text, _ = run_learn(prog, ["--outcomes", outcomes_path, "--min-count", "5", leads_path])
+    text, _ = run_learn(prog, ["--outcomes", outcomes_path, "--attributes", SAMPLE_ATTRIBUTES,
+                               "--min-count", "5", leads_path])
     rows = read_table(leads_path)
     outcome = {i: int(r["converted"]) for i, r in read_table(outcomes_path).items()}
     rows = {i: r for i, r in rows.items() if i in outcome}
