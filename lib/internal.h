@@ -212,6 +212,17 @@ void lg__error_set(lg_error *err, lg_status st, const char *msg);
 /* ---- lead.c: the lead's storage, read by every evaluator --------------- */
 
 enum { LG__VAL_NONE = 0, LG__VAL_TEXT = 1, LG__VAL_INT = 2, LG__VAL_BOOL = 3 };
+/* Stored type codes are handed out as lg_value_type without translation. */
+LG__STATIC_ASSERT(LG__VAL_NONE == (int)LG_VALUE_NONE && LG__VAL_TEXT == (int)LG_VALUE_TEXT &&
+                      LG__VAL_INT == (int)LG_VALUE_INT && LG__VAL_BOOL == (int)LG_VALUE_BOOL,
+                  value_codes_are_public_codes);
+/* A recorded action hides every less severe one by comparing codes, and
+ * the recorded set is a bit per action in 32 bits. */
+LG__STATIC_ASSERT(LG_ACTION_NONE < LG_ACTION_WARN && LG_ACTION_WARN < LG_ACTION_REMIND &&
+                      LG_ACTION_REMIND < LG_ACTION_ESCALATE &&
+                      LG_ACTION_ESCALATE < LG_ACTION_REASSIGN &&
+                      LG_ACTION_REASSIGN < LG_ACTION_RECYCLE && LG_ACTION_RECYCLE < 32,
+                  action_order_is_severity);
 
 typedef struct lg__attr {
   int64_t  value;    /* int value, bool 0/1, or text: arena offset */
