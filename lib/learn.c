@@ -187,9 +187,7 @@ static uint64_t hash_lower(const char *s, size_t n) {
 /* Doubles the table (or makes it); entries keep their keys. */
 static lg_status slots_grow(tally *t) {
   size_t      n = t->n_slots ? t->n_slots * 2 : 64, i;
-  text_entry *s;
-  if (n > SIZE_MAX / sizeof *s) return LG_ERR_NOMEM;
-  s = lg__calloc(n, sizeof *s);
+  text_entry *s = lg__calloc(n, sizeof *s);
   if (!s) return LG_ERR_NOMEM;
   for (i = 0; i < t->n_slots; i++) {
     const text_entry *e = &t->slots[i];
@@ -259,9 +257,7 @@ static lg_status tally_lead(tally *t, const lg_lead *lead, int c, const uint64_t
   case LG__VAL_INT:
     if (!t->ints[c]) {
       /* at most one value a lead: the outcome's total is enough */
-      t->ints[c] = outcome[c] > SIZE_MAX / sizeof(int64_t)
-                     ? NULL
-                     : lg__malloc((size_t)outcome[c] * sizeof(int64_t));
+      t->ints[c] = lg__calloc((size_t)outcome[c], sizeof(int64_t));
       if (!t->ints[c]) return LG_ERR_NOMEM;
     }
     t->ints[c][t->n_ints[c]++] = a->value;
@@ -469,12 +465,11 @@ static lg_status int_buckets(tally *t, uint32_t bins, bucket *b, size_t *count) 
   return LG_OK;
 }
 
-/* Sorts the attribute's integers (one temporary of the larger list). */
+/* Sorts the attribute's integers (one temporary of the larger list; an
+ * attribute learned as int has at least one). */
 static lg_status sort_ints(tally *t) {
   size_t   n = t->n_ints[0] > t->n_ints[1] ? t->n_ints[0] : t->n_ints[1];
-  int64_t *tmp;
-  if (n == 0) return LG_OK;
-  tmp = lg__calloc(n, sizeof *tmp);
+  int64_t *tmp = lg__calloc(n, sizeof *tmp);
   if (!tmp) return LG_ERR_NOMEM;
   radix_sort(t->ints[0], tmp, t->n_ints[0]);
   radix_sort(t->ints[1], tmp, t->n_ints[1]);

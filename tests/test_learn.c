@@ -352,14 +352,36 @@ static void text_values_bucket_case_insensitively(void **state) {
   table_free(&t);
 }
 
+/* Equal counts go in byte order, a prefix before what it starts: "", "a",
+ * "ab", "b". */
+static void equal_counts_keep_byte_order_prefix_first(void **state) {
+  static const char *const values[] = {"b", "ab", "a", ""};
+  table       t = {{0}, {0}, 0};
+  const char *attrs[] = {"v"};
+  const char *text, *p[4];
+  size_t      i;
+  (void)state;
+  add_leads(&t, 10, 1);
+  add_leads(&t, 10, 0);
+  for (i = 0; i < 20; i++) set_text(&t, i, 1, "v", values[i % 4]);
+  text = learned(&t, attrs, 1, &KEEP_ALL);
+  p[0] = strstr(text, "  when \"\" -> ");
+  p[1] = strstr(text, "  when \"a\" -> ");
+  p[2] = strstr(text, "  when \"ab\" -> ");
+  p[3] = strstr(text, "  when \"b\" -> ");
+  for (i = 0; i < 4; i++) assert_non_null(p[i]);
+  assert_true(p[0] < p[1] && p[1] < p[2] && p[2] < p[3]);
+  table_free(&t);
+}
+
 /* Counts a 5, b 4, c 3, d 2 (alternating outcomes), max_values 2,
  * min_count 3: a and b kept; c is beyond max_values and d below min_count,
- * both `otherwise`; a value with a tab (which a rubric string cannot hold)
- * too, however frequent. */
+ * both `otherwise`; values with a tab or a DEL (which a rubric string
+ * cannot hold) too, however frequent. */
 static void rare_extra_and_unwritable_values_fold_into_otherwise(void **state) {
   static const char *const values[] = {"a", "a", "a", "a", "a", "b", "b", "b", "b", "c",
                                        "c", "c", "d", "d", "x\ty", "x\ty", "x\ty", "x\ty",
-                                       "x\ty", "x\ty"};
+                                       "x\x7fy", "x\x7fy"};
   table            t = {{0}, {0}, 0};
   const char      *attrs[] = {"v"};
   lg_learn_options o = {2, 0, 3, 0, 0};
@@ -376,7 +398,7 @@ static void rare_extra_and_unwritable_values_fold_into_otherwise(void **state) {
   assert_non_null(strstr(text, "  when \"b\" -> "));
   assert_null(strstr(text, "\"c\""));
   assert_null(strstr(text, "\"d\""));
-  /* otherwise: c 3 + d 2 + x\ty 6 = 11 leads, indexes 9..19, of which
+  /* otherwise: c 3 + d 2 + x\ty 4 + x\x7fy 2 = 11 leads, indexes 9..19, of which
    * the 6 odd ones converted */
   assert_non_null(strstr(text, "  otherwise -> "));
   assert_non_null(strstr(text, "# 6 converted, 5 not\n  missing"));
@@ -409,6 +431,25 @@ static void mixed_types_majority_wins_the_rest_is_otherwise(void **state) {
   text = learned(&t, attrs, 1, &KEEP_ALL);
   assert_has_line(text, "fit \"size\" from size  # text, 3 buckets");
   assert_has_line(text, "  otherwise -> 3.459  # 10 converted, 0 not");
+  table_free(&t);
+}
+
+/* Only converted leads have the integer: the other outcome's list is
+ * empty.  Values 1..10, 5 bins: edges 2, 4, 6, 8; each bin 2/0 of k = 7,
+ * 17 and 17: log2(3) = 1.585; missing 0/10: log2(1/11) = -3.459. */
+static void integers_of_one_outcome_only(void **state) {
+  table       t = {{0}, {0}, 0};
+  const char *text;
+  size_t      i;
+  (void)state;
+  add_leads(&t, 10, 1);
+  add_leads(&t, 10, 0);
+  for (i = 0; i < 10; i++) assert_int_equal(lg_lead_set_int(t.lead[i], "n", (int64_t)i + 1), LG_OK);
+  text = learned(&t, N_ONLY, 1, NULL);
+  assert_has_line(text, "  when <= 2 -> 1.585  # 2 converted, 0 not");
+  assert_has_line(text, "  when 3..4 -> 1.585  # 2 converted, 0 not");
+  assert_has_line(text, "  when > 8 -> 1.585  # 2 converted, 0 not");
+  assert_has_line(text, "  missing -> -3.459  # 0 converted, 10 not");
   table_free(&t);
 }
 
@@ -597,6 +638,11 @@ static void bad_arguments_are_invalid(void **state) {
                    LG_ERR_INVALID);
   memset(long_name, 'n', 65);
   long_name[65] = '\0';
+  {
+    const char *long_attr[] = {long_name};
+    assert_int_equal(LEARN(L, t.converted, 20, long_attr, 1, "x", NULL, buf, sizeof buf),
+                     LG_ERR_INVALID);
+  }
   assert_int_equal(LEARN(L, t.converted, 20, NEED_DEMO, 2, long_name, NULL, buf, sizeof buf),
                    LG_ERR_INVALID);
   long_name[64] = '\0';
@@ -669,8 +715,9 @@ static void limits_attributes_and_text_size(void **state) {
   value[1000] = '\0';
   for (i = 0; i < t.n; i++)
     for (j = 0; j < 5; j++) {
-      snprintf(value, 8, "%lu", (unsigned long)i);
-      value[strlen(value)] = 'v';
+      char num[24];
+      snprintf(num, sizeof num, "%lu", (unsigned long)i);
+      memcpy(value, num, strlen(num)); /* distinct, 1000 bytes */
       assert_int_equal(lg_lead_set_text(t.lead[i], five[j], value), LG_OK);
     }
   needed = 9;
@@ -691,7 +738,13 @@ static void a_bin_edge_beyond_the_rubric_numbers_is_range(void **state) {
   table  t = {{0}, {0}, 0};
   size_t needed;
   (void)state;
+  int64_t              negative[20];
+  size_t               i;
   int_table(&t, big, 20);
+  assert_int_equal(learn(&t, N_ONLY, 1, NULL, NULL, 0, &needed), LG_ERR_RANGE);
+  table_free(&t);
+  for (i = 0; i < 20; i++) negative[i] = -big[i];
+  int_table(&t, negative, 20); /* edges -3 10^15 and -2 10^15 */
   assert_int_equal(learn(&t, N_ONLY, 1, NULL, NULL, 0, &needed), LG_ERR_RANGE);
   table_free(&t);
   int_table(&t, ok, 20); /* the largest value is no edge; 10^15 is */
@@ -753,8 +806,10 @@ int main(void) {
     T(fewer_distinct_values_than_bins_give_one_bin_each),
     T(a_bin_of_one_value_is_written_as_that_value),
     T(text_values_bucket_case_insensitively),
+    T(equal_counts_keep_byte_order_prefix_first),
     T(rare_extra_and_unwritable_values_fold_into_otherwise),
     T(mixed_types_majority_wins_the_rest_is_otherwise),
+    T(integers_of_one_outcome_only),
     T(an_attribute_nobody_has_is_all_missing),
     T(learned_text_parses_and_is_independent_of_lead_order),
     T(fingerprint_is_stable),
