@@ -1097,10 +1097,12 @@ typedef struct lg_learn_options {
  * the NUL on LG_OK and LG_ERR_BUFFER) with one fit criterion per attribute
  * in attributes[0..n_attributes), learned from leads[i] whose outcome
  * converted[i] is 1 (won / became an opportunity) or 0.  `options` may be
- * NULL (all defaults).  The leads are only read.  Memory: a few
- * temporaries, about 16 bytes per integer value and 40 bytes per distinct
- * text value, freed before returning.  O(n x n_attributes) plus a radix
- * sort per integer attribute.
+ * NULL (all defaults).  The leads are only read, and the text does not
+ * depend on their order.  Memory, all freed before returning: 8 bytes a
+ * lead for each attribute that has integer values (up to 8 more while
+ * one is sorted), 40 bytes and the bytes of each distinct text value, and
+ * about 17 KiB an attribute.  Time: O(n x n_attributes) plus a radix sort
+ * per integer attribute (a million leads of ten attributes: about 0.2 s).
  * Returns: LG_ERR_INVALID for NULL leads/converted with n > 0, a NULL
  * lead, a converted value other than 0 or 1, NULL attributes, none, a
  * malformed or repeated attribute name, a name that is not 1 to 64 bytes
