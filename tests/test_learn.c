@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "leadgate.h"
 #include "support.h"
@@ -543,6 +544,84 @@ static void scale_multiplies_the_points(void **state) {
   table_free(&t);
 }
 
+/* Points as a double computation with libm gives them, rounded to
+ * nearest, ties away from zero; 0 in *near_half when the exact value is so
+ * close to a half that double rounding could go either way. */
+static int64_t reference_points(uint64_t wb, uint64_t lb, uint64_t won, uint64_t lost,
+                                uint64_t k, int64_t scale, int *near_half) {
+  double x = (double)scale * log2((((double)wb + 1) / ((double)won + (double)k)) /
+                                  (((double)lb + 1) / ((double)lost + (double)k)));
+  double f = floor(fabs(x));
+  *near_half = fabs(fabs(x) - f - 0.5) < 1e-6;
+  return (int64_t)(fabs(x) - f >= 0.5 ? f + 1 : f) * (x < 0 ? -1 : 1);
+}
+
+/* The value after "-> " on the line starting with `prefix`. */
+static int64_t points_after(const char *text, const char *prefix) {
+  const char *p = strstr(text, prefix);
+  int64_t     whole = 0, frac = 0, sign = 1;
+  int         digits = 0;
+  assert_non_null(p);
+  p = strstr(p, "-> ") + 3;
+  if (*p == '-') {
+    sign = -1;
+    p++;
+  }
+  while (*p >= '0' && *p <= '9') whole = whole * 10 + (*p++ - '0');
+  if (*p == '.')
+    for (p++; *p >= '0' && *p <= '9'; digits++) frac = frac * 10 + (*p++ - '0');
+  for (; digits < 3; digits++) frac *= 10;
+  return sign * (whole * 1000 + frac);
+}
+
+/* Random tables of one boolean attribute (true / false / absent counts
+ * drawn per outcome) and random scales: every bucket's points equal the
+ * libm computation.  An independent check of the fixed-point log2 over
+ * many ratios. */
+static void points_match_floating_point_log2_on_random_tables(void **state) {
+  static const char *const attrs[] = {"b"};
+  static const char *const lines[] = {"  when true", "  when false", "  otherwise",
+                                      "  missing"};
+  uint64_t                 rng = 12345;
+  int                      round_;
+  (void)state;
+  for (round_ = 0; round_ < 3000; round_++) {
+    table            t = {{0}, {0}, 0};
+    uint64_t         cnt[2][3] = {{0}}, total[2];
+    lg_learn_options o = {0, 0, 0, 0, 0};
+    const char      *text;
+    int              c, v, near;
+    size_t           i;
+    for (c = 0; c < 2; c++) {
+      total[c] = 0;
+      for (v = 0; v < 3; v++) {
+        rng = rng * 6364136223846793005u + 1442695040888963407u;
+        cnt[c][v] = (rng >> 33) % (v == 2 ? 8 : 60);
+        total[c] += cnt[c][v];
+      }
+      if (total[c] < 10) {
+        cnt[c][2] += 10 - total[c];
+        total[c] = 10;
+      }
+    }
+    rng = rng * 6364136223846793005u + 1442695040888963407u;
+    o.scale = (lg_points)(1 + (rng >> 33) % 1000000);
+    for (c = 0; c < 2; c++)
+      for (v = 0; v < 3; v++) {
+        size_t first = add_leads(&t, (size_t)cnt[c][v], c);
+        if (v < 2) set_bool(&t, first, (size_t)cnt[c][v], "b", v == 0);
+      }
+    text = learned(&t, attrs, 1, &o);
+    for (i = 0; i < 4; i++) {
+      uint64_t wb = i < 2 ? cnt[1][i] : i == 3 ? cnt[1][2] : 0;
+      uint64_t lb = i < 2 ? cnt[0][i] : i == 3 ? cnt[0][2] : 0;
+      int64_t  want = reference_points(wb, lb, total[1], total[0], 4, o.scale, &near);
+      if (!near) assert_int_equal(points_after(text, lines[i]), want);
+    }
+    table_free(&t);
+  }
+}
+
 /* ---- errors ---------------------------------------------------------------- */
 
 static void fewer_than_ten_of_either_outcome_is_range(void **state) {
@@ -814,6 +893,7 @@ int main(void) {
     T(learned_text_parses_and_is_independent_of_lead_order),
     T(fingerprint_is_stable),
     T(scale_multiplies_the_points),
+    T(points_match_floating_point_log2_on_random_tables),
     T(fewer_than_ten_of_either_outcome_is_range),
     T(buffer_too_small_says_how_big),
     T(options_size_is_known_to_bindings),
