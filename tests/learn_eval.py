@@ -6,6 +6,7 @@ scikit-learn only for the comparison).
     tests/learn_eval.py --learn build/examples/leadgate-learn               # 20,000 leads
     tests/learn_eval.py --learn ... --leads 3000                            # CI size
     tests/learn_eval.py --learn ... --check-sample examples/data            # the sample only
+    tests/learn_eval.py --learn ... --calibration                           # and calibration
 
 For each data set the leads and their outcomes are written as CSV files,
 leadgate-learn learns with `--holdout 0.3 --seed S --scores FILE`, and:
@@ -449,7 +450,7 @@ def check_sample(prog, data, problems):
     print("sample: %d leads, %d criteria checked" % (len(rows), len(parse_learned(text))))
 
 
-def evaluate(prog, name, gen, extra, n, seed, workdir, problems):
+def evaluate(prog, name, gen, extra, n, seed, workdir, problems, show_calibration):
     rng = random.Random("%s-%d" % (name, seed))
     data = gen(rng, n)
     columns = list(data[0][1].keys())
@@ -482,6 +483,10 @@ def evaluate(prog, name, gen, extra, n, seed, workdir, problems):
         ceiling = mann_whitney_auc([truth[i] for i in sorted(test)],
                                    [outcome[i] for i in sorted(test)])
     sk = sklearn_aucs(columns, rows, outcome, train, test)
+    if show_calibration:
+        print("%s: leadgate-learn's calibration on the held-out leads"
+              % " ".join([name] + extra))
+        print("\n".join(line for line in err.splitlines() if re.match(r"[0-9]+,|decile", line)))
     return auc, sk, ceiling, len(train), len(test), sum(outcome[i] for i in test)
 
 
@@ -490,6 +495,8 @@ def main():
     ap.add_argument("--learn", required=True, help="the leadgate-learn program")
     ap.add_argument("--leads", type=int, default=20000, help="leads per data set")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--calibration", action="store_true",
+                    help="also print leadgate-learn's calibration table for each data set")
     ap.add_argument("--check-sample", metavar="DIR",
                     help="only check the rubric learned from DIR/leads.csv, DIR/outcomes.csv")
     args = ap.parse_args()
@@ -502,7 +509,8 @@ def main():
             for name, gen, extra in DATASETS:
                 label = name + (" (%s)" % " ".join(extra) if extra else "")
                 results.append((label,) + evaluate(args.learn, name, gen, extra, args.leads,
-                                                   args.seed, workdir, problems))
+                                                   args.seed, workdir, problems,
+                                                   args.calibration))
         have_sk = all(r[2] is not None for r in results)
         print("%d leads a data set, 30%% held out (seed %d); AUC on the held-out leads"
               % (args.leads, args.seed))
