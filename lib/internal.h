@@ -156,6 +156,13 @@ lg_status lg__lex_init(lg__lexer *lx, const char *text, size_t len, lg_error *er
 int  lg__lex_next_line(lg__lexer *lx);
 /* Skips blanks; 1 when only a comment or nothing is left on the line. */
 int  lg__lex_at_eol(lg__lexer *lx);
+/* Thousands separators: 1 if the next token is a ',' right after a digit
+ * and followed by exactly three plain digits (`1,000`); the error says
+ * numbers take no separators.  lg__lex_plain_digits counts the digits at
+ * byte `at` when nothing number-like follows them (0 otherwise). */
+int       lg__lex_thousands_at(lg__lexer *lx);
+lg_status lg__lex_thousands_error(lg__lexer *lx);
+size_t    lg__lex_plain_digits(const lg__lexer *lx, size_t at);
 /* LG_OK if at end of line, else an error "unexpected X after Y". */
 lg_status lg__lex_expect_eol(lg__lexer *lx, const char *after);
 /* 1 if the next token is the word `w` (a keyword such as "half-life",
@@ -357,10 +364,12 @@ void     lg__decay_rule_init(lg__decay_rule *rule, int kind, int64_t span, int64
 uint64_t lg__decay_inverse(int64_t span);
 /* lg__decay of one event under the rule. */
 int64_t  lg__decay_one(const lg__decay_rule *rule, int64_t age);
-/* The sum of lg__decay_one(rule, now - at[i]) over i < n with type[i] == t
- * (events at or before now, n <= LG_MAX_EVENTS); *count gets how many
- * there were.  Equal to the per-event sum to the bit, and much faster for
- * half-lives. */
+/* The decayed sum over i < n with type[i] == t of the events' points at
+ * age now - at[i] (events at or before now, n <= LG_MAX_EVENTS); *count
+ * gets how many there were.  The events are summed at 2^-32 milli-points
+ * and rounded once, so the sum is within 1 milli-point (0.501) of the
+ * exact one however many events there are; not the sum of lg__decay_one's
+ * per-event roundings. */
 int64_t  lg__decay_sum(const lg__decay_rule *rule, lg_time now, const lg_time *at,
                        const uint16_t *type, uint16_t t, uint32_t n, uint32_t *count);
 
