@@ -461,7 +461,9 @@ static void load_leads(run *r) {
       if ((st = set_cell(lead, r->cols[i], c->fields[i])) != LG_OK) {
         char why[160];
         snprintf(why, sizeof why, "column '%s': %s", r->cols[i],
-                 st == LG_ERR_LIMIT ? "text longer than 1024 bytes" : lg_status_message(st));
+                 st != LG_ERR_LIMIT                          ? lg_status_message(st)
+                 : strlen(c->fields[i]) > LG_MAX_TEXT_BYTES ? "text longer than 1024 bytes"
+                                                             : "more than 256 attributes");
         csv_die_at(path, line, 0, why);
       }
     }
