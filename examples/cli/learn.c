@@ -5,13 +5,18 @@
  *                  [--bins N] [--max-values N] [--min-count N] [--scale POINTS]
  *                  [--holdout FRACTION [--seed S]] [--scores FILE] LEADS.csv
  *
- * LEADS.csv is leadgate-triage's format: a header, column `id`, every other
- * column an attribute (an empty cell is absent, `-`digits an int, `true` /
- * `false` a bool, anything else text).  The outcomes file has columns `id`
- * and `converted` (0 or 1; columns in any order, others ignored).  Leads
- * without an outcome are left out, and outcomes of ids that are not in
- * LEADS.csv are ignored (both counted on stderr).  --attributes picks the
- * columns to learn from (default: all but id), in that order.
+ * LEADS.csv has a header with an `id` column; every other column is an
+ * attribute named by its header, optionally typed (`zip:text`,
+ * `employees:int`, `active:bool`).  There is no rubric to say what a
+ * column holds, so an undeclared column is int when every non-empty cell
+ * of the leads learned from is a whole number ([+-]digits, int64), bool
+ * when every one is true or false (any case), and text otherwise; a cell
+ * that does not fit a declared type is an error.  An empty cell is a
+ * missing attribute.  The outcomes file has columns `id` and `converted`
+ * (0 or 1; columns in any order, others ignored).  Leads without an
+ * outcome are left out, outcomes of ids that are not in LEADS.csv are
+ * ignored (both counted on stderr).  --attributes picks the columns to
+ * learn from (default: all but id), in that order.
  *
  * The rubric (lg_learn_rubric) goes to stdout.  With --holdout F
  * (0 < F < 1) it is learned from the other leads only: round(F x n)
@@ -25,14 +30,13 @@
  * observed conversion rate.  --scores FILE writes `id,set,converted,fit`
  * for every lead (set `train` or `test`), for evaluating elsewhere.
  *
- * Exit status: 0 success; 2 bad input (FILE:LINE: message) or a learning
- * error (e.g. fewer than 10 leads of either outcome); 64 for bad usage.
- * Uses only <leadgate.h>, csv.h and the C library; floating point only
- * for the report's percentages, never for the rubric.
+ * Exit status (cli.h): 0 success; 2 bad usage, bad input
+ * (FILE:LINE[:COL]: message) or a learning error (e.g. fewer than 10 leads
+ * of either outcome).  Uses only <leadgate.h>, cli.h, csv.h and the C
+ * library; floating point only for the report's percentages, never for
+ * the rubric.
  */
-#include <leadgate.h>
-
-#include "csv.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -40,13 +44,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXIT_INPUT 2
-#define EXIT_USAGE 64
-
 static const char usage_line[] =
   "usage: leadgate-learn --outcomes FILE [--attributes a,b,c] [--name NAME]\n"
   "                      [--bins N] [--max-values N] [--min-count N] [--scale POINTS]\n"
   "                      [--holdout FRACTION [--seed S]] [--scores FILE] LEADS.csv\n";
+
+static const char help_text[] =
+  "usage: leadgate-learn --outcomes FILE [--attributes a,b,c] [--name NAME]\n"
+  "                      [--bins N] [--max-values N] [--min-count N] [--scale POINTS]\n"
+  "                      [--holdout FRACTION [--seed S]] [--scores FILE] LEADS.csv\n"
+  "\n"
+  "Learns a rubric from won and lost leads (naive Bayes weight of evidence,\n"
+  "lg_learn_rubric) and writes it to stdout.\n"
+  "\n"
+  "  --outcomes FILE     CSV: id,converted (0 or 1), columns in any order\n"
+  "  --attributes LIST   the columns to learn from, comma-separated (default all)\n"
+  "  --name NAME         the rubric's name (default learned)\n"
+  "  --bins N            quantile bins for integers (default 5, at most 256)\n"
+  "  --max-values N      text values kept per attribute (default 16, at most 256)\n"
+  "  --min-count N       rarer text values count as otherwise (default 20)\n"
+  "  --scale POINTS      points per doubling of the odds (default 1)\n"
+  "  --holdout F         learn from the other leads, report AUC and calibration\n"
+  "                      on a share F (0 < F < 1) of them, on stderr\n"
+  "  --seed S            the hold-out draw (default 1)\n"
+  "  --scores FILE       write id,set,converted,fit for every lead\n"
+  "  FILE may be - for standard input (one of them at most).\n"
+  "\n"
+  "LEADS.csv: an id column and one column per attribute, optionally typed in\n"
+  "the header (zip:text, employees:int, active:bool); an undeclared column is\n"
+  "int when all its cells are whole numbers, bool when all are true/false,\n"
+  "else text.  Empty cells are missing attributes.\n"
+  "\n"
+  "Exit status: 0 success; 2 bad usage, bad input (FILE:LINE[:COLUMN]:\n"
+  "message) or too few leads of an outcome to learn from.\n";
 
 typedef struct options {
   const char      *outcomes, *attributes, *name, *leads, *scores;
@@ -67,21 +97,30 @@ typedef struct outcome_map {
   size_t    cap;
 } outcome_map;
 
+/* A column learned from: its name, its type (declared, or worked out from
+ * its cells once they are all read) and where its cells went. */
+typedef struct column {
+  char *name;
+  int   declared; /* lg_value_type, or -1 */
+  int   type;
+  int   all_int, all_bool; /* every non-empty cell so far is one */
+} column;
+
 typedef struct run {
   options      opt;
   outcome_map  map;
+  cli_csv      csv;
   lg_lead    **leads;
   int32_t     *converted;
   size_t       n, cap;
-  char       **attrs;
-  size_t       n_attrs;
-  char       **cols; /* header names (NULL for id) */
+  column      *cols;   /* the attributes learned from, in --attributes order */
   size_t       n_cols;
+  int         *col_at; /* the header index of each */
+  char       **names;  /* cols[i].name, for lg_learn_rubric */
+  char        *cells;  /* every kept lead's cells, NUL-terminated, lead by lead */
+  size_t       cells_len, cells_cap;
   char        *text;
   lg_rubric   *rubric;
-  FILE        *in;
-  csv_reader   reader;
-  int          reader_open;
 } run;
 
 static run the_run;
@@ -89,15 +128,15 @@ static run the_run;
 static void release(void) {
   run   *r = &the_run;
   size_t i;
-  if (r->reader_open) csv_close(&r->reader);
-  if (r->in) fclose(r->in);
+  cli_csv_close(&r->csv);
   for (i = 0; i < r->n; i++) lg_lead_free(r->leads[i]);
-  for (i = 0; i < r->n_attrs; i++) free(r->attrs[i]);
-  for (i = 0; i < r->n_cols; i++) free(r->cols[i]);
+  for (i = 0; i < r->n_cols; i++) free(r->cols[i].name);
   free(r->leads);
   free(r->converted);
-  free(r->attrs);
   free(r->cols);
+  free(r->col_at);
+  free(r->names);
+  free(r->cells);
   free(r->text);
   lg_rubric_free(r->rubric);
   free(r->map.slots);
@@ -108,41 +147,24 @@ static void release(void) {
   memset(r, 0, sizeof *r);
 }
 
-static void bad_usage(const char *fmt, const char *arg) {
-  fputs("leadgate-learn: ", stderr);
-  fprintf(stderr, fmt, arg);
-  fputc('\n', stderr);
-  fputs(usage_line, stderr);
-  exit(EXIT_USAGE);
-}
-
 static void *xmalloc(size_t n) {
   void *p = malloc(n ? n : 1);
-  if (!p) csv_die("leadgate-learn", "out of memory");
+  if (!p) cli_die(cli_name(), "out of memory");
   return p;
 }
 
 static void *xrealloc(void *p, size_t n) {
   p = realloc(p, n ? n : 1);
-  if (!p) csv_die("leadgate-learn", "out of memory");
+  if (!p) cli_die(cli_name(), "out of memory");
   return p;
-}
-
-static char *xstrdup(const char *s) {
-  size_t n = strlen(s) + 1;
-  return memcpy(xmalloc(n), s, n);
 }
 
 /* ---- options -------------------------------------------------------------- */
 
 static uint32_t parse_count(const char *opt, const char *v, uint32_t max) {
   int64_t x;
-  if (!csv_parse_int64(v, &x) || x < 1 || x > (int64_t)max) {
-    fprintf(stderr, "leadgate-learn: %s: '%s' is not a whole number from 1 to %lu\n", opt, v,
-            (unsigned long)max);
-    fputs(usage_line, stderr);
-    exit(EXIT_USAGE);
-  }
+  if (!csv_parse_int64(v, &x) || x < 1 || x > (int64_t)max)
+    cli_usage_error("%s: '%s' is not a whole number from 1 to %lu", opt, v, (unsigned long)max);
   return (uint32_t)x;
 }
 
@@ -165,114 +187,53 @@ static int64_t parse_micro(const char *s) {
 }
 
 static void parse_args(int argc, char **argv, options *o) {
-  int i;
+  const char *bins = NULL, *max_values = NULL, *min_count = NULL, *scale = NULL;
+  const char *holdout = NULL, *seed = NULL;
+  size_t      n_files;
+  const cli_option opts[] = {
+    {"--outcomes", &o->outcomes, NULL},     {"--attributes", &o->attributes, NULL},
+    {"--name", &o->name, NULL},             {"--bins", &bins, NULL},
+    {"--max-values", &max_values, NULL},    {"--min-count", &min_count, NULL},
+    {"--scale", &scale, NULL},              {"--holdout", &holdout, NULL},
+    {"--seed", &seed, NULL},                {"--scores", &o->scores, NULL}};
   memset(o, 0, sizeof *o);
-  o->name = "learned";
+  cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], help_text, &o->leads, 1, &n_files);
+  if (!o->outcomes) cli_usage_error("--outcomes is required");
+  if (n_files == 0) cli_usage_error("no LEADS.csv given");
+  if (!o->name) o->name = "learned";
+  if (bins) o->learn.bins = parse_count("--bins", bins, 256);
+  if (max_values) o->learn.max_values = parse_count("--max-values", max_values, 256);
+  if (min_count) o->learn.min_count = parse_count("--min-count", min_count, UINT32_MAX);
+  if (scale) {
+    int64_t micro = parse_micro(scale);
+    if (micro <= 0 || micro % 1000 != 0 || micro > INT64_C(1000000000))
+      cli_usage_error("--scale: '%s' is not points from 0.001 to 1000 (at most 3 decimals)",
+                      scale);
+    o->learn.scale = micro / 1000;
+  }
+  if (holdout) {
+    int64_t micro = parse_micro(holdout);
+    if (micro <= 0 || micro >= 1000000)
+      cli_usage_error("--holdout: '%s' is not a fraction between 0 and 1, e.g. 0.3", holdout);
+    o->holdout_ppm = (uint32_t)micro;
+  }
   o->seed = 1;
-  for (i = 1; i < argc; i++) {
-    const char  *a = argv[i], *eq, *val = NULL;
-    const char **dst = NULL;
-    size_t       n;
-    if (strcmp(a, "--") == 0) {
-      if (++i < argc) o->leads = argv[i++];
-      if (i < argc) bad_usage("unexpected argument '%s'", argv[i]);
-      break;
-    }
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      fputs(usage_line, stdout);
-      exit(0);
-    }
-    if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
-      if (a[0] == '-' && a[1] != '\0') bad_usage("unknown option '%s'", a);
-      if (o->leads) bad_usage("unexpected argument '%s'", a);
-      o->leads = a;
-      continue;
-    }
-    eq = strchr(a, '=');
-    n = eq ? (size_t)(eq - a) : strlen(a);
-#define IS(opt) (n == sizeof opt - 1 && strncmp(a, opt, n) == 0)
-    if (!(IS("--outcomes") || IS("--attributes") || IS("--name") || IS("--bins") ||
-          IS("--max-values") || IS("--min-count") || IS("--scale") || IS("--holdout") ||
-          IS("--seed") || IS("--scores")))
-      bad_usage("unknown option '%s'", a);
-    if (eq) val = eq + 1;
-    else if (++i < argc) val = argv[i];
-    else bad_usage("option '%s' needs a value", a);
-    if (IS("--outcomes")) dst = &o->outcomes;
-    else if (IS("--attributes")) dst = &o->attributes;
-    else if (IS("--name")) dst = &o->name;
-    else if (IS("--scores")) dst = &o->scores;
-    else if (IS("--bins")) o->learn.bins = parse_count("--bins", val, 256);
-    else if (IS("--max-values")) o->learn.max_values = parse_count("--max-values", val, 256);
-    else if (IS("--min-count")) o->learn.min_count = parse_count("--min-count", val, UINT32_MAX);
-    else if (IS("--scale")) {
-      int64_t micro = parse_micro(val);
-      if (micro <= 0 || micro % 1000 != 0 || micro > INT64_C(1000000000))
-        bad_usage("--scale: '%s' is not points from 0.001 to 1000 (at most 3 decimals)", val);
-      o->learn.scale = micro / 1000;
-    } else if (IS("--holdout")) {
-      int64_t micro = parse_micro(val);
-      if (micro <= 0 || micro >= 1000000)
-        bad_usage("--holdout: '%s' is not a fraction between 0 and 1, e.g. 0.3", val);
-      o->holdout_ppm = (uint32_t)micro;
-    } else {
-      int64_t s;
-      if (!csv_parse_int64(val, &s) || s < 0)
-        bad_usage("--seed: '%s' is not a non-negative whole number", val);
-      o->seed = (uint64_t)s;
-    }
-#undef IS
-    if (dst) *dst = val;
+  if (seed) {
+    int64_t s;
+    if (!csv_parse_int64(seed, &s) || s < 0)
+      cli_usage_error("--seed: '%s' is not a non-negative whole number", seed);
+    o->seed = (uint64_t)s;
   }
-  if (!o->outcomes) bad_usage("%s", "--outcomes is required");
-  if (!o->leads) bad_usage("%s", "no LEADS.csv given");
+  if (o->scores && o->leads && strcmp(o->scores, o->leads) == 0)
+    cli_usage_error("--scores would overwrite %s", o->leads);
 }
 
-/* ---- CSV input -------------------------------------------------------------- */
-
-static csv_reader *open_csv(run *r, const char *path) {
-  r->in = fopen(path, "rb");
-  if (!r->in) csv_die(path, strerror(errno));
-  if (csv_open(&r->reader, r->in) != 0) csv_die(path, "out of memory");
-  r->reader_open = 1;
-  return &r->reader;
-}
-
-static void close_csv(run *r) {
-  if (r->reader_open) csv_close(&r->reader);
-  if (r->in) fclose(r->in);
-  r->reader_open = 0;
-  r->in = NULL;
-}
-
-/* The next record of a file whose header has n fields; 0 at the end. */
-static int next_record(csv_reader *c, const char *path, size_t n) {
-  int st = csv_next(c);
+/* The next data record of c; 0 at the end. */
+static int next_row(cli_csv *c) {
+  int st = csv_next(&c->r);
   if (st == CSV_EOF) return 0;
-  if (st != CSV_RECORD) csv_die_at(path, c->error_line, 0, c->error);
-  if (n && c->n_fields != n) {
-    char why[96];
-    snprintf(why, sizeof why, "expected %lu fields as in the header, found %lu",
-             (unsigned long)n, (unsigned long)c->n_fields);
-    csv_die_at(path, c->record_line, 0, why);
-  }
+  if (st != CSV_RECORD) cli_die_at(c->path, c->r.error_line, c->r.error_col, "%s", c->r.error);
   return 1;
-}
-
-static void read_header(csv_reader *c, const char *path, const char *expected) {
-  if (!next_record(c, path, 0)) {
-    char why[128];
-    snprintf(why, sizeof why, "empty file: expected a header line with %s", expected);
-    csv_die_at(path, 1, 0, why);
-  }
-  if (c->n_fields && strncmp(c->fields[0], "\xEF\xBB\xBF", 3) == 0) c->fields[0] += 3;
-}
-
-static int column(const csv_reader *c, const char *name) {
-  size_t i;
-  for (i = 0; i < c->n_fields; i++)
-    if (strcmp(c->fields[i], name) == 0) return (int)i;
-  return -1;
 }
 
 /* ---- the outcomes map -------------------------------------------------------- */
@@ -308,7 +269,7 @@ static void map_add(outcome_map *m, const char *id, uint32_t h, int32_t value) {
   if ((m->n + 1) * 2 > m->n_slots) {
     size_t    n = m->n_slots ? m->n_slots * 2 : 1024;
     uint64_t *s = calloc(n, sizeof *s);
-    if (!s) csv_die("leadgate-learn", "out of memory");
+    if (!s) cli_die(cli_name(), "out of memory");
     for (i = 0; i < m->n_slots; i++)
       if (m->slots[i]) map_place(s, n, m->slots[i]);
     free(m->slots);
@@ -335,120 +296,178 @@ static void map_add(outcome_map *m, const char *id, uint32_t h, int32_t value) {
 }
 
 static void load_outcomes(run *r) {
-  const char *path = r->opt.outcomes;
-  csv_reader *c = open_csv(r, path);
-  int         id_col, conv_col;
-  size_t      n_fields;
-  read_header(c, path, "columns 'id' and 'converted'");
-  id_col = column(c, "id");
-  conv_col = column(c, "converted");
-  if (id_col < 0 || conv_col < 0)
-    csv_die_at(path, c->record_line, 0,
-               id_col < 0 ? "no 'id' column in the header" : "no 'converted' column in the header");
-  n_fields = c->n_fields;
-  while (next_record(c, path, n_fields)) {
-    const char *id = c->fields[id_col], *v = c->fields[conv_col];
+  static const char *const names[] = {"id", "converted"};
+  cli_csv                 *c = &r->csv;
+  int                      col[2];
+  cli_csv_open(c, r->opt.outcomes, "with columns 'id' and 'converted'");
+  cli_csv_columns(c, names, 2, col);
+  while (next_row(c)) {
+    const char *id = c->r.fields[col[0]], *v = c->r.fields[col[1]];
     uint32_t    h = hash_id(id);
-    if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
-      char why[160];
-      snprintf(why, sizeof why, "converted '%.60s' is not 0 or 1", v);
-      csv_die_at(path, c->record_line, 0, why);
-    }
-    if (id[0] == '\0') csv_die_at(path, c->record_line, 0, "empty id");
-    if (map_find(&r->map, id, h) != SIZE_MAX) {
-      char why[160];
-      snprintf(why, sizeof why, "id '%.80s' appears twice", id);
-      csv_die_at(path, c->record_line, 0, why);
-    }
+    if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+      cli_die_at(c->path, c->r.pos[col[1]].line, c->r.pos[col[1]].col,
+                 "converted '%.60s' is not 0 or 1", v);
+    if (id[0] == '\0') cli_die_at(c->path, c->r.pos[col[0]].line, c->r.pos[col[0]].col, "empty id");
+    if (map_find(&r->map, id, h) != SIZE_MAX)
+      cli_die_at(c->path, c->r.pos[col[0]].line, c->r.pos[col[0]].col,
+                 "id '%.80s' appears twice", id);
     map_add(&r->map, id, h, v[0] == '1');
   }
-  close_csv(r);
+  cli_csv_close(c);
 }
 
 /* ---- leads --------------------------------------------------------------------- */
 
-static lg_status set_cell(lg_lead *lead, const char *name, const char *cell) {
-  int64_t v;
-  if (cell[0] == '\0') return LG_OK;
-  if (csv_parse_int64(cell, &v)) return lg_lead_set_int(lead, name, v);
-  if (strcmp(cell, "true") == 0) return lg_lead_set_bool(lead, name, 1);
-  if (strcmp(cell, "false") == 0) return lg_lead_set_bool(lead, name, 0);
-  return lg_lead_set_text(lead, name, cell);
+static int parse_type(const char *s) {
+  if (strcmp(s, "text") == 0) return LG_VALUE_TEXT;
+  if (strcmp(s, "int") == 0) return LG_VALUE_INT;
+  if (strcmp(s, "bool") == 0) return LG_VALUE_BOOL;
+  return -1;
+}
+
+/* The header index of the attribute column `name` (its header may carry a
+ * `:type`), or -1. */
+static int attribute_column(const cli_csv *c, const char *name, size_t len) {
+  size_t i;
+  for (i = 0; i < c->n_header; i++) {
+    const char *h = c->header[i], *colon = strchr(h, ':');
+    size_t      n = colon ? (size_t)(colon - h) : strlen(h);
+    if (n == len && strncmp(h, name, len) == 0) return (int)i;
+  }
+  return -1;
+}
+
+static void add_column(run *r, const cli_csv *c, int at, const char *name, size_t len) {
+  const char *colon = strchr(c->header[at], ':');
+  column     *col = &r->cols[r->n_cols];
+  size_t      i;
+  for (i = 0; i < r->n_cols; i++)
+    if (r->col_at[i] == at)
+      cli_die_at(c->path, c->header_line, 0, "column '%s' is named twice", r->cols[i].name);
+  col->name = xmalloc(len + 1);
+  memcpy(col->name, name, len);
+  col->name[len] = '\0';
+  col->declared = -1;
+  col->all_int = col->all_bool = 1;
+  if (colon && (col->declared = parse_type(colon + 1)) < 0)
+    cli_die_at(c->path, c->header_line, 0,
+               "column %lu: type '%.32s' in header '%.80s' is not text, int or bool",
+               (unsigned long)at + 1, colon + 1, c->header[at]);
+  r->col_at[r->n_cols] = at;
+  r->names[r->n_cols++] = col->name;
 }
 
 /* The attributes to learn: --attributes, checked against the header, or
- * every column but id.  Columns not learned from are not stored. */
-static void choose_attributes(run *r, const csv_reader *c, int id_col) {
-  const char *path = r->opt.leads;
-  size_t      i;
-  r->n_cols = c->n_fields;
-  r->cols = xmalloc(r->n_cols * sizeof *r->cols);
-  for (i = 0; i < r->n_cols; i++) r->cols[i] = NULL;
-  r->attrs = xmalloc((c->n_fields + 1) * sizeof *r->attrs);
+ * every column but id.  Returns the id column. */
+static int choose_columns(run *r, const cli_csv *c) {
+  int    id_col = cli_csv_column(c, "id", 1);
+  size_t i;
+  r->cols = xmalloc(c->n_header * sizeof *r->cols);
+  r->col_at = xmalloc(c->n_header * sizeof *r->col_at);
+  r->names = xmalloc(c->n_header * sizeof *r->names);
   if (!r->opt.attributes) {
-    for (i = 0; i < c->n_fields; i++)
-      if ((int)i != id_col) {
-        r->cols[i] = xstrdup(c->fields[i]);
-        r->attrs[r->n_attrs++] = xstrdup(c->fields[i]);
-      }
-    return;
-  }
-  {
+    for (i = 0; i < c->n_header; i++) {
+      const char *h = c->header[i], *colon = strchr(h, ':');
+      if ((int)i != id_col) add_column(r, c, (int)i, h, colon ? (size_t)(colon - h) : strlen(h));
+    }
+  } else {
     const char *p = r->opt.attributes;
     for (;;) {
       const char *end = strchr(p, ',');
       size_t      len = end ? (size_t)(end - p) : strlen(p);
-      char        name[80];
-      int         col;
-      if (len == 0 || len >= sizeof name)
-        bad_usage("--attributes: '%s' is not a comma-separated list of column names",
-                  r->opt.attributes);
-      memcpy(name, p, len);
-      name[len] = '\0';
-      col = column(c, name);
-      if (col < 0 || col == id_col) {
-        char why[160];
-        snprintf(why, sizeof why, "--attributes names '%s', which is not a column here", name);
-        csv_die_at(path, c->record_line, 0, why);
-      }
-      if (r->cols[col]) bad_usage("--attributes: '%s' is named twice", name);
-      if (r->n_attrs == c->n_fields) bad_usage("%s", "--attributes: too many names");
-      r->cols[col] = xstrdup(name);
-      r->attrs[r->n_attrs++] = xstrdup(name);
+      int         at = len ? attribute_column(c, p, len) : -1;
+      if (len == 0) cli_usage_error("--attributes: '%s' has an empty name", r->opt.attributes);
+      if (at < 0 || at == id_col)
+        cli_die_at(c->path, c->header_line, 0,
+                   "--attributes names '%.*s', which is not a column here", (int)len, p);
+      if (r->n_cols == c->n_header) cli_usage_error("--attributes: too many names");
+      add_column(r, c, at, p, len);
       if (!end) break;
       p = end + 1;
     }
   }
+  if (r->n_cols > LG_MAX_ATTRIBUTES)
+    cli_die_at(c->path, c->header_line, 0, "%lu attributes; a lead holds at most %d",
+               (unsigned long)r->n_cols, LG_MAX_ATTRIBUTES);
+  return id_col;
+}
+
+/* Keeps one cell of the current row, checking a declared type at once
+ * and noting what an undeclared column could be. */
+static void keep_cell(run *r, column *col, const cli_csv *c, int at) {
+  const char *cell = c->r.fields[at];
+  size_t      len = c->r.lens[at] + 1;
+  int64_t     v;
+  int         b;
+  if (cell[0]) {
+    int is_int = csv_parse_int64(cell, &v), is_bool = cli_parse_bool(cell, &b);
+    col->all_int &= is_int;
+    col->all_bool &= is_bool;
+    if ((col->declared == LG_VALUE_INT && !is_int) || (col->declared == LG_VALUE_BOOL && !is_bool))
+      cli_die_at(c->path, c->r.pos[at].line, c->r.pos[at].col, "column '%s' is %s: '%.40s' is not %s",
+                 col->name, col->declared == LG_VALUE_INT ? "int" : "bool", cell,
+                 col->declared == LG_VALUE_INT ? "a whole number ([+-]digits, int64)"
+                                               : "true or false");
+  }
+  while (r->cells_cap - r->cells_len < len) {
+    r->cells_cap = r->cells_cap ? r->cells_cap * 2 : 1 << 20;
+    r->cells = xrealloc(r->cells, r->cells_cap);
+  }
+  memcpy(r->cells + r->cells_len, cell, len);
+  r->cells_len += len;
+}
+
+/* Types every column, then sets the kept cells on the leads. */
+static void fill_leads(run *r) {
+  const char *p = r->cells;
+  size_t      i, j;
+  for (j = 0; j < r->n_cols; j++) {
+    column *col = &r->cols[j];
+    col->type = col->declared >= 0 ? col->declared
+                : col->all_int     ? LG_VALUE_INT
+                : col->all_bool    ? LG_VALUE_BOOL
+                                   : LG_VALUE_TEXT;
+  }
+  for (i = 0; i < r->n; i++)
+    for (j = 0; j < r->n_cols; j++, p += strlen(p) + 1) {
+      const column *col = &r->cols[j];
+      lg_status     st = LG_OK;
+      int64_t       v;
+      int           b;
+      if (!p[0]) continue;
+      if (col->type == LG_VALUE_INT && csv_parse_int64(p, &v))
+        st = lg_lead_set_int(r->leads[i], col->name, v);
+      else if (col->type == LG_VALUE_BOOL && cli_parse_bool(p, &b))
+        st = lg_lead_set_bool(r->leads[i], col->name, b);
+      else
+        st = lg_lead_set_text(r->leads[i], col->name, p);
+      if (st != LG_OK)
+        cli_die(r->opt.leads, "lead '%s', column '%s': %s", lg_lead_id(r->leads[i]), col->name,
+                st == LG_ERR_LIMIT ? "text longer than 1024 bytes" : lg_status_message(st));
+    }
 }
 
 static void load_leads(run *r) {
-  const char   *path = r->opt.leads;
-  csv_reader   *c = open_csv(r, path);
-  int           id_col;
-  size_t        i, n_fields, skipped = 0, unused = 0;
-  unsigned long line;
-  read_header(c, path, "an 'id' column");
-  id_col = column(c, "id");
-  if (id_col < 0) csv_die_at(path, c->record_line, 0, "no 'id' column in the header");
-  choose_attributes(r, c, id_col);
-  n_fields = c->n_fields;
-  while (next_record(c, path, n_fields)) {
-    const char *id = c->fields[id_col];
+  cli_csv *c = &r->csv;
+  int      id_col;
+  size_t   j, skipped = 0, unused = 0;
+  cli_csv_open(c, r->opt.leads, "with an 'id' column");
+  id_col = choose_columns(r, c);
+  while (next_row(c)) {
+    const char *id = c->r.fields[id_col];
     size_t      e = map_find(&r->map, id, hash_id(id));
     lg_lead    *lead;
-    lg_status   st;
-    line = c->record_line;
     if (e == SIZE_MAX) {
       skipped++;
       continue;
     }
-    if (r->map.used[e]) {
-      char why[160];
-      snprintf(why, sizeof why, "id '%.80s' appears twice", id);
-      csv_die_at(path, line, 0, why);
-    }
+    if (r->map.used[e])
+      cli_die_at(c->path, c->r.pos[id_col].line, c->r.pos[id_col].col, "id '%.80s' appears twice",
+                 id);
     r->map.used[e] = 1;
-    if ((st = lg_lead_create(id, &lead)) != LG_OK) csv_die_at(path, line, 0, "bad lead id");
+    if (lg_lead_create(id, &lead) != LG_OK)
+      cli_die_at(c->path, c->r.pos[id_col].line, c->r.pos[id_col].col,
+                 "id is not 1 to 256 bytes of UTF-8");
     if (r->n == r->cap) {
       r->cap = r->cap ? r->cap * 2 : 4096;
       r->leads = xrealloc(r->leads, r->cap * sizeof *r->leads);
@@ -456,26 +475,14 @@ static void load_leads(run *r) {
     }
     r->leads[r->n] = lead;
     r->converted[r->n++] = r->map.value[e];
-    for (i = 0; i < n_fields; i++) {
-      if (!r->cols[i]) continue;
-      if ((st = set_cell(lead, r->cols[i], c->fields[i])) != LG_OK) {
-        char why[160];
-        snprintf(why, sizeof why, "column '%s': %s", r->cols[i],
-                 st != LG_ERR_LIMIT                          ? lg_status_message(st)
-                 : strlen(c->fields[i]) > LG_MAX_TEXT_BYTES ? "text longer than 1024 bytes"
-                                                             : "more than 256 attributes");
-        csv_die_at(path, line, 0, why);
-      }
-    }
+    for (j = 0; j < r->n_cols; j++) keep_cell(r, &r->cols[j], c, r->col_at[j]);
   }
-  close_csv(r);
-  for (i = 0; i < r->map.n; i++) unused += !r->map.used[i];
-  if (skipped)
-    fprintf(stderr, "leadgate-learn: %lu leads without an outcome left out\n",
-            (unsigned long)skipped);
+  cli_csv_close(c);
+  fill_leads(r);
+  for (j = 0; j < r->map.n; j++) unused += !r->map.used[j];
+  if (skipped) cli_note("%lu leads without an outcome left out", (unsigned long)skipped);
   if (unused)
-    fprintf(stderr, "leadgate-learn: %lu outcomes of ids not in %s ignored\n",
-            (unsigned long)unused, path);
+    cli_note("%lu outcomes of ids not in %s ignored", (unsigned long)unused, r->opt.leads);
 }
 
 /* ---- learning and the hold-out report ------------------------------------------ */
@@ -513,9 +520,7 @@ static void die_learn(lg_status st) {
                       ? "need at least 10 converted and 10 not converted leads (or a bin "
                         "edge is beyond +-10^15)"
                       : lg_status_message(st);
-  fflush(stdout);
-  fprintf(stderr, "leadgate-learn: cannot learn: %s (%s)\n", why, lg_status_name(st));
-  exit(EXIT_INPUT);
+  cli_die(cli_name(), "cannot learn: %s (%s)", why, lg_status_name(st));
 }
 
 /* Learns from the leads with held_out[i] == 0 into r->text. */
@@ -529,11 +534,11 @@ static void learn(run *r, const uint8_t *held_out, size_t n_train) {
       leads[k] = r->leads[i];
       conv[k++] = r->converted[i];
     }
-  st = lg_learn_rubric(leads, conv, k, (const char *const *)r->attrs, r->n_attrs, r->opt.name,
+  st = lg_learn_rubric(leads, conv, k, (const char *const *)r->names, r->n_cols, r->opt.name,
                        &r->opt.learn, NULL, 0, &needed);
   if (st == LG_ERR_BUFFER) {
     r->text = xmalloc(needed);
-    st = lg_learn_rubric(leads, conv, k, (const char *const *)r->attrs, r->n_attrs,
+    st = lg_learn_rubric(leads, conv, k, (const char *const *)r->names, r->n_cols,
                          r->opt.name, &r->opt.learn, r->text, needed, &needed);
   }
   free(leads);
@@ -596,7 +601,7 @@ static void report(run *r, const uint8_t *held_out, size_t held) {
   double   scale = (double)(r->opt.learn.scale ? r->opt.learn.scale : 1000), prior;
   lg_error err;
   if (lg_rubric_parse(r->text, strlen(r->text), &r->rubric, &err) != LG_OK)
-    csv_die("leadgate-learn", "the learned rubric does not parse (a bug)");
+    cli_die(cli_name(), "the learned rubric does not parse (a bug)");
   for (i = 0; i < r->n; i++) {
     lg_score sc;
     if (!held_out[i]) {
@@ -604,14 +609,13 @@ static void report(run *r, const uint8_t *held_out, size_t held) {
       continue;
     }
     if (lg_score_lead(r->rubric, r->leads[i], 0, &sc) != LG_OK)
-      csv_die("leadgate-learn", "scoring failed");
+      cli_die(cli_name(), "scoring failed");
     s[k].fit = sc.fit;
     s[k++].converted = r->converted[i];
     pos += (size_t)r->converted[i];
   }
   neg = held - pos;
-  fprintf(stderr, "leadgate-learn: learned from %lu leads (%lu converted), held out %lu (%lu "
-                  "converted), seed %llu\n",
+  cli_note("learned from %lu leads (%lu converted), held out %lu (%lu converted), seed %llu",
           (unsigned long)n_train, (unsigned long)w_train, (unsigned long)held,
           (unsigned long)pos, (unsigned long long)r->opt.seed);
   qsort(s, held, sizeof *s, by_fit);
@@ -629,10 +633,9 @@ static void report(run *r, const uint8_t *held_out, size_t held) {
     i = j;
   }
   if (pos == 0 || neg == 0)
-    fprintf(stderr, "leadgate-learn: AUC undefined: the held-out leads have one outcome only\n");
+    cli_note("AUC undefined: the held-out leads have one outcome only");
   else
-    fprintf(stderr, "leadgate-learn: AUC %.4f on held-out leads (Mann-Whitney, ties half: "
-                    "2U = %llu of 2 x %lu x %lu)\n",
+    cli_note("AUC %.4f on held-out leads (Mann-Whitney, ties half: 2U = %llu of 2 x %lu x %lu)",
             (double)twice_u / (2.0 * (double)pos * (double)neg), (unsigned long long)twice_u,
             (unsigned long)pos, (unsigned long)neg);
   prior = log2_approx((double)w_train) - log2_approx((double)(n_train - w_train));
@@ -661,9 +664,9 @@ static void write_scores(run *r, const uint8_t *held_out) {
   if (!r->rubric) {
     lg_error err;
     if (lg_rubric_parse(r->text, strlen(r->text), &r->rubric, &err) != LG_OK)
-      csv_die("leadgate-learn", "the learned rubric does not parse (a bug)");
+      cli_die(cli_name(), "the learned rubric does not parse (a bug)");
   }
-  if (!f) csv_die(r->opt.scores, strerror(errno));
+  if (!f) cli_die(r->opt.scores, "%s", strerror(errno));
   fputs("id,set,converted,fit\n", f);
   for (i = 0; i < r->n; i++) {
     lg_score sc;
@@ -674,13 +677,14 @@ static void write_scores(run *r, const uint8_t *held_out) {
     fprintf(f, ",%s,%d,%s\n", held_out && held_out[i] ? "test" : "train",
             (int)r->converted[i], pts);
   }
-  if (fclose(f) != 0) csv_die(r->opt.scores, "write error");
+  if (fclose(f) != 0) cli_die(r->opt.scores, "write error");
 }
 
 int main(int argc, char **argv) {
   run     *r = &the_run;
   uint8_t *held_out = NULL;
   size_t   held = 0;
+  cli_init("leadgate-learn", usage_line);
   atexit(release);
   parse_args(argc, argv, &r->opt);
   load_outcomes(r);
@@ -691,7 +695,7 @@ int main(int argc, char **argv) {
   }
   learn(r, held_out, r->n - held);
   fputs(r->text, stdout);
-  if (fflush(stdout) != 0 || ferror(stdout)) csv_die("stdout", "write error");
+  if (fflush(stdout) != 0 || ferror(stdout)) cli_die("stdout", "write error");
   if (held_out) report(r, held_out, held);
   if (r->opt.scores) write_scores(r, held_out);
   free(held_out);
