@@ -55,17 +55,33 @@ import sys
 import tempfile
 
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-INT_RE = re.compile(r"-?[0-9]+\Z")
+INT_RE = re.compile(r"[+-]?[0-9]+\Z")
 
 
-def cell_value(cell):
-    """(type, value) as leadgate-learn types a cell; None when absent."""
+def is_int(cell):
+    return bool(INT_RE.match(cell)) and -2**63 <= int(cell) < 2**63
+
+
+def column_types(rows):
+    """leadgate-learn's rule for an undeclared column, over the leads it
+    reads: int when every non-empty cell is a whole number, bool when every
+    one is true or false (any case), else text."""
+    types = {}
+    for column in next(iter(rows.values())):
+        cells = [r[column] for r in rows.values() if r[column] != ""]
+        types[column] = ("int" if all(is_int(c) for c in cells) else
+                         "bool" if all(c.lower() in ("true", "false") for c in cells) else "text")
+    return types
+
+
+def cell_value(cell, typ):
+    """(type, value) of a cell of a column of type typ; None when absent."""
     if cell == "":
         return None
-    if INT_RE.match(cell) and -2**63 <= int(cell) < 2**63:
+    if typ == "int":
         return ("int", int(cell))
-    if cell in ("true", "false"):
-        return ("bool", cell == "true")
+    if typ == "bool":
+        return ("bool", cell.lower() == "true")
     return ("text", cell)
 
 
@@ -165,14 +181,15 @@ def expected_int_lines(edges, values):
     return lines
 
 
-def check_rubric(text, rows, outcome, opts, problems):
-    """rows: {id: {column: cell}} of the training leads; outcome: {id: 0/1}."""
+def check_rubric(text, rows, outcome, opts, problems, types):
+    """rows: {id: {column: cell}} of the training leads; outcome: {id: 0/1};
+    types: {column: type} as leadgate-learn typed the columns."""
     won = sum(outcome[i] for i in rows)
     lost = len(rows) - won
     scale = opts.get("scale", 1000)
     for name, typ, k, buckets in parse_learned(text):
         where = "attribute %s" % name
-        vals = [(i, cell_value(rows[i].get(name, ""))) for i in rows]
+        vals = [(i, cell_value(rows[i].get(name, ""), types[name])) for i in rows]
         counts = {t: sum(1 for _, v in vals if v and v[0] == t) for t in ("text", "int", "bool")}
         want_type = max(("text", "int", "bool"), key=lambda t: (counts[t], -"tib".index(t[0])))
         if typ != want_type:
@@ -375,7 +392,7 @@ def read_table(path):
 
 # ---- scikit-learn on the same split -----------------------------------------
 
-def sklearn_aucs(columns, rows, outcome, train, test):
+def sklearn_aucs(columns, rows, outcome, train, test, types):
     try:
         import warnings
         import numpy as np
@@ -388,9 +405,8 @@ def sklearn_aucs(columns, rows, outcome, train, test):
     warnings.filterwarnings("ignore", message="Bins whose width are too small")
     feats = {}
     for c in columns:
-        vals = {i: cell_value(rows[i].get(c, "")) for i in rows}
-        types = [v[0] for v in vals.values() if v]
-        if types and max(set(types), key=types.count) == "int":
+        vals = {i: cell_value(rows[i].get(c, ""), types[c]) for i in rows}
+        if types[c] == "int":
             ints = [v[1] for i, v in vals.items() if i in train and v and v[0] == "int"]
             kb = KBinsDiscretizer(n_bins=5, encode="ordinal", strategy="quantile",
                                   subsample=None)
@@ -446,7 +462,7 @@ def check_sample(prog, data, problems):
     rows = read_table(leads_path)
     outcome = {i: int(r["converted"]) for i, r in read_table(outcomes_path).items()}
     rows = {i: r for i, r in rows.items() if i in outcome}
-    check_rubric(text, rows, outcome, {"min_count": 5}, problems)
+    check_rubric(text, rows, outcome, {"min_count": 5}, problems, column_types(rows))
     print("sample: %d leads, %d criteria checked" % (len(rows), len(parse_learned(text))))
 
 
@@ -471,7 +487,8 @@ def evaluate(prog, name, gen, extra, n, seed, workdir, problems, show_calibratio
     scores = read_table(scores_path)
     train = {i for i, s in scores.items() if s["set"] == "train"}
     test = {i for i, s in scores.items() if s["set"] == "test"}
-    check_rubric(text, {i: rows[i] for i in train}, outcome, opts, problems)
+    types = column_types(rows)
+    check_rubric(text, {i: rows[i] for i in train}, outcome, opts, problems, types)
     auc = mann_whitney_auc([milli(scores[i]["fit"]) for i in sorted(test)],
                            [outcome[i] for i in sorted(test)])
     m = re.search(r"AUC ([0-9.]+) on held-out", err)
@@ -482,7 +499,7 @@ def evaluate(prog, name, gen, extra, n, seed, workdir, problems, show_calibratio
     if all(truth[i] is not None for i in test):
         ceiling = mann_whitney_auc([truth[i] for i in sorted(test)],
                                    [outcome[i] for i in sorted(test)])
-    sk = sklearn_aucs(columns, rows, outcome, train, test)
+    sk = sklearn_aucs(columns, rows, outcome, train, test, types)
     if show_calibration:
         print("%s: leadgate-learn's calibration on the held-out leads"
               % " ".join([name] + extra))
