@@ -135,8 +135,7 @@ size_t lg_struct_size(lg_struct_id id) {
   case LG_STRUCT_REP: return sizeof(lg_rep);
   case LG_STRUCT_REP_STATS: return sizeof(lg_rep_stats);
   case LG_STRUCT_FINDING: return sizeof(lg_finding);
-  case LG_STRUCT_LEARN_OPTIONS: /* lg_learn_options is not part of this build yet */
-    return 0;
+  case LG_STRUCT_LEARN_OPTIONS: return sizeof(lg_learn_options);
   }
   return 0;
 }

@@ -152,7 +152,7 @@ static void check_calibrate(const lg_lead *const *batch, size_t n, lg_time now, 
   lg_points thr = 0;
   size_t    count = 0, at = 0, below = 0, eligible = 0, i;
   lg_score  s;
-  lg_status st = lg_calibrate(rubric, batch, n, now, dim, capacity, &thr, &count);
+  lg_status st = lg_calibrate(rubric, batch, n, now, (lg_dimension)dim, capacity, &thr, &count);
   if (!valid(now)) {
     FZ_CHECK(st == LG_ERR_RANGE, "calibrate with bad now: %s", lg_status_name(st));
     return;
