@@ -75,7 +75,7 @@ typedef struct xparser {
 static lg_status new_node(xparser *p, int kind, uint32_t *out) {
   lg__expr  *e = p->e;
   lg__xnode *nodes;
-  if (e->n_nodes == NIL) return lg__lex_nomem(p->lx); /* cannot happen within 1 MiB */
+  if (LG__NEVER(e->n_nodes == NIL)) return lg__lex_nomem(p->lx); /* 1 MiB holds fewer */
   nodes = lg__grow(e->nodes, &e->cap_nodes, e->n_nodes + 1, sizeof *nodes);
   if (!nodes) return lg__lex_nomem(p->lx);
   e->nodes = nodes;

@@ -14,3 +14,12 @@ if(TARGET test_decay AND NOT LEADGATE_COVERAGE)
   target_link_libraries(test_decay_portable PRIVATE ${_lg_decay_libs})
   add_test(NAME test_decay_portable COMMAND test_decay_portable)
 endif()
+
+# lg_time_format / lg_time_parse against Python's datetime on random
+# instants (a fixed seed, printed).
+find_package(Python3 COMPONENTS Interpreter QUIET)
+if(Python3_Interpreter_FOUND)
+  add_test(NAME test_time_datetime
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/test_time_datetime.py
+            $<TARGET_FILE:leadgate_shared>)
+endif()
