@@ -3,6 +3,8 @@
 #
 #   leadgate-triage     scores and qualifies a CSV of leads (installed)
 #   leadgate-sla-watch  follow-up SLA actions and per-rep compliance (installed)
+#   leadgate-replay     a simulated lead base kept decided by a nightly batch and
+#                       by next_at wake-ups, side by side (installed; cli/replay.c)
 #   python/leadgate.py  a ctypes binding, tested by tests/test_python.py
 #
 # bench_triage.sh (not a test: wall time depends on the machine) generates
@@ -21,7 +23,11 @@ add_executable(leadgate-sla-watch sla_watch.c)
 target_link_libraries(leadgate-sla-watch PRIVATE leadgate_examples_csv leadgate_static
   leadgate_flags)
 
-install(TARGETS leadgate-triage leadgate-sla-watch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+add_executable(leadgate-replay cli/replay.c)
+target_link_libraries(leadgate-replay PRIVATE leadgate_static leadgate_flags)
+
+install(TARGETS leadgate-triage leadgate-sla-watch leadgate-replay
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 if(NOT LEADGATE_BUILD_TESTS)
   return()
@@ -88,6 +94,15 @@ leadgate_example_test(example_sla_watch_sample leadgate-sla-watch
   EXPECT ${_lg_data}/expected/sla_watch.csv
   ARGS --policy ${_lg_policy} --assignments ${_lg_data}/assignments.csv
        --reps ${_lg_data}/reps.csv --now ${_lg_sample_now})
+
+# next_at: on a small lead base, the wake-up host catches every change a
+# minute-by-minute scan finds, at its instant (exit 1 otherwise).
+leadgate_example_test(example_replay_check leadgate-replay
+  STDOUT "not caught within the minute by the next_at host: 0\n"
+  ARGS --rubric ${_lg_rubric} --policy ${_lg_policy} --leads 100 --days 45 --seed 7 --check)
+leadgate_example_test(example_replay_usage leadgate-replay EXIT 64
+  STDERR "--rubric is required\nusage: leadgate-replay "
+  ARGS --policy ${_lg_policy})
 
 # Errors: exit status 2 and FILE:LINE[:COL]: messages; 64 for usage.
 leadgate_example_test(example_triage_bad_rubric leadgate-triage EXIT 2
