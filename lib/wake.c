@@ -28,9 +28,11 @@
  * computes 2^(-a/H) with a relative error below 3e-17, while from one
  * second to the next the exact value falls by a factor 2^(-1/H) < 1 - 1e-11
  * for every H the parser accepts (<= 1000 years), so the computed values
- * cannot rise either, and rounding keeps the order.  `once` follows one
- * event, `each` sums such values and the cap is a clamp: all keep the
- * order.  So a criterion with positive points never rises within a
+ * cannot rise either, and truncating or rounding keeps the order.  `once`
+ * follows one event, `each` sums such values (at 2^-32 milli-points, then
+ * rounds once) and the cap is a clamp: all keep the order.  A half-life
+ * event adds nothing from age 65 H on, expire and linear ones from age D
+ * (lg__engagement_trend's `settled`), so the search ends there.  So a criterion with positive points never rises within a
  * segment, one with negative points never falls, and when every criterion
  * that can still change has points of one sign, E is monotone there.
  *
