@@ -689,3 +689,15 @@ int lg__expr_threshold_next(const lg__expr *e, int64_t fit, int64_t x, int dir, 
   }
   return found;
 }
+
+uint32_t lg__expr_thresholds(const lg__expr *e, int64_t fit, int64_t *out, uint32_t cap,
+                             uint32_t n) {
+  uint32_t i;
+  for (i = 0; i < e->n_nodes; i++) {
+    const lg__xnode *x = &e->nodes[i];
+    if (x->kind != X_SCORE || x->which == S_FIT) continue;
+    if (n < cap) out[n] = x->which == S_TOTAL ? x->value - fit : x->value;
+    n++;
+  }
+  return n;
+}

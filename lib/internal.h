@@ -517,5 +517,9 @@ lg_time   lg__expr_event_change(const lg__expr *e, const lg_lead *lead, lg_time 
  * sets *at to 1 when a threshold equals x. */
 int       lg__expr_threshold_next(const lg__expr *e, int64_t fit, int64_t x, int dir,
                                   int64_t *next, int *at);
+/* The same thresholds written to out[n..cap) in node order; returns n plus
+ * their number (which may exceed cap: those past it are not written). */
+uint32_t  lg__expr_thresholds(const lg__expr *e, int64_t fit, int64_t *out, uint32_t cap,
+                              uint32_t n);
 
 #endif /* LG_INTERNAL_H */

@@ -307,20 +307,23 @@ lg_status lg_next_question(const lg_rubric *rubric, const lg_lead *lead,
 
 void lg__engagement_parts(const lg_rubric *r, const lg_lead *lead, lg_time now, int64_t *pos,
                           int64_t *neg) {
-  uint32_t upto = lg__lead_events_upto(lead, now), i, counted;
-  int64_t  p = 0, n = 0;
-  for (i = 0; upto > 0 && i < r->n_crits; i++) {
-    const lg__crit *c = &r->crits[i];
-    int32_t         t;
-    int64_t         v;
-    if (c->kind != LG_KIND_ENGAGEMENT) continue;
-    t = lg__lead_find_type(lead, c->attr, c->attr_len);
-    if (t < 0) continue;
-    v = engagement_value(c, lead, (uint16_t)t, upto, now, &counted);
-    if (c->rule.points < 0)
-      n += v;
-    else
-      p += v;
+  const lg__plan *pl = &r->plan;
+  const lg__step *st, *end;
+  uint32_t        upto = lg__lead_events_upto(lead, now), i, counted;
+  int64_t         p = 0, n = 0;
+  /* as score_one: each of the lead's event types, then the criteria on it */
+  for (i = 0; upto > 0 && i < lead->n_types; i++) {
+    const lg__evtype *t = &lead->types[i];
+    const lg__key    *key = find_key(&pl->types, lead->arena + lg__evtype_off(t),
+                                     lg__evtype_len(t));
+    if (!key) continue;
+    for (st = pl->steps + key->first, end = st + key->count; st < end; st++) {
+      int64_t v = engagement_value(st->crit, lead, (uint16_t)i, upto, now, &counted);
+      if (st->crit->rule.points < 0)
+        n += v;
+      else
+        p += v;
+    }
   }
   *pos = p;
   *neg = n;

@@ -62,6 +62,7 @@
 #define MAX_SEGMENTS 64
 #define MIXED_ROUNDS 8
 #define MAX_CELLS    512 /* cells tried per search target */
+#define MAX_KEPT     16  /* thresholds kept at hand; more are looked up */
 
 typedef struct wake {
   const lg_rubric *rubric;
@@ -70,6 +71,8 @@ typedef struct wake {
   lg_score         score; /* engagement and total: the value being tried */
   lg__expr_ctx     ctx;   /* ctx.now: the segment's start */
   int32_t          verdict, grade; /* the decision at now */
+  uint32_t         n_thr;          /* thresholds of the rules, thr[] if <= MAX_KEPT */
+  int64_t          thr[MAX_KEPT];
 } wake;
 
 /* Whether the decision with engagement e (in the segment at ctx.now)
@@ -84,14 +87,38 @@ static int judge_differs(wake *w, int64_t e, unsigned *touched) {
 
 static int differs(wake *w, int64_t e) { return judge_differs(w, e, NULL); }
 
+/* Gathers the thresholds of all the rules into w->thr (w->n_thr of them;
+ * only the first MAX_KEPT are kept). */
+static void gather_thresholds(wake *w) {
+  const lg_policy *p = w->policy;
+  int64_t          fit = w->score.fit;
+  uint32_t         i, n = lg__expr_thresholds(&p->disqualify, fit, w->thr, MAX_KEPT, 0);
+  if (p->has_qualify) n = lg__expr_thresholds(&p->qualify, fit, w->thr, MAX_KEPT, n);
+  for (i = 0; i < p->n_grades; i++)
+    if (p->grades[i].has_cond)
+      n = lg__expr_thresholds(&p->grades[i].cond, fit, w->thr, MAX_KEPT, n);
+  w->n_thr = n;
+}
+
 /* The nearest threshold beyond x in direction dir over all the rules;
  * *at is set when x is a threshold.  0 when there is none. */
 static int threshold_next(const wake *w, int64_t x, int dir, int64_t *next, int *at) {
   const lg_policy *p = w->policy;
   int64_t          fit = w->score.fit;
   uint32_t         i;
-  int              found;
+  int              found = 0;
   *next = dir < 0 ? INT64_MIN : INT64_MAX;
+  if (w->n_thr <= MAX_KEPT) {
+    for (i = 0; i < w->n_thr; i++) {
+      int64_t v = w->thr[i];
+      if (v == x) *at = 1;
+      if (dir < 0 ? v < x && v > *next : v > x && v < *next) {
+        *next = v;
+        found = 1;
+      }
+    }
+    return found;
+  }
   found = lg__expr_threshold_next(&p->disqualify, fit, x, dir, next, at);
   if (p->has_qualify) found |= lg__expr_threshold_next(&p->qualify, fit, x, dir, next, at);
   for (i = 0; i < p->n_grades; i++)
@@ -262,7 +289,7 @@ lg_time lg__decide_wake(const lg_rubric *rubric, const lg_policy *policy, const 
   wake     w;
   lg_time  s = now;
   int64_t  x = score->engagement, v, pos, neg;
-  int      reads_e, falls = 0, rises = 0, at = 0, seg;
+  int      reads_e, falls = 0, rises = 0, seg;
   uint32_t i;
   w.rubric = rubric;
   w.policy = policy;
@@ -278,7 +305,8 @@ lg_time lg__decide_wake(const lg_rubric *rubric, const lg_policy *policy, const 
    * decide the same at every later instant. */
   if (!touched) return LG_TIME_NEVER;
   /* whether any rule compares the engagement or the total */
-  reads_e = threshold_next(&w, INT64_MAX, -1, &v, &at);
+  gather_thresholds(&w);
+  reads_e = w.n_thr > 0;
   if (reads_e) lg__rubric_decay_signs(rubric, &falls, &rises);
   for (seg = 0; seg < MAX_SEGMENTS; seg++) {
     /* the segment [s, b) */
