@@ -28,8 +28,8 @@
  * period and fails unless every change the scan finds was caught by the
  * next_at host within that minute.
  *
- * Exit status: 0; 1 when a check fails; 2 for an unreadable or malformed
- * definition (FILE:LINE:COL: message); 64 for bad usage.
+ * Exit status: 0; 1 when a check fails; 2 for bad usage or an unreadable or
+ * malformed definition (FILE:LINE:COL: message).
  */
 #include <leadgate.h>
 
@@ -40,7 +40,7 @@
 
 #define EXIT_CHECK 1
 #define EXIT_INPUT 2
-#define EXIT_USAGE 64
+#define EXIT_USAGE 2
 #define DAY        INT64_C(86400)
 #define START      INT64_C(1767571200) /* 2026-01-05T00:00:00Z, a midnight */
 
