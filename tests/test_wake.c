@@ -162,8 +162,13 @@ static void a_half_life_crosses_engagement_15_where_2_to_the_minus_a_over_h_says
   d = decide(r, p, lead, d.next_at);
   assert_int_equal(d.verdict, LG_VERDICT_NURTURE);
   assert_int_equal(d.next_at, LG_TIME_NEVER); /* it only decays further */
-  /* From just before the crossing, the same instant. */
-  d = decide(r, p, lead, at + 502000);
+  /* From just before the crossing, the same instant; the search over time
+   * allocates nothing. */
+  {
+    long calls = ts_alloc_calls();
+    d = decide(r, p, lead, at + 502000);
+    assert_int_equal(ts_alloc_calls(), calls);
+  }
   assert_int_equal(d.next_at, at + 502088);
   lg_lead_free(lead);
   lg_policy_free(p);
