@@ -9,7 +9,8 @@
  * at next_at - 1 (and at random instants before) is the decision at now,
  * and at next_at it differs, except in the cases leadgate.h lists as
  * early, where a host that keeps re-deciding at next_at meets no change
- * until the one it then catches.  The seed comes from LG_PROPERTY_SEED when
+ * until the one it then catches; for some cases every second up to next_at
+ * is decided.  The seed comes from LG_PROPERTY_SEED when
  * set, else from the clock, and is printed.
  */
 #include <setjmp.h>
@@ -466,7 +467,7 @@ static lg_lead *random_lead(lg_time now) {
 
 static void next_at_is_exact_or_early_never_late(void **state) {
   const char *env = getenv("LG_PROPERTY_SEED");
-  int         c, exact = 0, early = 0, never = 0;
+  int         c, exact = 0, early = 0, never = 0, scanned = 0;
   (void)state;
   seed = env ? strtoull(env, NULL, 10) : (uint64_t)time(NULL);
   rng_state = seed;
@@ -504,6 +505,14 @@ static void next_at_is_exact_or_early_never_late(void **state) {
       lg_time t = now, next = d.next_at;
       int     hops = 0;
       CHECK(next > now && next <= LG_TIME_MAX, "next_at out of range");
+      if (next - now <= 3 * HOUR && scanned < 150) { /* every second, for some */
+        lg_time u;
+        scanned++;
+        for (u = now + 1; u < next; u++) {
+          e = decide(r, p, lead, u);
+          CHECK(same(&d, &e), "a per-second scan finds a change before next_at");
+        }
+      }
       /* Follow next_at as a host does until the decision changes: every
        * instant before the change decides as now (the last second, and
        * random probes), and the change lands on a wake-up. */
@@ -531,7 +540,8 @@ static void next_at_is_exact_or_early_never_late(void **state) {
     lg_policy_free(p);
     lg_rubric_free(r);
   }
-  print_message("next_at: %d exact, %d early, %d never\n", exact, early, never);
+  print_message("next_at: %d exact, %d early, %d never; %d scanned second by second\n", exact,
+                early, never, scanned);
   assert_true(exact > CASES / 10 && never > CASES / 20);
 }
 
