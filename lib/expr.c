@@ -368,7 +368,7 @@ int lg__expr_atom(const lg__expr *e, uint32_t i, lg__atom *out) {
   const lg__xnode *n;
   if (i >= e->n_nodes) return 0;
   n = &e->nodes[i];
-  out->name = e->strs + n->name;
+  out->name = e->strs ? e->strs + n->name : ""; /* nodes without names: no strings */
   out->len = n->name_len;
   out->kind = LG_INPUT_ATTRIBUTE;
   switch (n->kind) {

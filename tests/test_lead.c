@@ -971,8 +971,8 @@ static void record_action_rejects_bad_actions_times_and_states(void **state) {
   assert_int_equal(lg_lead_assign(lead, "a", 100), LG_OK);
   assert_int_equal(lg_lead_record_action(lead, LG_ACTION_NONE, 100), LG_ERR_INVALID);
   assert_int_equal(lg_lead_record_action(lead, LG_ACTION_RECYCLE + 1, 100), LG_ERR_INVALID);
-  assert_int_equal(lg_lead_record_action(lead, -1, 100), LG_ERR_INVALID);
-  assert_int_equal(lg_lead_record_action(lead, 31, 100), LG_ERR_INVALID);
+  assert_int_equal(lg_lead_record_action(lead, (lg_action)-1, 100), LG_ERR_INVALID);
+  assert_int_equal(lg_lead_record_action(lead, (lg_action)31, 100), LG_ERR_INVALID);
   assert_int_equal(lg_lead_record_action(lead, LG_ACTION_WARN, LG_TIME_MAX + 1), LG_ERR_RANGE);
   assert_int_equal(lg_lead_record_action(lead, LG_ACTION_WARN, 99), LG_ERR_STATE);
   assert_int_equal(lead->asg[0].recorded, 0);
