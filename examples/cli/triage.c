@@ -28,6 +28,7 @@
 
 #include "cli.h"
 #include "csv.h"
+#include "data.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -422,28 +423,6 @@ typedef struct options {
   int         explain, stats, keep_going, strict;
 } options;
 
-typedef struct column {
-  char *name; /* the attribute (or "id"), without the header's :type */
-  int   type; /* lg_value_type its cells are read as */
-  int   used; /* read by the rubric or the policy: loaded */
-} column;
-
-typedef struct columns {
-  int     id; /* index of the id column */
-  size_t  n;  /* columns in the header */
-  column *c;
-  size_t *load; /* the columns loaded, in header order */
-  size_t  n_load;
-} columns;
-
-/* An attribute or event type the definitions read. */
-typedef struct input {
-  const char *name; /* points into the rubric or the policy */
-  int         kind; /* lg_input_kind */
-  int         type; /* lg_value_type compared with; -1 when the two disagree */
-  int         by;   /* 1 the rubric, 2 the policy, 3 both */
-} input;
-
 /* Counts for the text summary. */
 typedef struct grade_count {
   char          grade[16];
@@ -465,19 +444,17 @@ typedef struct run {
   options          opt;
   cli_csv          csv;  /* the leads file */
   cli_csv          aux;  /* the events or assignments file being read */
-  columns          cols; /* the leads header */
+  data_columns     cols; /* the leads header */
   lg_lead         *lead; /* the lead of the current row */
   lg_rubric       *rubric;
   lg_policy       *policy;
-  input           *inputs;
-  size_t           n_inputs;
+  data_inputs      in;         /* what the definitions read */
   char            *qualify;    /* the policy's qualify rule, or NULL */
   lg_points        fit_needed; /* its `fit >= N` conjunct's N, or -1 */
   event_index      events;
   strmap           seen; /* lead ids read so far; value 1: line */
   owners           own;
   unsigned long    skipped, leads, duplicates;
-  unsigned long    n_strict; /* input warnings that --strict makes errors */
   unsigned long    verdicts[3];
   grade_count     *grades;
   size_t           n_grades, cap_grades;
@@ -493,20 +470,11 @@ typedef struct run {
 
 static run the_run;
 
-static void free_columns(columns *cols) {
-  size_t i;
-  if (cols->c)
-    for (i = 0; i < cols->n; i++) free(cols->c[i].name);
-  free(cols->c);
-  free(cols->load);
-  memset(cols, 0, sizeof *cols);
-}
-
 static void release(void) {
   run *r = &the_run;
   cli_csv_close(&r->csv);
   cli_csv_close(&r->aux);
-  free_columns(&r->cols);
+  data_columns_free(&r->cols);
   lg_lead_free(r->lead);
   event_index_free(&r->events);
   strmap_free(&r->seen);
@@ -517,7 +485,7 @@ static void release(void) {
   free(r->own.total);
   free(r->own.mql);
   free(r->grades);
-  free(r->inputs);
+  data_inputs_free(&r->in);
   free(r->qualify);
   free(r->items);
   free(r->ex);
@@ -566,93 +534,9 @@ static void bad_row(run *r, const char *file, unsigned long line, unsigned long 
   r->skipped++;
 }
 
-/* ---- what the definitions read ------------------------------------------------ */
-
-static const char *type_name(int type) {
-  return type == LG_VALUE_INT ? "int" : type == LG_VALUE_BOOL ? "bool" : "text";
-}
-
-static void add_input(run *r, const char *name, int kind, int type, int by) {
-  size_t i;
-  for (i = 0; i < r->n_inputs; i++) {
-    input *in = &r->inputs[i];
-    if (in->kind != kind || strcmp(in->name, name) != 0) continue;
-    in->by |= by;
-    if (in->type == LG_VALUE_NONE)
-      in->type = type;
-    else if (type != LG_VALUE_NONE && type != in->type)
-      in->type = -1;
-    return;
-  }
-  r->inputs[r->n_inputs].name = name;
-  r->inputs[r->n_inputs].kind = kind;
-  r->inputs[r->n_inputs].type = type;
-  r->inputs[r->n_inputs++].by = by;
-}
-
-static void collect_inputs(run *r) {
-  size_t        nr = lg_rubric_input_count(r->rubric), np = lg_policy_input_count(r->policy), i;
-  const char   *name;
-  lg_input_kind kind;
-  lg_value_type type;
-  if (!(r->inputs = malloc((nr + np + 1) * sizeof *r->inputs)))
-    cli_die(cli_name(), "out of memory");
-  for (i = 0; i < nr; i++)
-    if (lg_rubric_input_at(r->rubric, i, &name, &kind, &type) == LG_OK)
-      add_input(r, name, (int)kind, (int)type, 1);
-  for (i = 0; i < np; i++)
-    if (lg_policy_input_at(r->policy, i, &name, &kind, &type) == LG_OK)
-      add_input(r, name, (int)kind, (int)type, 2);
-}
-
-static const input *find_input(const run *r, const char *name, int kind) {
-  size_t i;
-  for (i = 0; i < r->n_inputs; i++)
-    if (r->inputs[i].kind == kind && strcmp(r->inputs[i].name, name) == 0) return &r->inputs[i];
-  return NULL;
-}
-
-/* An attribute the definitions read whose name equals `name` but for
- * ASCII case, or NULL. */
-static const input *find_input_like(const run *r, const char *name) {
-  size_t i, k;
-  for (i = 0; i < r->n_inputs; i++) {
-    const char *a = r->inputs[i].name;
-    if (r->inputs[i].kind != LG_INPUT_ATTRIBUTE) continue;
-    for (k = 0; a[k] && (name[k] == a[k] ||
-                         (name[k] >= 'A' && name[k] <= 'Z' && name[k] + ('a' - 'A') == a[k]));
-         k++) {
-    }
-    if (a[k] == '\0' && name[k] == '\0') return &r->inputs[i];
-  }
-  return NULL;
-}
-
-static const char *readers(int by) {
-  return by == 3   ? "the rubric and the policy read"
-         : by == 1 ? "the rubric reads"
-                   : "the policy reads";
-}
-
-/* A warning about the inputs: with --strict an error (counted, fatal once
- * all are reported). */
-static void input_warning(run *r, const char *fmt, ...) {
-  char    msg[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  if (!r->opt.strict) {
-    cli_warn("%s", msg);
-    return;
-  }
-  cli_note("error: %s", msg);
-  r->n_strict++;
-}
-
 static void strict_check(const run *r) {
-  if (r->n_strict) {
-    cli_note("%lu input problem%s (--strict)", r->n_strict, r->n_strict == 1 ? "" : "s");
+  if (r->in.n_strict) {
+    cli_note("%lu input problem%s (--strict)", r->in.n_strict, r->in.n_strict == 1 ? "" : "s");
     exit(CLI_EXIT_INPUT);
   }
 }
@@ -736,10 +620,12 @@ static void find_qualify(run *r) {
 
 static void check_definitions(run *r) {
   if (lg_rubric_input_count(r->rubric) == 0)
-    input_warning(r, "%s: the rubric has no criteria: every lead scores 0", r->opt.rubric);
+    data_input_warning(&r->in, "%s: the rubric has no criteria: every lead scores 0",
+                       r->opt.rubric);
   find_qualify(r);
   if (!r->qualify)
-    input_warning(r, "%s: the policy has no qualify rule: no lead qualifies", r->opt.policy);
+    data_input_warning(&r->in, "%s: the policy has no qualify rule: no lead qualifies",
+                       r->opt.policy);
 }
 
 /* ---- events -------------------------------------------------------------------- */
@@ -807,16 +693,16 @@ static void load_events(run *r) {
 /* Warns about each event type the definitions read that no event has. */
 static void check_event_types(run *r) {
   size_t i;
-  for (i = 0; i < r->n_inputs; i++) {
-    const input *in = &r->inputs[i];
+  for (i = 0; i < r->in.n; i++) {
+    const data_input *in = &r->in.v[i];
     if (in->kind != LG_INPUT_EVENT) continue;
     if (!r->opt.events)
-      input_warning(r, "%s event '%s', but no --events file is given: it never occurs",
-                    readers(in->by), in->name);
+      data_input_warning(&r->in, "%s event '%s', but no --events file is given: it never occurs",
+                         data_readers(in->by), in->name);
     else if (!strmap_find_h(&r->events.types, in->name, strlen(in->name),
                             hash_key(in->name, strlen(in->name))))
-      input_warning(r, "%s event '%s', which no row of the events file has", readers(in->by),
-                    in->name);
+      data_input_warning(&r->in, "%s event '%s', which no row of the events file has",
+                         data_readers(in->by), in->name);
   }
 }
 
@@ -874,127 +760,6 @@ static void load_assignments(run *r) {
 static uint32_t owner_of(const run *r, const char *id, size_t len, uint32_t h) {
   const char *e = strmap_find_h(&r->own.leads, id, len, h);
   return e ? r->own.owner_of[entry_value(e, 0)] : NO_INDEX;
-}
-
-/* ---- the leads header ---------------------------------------------------------- */
-
-static int parse_type(const char *s) {
-  if (strcmp(s, "text") == 0) return LG_VALUE_TEXT;
-  if (strcmp(s, "int") == 0) return LG_VALUE_INT;
-  if (strcmp(s, "bool") == 0) return LG_VALUE_BOOL;
-  return -1;
-}
-
-static void read_header(run *r, columns *cols) {
-  const char       *path = r->opt.leads;
-  cli_csv          *c = &r->csv;
-  const csv_reader *cr = &c->r;
-  size_t            i, j;
-
-  cli_csv_open(c, path, "with an 'id' column");
-  cols->id = -1;
-  cols->n = c->n_header;
-  cols->c = calloc(cols->n, sizeof *cols->c);
-  cols->load = calloc(cols->n, sizeof *cols->load);
-  if (!cols->c || !cols->load) cli_die(path, "out of memory");
-  for (i = 0; i < cols->n; i++) {
-    const char   *cell = c->header[i], *colon = strchr(cell, ':');
-    size_t        n = colon ? (size_t)(colon - cell) : strlen(cell);
-    int           declared = -1;
-    const input  *in;
-    column       *col = &cols->c[i];
-    unsigned long line = cr->pos[i].line, at = cr->pos[i].col;
-    if (!(col->name = malloc(n + 1))) cli_die(path, "out of memory");
-    memcpy(col->name, cell, n);
-    col->name[n] = '\0';
-    if (strcmp(col->name, "id") == 0) {
-      if (cols->id >= 0) cli_die_at(path, line, at, "column 'id' appears twice");
-      cols->id = (int)i;
-      continue;
-    }
-    in = find_input(r, col->name, LG_INPUT_ATTRIBUTE);
-    if (!in) {
-      /* not read by the definitions: not loaded, not looked at, unless it
-       * looks like a misspelt name they read */
-      const input *like = find_input_like(r, col->name);
-      if (like && !name_valid(col->name))
-        cli_die_at(path, line, 0,
-                   "column %lu: header '%.80s' is not a valid attribute name "
-                   "(lower-case [a-z][a-z0-9_]{0,63}, e.g. timeframe_months); %s '%s'",
-                   (unsigned long)i + 1, col->name, readers(like->by), like->name);
-      continue;
-    }
-    if (colon && (declared = parse_type(colon + 1)) < 0)
-      cli_die_at(path, line, at,
-                 "column %lu: type '%.32s' in header '%.80s' is not text, int or bool",
-                 (unsigned long)i + 1, colon + 1, cell);
-    for (j = 0; j < i; j++)
-      if ((int)j != cols->id && strcmp(cols->c[j].name, col->name) == 0)
-        cli_die_at(path, line, at, "column '%s' appears twice", col->name);
-    col->used = 1;
-    cols->load[cols->n_load++] = i;
-    if (declared >= 0) {
-      col->type = declared;
-      if (in->type > LG_VALUE_NONE && in->type != declared)
-        input_warning(r,
-                      "column '%s' is declared %s, but the definitions compare it with %s "
-                      "values: those tests never hold",
-                      col->name, type_name(declared), type_name(in->type));
-    } else if (in->type < 0) {
-      col->type = LG_VALUE_TEXT;
-      input_warning(r,
-                    "the definitions compare '%s' with values of different types; its "
-                    "column is read as text (declare %s:int or :bool in the header)",
-                    col->name, col->name);
-    } else {
-      col->type = in->type == LG_VALUE_NONE ? LG_VALUE_TEXT : in->type;
-    }
-  }
-  if (cols->id < 0) cli_die_at(path, c->header_line, 0, "no 'id' column in the header");
-  if (cols->n_load > LG_MAX_ATTRIBUTES)
-    cli_die_at(path, c->header_line, 0,
-               "the definitions read %lu of its columns; a lead holds "
-               "at most %d attributes",
-               (unsigned long)cols->n_load, LG_MAX_ATTRIBUTES);
-  for (i = 0; i < r->n_inputs; i++) {
-    const input *in = &r->inputs[i];
-    if (in->kind != LG_INPUT_ATTRIBUTE) continue;
-    for (j = 0; j < cols->n; j++)
-      if ((int)j != cols->id && strcmp(cols->c[j].name, in->name) == 0) break;
-    if (j == cols->n)
-      input_warning(r,
-                    "%s attribute '%s', which no column of the leads file provides: it is "
-                    "missing for every lead",
-                    readers(in->by), in->name);
-  }
-}
-
-/* ---- cells ---------------------------------------------------------------------- */
-
-/* Sets attribute `col` from a cell (already trimmed when unquoted): LG_OK
- * for an empty (absent) cell; -1 with why[] when the cell does not fit the
- * column's type; otherwise the library's status. */
-static int set_cell(lg_lead *lead, const column *col, const char *cell, char *why, size_t cap) {
-  int64_t     v;
-  int         b;
-  const char *p;
-  if (cell[0] == '\0') return LG_OK;
-  switch (col->type) {
-  case LG_VALUE_INT:
-    if (csv_parse_int64(cell, &v)) return (int)lg_lead_set_int(lead, col->name, v);
-    for (p = cell + (*cell == '+' || *cell == '-'); *p >= '0' && *p <= '9'; p++) {
-    }
-    snprintf(why, cap, "column '%s' is int: '%.40s' %s", col->name, cell,
-             *p == '\0' && p > cell + (*cell == '+' || *cell == '-')
-                 ? "is outside the int64 range"
-                 : "is not a whole number ([+-]digits)");
-    return -1;
-  case LG_VALUE_BOOL:
-    if (cli_parse_bool(cell, &b)) return (int)lg_lead_set_bool(lead, col->name, b);
-    snprintf(why, cap, "column '%s' is bool: '%.40s' is not true or false", col->name, cell);
-    return -1;
-  default: return (int)lg_lead_set_text(lead, col->name, cell);
-  }
 }
 
 /* ---- the explanation ---------------------------------------------------------------- */
@@ -1327,7 +1092,7 @@ typedef struct row_error {
 
 /* Builds the lead of the current row, decides and prints it.  0 on
  * success; otherwise -1 with why the row is bad in *err. */
-static int triage_row(run *r, const csv_reader *c, const columns *cols, row_error *err) {
+static int triage_row(run *r, const csv_reader *c, const data_columns *cols, row_error *err) {
   const char     *id;
   lg_lead        *lead;
   lg_decision     d;
@@ -1367,14 +1132,14 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, row_erro
   if (r->events.grouped) strmap_prefetch_entry(&r->events.ids, id_h);
   lead = r->lead;
   for (k = 0; k < cols->n_load; k++) {
-    size_t        i = cols->load[k];
-    const column *col = &cols->c[i];
-    int           rc;
+    size_t             i = cols->load[k];
+    const data_column *col = &cols->c[i];
+    int                rc;
     if (k == mid && r->events.grouped) {
       find_events(&r->events, id, id_len, id_h, &e, &end);
       fetched = 1;
     }
-    rc = set_cell(lead, col, c->fields[i], err->why, sizeof err->why);
+    rc = data_set_cell(lead, col, c->fields[i], err->why, sizeof err->why);
     if (rc == LG_OK) continue;
     if (rc == LG_ERR_NOMEM) cli_die(r->opt.leads, "%s", lg_status_message(LG_ERR_NOMEM));
     err->line = c->pos[i].line;
@@ -1487,8 +1252,10 @@ int main(int argc, char **argv) {
   parse_args(argc, argv, &r->opt);
   r->rubric = cli_load_rubric(r->opt.rubric);
   r->policy = cli_load_policy(r->opt.policy);
-  collect_inputs(r);
-  read_header(r, &r->cols); /* opens the leads file: its errors come first */
+  r->in.strict = r->opt.strict;
+  data_inputs_collect(&r->in, r->rubric, r->policy);
+  data_read_header(&r->in, &r->csv, r->opt.leads,
+                   &r->cols); /* opens the leads file: its errors come first */
   check_definitions(r);
   if (r->opt.events) load_events(r);
   check_event_types(r);
