@@ -223,6 +223,111 @@ int data_set_cell(lg_lead *lead, const data_column *col, const char *cell, char 
   }
 }
 
+/* ---- the policy's canonical text ---------------------------------------------- */
+
+/* Digits with at most three decimals as milli-points, the whole of s[0..n). */
+static int parse_points(const char *s, size_t n, lg_points *out) {
+  lg_points v = 0;
+  size_t    i = 0, dec = 0;
+  int       dot = 0;
+  if (!n) return 0;
+  for (; i < n; i++) {
+    if (s[i] == '.' && !dot)
+      dot = 1;
+    else if (s[i] >= '0' && s[i] <= '9' && v < INT64_C(1000000000000) && dec < 3) {
+      v = v * 10 + (s[i] - '0');
+      if (dot) dec++;
+    } else
+      return 0;
+  }
+  for (; dec < 3; dec++) v *= 10;
+  *out = v;
+  return 1;
+}
+
+char *data_policy_text(const lg_policy *policy) {
+  size_t needed = 0;
+  char  *text;
+  if (lg_policy_to_text(policy, NULL, 0, &needed) != LG_ERR_BUFFER || !needed) return NULL;
+  if (!(text = malloc(needed))) cli_die(cli_name(), "out of memory");
+  if (lg_policy_to_text(policy, text, needed, &needed) != LG_OK) {
+    free(text);
+    return NULL;
+  }
+  return text;
+}
+
+char *data_qualify_rule(const lg_policy *policy, lg_points *fit_needed) {
+  size_t      len;
+  char       *text, *q, *end, *rule;
+  const char *p, *start;
+  int         depth = 0, quoted = 0;
+  *fit_needed = -1;
+  if (!(text = data_policy_text(policy))) return NULL;
+  q = strstr(text, "\nqualify when ");
+  if (!q) {
+    free(text);
+    return NULL;
+  }
+  q += strlen("\nqualify when ");
+  if ((end = strchr(q, '\n')) != NULL) *end = '\0';
+  len = strlen(q);
+  rule = malloc(len + 1);
+  if (!rule) {
+    free(text);
+    cli_die(cli_name(), "out of memory");
+  }
+  memcpy(rule, q, len + 1);
+  free(text);
+  /* the top-level operands of `and` (an `or` at the top level: none) */
+  for (p = start = rule;; p++) {
+    int at_and = !quoted && depth == 0 && strncmp(p, " and ", 5) == 0;
+    if (!quoted && depth == 0 && strncmp(p, " or ", 4) == 0) {
+      *fit_needed = -1;
+      return rule;
+    }
+    if (at_and || *p == '\0') {
+      lg_points v;
+      if ((size_t)(p - start) > 7 && strncmp(start, "fit >= ", 7) == 0 &&
+          parse_points(start + 7, (size_t)(p - start) - 7, &v) && *fit_needed < 0)
+        *fit_needed = v;
+      if (*p == '\0') return rule;
+      p += 4;
+      start = p + 1;
+      continue;
+    }
+    if (*p == '"')
+      quoted = !quoted;
+    else if (*p == '\\' && quoted && p[1])
+      p++;
+    else if (!quoted && *p == '(')
+      depth++;
+    else if (!quoted && *p == ')')
+      depth--;
+  }
+}
+
+int data_followup(const lg_policy *policy, lg_duration *target, int *business) {
+  char       *text = data_policy_text(policy), *q;
+  lg_duration d = 0;
+  int         found = 0;
+  if (!text) return 0;
+  if ((q = strstr(text, "\nfollow-up within ")) != NULL) {
+    q += strlen("\nfollow-up within ");
+    while (*q >= '0' && *q <= '9') {
+      lg_duration v = 0;
+      while (*q >= '0' && *q <= '9') v = v * 10 + (*q++ - '0');
+      d += *q == 'd' ? v * 86400 : *q == 'h' ? v * 3600 : *q == 'm' ? v * 60 : v;
+      if (*q) q++;
+    }
+    *target = d;
+    *business = strncmp(q, " business", 9) == 0;
+    found = 1;
+  }
+  free(text);
+  return found;
+}
+
 /* ---- assignments and reps -------------------------------------------------- */
 
 char *data_copy(const char *s) {
@@ -518,4 +623,67 @@ size_t data_correlation_set(const data_reps *t, const lg_stats *stats, const cha
     att[k++] = t->attainment[i];
   }
   return k;
+}
+
+/* ---- events ------------------------------------------------------------------------ */
+
+static int event_cmp(const void *a, const void *b) {
+  const data_event *x = a, *y = b;
+  int               c = strcmp(x->lead_id, y->lead_id);
+  if (c) return c;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+void data_load_events(data_events *e, cli_csv *c, const char *path) {
+  int                      col[3];
+  static const char *const names[3] = { "lead_id", "type", "at" };
+  cli_csv_open(c, path, "lead_id,type,at");
+  cli_csv_columns(c, names, 3, col);
+  while (next_row(c)) {
+    data_event *v;
+    const char *type = c->r.fields[col[1]];
+    if (e->n == e->cap) {
+      size_t cap = e->cap ? e->cap * 2 : 256;
+      if (!(v = realloc(e->v, cap * sizeof *v))) cli_die(path, "out of memory");
+      e->v = v;
+      e->cap = cap;
+    }
+    v = &e->v[e->n];
+    if (c->r.fields[col[0]][0] == '\0') die_cell(c, col[0], "%s", "empty lead_id");
+    if (!name_valid(type))
+      die_cell(c, col[1], "event type '%.64s' is not a name ([a-z][a-z0-9_]{0,63})", type);
+    v->at = time_cell(c, col[2], "at");
+    v->order = e->n;
+    v->used = 0;
+    v->lead_id = data_copy(c->r.fields[col[0]]);
+    v->type = data_copy(type);
+    e->n++;
+  }
+  cli_csv_close(c);
+  if (e->n) qsort(e->v, e->n, sizeof *e->v, event_cmp);
+}
+
+size_t data_events_of(const data_events *e, const char *id, data_event **first) {
+  size_t lo = 0, hi = e->n, end;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(e->v[mid].lead_id, id) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (end = lo; end < e->n && strcmp(e->v[end].lead_id, id) == 0; end++) {
+  }
+  *first = e->v + lo;
+  return end - lo;
+}
+
+void data_events_free(data_events *e) {
+  size_t i;
+  for (i = 0; i < e->n; i++) {
+    free(e->v[i].lead_id);
+    free(e->v[i].type);
+  }
+  free(e->v);
+  memset(e, 0, sizeof *e);
 }

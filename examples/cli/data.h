@@ -72,6 +72,18 @@ void data_columns_free(data_columns *cols);
  * otherwise the library's status. */
 int data_set_cell(lg_lead *lead, const data_column *col, const char *cell, char *why, size_t cap);
 
+/* ---- the policy, read back --------------------------------------------------------- */
+
+/* The canonical text of the policy (malloc'd), or NULL. */
+char *data_policy_text(const lg_policy *policy);
+/* The policy's qualify rule (malloc'd canonical text; NULL without one)
+ * and, when one of its top-level `and` operands is `fit >= N`, N in
+ * *fit_needed (else -1). */
+char *data_qualify_rule(const lg_policy *policy, lg_points *fit_needed);
+/* The follow-up target (seconds) and whether it counts business hours;
+ * 0 when the policy has no follow-up rule. */
+int data_followup(const lg_policy *policy, lg_duration *target, int *business);
+
 /* ---- assignments ------------------------------------------------------------------- */
 
 /* One row of the assignments file. */
@@ -131,6 +143,27 @@ void data_reps_free(data_reps *t);
  * holds t->n entries. */
 size_t data_correlation_set(const data_reps *t, const lg_stats *stats, const char **names,
                             double *att, const char **skipped, size_t *n_skipped);
+
+/* ---- events ------------------------------------------------------------------------ */
+
+typedef struct data_event {
+  char   *lead_id, *type;
+  lg_time at;
+  size_t  order; /* position in the file */
+  int     used;  /* given to a lead by the caller */
+} data_event;
+
+/* The events file (lead_id,type,at in any order), sorted by lead id, then
+ * file order. */
+typedef struct data_events {
+  data_event *v;
+  size_t      n, cap;
+} data_events;
+
+void data_load_events(data_events *e, cli_csv *c, const char *path);
+/* The events of lead `id`: *first and the count returned (0: none). */
+size_t data_events_of(const data_events *e, const char *id, data_event **first);
+void   data_events_free(data_events *e);
 
 /* Out-of-memory-checked copy of s. */
 char *data_copy(const char *s);

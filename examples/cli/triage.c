@@ -541,88 +541,11 @@ static void strict_check(const run *r) {
   }
 }
 
-/* Digits with at most three decimals as milli-points, the whole of s[0..n). */
-static int parse_points(const char *s, size_t n, lg_points *out) {
-  lg_points v = 0;
-  size_t    i = 0, dec = 0;
-  int       dot = 0;
-  if (!n) return 0;
-  for (; i < n; i++) {
-    if (s[i] == '.' && !dot)
-      dot = 1;
-    else if (s[i] >= '0' && s[i] <= '9' && v < INT64_C(1000000000000) && dec < 3) {
-      v = v * 10 + (s[i] - '0');
-      if (dot) dec++;
-    } else
-      return 0;
-  }
-  for (; dec < 3; dec++) v *= 10;
-  *out = v;
-  return 1;
-}
-
-/* The policy's qualify rule (canonical text) and, when one of its top-level
- * `and` operands is `fit >= N`, N. */
-static void find_qualify(run *r) {
-  size_t      needed = 0, len;
-  char       *text, *q, *end;
-  const char *p, *start;
-  int         depth = 0, quoted = 0;
-  r->fit_needed = -1;
-  if (lg_policy_to_text(r->policy, NULL, 0, &needed) != LG_ERR_BUFFER || !needed) return;
-  if (!(text = malloc(needed))) cli_die(cli_name(), "out of memory");
-  if (lg_policy_to_text(r->policy, text, needed, &needed) != LG_OK) {
-    free(text);
-    return;
-  }
-  q = strstr(text, "\nqualify when ");
-  if (!q) {
-    free(text);
-    return;
-  }
-  q += strlen("\nqualify when ");
-  if ((end = strchr(q, '\n')) != NULL) *end = '\0';
-  len = strlen(q);
-  r->qualify = malloc(len + 1);
-  if (!r->qualify) {
-    free(text);
-    cli_die(cli_name(), "out of memory");
-  }
-  memcpy(r->qualify, q, len + 1);
-  free(text);
-  /* the top-level operands of `and` (an `or` at the top level: none) */
-  for (p = start = r->qualify;; p++) {
-    int at_and = !quoted && depth == 0 && strncmp(p, " and ", 5) == 0;
-    if (!quoted && depth == 0 && strncmp(p, " or ", 4) == 0) {
-      r->fit_needed = -1;
-      return;
-    }
-    if (at_and || *p == '\0') {
-      lg_points v;
-      if ((size_t)(p - start) > 7 && strncmp(start, "fit >= ", 7) == 0 &&
-          parse_points(start + 7, (size_t)(p - start) - 7, &v) && r->fit_needed < 0)
-        r->fit_needed = v;
-      if (*p == '\0') return;
-      p += 4;
-      start = p + 1;
-      continue;
-    }
-    if (*p == '"')
-      quoted = !quoted;
-    else if (*p == '\\' && quoted && p[1])
-      p++;
-    else if (!quoted && *p == '(')
-      depth++;
-    else if (!quoted && *p == ')')
-      depth--;
-  }
-}
-
 static void check_definitions(run *r) {
   if (lg_rubric_input_count(r->rubric) == 0)
     data_input_warning(&r->in, "%s: the rubric has no criteria: every lead scores 0",
                        r->opt.rubric);
-  find_qualify(r);
+  r->qualify = data_qualify_rule(r->policy, &r->fit_needed);
   if (!r->qualify)
     data_input_warning(&r->in, "%s: the policy has no qualify rule: no lead qualifies",
                        r->opt.policy);
