@@ -197,12 +197,15 @@ def hm(d):
     return "%dh%02dm" % (d // 3600, d % 3600 // 60)
 
 
-def tally():
+def tally(since=None):
+    """Per rep, over the leads first assigned at or after `since`."""
     now, target = ts(NOW), 48 * 3600
     rows = list(csv.DictReader(open(DATA + "/assignments.csv")))
     by_lead = {}
     for r in rows:
         by_lead.setdefault(r["lead_id"], []).append(r)
+    if since:
+        by_lead = {k: v for k, v in by_lead.items() if ts(v[0]["assigned_at"]) >= ts(since)}
     reps = {}
     for lead, rs in by_lead.items():
         for i, r in enumerate(rs):
@@ -293,15 +296,17 @@ def sample(build):
           'id="h-p90"><b>%s<' % hm(nearest_rank(every, 0.9)) in page,
           "headline median/p90 = tally %s/%s" % (hm(nearest_rank(every, 0.5)),
                                                 hm(nearest_rank(every, 0.9))))
-    for rep, s in sorted(t.items()):
-        cells = [rep, s["assigned"], s["touched"], s["in_sla"],
-                 "%.1f" % (100.0 * s["in_sla"] / s["assigned"]), s["breached"], s["overdue"],
-                 hm(nearest_rank(s["resp"], 0.5)) if s["resp"] else "",
-                 hm(nearest_rank(s["resp"], 0.9)) if s["resp"] else ""]
-        got = re.search(r"%s( ⚑ worst)? (.*?) (\d\.\d\d|rep-|$)" % re.escape(rep), rep_text)
-        want = " ".join(str(c) for c in cells[1:]).strip()
-        check(got and got.group(2).strip() == want,
-              "rep %s = tally %s (page: %s)" % (rep, want, got and got.group(2)))
+    compare_reps(rep_text, t, "tally")
+
+    # a period: the leads first assigned from the 16th
+    since = "2026-11-16T00:00:00Z"
+    rc, pp, err = run(prog, report_args(["--since", since]))
+    n_p, t_p, _ = tally(since)
+    check(rc == 0 and "leads assigned %d " % n_p in text_of(pp, '<table id="headline-table">', "</table>"),
+          "--since: leads = tally %d" % n_p)
+    compare_reps(text_of(pp, '<table class="sortable"', "</table>"), t_p, "--since tally")
+    check("Leads first assigned from <time>%s</time>" % since in pp, "--since: the period is named")
+
     names = [rep for rep in sorted(t) if rep in att]
     xs = [att[n] for n in names]
     ys = [t[n]["in_sla"] / t[n]["assigned"] for n in names]
@@ -311,6 +316,23 @@ def sample(build):
     check('id="quota-r">%.3f<' % r2 in page, "r = tally %.3f" % r2)
     check('id="quota-ci">%.3f to %.3f<' % (lo, hi) in page, "CI = tally %.3f to %.3f" % (lo, hi))
     check(("includes zero" in page) == (lo <= 0 <= hi), "the words follow the interval")
+    funnel_and_lately(build, page, t)
+
+
+def compare_reps(rep_text, t, label):
+    for rep, s in sorted(t.items()):
+        cells = [rep, s["assigned"], s["touched"], s["in_sla"],
+                 "%.1f" % (100.0 * s["in_sla"] / s["assigned"]), s["breached"], s["overdue"],
+                 hm(nearest_rank(s["resp"], 0.5)) if s["resp"] else "",
+                 hm(nearest_rank(s["resp"], 0.9)) if s["resp"] else ""]
+        got = re.search(r"%s( ⚑ worst)? (.*?) (\d\.\d\d|rep-|$)" % re.escape(rep), rep_text)
+        want = " ".join(str(c) for c in cells[1:]).strip()
+        check(got and got.group(2).strip() == want,
+              "rep %s = %s %s (page: %s)" % (rep, label, want, got and got.group(2)))
+    check(rep_text.count(" rep-") == len(t), "%s: as many reps as the tally" % label)
+
+
+def funnel_and_lately(build, page, t):
 
     # the funnel: verdicts and fit scores as leadgate-triage gives them
     rc, tri, _ = run(build + "/leadgate-triage",
@@ -358,6 +380,10 @@ def bad(build):
         well_formed(out, "no attainment")
         check('id="quota-lacks"' in out and "has no attainment column" in out,
               "no attainment: the section lacks data")
+    # three reps with an attainment: r, n, and "too few to conclude"
+    rc, out, err = run(prog, report_args(reps=err_dir + "/reps_three_attainment.csv"))
+    check(rc == 0 and 'id="quota-n">3<' in out and "too few reps to conclude anything" in out and
+          'id="quota-ci"' not in out, "n = 3: no interval, too few to conclude (%d)" % rc)
     rc, out, err = run(prog, report_args(reps=None))
     check(rc == 0 and 'id="quota-lacks"' in out and "no reps file" in out, "no reps file")
     # an empty period: a note and a valid page that says so
