@@ -1201,8 +1201,11 @@ static void funnel(state *g) {
           "stroke=\"#2f6b4f\" stroke-width=\"2\"><title>capacity threshold: %s &gt;= ",
           x, x, t + 2, h - bt, dim);
       put_points(g, cal);
-      put(g, "</title></line>\n<text x=\"%.1f\" y=\"%.0f\" fill=\"#2f6b4f\">capacity &gt;= ", x + 4,
-          t + 14);
+      /* left of its line when the qualify line is to the right */
+      put(g,
+          "</title></line>\n<text x=\"%.1f\" y=\"%.0f\" fill=\"#2f6b4f\" "
+          "text-anchor=\"%s\">capacity &gt;= ",
+          cal < g->fit_needed ? x - 4 : x + 4, t + 14, cal < g->fit_needed ? "end" : "start");
       put_points(g, cal);
       put(g, "</text>\n");
     }
