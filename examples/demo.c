@@ -11,40 +11,40 @@
 #include <string.h>
 
 static const char rubric_text[] =
-  "rubric \"b2b-default\"\n"
-  "fit \"need\" from need\n"
-  "  when \"high\" -> 3\n"
-  "  when \"medium\" -> 2\n"
-  "  when \"low\" -> 1\n"
-  "fit \"timeframe\" from timeframe_months\n"
-  "  when <= 3 -> 3\n"
-  "  when 4..6 -> 2\n"
-  "  when > 6 -> 1\n"
-  "fit \"authority\" from role\n"
-  "  when \"decision maker\", \"economic buyer\" -> 3\n"
-  "  when \"influencer\" -> 2\n"
-  "  when \"recommender\" -> 1\n"
-  "fit \"profile\" from industry\n"
-  "  when \"software\", \"saas\" -> 3\n"
-  "  otherwise -> 1\n"
-  "engagement \"demo request\" on demo_requested -> 25 expire 30d\n"
-  "engagement \"content\" on content_download -> 2 each max 10 half-life 14d\n"
-  "engagement \"webinar\" on webinar_attended -> 5 each half-life 30d\n"
-  "knockout \"not a buyer\" when persona is \"student\", \"consultant\", \"competitor\"\n";
+    "rubric \"b2b-default\"\n"
+    "fit \"need\" from need\n"
+    "  when \"high\" -> 3\n"
+    "  when \"medium\" -> 2\n"
+    "  when \"low\" -> 1\n"
+    "fit \"timeframe\" from timeframe_months\n"
+    "  when <= 3 -> 3\n"
+    "  when 4..6 -> 2\n"
+    "  when > 6 -> 1\n"
+    "fit \"authority\" from role\n"
+    "  when \"decision maker\", \"economic buyer\" -> 3\n"
+    "  when \"influencer\" -> 2\n"
+    "  when \"recommender\" -> 1\n"
+    "fit \"profile\" from industry\n"
+    "  when \"software\", \"saas\" -> 3\n"
+    "  otherwise -> 1\n"
+    "engagement \"demo request\" on demo_requested -> 25 expire 30d\n"
+    "engagement \"content\" on content_download -> 2 each max 10 half-life 14d\n"
+    "engagement \"webinar\" on webinar_attended -> 5 each half-life 30d\n"
+    "knockout \"not a buyer\" when persona is \"student\", \"consultant\", \"competitor\"\n";
 
 static const char policy_text[] =
-  "policy \"inbound-emea\"\n"
-  "qualify when fit >= 8 and (event demo_requested within 30d or engagement >= 15)\n"
-  "grade \"A\" when fit >= 10\n"
-  "grade \"B\" when fit >= 8\n"
-  "grade \"C\"\n"
-  "calendar\n"
-  "  utc-offset +01:00\n"
-  "  hours mon-fri 09:00-17:30\n"
-  "follow-up within 48h business\n"
-  "  warn at 75%\n"
-  "  escalate at 36h\n"
-  "  reassign at 48h max 2\n";
+    "policy \"inbound-emea\"\n"
+    "qualify when fit >= 8 and (event demo_requested within 30d or engagement >= 15)\n"
+    "grade \"A\" when fit >= 10\n"
+    "grade \"B\" when fit >= 8\n"
+    "grade \"C\"\n"
+    "calendar\n"
+    "  utc-offset +01:00\n"
+    "  hours mon-fri 09:00-17:30\n"
+    "follow-up within 48h business\n"
+    "  warn at 75%\n"
+    "  escalate at 36h\n"
+    "  reassign at 48h max 2\n";
 
 #define DAY INT64_C(86400)
 /* Monday 2026-11-23 10:00 UTC: the demo's "now". */
@@ -63,26 +63,26 @@ static void print_points(const char *label, lg_points p) {
 }
 
 static void report(const lg_rubric *rubric, const lg_policy *policy, const lg_lead *lead) {
-  static const char *verdicts[] = {"nurture", "MQL", "disqualify"};
-  static const char *states[] = {"none", "running", "warning", "breached", "met", "met late"};
-  static const char *actions[] = {"none", "warn", "remind", "escalate", "reassign", "recycle"};
-  lg_decision        d;
-  lg_contribution    items[16];
-  size_t             n, i;
-  const char        *question;
-  lg_points          gain;
-  lg_sla_status      sla;
+  lg_decision     d;
+  lg_contribution items[16];
+  size_t          n, i;
+  const char     *question;
+  lg_points       gain;
+  lg_sla_status   sla;
 
   check(lg_decide(rubric, policy, lead, now, &d), "decide");
   printf("lead %s\n  ", lg_lead_id(lead));
   print_points("fit ", d.score.fit);
   print_points("  engagement ", d.score.engagement);
   print_points("  total ", d.score.total);
-  printf("\n  verdict %s, grade \"%s\", because: %s\n", verdicts[d.verdict], d.grade, d.reason);
+  printf("\n  verdict %s, grade \"%s\", because: %s\n", lg_verdict_name((lg_verdict)d.verdict),
+         d.grade, d.reason);
+  printf("  recommended stage: %s\n", lg_stage_name((lg_stage)d.stage));
 
   check(lg_explain(rubric, lead, now, items, sizeof items / sizeof items[0], &n), "explain");
   for (i = 0; i < n; i++) {
-    printf("    %-12s %-18s", items[i].criterion, items[i].attribute);
+    printf("    %-10s %-12s %-18s", lg_kind_name((lg_kind)items[i].kind), items[i].criterion,
+           items[i].attribute);
     print_points("", items[i].points);
     print_points(" of ", items[i].max_points);
     printf("%s\n", items[i].missing ? "  (missing)" : "");
@@ -94,8 +94,9 @@ static void report(const lg_rubric *rubric, const lg_policy *policy, const lg_le
   }
   check(lg_sla_eval(policy, lead, now, &sla), "sla");
   if (sla.state != LG_SLA_NONE)
-    printf("  follow-up: %s, action %s, %lld business minutes left\n", states[sla.state],
-           actions[sla.action], (long long)(sla.remaining / 60));
+    printf("  follow-up: %s, action %s, %lld business minutes left\n",
+           lg_sla_state_name((lg_sla_state)sla.state), lg_action_name((lg_action)sla.action),
+           (long long)(sla.remaining / 60));
 }
 
 int main(void) {

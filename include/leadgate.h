@@ -452,10 +452,21 @@ LG_API lg_status lg_lead_snooze(lg_lead *lead, lg_time from, lg_time until);
  * event, `each` every event; events after `now` are ignored.  Decay of an
  * event of age a: half-life H gives p*2^(-a/H); expire D gives p while
  * a < D; linear D gives p*(1-a/D) while a < D.  Decay is integer
- * fixed-point, within 1 milli-point of exact, identical on every platform.
+ * fixed-point and identical on every platform: each criterion's decayed
+ * sum (before its cap) is within 1 milli-point of the exact sum however
+ * many events it counts (the events are summed at 2^-32 milli-points and
+ * rounded once, per criterion).
  *
  * Limits: text <= 1 MiB, <= 1024 criteria, <= 256 `when` lines per
  * criterion, points within +-1,000,000 (LG_ERR_LIMIT, with position).
+ *
+ * Text people write (all three parsers): one leading UTF-8 byte order mark
+ * is skipped (columns count from after it).  Numbers take no thousands
+ * separators: `>= 1,000` would read as the list `>= 1` or `0`, so a
+ * comparison followed by `,` and plain digits, a number followed by `,`
+ * and digits with a leading zero, and a `,` plus three digits after any
+ * rule that takes one number are LG_ERR_SYNTAX saying so (`1, 250` stays
+ * a list of two).
  *
  * Rules: `rubric` at most once, as the first statement.  Criterion names
  * are non-empty and unique across fit, engagement and knockout criteria.

@@ -76,7 +76,7 @@ typedef struct xparser {
 static lg_status new_node(xparser *p, int kind, uint32_t *out) {
   lg__expr  *e = p->e;
   lg__xnode *nodes;
-  if (e->n_nodes == NIL) return lg__lex_nomem(p->lx); /* cannot happen within 1 MiB */
+  if (LG__NEVER(e->n_nodes == NIL)) return lg__lex_nomem(p->lx); /* 1 MiB holds fewer */
   nodes = lg__grow(e->nodes, &e->cap_nodes, e->n_nodes + 1, sizeof *nodes);
   if (!nodes) return lg__lex_nomem(p->lx);
   e->nodes = nodes;
@@ -376,7 +376,7 @@ int lg__expr_atom(const lg__expr *e, uint32_t i, lg__atom *out) {
   const lg__xnode *n;
   if (i >= e->n_nodes) return 0;
   n = &e->nodes[i];
-  out->name = e->strs + n->name;
+  out->name = e->strs ? e->strs + n->name : ""; /* nodes without names: no strings */
   out->len = n->name_len;
   out->kind = LG_INPUT_ATTRIBUTE;
   switch (n->kind) {

@@ -156,6 +156,13 @@ lg_status lg__lex_init(lg__lexer *lx, const char *text, size_t len, lg_error *er
 int  lg__lex_next_line(lg__lexer *lx);
 /* Skips blanks; 1 when only a comment or nothing is left on the line. */
 int  lg__lex_at_eol(lg__lexer *lx);
+/* Thousands separators: 1 if the next token is a ',' right after a digit
+ * and followed by exactly three plain digits (`1,000`); the error says
+ * numbers take no separators.  lg__lex_plain_digits counts the digits at
+ * byte `at` when nothing number-like follows them (0 otherwise). */
+int       lg__lex_thousands_at(lg__lexer *lx);
+lg_status lg__lex_thousands_error(lg__lexer *lx);
+size_t    lg__lex_plain_digits(const lg__lexer *lx, size_t at);
 /* LG_OK if at end of line, else an error "unexpected X after Y". */
 lg_status lg__lex_expect_eol(lg__lexer *lx, const char *after);
 /* 1 if the next token is the word `w` (a keyword such as "half-life",
@@ -212,6 +219,17 @@ void lg__error_set(lg_error *err, lg_status st, const char *msg);
 /* ---- lead.c: the lead's storage, read by every evaluator --------------- */
 
 enum { LG__VAL_NONE = 0, LG__VAL_TEXT = 1, LG__VAL_INT = 2, LG__VAL_BOOL = 3 };
+/* Stored type codes are handed out as lg_value_type without translation. */
+LG__STATIC_ASSERT(LG__VAL_NONE == (int)LG_VALUE_NONE && LG__VAL_TEXT == (int)LG_VALUE_TEXT &&
+                      LG__VAL_INT == (int)LG_VALUE_INT && LG__VAL_BOOL == (int)LG_VALUE_BOOL,
+                  value_codes_are_public_codes);
+/* A recorded action hides every less severe one by comparing codes, and
+ * the recorded set is a bit per action in 32 bits. */
+LG__STATIC_ASSERT(LG_ACTION_NONE < LG_ACTION_WARN && LG_ACTION_WARN < LG_ACTION_REMIND &&
+                      LG_ACTION_REMIND < LG_ACTION_ESCALATE &&
+                      LG_ACTION_ESCALATE < LG_ACTION_REASSIGN &&
+                      LG_ACTION_REASSIGN < LG_ACTION_RECYCLE && LG_ACTION_RECYCLE < 32,
+                  action_order_is_severity);
 
 typedef struct lg__attr {
   int64_t  value;    /* int value, bool 0/1, or text: arena offset */
@@ -357,10 +375,12 @@ void     lg__decay_rule_init(lg__decay_rule *rule, int kind, int64_t span, int64
 uint64_t lg__decay_inverse(int64_t span);
 /* lg__decay of one event under the rule. */
 int64_t  lg__decay_one(const lg__decay_rule *rule, int64_t age);
-/* The sum of lg__decay_one(rule, now - at[i]) over i < n with type[i] == t
- * (events at or before now, n <= LG_MAX_EVENTS); *count gets how many
- * there were.  Equal to the per-event sum to the bit, and much faster for
- * half-lives. */
+/* The decayed sum over i < n with type[i] == t of the events' points at
+ * age now - at[i] (events at or before now, n <= LG_MAX_EVENTS); *count
+ * gets how many there were.  The events are summed at 2^-32 milli-points
+ * and rounded once, so the sum is within 1 milli-point (0.501) of the
+ * exact one however many events there are; not the sum of lg__decay_one's
+ * per-event roundings. */
 int64_t  lg__decay_sum(const lg__decay_rule *rule, lg_time now, const lg_time *at,
                        const uint16_t *type, uint16_t t, uint32_t n, uint32_t *count);
 

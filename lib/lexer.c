@@ -59,6 +59,8 @@ lg_status lg__lex_error_at(lg__lexer *lx, size_t at, lg_status st, const char *f
 
 lg_status lg__lex_expected(lg__lexer *lx, const char *what) {
   char tok[48];
+  /* a number that went on with `,000`: say what is wrong with it */
+  if (lg__lex_thousands_at(lx)) return lg__lex_thousands_error(lx);
   lg__lex_describe(lx, tok, sizeof tok);
   return lg__lex_error(lx, LG_ERR_SYNTAX, "expected %s, got %s", what, tok);
 }
@@ -95,6 +97,14 @@ lg_status lg__lex_init(lg__lexer *lx, const char *text, size_t len, lg_error *er
   if (len > LG__MAX_TEXT_INPUT) {
     lg__error_set(lx->err, LG_ERR_LIMIT, "text is longer than 1 MiB");
     return LG_ERR_LIMIT;
+  }
+  /* One leading UTF-8 byte order mark (Notepad writes one) is not text:
+   * skipped, and columns count from after it. */
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+    text += 3;
+    len -= 3;
+    lx->src = text;
+    lx->len = len;
   }
   nul = len ? memchr(text, '\0', len) : NULL;
   bad = lg__utf8_first_invalid(text, len);
@@ -166,9 +176,32 @@ void lg__lex_describe(lg__lexer *lx, char *out, size_t cap) {
   trim_utf8_tail(out);
 }
 
+/* Digits at `at` (no sign, no fraction): how many, 0 if none or if a '.'
+ * or another digit-like continuation follows. */
+size_t lg__lex_plain_digits(const lg__lexer *lx, size_t at) {
+  size_t i = at;
+  while (i < lx->line_end && lg__is_digit(lx->src[i])) i++;
+  if (i < lx->line_end && (lx->src[i] == '.' || lg__is_word_char(lx->src[i]))) return 0;
+  return i - at;
+}
+
+int lg__lex_thousands_at(lg__lexer *lx) {
+  size_t at = lg__lex_token_at(lx);
+  return at < lx->line_end && lx->src[at] == ',' && at > lx->line_start &&
+         lg__is_digit(lx->src[at - 1]) && lg__lex_plain_digits(lx, at + 1) == 3;
+}
+
+lg_status lg__lex_thousands_error(lg__lexer *lx) {
+  return lg__lex_error(lx, LG_ERR_SYNTAX,
+                       "numbers are written without thousands separators "
+                       "(write 1000, not 1,000)");
+}
+
 lg_status lg__lex_expect_eol(lg__lexer *lx, const char *after) {
   char tok[48];
   if (lg__lex_at_eol(lx)) return LG_OK;
+  /* `>= 1,000` after a rule that takes one number */
+  if (lg__lex_thousands_at(lx)) return lg__lex_thousands_error(lx);
   lg__lex_describe(lx, tok, sizeof tok);
   return lg__lex_error(lx, LG_ERR_SYNTAX, "unexpected %s after %s", tok, after);
 }

@@ -128,6 +128,24 @@ void lg__match_list_free(lg__match_list *m) {
   m->n = 0;
 }
 
+/* `>= 1,000` would read as the list `>= 1` or `= 0`, silently wrong, so a
+ * number item followed by `,` and digits that cannot be meant as a second
+ * item is refused: after a comparison (which takes one number), any plain
+ * digits; after any number, digits with a leading zero (`1,000`,
+ * `2,050`). */
+static int suspect_separator(lg__lexer *lx, const lg__match *prev) {
+  size_t at, digits, next;
+  if (prev->kind != LG__M_CMP && prev->kind != LG__M_RANGE) return 0;
+  at = lg__lex_token_at(lx);
+  if (at >= lx->line_end || lx->src[at] != ',') return 0;
+  next = at + 1;
+  while (next < lx->line_end && (lx->src[next] == ' ' || lx->src[next] == '\t')) next++;
+  digits = lg__lex_plain_digits(lx, next);
+  if (digits == 0) return 0;
+  if (prev->kind == LG__M_CMP && prev->op != LG__EQ) return 1;
+  return digits >= 2 && lx->src[next] == '0';
+}
+
 lg_status lg__match_list_parse(lg__lexer *lx, lg__match_list *out) {
   lg__match_list list = {NULL, 0};
   uint32_t       cap = 0;
@@ -147,6 +165,12 @@ lg_status lg__match_list_parse(lg__lexer *lx, lg__match_list *out) {
     }
     set_bounds(&list.items[list.n]);
     list.n++;
+    if (suspect_separator(lx, &list.items[list.n - 1])) {
+      lg__match_list_free(&list);
+      return lg__lex_error(lx, LG_ERR_SYNTAX,
+                           "a comparison takes one number, and numbers are written "
+                           "without thousands separators (write 1000, not 1,000)");
+    }
   } while (lg__lex_accept(lx, ","));
   *out = list;
   return LG_OK;

@@ -12,6 +12,8 @@
 #define LG__MAX_GRADES     256
 #define LG__MAX_GRADE_NAME 15 /* bytes: lg_decision.grade is char[16] */
 #define LG__MAX_FOLLOWUPS  256
+LG__STATIC_ASSERT(sizeof(((lg_decision *)0)->grade) == LG__MAX_GRADE_NAME + 1,
+                  grade_fits_the_decision);
 
 typedef struct lg__grade {
   char     name[LG__MAX_GRADE_NAME + 1]; /* NUL-terminated */

@@ -14,3 +14,14 @@ if(TARGET test_decay AND NOT LEADGATE_COVERAGE)
   target_link_libraries(test_decay_portable PRIVATE ${_lg_decay_libs})
   add_test(NAME test_decay_portable COMMAND test_decay_portable)
 endif()
+
+# lg_time_format / lg_time_parse against Python's datetime on random
+# instants (a fixed seed, printed).  Not in sanitizer builds: Python cannot
+# load a sanitized library without the runtime preloaded, and test_time
+# covers the same code under the sanitizers.
+find_package(Python3 COMPONENTS Interpreter QUIET)
+if(Python3_Interpreter_FOUND AND NOT LEADGATE_SANITIZE)
+  add_test(NAME test_time_datetime
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/test_time_datetime.py
+            $<TARGET_FILE:leadgate_shared>)
+endif()

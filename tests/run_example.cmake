@@ -1,17 +1,25 @@
 # run_example.cmake - runs one example program and checks what it did.
-# Used by the CTest cases in examples/programs.cmake:
+# Used by the CTest cases in examples/cli/CMakeLists.txt:
 #
 #   cmake -DPROG=path -DARGS="a|b|c" -DOUT=file [-DEXPECT_EXIT=n]
 #         [-DEXPECT_STDOUT=file] [-DSTDOUT_REGEX=re] [-DSTDOUT_NOT_REGEX=re]
 #         [-DSTDERR_REGEX=re] [-DSTDERR_REGEX_2=re] [-DSTDERR_REGEX_3=re]
-#         [-DTO_CRLF="src|dst|src|dst"] -P run_example.cmake
+#         [-DSTDERR_NOT_REGEX=re] [-DTO_CRLF="src|dst|src|dst"]
+#         [-DREPEAT="dst|first line|line|count"] [-DSTDIN=file]
+#         -P run_example.cmake
 #
 # ARGS are separated by '|' (a CMake list would be split by add_test).
 # stdout goes to OUT and, with EXPECT_STDOUT, must equal that file byte for
 # byte (cmake -E compare_files).  TO_CRLF first writes copies of files with
 # CRLF line ends, to check that the programs read them the same.  Runs in
 # the current directory (CTest sets it to the source tree, so paths in
-# messages are as written in the test).
+# messages are as written in the test).  REPEAT first writes a generated
+# file: the first line, then `count` copies of `line` with @i@ replaced by
+# 1, 2, ...  STDIN is fed to the program's standard input.  In the regexes
+# '.' also matches a line break, so one regex can check several lines in
+# order.
+
+cmake_minimum_required(VERSION 3.16)
 
 if(NOT PROG OR NOT OUT)
   message(FATAL_ERROR "run_example.cmake: PROG and OUT are required")
@@ -34,8 +42,28 @@ if(TO_CRLF)
   endforeach()
 endif()
 
+if(REPEAT)
+  string(REPLACE "|" ";" _rep "${REPEAT}")
+  list(GET _rep 0 _dst)
+  list(GET _rep 1 _first)
+  list(GET _rep 2 _line)
+  list(GET _rep 3 _count)
+  set(_text "${_first}\n")
+  foreach(i RANGE 1 ${_count})
+    string(REPLACE "@i@" "${i}" _l "${_line}")
+    string(APPEND _text "${_l}\n")
+  endforeach()
+  file(WRITE "${_dst}" "${_text}")
+endif()
+
 string(REPLACE "|" ";" _args "${ARGS}")
+if(STDIN)
+  set(_input INPUT_FILE "${STDIN}")
+else()
+  set(_input)
+endif()
 execute_process(COMMAND "${PROG}" ${_args}
+  ${_input}
   RESULT_VARIABLE rc
   OUTPUT_FILE "${OUT}"
   ERROR_VARIABLE err)
@@ -69,6 +97,9 @@ foreach(v STDERR_REGEX STDERR_REGEX_2 STDERR_REGEX_3)
     string(APPEND _fail "stderr does not match '${${v}}'\n")
   endif()
 endforeach()
+if(STDERR_NOT_REGEX AND err MATCHES "${STDERR_NOT_REGEX}")
+  string(APPEND _fail "stderr matches '${STDERR_NOT_REGEX}' and must not\n")
+endif()
 
 if(_fail)
   list(JOIN _args " " _shown)

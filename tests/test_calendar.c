@@ -1464,8 +1464,44 @@ static void random_calendars_match_the_brute_force_reference(void **state) {
   }
 }
 
+/* lg_calendar_to_text prints the canonical block, which parses back to
+ * the same text; the policy's always-open calendar prints as every hour. */
+static void a_calendar_prints_its_canonical_text(void **state) {
+  static const char text[] = "hours sat 10:00-13:00\n"
+                             "holiday 2026-12-25\n"
+                             "utc-offset +01:00\n"
+                             "hours mon-fri 09:00-17:30\n";
+  static const char want[] = "calendar\n"
+                             "  utc-offset +01:00\n"
+                             "  hours mon-fri 09:00-17:30\n"
+                             "  hours sat 10:00-13:00\n"
+                             "  holiday 2026-12-25\n";
+  lg_calendar *c = NULL, *back = NULL;
+  lg_policy   *p = NULL;
+  char         buf[256], again[256];
+  size_t       need = 0;
+  (void)state;
+  assert_int_equal(lg_calendar_parse(text, sizeof text - 1, &c, NULL), LG_OK);
+  assert_int_equal(lg_calendar_to_text(c, buf, sizeof buf, &need), LG_OK);
+  assert_string_equal(buf, want);
+  assert_int_equal(need, sizeof want);
+  assert_int_equal(lg_calendar_to_text(c, buf, 10, &need), LG_ERR_BUFFER);
+  assert_int_equal(need, sizeof want);
+  assert_int_equal(lg_calendar_parse(want, sizeof want - 1, &back, NULL), LG_OK);
+  assert_int_equal(lg_calendar_to_text(back, again, sizeof again, NULL), LG_OK);
+  assert_string_equal(again, want);
+  assert_int_equal(lg_calendar_to_text(NULL, buf, sizeof buf, NULL), LG_ERR_INVALID);
+  assert_int_equal(lg_policy_parse("", 0, &p, NULL), LG_OK);
+  assert_int_equal(lg_calendar_to_text(lg_policy_calendar(p), buf, sizeof buf, NULL), LG_OK);
+  assert_string_equal(buf, "calendar\n  utc-offset +00:00\n  hours mon-sun 00:00-24:00\n");
+  lg_policy_free(p);
+  lg_calendar_free(back);
+  lg_calendar_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(a_calendar_prints_its_canonical_text),
     cmocka_unit_test(deadline_exactly_at_closing_time_is_the_closing_time),
     cmocka_unit_test(start_outside_hours_counts_from_the_next_opening),
     cmocka_unit_test(start_on_a_weekend_counts_from_monday),

@@ -99,7 +99,7 @@ static void calibrate_ok(const lg_rubric *r, lg_lead **leads, size_t n, int dim,
                          size_t capacity, lg_points want_t, size_t want_count) {
   lg_points t = -12345;
   size_t    count = 12345;
-  assert_int_equal(lg_calibrate(r, (const lg_lead *const *)leads, n, NOW, dim, capacity, &t,
+  assert_int_equal(lg_calibrate(r, (const lg_lead *const *)leads, n, NOW, (lg_dimension)dim, capacity, &t,
                                 &count),
                    LG_OK);
   assert_int_equal(t, want_t);
@@ -322,7 +322,7 @@ static void bad_arguments_are_rejected_and_outputs_untouched(void **state) {
                    LG_ERR_INVALID);
   assert_int_equal(lg_calibrate(r, (const lg_lead *const *)leads, 1, NOW, 3, 1, &t, &count),
                    LG_ERR_INVALID);
-  assert_int_equal(lg_calibrate(r, (const lg_lead *const *)leads, 1, NOW, -1, 1, &t, &count),
+  assert_int_equal(lg_calibrate(r, (const lg_lead *const *)leads, 1, NOW, (lg_dimension)-1, 1, &t, &count),
                    LG_ERR_INVALID);
   assert_int_equal(lg_calibrate(r, (const lg_lead *const *)leads, 1, LG_TIME_MAX + 1,
                                 LG_DIM_FIT, 1, &t, &count),

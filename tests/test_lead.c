@@ -975,8 +975,8 @@ static void record_action_rejects_bad_actions_times_and_states(void **state) {
   assert_int_equal(lg_lead_assign(lead, "a", 100), LG_OK);
   assert_int_equal(lg_lead_record_action(lead, LG_ACTION_NONE, 100), LG_ERR_INVALID);
   assert_int_equal(lg_lead_record_action(lead, LG_ACTION_RECYCLE + 1, 100), LG_ERR_INVALID);
-  assert_int_equal(lg_lead_record_action(lead, -1, 100), LG_ERR_INVALID);
-  assert_int_equal(lg_lead_record_action(lead, 31, 100), LG_ERR_INVALID);
+  assert_int_equal(lg_lead_record_action(lead, (lg_action)-1, 100), LG_ERR_INVALID);
+  assert_int_equal(lg_lead_record_action(lead, (lg_action)31, 100), LG_ERR_INVALID);
   assert_int_equal(lg_lead_record_action(lead, LG_ACTION_WARN, LG_TIME_MAX + 1), LG_ERR_RANGE);
   assert_int_equal(lg_lead_record_action(lead, LG_ACTION_WARN, 99), LG_ERR_STATE);
   assert_int_equal(lead->asg[0].recorded, 0);
@@ -1364,11 +1364,100 @@ static void a_typical_lead_holds_only_what_it_needs(void **state) {
 
 /* ---- runner -------------------------------------------------------------- */
 
+/* ---- read-back and repeated assignments ----------------------------------- */
+
+static void attributes_events_and_assignments_read_back_by_index(void **state) {
+  lg_lead      *l = new_lead("rb");
+  const char   *name, *type, *owner;
+  lg_value_type vt;
+  lg_time       at, asg, touched;
+  size_t        i;
+  int           seen = 0;
+  (void)state;
+  assert_int_equal(lg_lead_set_text(l, "need", "high"), LG_OK);
+  assert_int_equal(lg_lead_set_int(l, "employees", 40), LG_OK);
+  assert_int_equal(lg_lead_set_bool(l, "opted_in", 1), LG_OK);
+  assert_int_equal(lg_lead_add_event(l, "webinar", 300), LG_OK);
+  assert_int_equal(lg_lead_add_event(l, "demo", 100), LG_OK);
+  assert_int_equal(lg_lead_add_event(l, "webinar", 100), LG_OK);
+  assert_int_equal(lg_lead_assign(l, "ana", 1000), LG_OK);
+  assert_int_equal(lg_lead_touch(l, 1500), LG_OK);
+  assert_int_equal(lg_lead_assign(l, "ben", 2000), LG_OK);
+
+  assert_int_equal(lg_lead_attr_count(l), 3);
+  for (i = 0; i < 3; i++) {
+    assert_int_equal(lg_lead_attr_at(l, i, &name, &vt), LG_OK);
+    if (strcmp(name, "need") == 0) seen |= 1, assert_int_equal(vt, LG_VALUE_TEXT);
+    else if (strcmp(name, "employees") == 0) seen |= 2, assert_int_equal(vt, LG_VALUE_INT);
+    else if (strcmp(name, "opted_in") == 0) seen |= 4, assert_int_equal(vt, LG_VALUE_BOOL);
+  }
+  assert_int_equal(seen, 7);
+  assert_int_equal(lg_lead_attr_at(l, 3, &name, &vt), LG_ERR_NOT_FOUND);
+  assert_int_equal(lg_lead_attr_at(l, 0, NULL, NULL), LG_OK);
+
+  /* time order; equal times keep insertion order */
+  assert_int_equal(lg_lead_event_at(l, 0, &type, &at), LG_OK);
+  assert_string_equal(type, "demo");
+  assert_int_equal(at, 100);
+  assert_int_equal(lg_lead_event_at(l, 1, &type, &at), LG_OK);
+  assert_string_equal(type, "webinar");
+  assert_int_equal(at, 100);
+  assert_int_equal(lg_lead_event_at(l, 2, &type, &at), LG_OK);
+  assert_string_equal(type, "webinar");
+  assert_int_equal(at, 300);
+  assert_int_equal(lg_lead_event_at(l, 3, &type, &at), LG_ERR_NOT_FOUND);
+
+  assert_int_equal(lg_lead_assignment_at(l, 0, &owner, &asg, &touched), LG_OK);
+  assert_string_equal(owner, "ana");
+  assert_int_equal(asg, 1000);
+  assert_int_equal(touched, 1500);
+  assert_int_equal(lg_lead_assignment_at(l, 1, &owner, &asg, &touched), LG_OK);
+  assert_string_equal(owner, "ben");
+  assert_int_equal(asg, 2000);
+  assert_int_equal(touched, LG_TIME_NEVER);
+  assert_int_equal(lg_lead_assignment_at(l, 2, &owner, &asg, &touched), LG_ERR_NOT_FOUND);
+
+  assert_int_equal(lg_lead_attr_at(NULL, 0, &name, &vt), LG_ERR_INVALID);
+  assert_int_equal(lg_lead_event_at(NULL, 0, &type, &at), LG_ERR_INVALID);
+  assert_int_equal(lg_lead_assignment_at(NULL, 0, &owner, &asg, &touched), LG_ERR_INVALID);
+  assert_int_equal(lg_lead_attr_count(NULL), 0);
+  lg_lead_free(l);
+}
+
+/* A feed that sends the same assignment row twice must not make it a
+ * reassignment; another owner at the same instant still is one. */
+static void the_same_assignment_twice_is_a_no_op(void **state) {
+  lg_lead *l = new_lead("dup");
+  long     calls;
+  (void)state;
+  assert_int_equal(lg_lead_assign(l, "ana", 1000), LG_OK);
+  assert_int_equal(lg_lead_touch(l, 1200), LG_OK);
+  calls = ts_alloc_calls();
+  assert_int_equal(lg_lead_assign(l, "ana", 1000), LG_OK);
+  assert_int_equal(ts_alloc_calls(), calls); /* nothing stored */
+  assert_int_equal(lg_lead_assignment_count(l), 1);
+  /* the touch of the one assignment survives */
+  {
+    lg_time touched = 0;
+    assert_int_equal(lg_lead_assignment_at(l, 0, NULL, NULL, &touched), LG_OK);
+    assert_int_equal(touched, 1200);
+  }
+  assert_int_equal(lg_lead_assign(l, "ana", 1001), LG_OK); /* later: a reassignment */
+  assert_int_equal(lg_lead_assignment_count(l), 2);
+  assert_int_equal(lg_lead_assign(l, "anna", 1001), LG_OK); /* another owner, same instant */
+  assert_int_equal(lg_lead_assignment_count(l), 3);
+  assert_int_equal(lg_lead_assign(l, "ana", 1001), LG_OK); /* not the current owner */
+  assert_int_equal(lg_lead_assignment_count(l), 4);
+  lg_lead_free(l);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void) {
   const struct CMUnitTest tests[] = {
     T(creating_a_lead_copies_the_id_and_starts_empty_and_new),
+    T(attributes_events_and_assignments_read_back_by_index),
+    T(the_same_assignment_twice_is_a_no_op),
     T(create_rejects_null_empty_long_and_non_utf8_ids),
     T(getters_of_a_null_lead_return_their_defaults),
     T(each_attribute_type_round_trips),

@@ -503,7 +503,7 @@ static void sla_next_at_is_exact(void **state) {
       for (i = 0; i < n; i++) {
         OK(lg_lead_assign(lead, i % 2 ? "rep-b" : "rep-a", at));
         touched = LG_TIME_NEVER;
-        if (rnd() % 4 == 0) OK(lg_lead_record_action(lead, (int)range(1, 5), at));
+        if (rnd() % 4 == 0) OK(lg_lead_record_action(lead, (lg_action)range(1, 5), at));
         if (rnd() % 3 == 0) OK(lg_lead_touch(lead, touched = at + range(0, 5 * DAY)));
         latest = touched != LG_TIME_NEVER ? touched : at;
         at = latest + range(0, 4 * DAY);

@@ -586,10 +586,30 @@ static void invalid_reps_and_arguments_are_rejected(void **state) {
   lg_policy_free(p);
 }
 
+/* Routing reads the timeline as of `now`, as lg_sla_eval does: the owner
+ * of an assignment planned after `now` is not a previous holder yet. */
+static void previous_holders_are_read_as_of_now(void **state) {
+  lg_policy *p = least_loaded();
+  lg_lead   *l = NULL;
+  lg_rep     reps[2];
+  (void)state;
+  assert_int_equal(lg_lead_create("lead-1", &l), LG_OK);
+  assert_int_equal(lg_lead_assign(l, "ana", NOW - 100), LG_OK);
+  assert_int_equal(lg_lead_assign(l, "ben", NOW + 100), LG_OK); /* planned */
+  reps[0] = rep("ana", 0, 0, 1, NOW);
+  reps[1] = rep("ben", 5, 0, 1, NOW); /* busier, but never held it as of now */
+  assert_int_equal(route_ok(p, l, reps, 2, NOW), 1);
+  /* at NOW + 100 ben holds it too: both are previous holders, ana is idler */
+  assert_int_equal(route_ok(p, l, reps, 2, NOW + 100), 0);
+  lg_lead_free(l);
+  lg_policy_free(p);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+    T(previous_holders_are_read_as_of_now),
     T(an_away_rep_is_skipped),
     T(a_full_rep_is_skipped_and_unlimited_is_never_full),
     T(a_previous_owner_is_skipped_then_used_as_last_resort),

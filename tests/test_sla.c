@@ -1536,7 +1536,7 @@ static lg_lead *trial_lead(trial *t) {
     for (a = 1; a <= 5; a++)
       if (rng_range(0, 4) == 0) {
         t->rec[j] |= 1u << a;
-        assert_int_equal(lg_lead_record_action(l, a, t->at[j]), LG_OK);
+        assert_int_equal(lg_lead_record_action(l, (lg_action)a, t->at[j]), LG_OK);
       }
   }
   return l;

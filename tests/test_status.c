@@ -304,6 +304,141 @@ static void grow_refuses_sizes_that_overflow(void **state) {
   assert_int_equal(ts_alloc_calls(), calls);
 }
 
+
+/* ---- enum names, struct sizes, name and text checks --------------------- */
+
+static void enum_names_spell_the_policy_language(void **state) {
+  static const char *stages[] = {"new", "nurture", "mql", "sal", "sql",
+                                 "opportunity", "won", "lost", "disqualified"};
+  static const char *actions[] = {"none", "warn", "remind", "escalate", "reassign", "recycle"};
+  static const char *slas[] = {"none", "running", "warning", "breached", "met", "met_late"};
+  lg_stage  st = LG_STAGE_WON;
+  lg_action act = LG_ACTION_WARN;
+  int       i;
+  (void)state;
+  for (i = 0; i < 9; i++) {
+    assert_string_equal(lg_stage_name((lg_stage)i), stages[i]);
+    assert_int_equal(lg_stage_from_name(stages[i], &st), LG_OK);
+    assert_int_equal(st, i);
+  }
+  for (i = 0; i < 6; i++) {
+    assert_string_equal(lg_action_name((lg_action)i), actions[i]);
+    assert_int_equal(lg_action_from_name(actions[i], &act), LG_OK);
+    assert_int_equal(act, i);
+    assert_string_equal(lg_sla_state_name((lg_sla_state)i), slas[i]);
+  }
+  assert_string_equal(lg_verdict_name(LG_VERDICT_NURTURE), "nurture");
+  assert_string_equal(lg_verdict_name(LG_VERDICT_MQL), "mql");
+  assert_string_equal(lg_verdict_name(LG_VERDICT_DISQUALIFY), "disqualify");
+  assert_string_equal(lg_kind_name(LG_KIND_FIT), "fit");
+  assert_string_equal(lg_kind_name(LG_KIND_ENGAGEMENT), "engagement");
+  assert_string_equal(lg_kind_name(LG_KIND_KNOCKOUT), "knockout");
+  /* case-insensitive inverse, as a CRM export spells stages */
+  assert_int_equal(lg_stage_from_name("MQL", &st), LG_OK);
+  assert_int_equal(st, LG_STAGE_MQL);
+  assert_int_equal(lg_action_from_name("Reassign", &act), LG_OK);
+  assert_int_equal(act, LG_ACTION_REASSIGN);
+}
+
+static void values_outside_an_enum_have_no_name(void **state) {
+  lg_stage  st = LG_STAGE_WON;
+  lg_action act = LG_ACTION_WARN;
+  (void)state;
+  assert_null(lg_stage_name((lg_stage)9));
+  assert_null(lg_stage_name((lg_stage)-1));
+  assert_null(lg_verdict_name((lg_verdict)3));
+  assert_null(lg_action_name((lg_action)6));
+  assert_null(lg_sla_state_name((lg_sla_state)6));
+  assert_null(lg_kind_name((lg_kind)3));
+  assert_int_equal(lg_stage_from_name("qualified", &st), LG_ERR_NOT_FOUND);
+  assert_int_equal(lg_stage_from_name("mq", &st), LG_ERR_NOT_FOUND);
+  assert_int_equal(lg_stage_from_name("mqlx", &st), LG_ERR_NOT_FOUND);
+  assert_int_equal(lg_stage_from_name("", &st), LG_ERR_NOT_FOUND);
+  assert_int_equal(lg_stage_from_name(NULL, &st), LG_ERR_INVALID);
+  assert_int_equal(lg_stage_from_name("mql", NULL), LG_ERR_INVALID);
+  assert_int_equal(st, LG_STAGE_WON); /* untouched */
+  assert_int_equal(lg_action_from_name("snooze", &act), LG_ERR_NOT_FOUND);
+  assert_int_equal(lg_action_from_name(NULL, &act), LG_ERR_INVALID);
+  assert_int_equal(act, LG_ACTION_WARN);
+}
+
+/* Sizes and offsets from the header's field lists (LP64), worked out by
+ * hand: a layout change must be deliberate. */
+static void struct_sizes_are_the_documented_layouts(void **state) {
+  (void)state;
+  assert_int_equal(lg_struct_size(LG_STRUCT_ERROR), sizeof(lg_error));
+  assert_int_equal(lg_struct_size(LG_STRUCT_ALLOCATOR), sizeof(lg_allocator));
+  assert_int_equal(lg_struct_size(LG_STRUCT_SCORE), sizeof(lg_score));
+  assert_int_equal(lg_struct_size(LG_STRUCT_CONTRIBUTION), sizeof(lg_contribution));
+  assert_int_equal(lg_struct_size(LG_STRUCT_DECISION), sizeof(lg_decision));
+  assert_int_equal(lg_struct_size(LG_STRUCT_SLA_STATUS), sizeof(lg_sla_status));
+  assert_int_equal(lg_struct_size(LG_STRUCT_REP), sizeof(lg_rep));
+  assert_int_equal(lg_struct_size(LG_STRUCT_REP_STATS), sizeof(lg_rep_stats));
+  assert_int_equal(lg_struct_size((lg_struct_id)0), 0);
+  assert_int_equal(lg_struct_size((lg_struct_id)99), 0);
+  if (sizeof(void *) != 8) skip();
+  assert_int_equal(sizeof(lg_error), 172);          /* 4 + 4 + 4 + 160 */
+  assert_int_equal(sizeof(lg_score), 40);           /* 3*8 + 4*4 */
+  assert_int_equal(sizeof(lg_contribution), 56);    /* 8 + 8 + 4 + 4 + 8 + 8 + 2*8 */
+  assert_int_equal(sizeof(lg_decision), 272);       /* 240 as in 0.1, + next_at + 3*8 */
+  assert_int_equal(offsetof(lg_decision, reason), 64);
+  assert_int_equal(offsetof(lg_decision, policy_fingerprint), 232);
+  assert_int_equal(offsetof(lg_decision, next_at), 240);
+  assert_int_equal(sizeof(lg_sla_status), 72);      /* 56 as in 0.1, + 2*8 */
+  assert_int_equal(offsetof(lg_sla_status, tier), 52);
+  assert_int_equal(sizeof(lg_rep), 48);             /* 8 + 4*4 + 8 + 2*8 */
+  assert_int_equal(sizeof(lg_rep_stats), 64);       /* 8 + 6*4 + 2*8 + 2*8 */
+  assert_int_equal(sizeof(lg_allocator), 48);       /* 4 pointers + 2 reserved */
+}
+
+static void name_check_says_what_is_wrong_and_where(void **state) {
+  lg_error err;
+  char     long_name[70];
+  (void)state;
+  assert_int_equal(lg_name_check("demo_requested", &err), LG_OK);
+  assert_int_equal(err.status, LG_OK);
+  assert_int_equal(lg_name_check("Need", &err), LG_ERR_INVALID);
+  assert_int_equal(err.column, 1);
+  assert_string_equal(err.message, "name must start with a lowercase letter a-z, got 'N'");
+  assert_int_equal(lg_name_check("job title", &err), LG_ERR_INVALID);
+  assert_int_equal(err.column, 4);
+  assert_string_equal(err.message,
+                      "name may hold only lowercase letters a-z, digits and '_', got ' '");
+  assert_int_equal(lg_name_check("", &err), LG_ERR_INVALID);
+  assert_string_equal(err.message, "name is empty");
+  assert_int_equal(lg_name_check(NULL, &err), LG_ERR_INVALID);
+  assert_int_equal(err.column, 0);
+  memset(long_name, 'a', 65);
+  long_name[65] = '\0';
+  assert_int_equal(lg_name_check(long_name, &err), LG_ERR_INVALID);
+  assert_int_equal(err.column, 65);
+  long_name[64] = '\0';
+  assert_int_equal(lg_name_check(long_name, NULL), LG_OK);
+}
+
+static void text_check_finds_bad_utf8_and_length(void **state) {
+  lg_error err;
+  (void)state;
+  assert_int_equal(lg_text_check("caf\xc3\xa9", 5, 0, &err), LG_OK);
+  assert_int_equal(lg_text_check("ab\xc3(", 4, 0, &err), LG_ERR_INVALID);
+  assert_int_equal(err.column, 3);
+  assert_string_equal(err.message, "text is not valid UTF-8 here, got 0xC3");
+  assert_int_equal(lg_text_check("\xed\xa0\x80", 3, 0, &err), LG_ERR_INVALID); /* surrogate */
+  assert_int_equal(err.column, 1);
+  assert_int_equal(lg_text_check("abcdef", 6, 5, &err), LG_ERR_LIMIT);
+  assert_string_equal(err.message, "text is longer than 5 bytes");
+  assert_int_equal(lg_text_check("abcde", 5, 5, &err), LG_OK);
+  assert_int_equal(lg_text_check(NULL, 0, 0, &err), LG_ERR_INVALID);
+  /* the lead setter's LG_ERR_INVALID is the same verdict */
+  {
+    lg_lead *lead = NULL;
+    assert_int_equal(lg_lead_create("l", &lead), LG_OK);
+    assert_int_equal(lg_lead_set_text(lead, "x", "ab\xc3("), LG_ERR_INVALID);
+    assert_int_equal(lg_lead_set_text(lead, "Job", "cto"), LG_ERR_INVALID);
+    lg_lead_free(lead);
+  }
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void) {
@@ -321,6 +456,11 @@ int main(void) {
     T(grow_starts_at_four_and_doubles),
     T(a_failed_grow_leaves_the_array_and_capacity_untouched),
     T(grow_refuses_sizes_that_overflow),
+    T(enum_names_spell_the_policy_language),
+    T(values_outside_an_enum_have_no_name),
+    T(struct_sizes_are_the_documented_layouts),
+    T(name_check_says_what_is_wrong_and_where),
+    T(text_check_finds_bad_utf8_and_length),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

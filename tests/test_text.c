@@ -998,8 +998,82 @@ static void number_items_match_exactly_the_integers_their_comparison_holds_for(v
   lg__match_list_free(&m);
 }
 
+/* ---- input people write: thousands separators, byte order marks -------- */
+
+static void thousands_separators_are_refused_not_read_as_lists(void **state) {
+  static const struct {
+    const char *text;
+    uint32_t    line, column;
+  } rubrics[] = {
+    {"fit \"size\" from employees\n  when >= 1,000 -> 5\n", 2, 12},
+    {"knockout \"too small\" when employees is < 1,000\n", 1, 43},
+    {"fit \"size\" from employees\n  when 1,000 -> 5\n", 2, 9},
+    {"fit \"size\" from employees\n  when 0..1,000 -> 5\n", 2, 12},
+    {"fit \"size\" from employees\n  when < 10, 250 -> 5\n", 2, 12},
+    {"fit \"size\" from employees\n  when 5 -> 1,000\n", 2, 14},
+  };
+  static const char *fine[] = {
+    "fit \"size\" from employees\n  when 1, 2, 3 -> 5\n",
+    "fit \"size\" from employees\n  when 1, 250 -> 5\n",
+    "fit \"size\" from employees\n  when 0, 10 -> 5\n",
+    "fit \"size\" from employees\n  when >= 10, \"unknown\" -> 5\n",
+    "knockout \"small\" when employees is < 10, 0..1\n",
+  };
+  lg_rubric *r = NULL;
+  lg_policy *p = NULL;
+  size_t     i;
+  (void)state;
+  for (i = 0; i < sizeof rubrics / sizeof rubrics[0]; i++) {
+    assert_error(lg_rubric_parse(rubrics[i].text, strlen(rubrics[i].text), &r, &err),
+                 LG_ERR_SYNTAX, rubrics[i].line, rubrics[i].column, "thousands separators");
+    assert_null(r);
+  }
+  for (i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+    assert_int_equal(lg_rubric_parse(fine[i], strlen(fine[i]), &r, &err), LG_OK);
+    lg_rubric_free(r);
+    r = NULL;
+  }
+  /* policies: every rule that takes one number */
+  assert_error(lg_policy_parse("qualify when attr employees >= 1,000\n", 37, &p, &err),
+               LG_ERR_SYNTAX, 1, 33, "thousands separators");
+  assert_error(lg_policy_parse("qualify when fit >= 8 and total >= 1,000\n", 41, &p, &err),
+               LG_ERR_SYNTAX, 1, 37, "thousands separators");
+  assert_error(lg_policy_parse("qualify when attr employees is >= 1,000\n", 40, &p, &err),
+               LG_ERR_SYNTAX, 1, 36, "thousands separators");
+  assert_null(p);
+}
+
+static void a_leading_byte_order_mark_is_skipped(void **state) {
+  static const char rubric[] = "\xEF\xBB\xBFrubric \"r\"\nfit \"n\" from need\n  when \"high\" -> 3\n";
+  static const char plain[] = "rubric \"r\"\nfit \"n\" from need\n  when \"high\" -> 3\n";
+  static const char bad[] = "\xEF\xBB\xBFrubric r\n";
+  static const char twice[] = "\xEF\xBB\xBF\xEF\xBB\xBFrubric \"r\"\n";
+  lg_rubric   *a = NULL, *b = NULL;
+  lg_policy   *p = NULL;
+  lg_calendar *c = NULL;
+  (void)state;
+  assert_int_equal(lg_rubric_parse(rubric, sizeof rubric - 1, &a, &err), LG_OK);
+  assert_int_equal(lg_rubric_parse(plain, sizeof plain - 1, &b, &err), LG_OK);
+  assert_int_equal(lg_rubric_fingerprint(a), lg_rubric_fingerprint(b));
+  lg_rubric_free(a);
+  lg_rubric_free(b);
+  /* columns count from after the mark */
+  assert_error(lg_rubric_parse(bad, sizeof bad - 1, &a, &err), LG_ERR_SYNTAX, 1, 8, NULL);
+  /* only one is skipped: a second is text, and not a statement */
+  assert_int_equal(lg_rubric_parse(twice, sizeof twice - 1, &a, &err), LG_ERR_SYNTAX);
+  assert_int_equal(err.column, 1);
+  assert_int_equal(lg_policy_parse("\xEF\xBB\xBFpolicy \"p\"\n", 14, &p, &err), LG_OK);
+  assert_string_equal(lg_policy_name(p), "p");
+  lg_policy_free(p);
+  assert_int_equal(lg_calendar_parse("\xEF\xBB\xBFhours mon 09:00-17:00\n", 25, &c, &err), LG_OK);
+  assert_int_equal(lg_calendar_is_open(c, 4 * 86400 + 10 * 3600), 1); /* Mon 1970-01-05 10:00 */
+  lg_calendar_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(thousands_separators_are_refused_not_read_as_lists),
+    cmocka_unit_test(a_leading_byte_order_mark_is_skipped),
     cmocka_unit_test(text_over_one_mebibyte_is_limit),
     cmocka_unit_test(invalid_utf8_is_syntax_error_at_its_character),
     cmocka_unit_test(nul_byte_is_syntax_error),

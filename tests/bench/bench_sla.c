@@ -43,7 +43,7 @@ int main(int argc, char **argv) {
     if (bench_range(0, 3) == 0)
       bench_must(lg_lead_touch(leads[i], at + bench_range(0, 5 * DAY)), "touch");
     if (bench_range(0, 5) == 0)
-      bench_must(lg_lead_record_action(leads[i], (int)bench_range(1, 3), at), "record");
+      bench_must(lg_lead_record_action(leads[i], (lg_action)bench_range(1, 3), at), "record");
     nows[i] = at + bench_range(0, 10 * DAY);
   }
   for (run = 0; run < BENCH_RUNS; run++) {

@@ -285,7 +285,7 @@ static void timeline_op(lg_lead *lead, shadow *sh, fz_reader *r, int kind) {
     }
   } else { /* touch (kind 2) or record an action (kind 3) */
     int action = kind == 3 ? fz_u8(r) % 7 : 0;
-    st = kind == 2 ? lg_lead_touch(lead, at) : lg_lead_record_action(lead, action, at);
+    st = kind == 2 ? lg_lead_touch(lead, at) : lg_lead_record_action(lead, (lg_action)action, at);
     if (kind == 3 && (action < LG_ACTION_WARN || action > LG_ACTION_RECYCLE))
       FZ_CHECK(bad_arg(st, at), "action %d: %s", action, lg_status_name(st));
     else if (valid(at))
