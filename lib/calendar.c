@@ -108,16 +108,15 @@ static int64_t list_inverse(const lg_calendar *c, uint32_t lo, uint32_t hi, int6
   return c->iv_start[j] + (u - c->iv_cum[j]);
 }
 
-void lg__calendar_day(const lg_calendar *c, int64_t day, lg__cal_day *out) {
-  int64_t  q = lg__floor_div(day + 3, 7);
-  int      wd = (int)(day + 3 - 7 * q), prev = wd ? wd - 1 : 6;
-  uint32_t j;
+/* lg__calendar_day for a day with exactly j exceptions before it. */
+static void day_with(const lg_calendar *c, int64_t day, uint32_t j, lg__cal_day *out) {
+  int64_t q = lg__floor_div(day + 3, 7);
+  int     wd = (int)(day + 3 - 7 * q), prev = wd ? wd - 1 : 6;
   out->g = q * c->week_open + c->day_start[wd];
   out->lo = c->day_iv[wd];
   out->hi = c->day_iv[wd + 1];
   out->spill = lg__calendar_spill(c, c->day_iv[prev], c->day_iv[prev + 1]);
   if (c->n_exc == 0) return;
-  j = count_below(c->exc_day, c->n_exc, day, 1);
   out->g -= c->exc_cum[j];
   if (j > 0 && c->exc_day[j - 1] == day - 1) {
     /* yesterday was an exception: its own spill replaces the pattern's */
@@ -129,6 +128,10 @@ void lg__calendar_day(const lg_calendar *c, int64_t day, lg__cal_day *out) {
     out->lo = (uint32_t)c->exc_iv[j];
     out->hi = (uint32_t)c->exc_iv[j + 1];
   }
+}
+
+void lg__calendar_day(const lg_calendar *c, int64_t day, lg__cal_day *out) {
+  day_with(c, day, c->n_exc ? count_below(c->exc_day, c->n_exc, day, 1) : 0, out);
 }
 
 /* G(L): open local seconds before local second L. */
@@ -164,7 +167,7 @@ static int open_inverse(const lg_calendar *c, int64_t v, int64_t *out) {
   if (j > 0 && day <= c->exc_day[j - 1]) day = c->exc_day[j - 1] + 1;
   if (j < c->n_exc && day > c->exc_day[j]) day = c->exc_day[j];
   if (day == INT64_MAX || day == INT64_MIN) return 0;
-  lg__calendar_day(c, day, &d);
+  day_with(c, day, j, &d); /* exceptions 0 .. j - 1 lie before the day, j not */
   u = v - d.g;
   *out = day * DAY_SECS + (u <= d.spill ? u : list_inverse(c, d.lo, d.hi, u - d.spill));
   return 1;
