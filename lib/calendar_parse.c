@@ -592,7 +592,7 @@ static lg_status build(cal_parser *p, lg_calendar **out) {
     int             wd = lg__weekday(x->day);
     exc_day[i] = x->day;
     exc_iv[i] = c->n_iv;
-    put_day(&o, p->sp + 2 * x->iv, x->n_iv, NULL);
+    put_day(&o, x->n_iv ? p->sp + 2 * x->iv : NULL, x->n_iv, NULL);
     exc_cum[i + 1] = exc_cum[i] + lg__calendar_total(c, c->day_iv[wd], c->day_iv[wd + 1]) -
                      lg__calendar_total(c, (uint32_t)exc_iv[i], c->n_iv);
   }
