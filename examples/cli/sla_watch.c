@@ -2,7 +2,8 @@
  * sla_watch.c - leadgate-sla-watch: what is due on the follow-up SLA of
  * every assigned lead, and how each rep keeps it.
  *
- *   leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE] [--now TIME]
+ *   leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE]
+ *                      [--snoozes FILE] [--now TIME]
  *
  * The assignments CSV has the columns lead_id, owner, assigned_at and
  * (optionally) touched_at, in any order.  Several rows of one lead are its
@@ -10,19 +11,27 @@
  * of that row's assignment and may be empty.  Times are epoch seconds or
  * ISO 8601 (2026-11-18T09:30:00Z).
  *
+ * The snoozes CSV has lead_id, from and until: the lead's follow-up clock
+ * does not run in [from, until) (lg_lead_snooze).  A snooze belongs to the
+ * lead's assignment that is current at `from`; one before the lead's
+ * first assignment, or with until not after from, is an error.
+ *
  * The reps CSV has id, available (1/0/true/false), open_leads, capacity
  * (0 = unlimited), weight (>= 1), last_assigned_at (empty = never) and
  * optionally attainment (quota attainment, e.g. 0.85).
  *
  * Output (stdout), three CSV blocks separated by a blank line:
- *   1. lead_id,owner,reassignments,state,action,new_owner,due_at,next_at,tier
+ *   1. lead_id,owner,reassignments,state,action,new_owner,due_at,next_at,tier,
+ *      snoozed_until
  *      one row per lead in order of first appearance: the SLA state, the
  *      action due now (none|warn|remind|escalate|reassign|recycle), for a
  *      reassign the rep lg_route picks from the reps file (empty when
  *      nobody can take it or no reps file was given), the deadline and the
  *      time the state or action next changes (ISO 8601, or `never`), and
  *      the follow-up tier in effect (the index of the policy's follow-up
- *      rule, 0 while a policy has one; empty without an SLA).  Each
+ *      rule, 0 while a policy has one; empty without an SLA), and when
+ *      the current assignment is snoozed at `now`, the end of that snooze
+ *      (overlapping snoozes merged; empty otherwise).  Each
  *      pick counts against the rep (open_leads + 1, last assigned now) so
  *      later picks in the same run spread the work.
  *   2. rep,assigned,followed_up,in_sla,in_sla_pct,median_response,
@@ -52,10 +61,12 @@
 #include <time.h>
 
 static const char usage_line[] =
-    "usage: leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE] [--now TIME]\n";
+    "usage: leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE] [--snoozes FILE]\n"
+    "                          [--now TIME]\n";
 
 static const char help_text[] =
-    "usage: leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE] [--now TIME]\n"
+    "usage: leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE] [--snoozes FILE]\n"
+    "                          [--now TIME]\n"
     "\n"
     "The follow-up SLA action due for every assigned lead, per-rep compliance,\n"
     "and the correlation between in-SLA follow-up and quota attainment.\n"
@@ -67,6 +78,9 @@ static const char help_text[] =
     "  --reps FILE         CSV: id,available,open_leads,capacity,weight,\n"
     "                      last_assigned_at[,attainment] (for reassignments and\n"
     "                      the correlation)\n"
+    "  --snoozes FILE      CSV: lead_id,from,until: the lead's clock does not run in\n"
+    "                      [from, until) (a prospect who asked to be called later);\n"
+    "                      it belongs to the assignment current at from\n"
     "  --now TIME          the evaluation instant (default: the system clock)\n"
     "  FILE may be - for standard input (one of them at most).\n"
     "\n"
@@ -83,7 +97,8 @@ static const char help_text[] =
     "but no assignments is left out of the correlation, with a note.\n"
     "\n"
     "Output: three CSV blocks separated by a blank line: lead_id,owner,\n"
-    "reassignments,state,action,new_owner,due_at,next_at,tier; rep,assigned,\n"
+    "reassignments,state,action,new_owner,due_at,next_at,tier,snoozed_until;\n"
+    "rep,assigned,"
     "followed_up,in_sla,in_sla_pct,median_response,p90_response,breaches,\n"
     "open_overdue; metric,value.\n"
     "\n"
@@ -93,7 +108,7 @@ static const char help_text[] =
 static lg_time wall_clock_now(void) { return (lg_time)time(NULL); }
 
 typedef struct options {
-  const char *policy, *assignments, *reps;
+  const char *policy, *assignments, *reps, *snoozes;
   lg_time     now;
 } options;
 
@@ -105,6 +120,12 @@ typedef struct row {
   unsigned long line;
   size_t        order; /* position in the file */
 } row;
+
+typedef struct snooze_row {
+  char         *lead_id;
+  lg_time       from, until;
+  unsigned long line;
+} snooze_row;
 
 typedef struct rep_table {
   lg_rep *reps;
@@ -137,6 +158,8 @@ typedef struct state {
   const char  **names; /* reps given to lg_stats_correlation */
   double       *att;
   unsigned long dropped_touches;
+  snooze_row   *snoozes; /* sorted by lead id, then from */
+  size_t        n_snoozes;
 } state;
 
 static state the_state;
@@ -162,6 +185,8 @@ static void release(void) {
   free(g->reps.has_attainment);
   free(g->names);
   free(g->att);
+  for (i = 0; i < g->n_snoozes; i++) free(g->snoozes[i].lead_id);
+  free(g->snoozes);
   lg_policy_free(g->policy);
   memset(g, 0, sizeof *g);
 }
@@ -173,6 +198,7 @@ static void parse_args(int argc, char **argv, options *o) {
   const cli_option opts[] = { { "--policy", &o->policy, NULL },
                               { "--assignments", &o->assignments, NULL },
                               { "--reps", &o->reps, NULL },
+                              { "--snoozes", &o->snoozes, NULL },
                               { "--now", &now, NULL } };
   memset(o, 0, sizeof *o);
   cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], help_text, NULL, 0, &n_files);
@@ -321,6 +347,54 @@ static void load_reps(state *g, const char *path) {
   cli_csv_close(c);
 }
 
+static int by_snooze(const void *a, const void *b) {
+  const snooze_row *x = a, *y = b;
+  int               c = strcmp(x->lead_id, y->lead_id);
+  if (c) return c;
+  return x->from < y->from ? -1 : x->from > y->from;
+}
+
+static void load_snoozes(state *g, const char *path) {
+  cli_csv                 *c = &g->csv;
+  int                      col[3];
+  size_t                   cap = 0;
+  static const char *const names[3] = { "lead_id", "from", "until" };
+  cli_csv_open(c, path, "lead_id,from,until");
+  cli_csv_columns(c, names, 3, col);
+  while (next_row(c)) {
+    snooze_row *z;
+    if (g->n_snoozes == cap) {
+      cap = cap ? cap * 2 : 16;
+      if (!(z = realloc(g->snoozes, cap * sizeof *z))) cli_die(path, "out of memory");
+      g->snoozes = z;
+    }
+    z = &g->snoozes[g->n_snoozes];
+    if (c->r.fields[col[0]][0] == '\0') die_cell(c, col[0], "%s", "empty lead_id");
+    z->from = time_cell(c, col[1], "from");
+    z->until = time_cell(c, col[2], "until");
+    if (z->until <= z->from) die_cell(c, col[2], "%s", "until must be after from");
+    z->line = c->r.record_line;
+    z->lead_id = copy(c->r.fields[col[0]]);
+    g->n_snoozes++;
+  }
+  cli_csv_close(c);
+  if (g->n_snoozes > 1) qsort(g->snoozes, g->n_snoozes, sizeof *g->snoozes, by_snooze);
+}
+
+/* The lead's snoozes: *n of them from the returned one (sorted by from). */
+static const snooze_row *snoozes_of(const state *g, const char *lead_id, size_t *n) {
+  size_t lo = 0, hi = g->n_snoozes, end;
+  while (lo < hi) { /* the first with an id >= lead_id */
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(g->snoozes[mid].lead_id, lead_id) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  for (end = lo; end < g->n_snoozes && strcmp(g->snoozes[end].lead_id, lead_id) == 0; end++) {
+  }
+  *n = end - lo;
+  return g->snoozes + lo;
+}
+
 /* ---- per lead ---------------------------------------------------------------- */
 
 /* Sorts rows by lead id, then file order, so a lead's rows are adjacent and
@@ -365,11 +439,13 @@ static const row *next_assignment(row *const *rows, size_t n, size_t i) {
 
 /* Builds a lead from its rows into g->leads; exits with FILE:LINE on a row
  * the library rejects. */
-static lg_lead *build_lead(state *g, const char *path, row *const *rows, size_t n) {
-  lg_lead  *lead;
-  lg_status st;
-  size_t    i;
-  char      when[32];
+static lg_lead *build_lead(state *g, const options *o, row *const *rows, size_t n) {
+  const char       *path = o->assignments;
+  lg_lead          *lead;
+  lg_status         st;
+  size_t            i, n_snz, k = 0;
+  char              when[32];
+  const snooze_row *snz = snoozes_of(g, rows[0]->lead_id, &n_snz);
   st = lg_lead_create(rows[0]->lead_id, &lead);
   if (st != LG_OK) cli_die_at(path, rows[0]->line, 0, "lead_id: %s", lg_status_message(st));
   g->leads[g->n_leads++] = lead;
@@ -388,8 +464,19 @@ static lg_lead *build_lead(state *g, const char *path, row *const *rows, size_t 
       cli_die_at(path, rows[i]->line, 0, "more than %d assignments for lead %s", LG_MAX_ASSIGNMENTS,
                  rows[i]->lead_id);
     if (st != LG_OK) cli_die_at(path, rows[i]->line, 0, "%s", lg_status_message(st));
-    if (!rows[i]->touched) continue;
     next = next_assignment(rows, n, i);
+    /* the snoozes that start while this assignment is the current one */
+    for (; k < n_snz && (!next || snz[k].from < next->assigned_at); k++) {
+      st = lg_lead_snooze(lead, snz[k].from, snz[k].until);
+      if (st == LG_ERR_STATE)
+        cli_die_at(o->snoozes, snz[k].line, 0, "from is before lead %s's first assignment",
+                   rows[0]->lead_id);
+      if (st == LG_ERR_LIMIT)
+        cli_die_at(o->snoozes, snz[k].line, 0, "more than %d separate snoozes of one assignment",
+                   LG_MAX_SNOOZES);
+      if (st != LG_OK) cli_die_at(o->snoozes, snz[k].line, 0, "%s", lg_status_message(st));
+    }
+    if (!rows[i]->touched) continue;
     if (next && rows[i]->touched_at >= next->assigned_at) {
       cli_format_time(next->assigned_at, when);
       cli_error_at(path, rows[i]->line, 0,
@@ -410,9 +497,34 @@ static void print_duration(lg_duration d) {
   printf("%lldh%02lldm", (long long)(d / 3600), (long long)(d % 3600 / 60));
 }
 
-static void report_lead(const lg_policy *policy, const lg_lead *lead, rep_table *reps,
-                        lg_time now) {
-  lg_sla_status s;
+/* The end of the current assignment's snooze (merged with those that
+ * overlap or touch it) that holds `now`, or 0 when none does. */
+static lg_time snoozed_until(const state *g, const lg_lead *lead, lg_time now) {
+  size_t            n, k, count = lg_lead_assignment_count(lead), cur;
+  const snooze_row *z = snoozes_of(g, lg_lead_id(lead), &n);
+  lg_time           start = 0, next = LG_TIME_NEVER, t = now;
+  int               moved = 1;
+  for (cur = count; cur-- > 0;) { /* the assignment current at now */
+    if (lg_lead_assignment_at(lead, cur, NULL, &start, NULL) == LG_OK && start <= now) break;
+    next = start;
+  }
+  if (cur >= count) return 0;
+  while (moved) { /* z is sorted by from: follow the chain of overlaps */
+    moved = 0;
+    for (k = 0; k < n; k++)
+      if (z[k].from >= start && z[k].from < next && z[k].from <= t && z[k].until > t) {
+        t = z[k].until;
+        moved = 1;
+      }
+  }
+  return t > now ? t : 0;
+}
+
+static void report_lead(state *g, const lg_lead *lead, lg_time now) {
+  const lg_policy *policy = g->policy;
+  rep_table       *reps = &g->reps;
+  lg_time          until;
+  lg_sla_status    s;
   char          buf[32];
   const char   *new_owner = "";
   lg_status     st = lg_sla_eval(policy, lead, now, &s);
@@ -440,6 +552,11 @@ static void report_lead(const lg_policy *policy, const lg_lead *lead, rep_table 
   cli_format_time(s.next_at, buf);
   printf(",%s,", buf);
   if (s.state != LG_SLA_NONE) printf("%d", (int)s.tier);
+  putchar(',');
+  if ((until = snoozed_until(g, lead, now)) != 0) {
+    cli_format_time(until, buf);
+    fputs(buf, stdout);
+  }
   putchar('\n');
 }
 
@@ -523,6 +640,7 @@ int main(int argc, char **argv) {
   g->policy = cli_load_policy(o.policy);
   load_assignments(g, o.assignments);
   if (o.reps) load_reps(g, o.reps);
+  if (o.snoozes) load_snoozes(g, o.snoozes);
   if (lg_stats_create(g->policy, &g->stats) != LG_OK) cli_die(cli_name(), "out of memory");
 
   /* Group the rows by lead (a lead's rows stay in file order), then put the
@@ -547,11 +665,12 @@ int main(int argc, char **argv) {
   g->leads = malloc((n_groups ? n_groups : 1) * sizeof *g->leads);
   if (!g->leads) cli_die(cli_name(), "out of memory");
   for (i = 0; i < n_groups; i++)
-    build_lead(g, o.assignments, g->sorted + g->groups[i].start, g->groups[i].n);
+    build_lead(g, &o, g->sorted + g->groups[i].start, g->groups[i].n);
 
-  printf("lead_id,owner,reassignments,state,action,new_owner,due_at,next_at,tier\n");
+  printf("lead_id,owner,reassignments,state,action,new_owner,due_at,next_at,tier,"
+         "snoozed_until\n");
   for (i = 0; i < g->n_leads; i++) {
-    report_lead(g->policy, g->leads[i], &g->reps, o.now);
+    report_lead(g, g->leads[i], o.now);
     if (lg_stats_add(g->stats, g->leads[i], o.now) != LG_OK)
       cli_die(cli_name(), "lg_stats_add failed (out of memory)");
   }
