@@ -1750,7 +1750,7 @@ static void next_at_is_exact_across_snooze_edges(void **state) {
     for (a = 1; a <= 5; a++)
       if (rng_range(0, 5) == 0) {
         t.rec[0] |= 1u << a;
-        assert_int_equal(lg_lead_record_action(l, a, t.at[0]), LG_OK);
+        assert_int_equal(lg_lead_record_action(l, (lg_action)a, t.at[0]), LG_OK);
       }
     for (k = 0; k < n; k++) {
       raw_from[k] = t.at[0] + rng_range(0, 3 * 86400);

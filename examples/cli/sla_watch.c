@@ -384,6 +384,8 @@ static void load_snoozes(state *g, const char *path) {
 /* The lead's snoozes: *n of them from the returned one (sorted by from). */
 static const snooze_row *snoozes_of(const state *g, const char *lead_id, size_t *n) {
   size_t lo = 0, hi = g->n_snoozes, end;
+  *n = 0;
+  if (!g->snoozes) return NULL;
   while (lo < hi) { /* the first with an id >= lead_id */
     size_t mid = lo + (hi - lo) / 2;
     if (strcmp(g->snoozes[mid].lead_id, lead_id) < 0) lo = mid + 1;
