@@ -72,4 +72,9 @@ int64_t lg__calendar_spill(const lg_calendar *c, uint32_t lo, uint32_t hi);
 /* Open seconds of intervals iv[lo, hi). */
 int64_t lg__calendar_total(const lg_calendar *c, uint32_t lo, uint32_t hi);
 
+/* "mon" .. "sun" (calendar_parse.c). */
+extern const char *const lg__calendar_days[7];
+/* HH<sep>MM of a number of seconds below 100 hours (calendar_print.c). */
+void lg__calendar_hhmm(lg__buf *b, int64_t secs, char sep);
+
 #endif /* LG_CALENDAR_H */
