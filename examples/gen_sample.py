@@ -16,11 +16,19 @@ and a free-text notes column that sometimes spans two lines.  The events
 are a log sorted by time, `at` mostly ISO 8601 with a few rows in epoch
 seconds (two systems feeding one log), plus a few events of leads that
 are not in the leads file (deleted since).
+
+outcomes.csv (`id,converted`, for leadgate-learn) says which leads became
+an opportunity, drawn from a known ground truth (GROUND_TRUTH below):
+converted with probability 1 / (1 + e^-z), z the sum of the effects of the
+lead's attributes, independent of each other given the lead (so a learned
+model can be checked against it).  The outcomes use their own random
+stream, so leads.csv and events.csv are the same with or without them.
 """
 
 import argparse
 import calendar
 import csv
+import math
 import os
 import random
 import time
@@ -45,6 +53,33 @@ SUFFIXES = ["GmbH", "Ltd", "S.A.", "B.V.", "AB", "Inc.", "SpA"]
 NOTES = ["", "", "", "", "asked about pricing", "met at booth 12, wants a call",
          "prefers e-mail", "budget approved for Q1",
          "called twice, no answer\nleft voicemail", "renewal of a competitor's contract in March"]
+
+
+# The ground truth of outcomes.csv: natural-log odds of converting.
+GROUND_TRUTH_BASE = -2.0
+GROUND_TRUTH = {
+    "need": {"high": 1.5, "medium": 0.5, "low": -0.5, "": -0.3},
+    "role": {"decision maker": 1.0, "economic buyer": 1.0, "influencer": 0.3, "cto": 0.5},
+    "industry": {"software": 0.8, "saas": 0.8, "finance": 0.3},
+    "persona": {"student": -2.0, "consultant": -1.5, "competitor": -3.0},
+    "email_opt_in": {"true": 0.2},
+}
+
+
+def ground_truth_log_odds(lead):
+    """z for a lead: GROUND_TRUTH over its (case-folded) cells, plus the
+    timeframe (<= 3 months +1.0, 4..6 +0.5, over 12 -0.5) and size (under
+    10 employees -1.0, over 1000 +0.3)."""
+    z = GROUND_TRUTH_BASE
+    for column, effects in GROUND_TRUTH.items():
+        z += effects.get(lead[column].lower(), 0.0)
+    if lead["timeframe_months"]:
+        months = int(lead["timeframe_months"])
+        z += 1.0 if months <= 3 else 0.5 if months <= 6 else -0.5 if months > 12 else 0.0
+    if lead["employees"]:
+        employees = int(lead["employees"])
+        z += -1.0 if employees < 10 else 0.3 if employees > 1000 else 0.0
+    return z
 
 
 def parse_now(text):
@@ -136,6 +171,8 @@ def main():
     columns = ["id", "company", "need", "timeframe_months", "role", "industry", "persona",
                "employees", "country", "email_opt_in", "source", "notes"]
     events = []
+    outcome_rng = random.Random(args.seed + 1)
+    outcomes = []
     with open(os.path.join(args.out, "leads.csv"), "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(columns)
@@ -143,6 +180,12 @@ def main():
             lead = make_lead(rng, i)
             w.writerow([lead[c] for c in columns])
             events.extend(make_events(rng, lead["id"], now))
+            p = 1.0 / (1.0 + math.exp(-ground_truth_log_odds(lead)))
+            outcomes.append((lead["id"], 1 if outcome_rng.random() < p else 0))
+    with open(os.path.join(args.out, "outcomes.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["id", "converted"])
+        w.writerows(outcomes)
     # A few events of leads deleted since: the triage ignores them.
     for i in range(max(1, args.leads // 100)):
         events.append((now - rng.randint(0, 90 * 86400), "L-deleted-%d" % i, "content_download"))
@@ -152,7 +195,8 @@ def main():
         w.writerow(["lead_id", "type", "at"])
         for at, lead_id, kind in events:
             w.writerow([lead_id, kind, str(at) if rng.random() < 0.05 else iso(at)])
-    print("wrote %d leads and %d events to %s" % (args.leads, len(events), args.out))
+    print("wrote %d leads, their outcomes and %d events to %s" % (args.leads, len(events),
+                                                                 args.out))
 
 
 if __name__ == "__main__":

@@ -134,8 +134,8 @@ size_t lg_struct_size(lg_struct_id id) {
   case LG_STRUCT_SLA_STATUS: return sizeof(lg_sla_status);
   case LG_STRUCT_REP: return sizeof(lg_rep);
   case LG_STRUCT_REP_STATS: return sizeof(lg_rep_stats);
-  case LG_STRUCT_FINDING:       /* lg_finding and lg_learn_options are */
-  case LG_STRUCT_LEARN_OPTIONS: /* not part of this build yet */
+  case LG_STRUCT_LEARN_OPTIONS: return sizeof(lg_learn_options);
+  case LG_STRUCT_FINDING: /* lg_finding is not part of this build yet */
     return 0;
   }
   return 0;

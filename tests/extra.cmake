@@ -1,6 +1,8 @@
-if(TARGET test_decay)
-  target_link_libraries(test_decay PRIVATE m)
-endif()
+foreach(t test_decay test_learn) # both check fixed point against libm
+  if(TARGET ${t})
+    target_link_libraries(${t} PRIVATE m)
+  endif()
+endforeach()
 
 # The same decay tests against the portable 64-bit multiply (the fallback for
 # compilers without a 128-bit type): results must be identical.  Not in a

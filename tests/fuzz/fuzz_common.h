@@ -240,7 +240,7 @@ static FZ_UNUSED void fz_check_sla(const lg_policy *policy, const lg_lead *lead,
   FZ_CHECK(s.action >= LG_ACTION_NONE && s.action <= LG_ACTION_RECYCLE, "action %d", s.action);
   FZ_CHECK(s.reassignments >= 0 && s.reserved2[0] == 0 && s.reserved2[1] == 0,
            "reassignments %d", s.reassignments);
-  FZ_CHECK((s.state == LG_SLA_NONE) == (s.tier == -1) && s.tier >= -1, "tier %d", s.tier);
+  FZ_CHECK(s.state == LG_SLA_NONE ? s.tier == -1 : s.tier >= 0, "tier %d", s.tier);
   if (s.state == LG_SLA_NONE) {
     FZ_CHECK(s.action == LG_ACTION_NONE && s.next_at == LG_TIME_NEVER && s.started_at == 0 &&
                  s.due_at == 0 && s.elapsed == 0 && s.remaining == 0,

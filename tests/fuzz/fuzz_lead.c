@@ -63,6 +63,7 @@ typedef struct shadow {
   lg_time     latest;   /* latest assignment or touch on the timeline */
   int         assigned;
   lg_time     assigned_at;
+  size_t      owner;    /* index into owners of the current assignment */
 } shadow;
 
 static void must(lg_status st) { FZ_CHECK(st == LG_OK, "setup: %s", lg_status_name(st)); }
@@ -151,7 +152,7 @@ static void check_calibrate(const lg_lead *const *batch, size_t n, lg_time now, 
   lg_points thr = 0;
   size_t    count = 0, at = 0, below = 0, eligible = 0, i;
   lg_score  s;
-  lg_status st = lg_calibrate(rubric, batch, n, now, dim, capacity, &thr, &count);
+  lg_status st = lg_calibrate(rubric, batch, n, now, (lg_dimension)dim, capacity, &thr, &count);
   if (!valid(now)) {
     FZ_CHECK(st == LG_ERR_RANGE, "calibrate with bad now: %s", lg_status_name(st));
     return;
@@ -277,7 +278,10 @@ static void timeline_op(lg_lead *lead, shadow *sh, fz_reader *r, int kind) {
       FZ_CHECK(st == (sh->assigned && at < sh->assigned_at ? LG_ERR_STATE : LG_OK),
                "assign at %lld: %s", (long long)at, lg_status_name(st));
     if (st == LG_OK) {
-      sh->assignments++;
+      /* the current owner again at the same instant: a no-op */
+      int repeat = sh->assigned && at == sh->assigned_at && sh->owner == oi;
+      if (!repeat) sh->assignments++;
+      sh->owner = oi;
       sh->assigned = 1;
       sh->assigned_at = at;
       if (at > sh->latest) sh->latest = at;
