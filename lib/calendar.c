@@ -51,6 +51,7 @@ static const int64_t always_exc_cum[1] = {0};
 static const lg_calendar always_calendar = {
   0, WEEK_SECS,
   {0, DAY_SECS, 2 * DAY_SECS, 3 * DAY_SECS, 4 * DAY_SECS, 5 * DAY_SECS, 6 * DAY_SECS, WEEK_SECS},
+  {0, 0, 0, 0, 0, 0, 0},
   1, 7, 0, 0,
   {0, 1, 2, 3, 4, 5, 6, 7},
   always_iv_start, always_iv_end, always_iv_cum,
@@ -115,7 +116,7 @@ static void day_with(const lg_calendar *c, int64_t day, uint32_t j, lg__cal_day 
   out->g = q * c->week_open + c->day_start[wd];
   out->lo = c->day_iv[wd];
   out->hi = c->day_iv[wd + 1];
-  out->spill = lg__calendar_spill(c, c->day_iv[prev], c->day_iv[prev + 1]);
+  out->spill = c->day_spill[prev];
   if (c->n_exc == 0) return;
   out->g -= c->exc_cum[j];
   if (j > 0 && c->exc_day[j - 1] == day - 1) {

@@ -31,6 +31,7 @@ struct lg_calendar {
    * weekday d of week 0, the week of day -3 (a Monday); d = 7 is the next
    * Monday.  Week q adds q * week_open. */
   int64_t        day_start[8];
+  int64_t        day_spill[7]; /* open seconds past 24:00 weekday d owns */
   int32_t        always;       /* open at every instant: fast paths */
   uint32_t       n_iv, n_exc, n_chg;
   uint32_t       day_iv[8];

@@ -579,6 +579,7 @@ static lg_status build(cal_parser *p, lg_calendar **out) {
   c->day_iv[7] = c->n_iv;
   for (sum = 0, d = 0; d < 7; d++) {
     uint32_t prev = d ? d - 1 : 6;
+    c->day_spill[d] = lg__calendar_spill(c, c->day_iv[d], c->day_iv[d + 1]);
     c->day_start[d] = sum - lg__calendar_spill(c, c->day_iv[prev], c->day_iv[prev + 1]);
     sum += lg__calendar_total(c, c->day_iv[d], c->day_iv[d + 1]);
   }
