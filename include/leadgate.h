@@ -749,17 +749,43 @@ typedef struct lg_decision {
  * nurture, the first failing part of the qualify rule (`fit >= 8`).  In
  * detail: a rule that held gives, for `or`, its first alternative that
  * held (recursively), else its own text; a rule that failed gives, for
- * `and`, its first failing operand, for `or`, its first alternative (both
- * recursively), else its own text; a bare `knockout` prints as the first
- * knockout matched.  Without a qualify rule the reason is "no qualify
- * rule".  Long reasons are cut at a UTF-8 boundary to fit.  The grade is
- * the first grade line that holds, whatever the verdict.  The recommended
- * stage: MQL from NEW or NURTURE; DISQUALIFIED from NEW, NURTURE or MQL;
- * NURTURE from NEW; otherwise the lead's current stage.  Does not allocate;
- * *out is written only on success.
- * next_at: never later than the first instant after `now` at which
- * verdict, grade or recommended stage change if nothing is added to the
- * lead (a host that re-decides at next_at misses no change).
+ * `and`, its first failing operand (recursively), else its own text, so a
+ * failing `or` (every alternative failed) is given whole, in parentheses
+ * where the canonical text has them (as an operand of an `and`):
+ * `(event demo_requested within 30d or engagement >= 15)`; a bare
+ * `knockout` prints as the first knockout matched.  Without a qualify rule
+ * the reason is "no qualify rule".  A reason longer than 159 bytes is cut
+ * at a UTF-8 character boundary to at most 156 bytes and ends with "...".
+ * The grade is the first grade line that holds, whatever the verdict.  The
+ * recommended stage: MQL from NEW or NURTURE; DISQUALIFIED from NEW,
+ * NURTURE or MQL; NURTURE from NEW; otherwise the lead's current stage.
+ * Does not allocate; *out is written only on success.
+ *
+ * next_at: when the decision next changes if nothing is added to the lead,
+ * so that a host keeps one wake-up per lead (a priority queue on next_at,
+ * plus a new decision whenever it adds something) instead of rescoring
+ * every lead on a schedule.  Exact by default: lg_decide at next_at - 1
+ * gives the same verdict, grade and stage as at `now`, at next_at at least
+ * one differs; LG_TIME_NEVER when none ever does (a change after
+ * LG_TIME_MAX counts as none).  "Exact" is about the library's own
+ * numbers: the crossings of engagement and total comparisons are found on
+ * the fixed-point scores lg_score_lead computes, to the second.  Time
+ * changes a decision through `event X within D` conditions (an event at
+ * `at` is in the window from `at` to at + D and leaves it at at + D + 1;
+ * events stored with a time after `now` count from their time), expire and
+ * linear ends, and decay across the thresholds of `engagement` and `total`
+ * comparisons (`not`, `and`, `or`, grades and the recommended stage
+ * included).  Rules that read only fit, knockouts, attributes and the
+ * stage never change: a knocked-out lead under `disqualify when knockout`
+ * gets LG_TIME_NEVER unless its grade reads something that changes.
+ * Early (never later than the change, so a host that re-decides at
+ * next_at misses nothing, but the decision there may be the same) only:
+ *   - when engagement criteria with positive and with negative points are
+ *     both still decaying (their sum may rise and fall): the change is
+ *     searched between bounds for up to 8 rounds, then the instant
+ *     reached is returned;
+ *   - after 64 change points (event times and window ends) with no change
+ *     of the decision: the next change point is returned.
  * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad `now`. */
 LG_API lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy,
                            const lg_lead *lead, lg_time now, lg_decision *out);

@@ -10,7 +10,7 @@
  * backwards: sales stages (SAL and later), closed and disqualified leads
  * keep theirs, an MQL is not sent back to nurture, and only a lead that
  * has not been worked yet (NEW) is moved into nurture. */
-static int32_t recommended_stage(int32_t verdict, int32_t stage) {
+int32_t lg__recommended_stage(int32_t verdict, int32_t stage) {
   switch (verdict) {
   case LG_VERDICT_MQL:
     return stage == LG_STAGE_NEW || stage == LG_STAGE_NURTURE ? LG_STAGE_MQL : stage;
@@ -23,14 +23,17 @@ static int32_t recommended_stage(int32_t verdict, int32_t stage) {
 }
 
 /* Copies what `b` produced into out[cap] (b wrote up to cap bytes into
- * out), cutting at a UTF-8 character boundary when it does not fit. */
+ * out).  A text that does not fit is cut at a UTF-8 character boundary
+ * and ends with "...", all within cap bytes. */
 static void finish_text(char *out, size_t cap, const lg__buf *b) {
   size_t end = b->len;
   if (end >= cap) {
-    end = cap - 1;
+    end = cap - 4;
     /* out[end] is the first byte left out: if it continues a character,
      * that character's lead byte and the rest go too. */
     while (end > 0 && ((unsigned char)out[end] & 0xC0) == 0x80) end--;
+    memcpy(out + end, "...", 3);
+    end += 3;
   }
   out[end] = '\0';
 }
@@ -46,12 +49,40 @@ static void set_reason(lg_decision *d, const lg__expr *rule, const lg__expr_ctx 
   finish_text(d->reason, sizeof d->reason, &b);
 }
 
+int lg__decide_judge(const lg_policy *policy, const lg__expr_ctx *ctx, int32_t *verdict,
+                     int32_t *grade, unsigned *touched) {
+  uint32_t i;
+  int      holds = 0;
+  if (lg__expr_eval_touched(&policy->disqualify, ctx, touched)) {
+    *verdict = LG_VERDICT_DISQUALIFY;
+    holds = 1;
+  } else if (policy->has_qualify) {
+    holds = lg__expr_eval_touched(&policy->qualify, ctx, touched);
+    *verdict = holds ? LG_VERDICT_MQL : LG_VERDICT_NURTURE;
+  } else {
+    *verdict = LG_VERDICT_NURTURE;
+  }
+  /* The grade describes the lead whatever the verdict, so a disqualified
+   * or nurtured lead is still graded. */
+  *grade = -1;
+  for (i = 0; i < policy->n_grades; i++) {
+    const lg__grade *g = &policy->grades[i];
+    if (!g->has_cond || lg__expr_eval_touched(&g->cond, ctx, touched)) {
+      *grade = (int32_t)i;
+      break;
+    }
+  }
+  return holds;
+}
+
 lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy, const lg_lead *lead,
                     lg_time now, lg_decision *out) {
   lg_decision  d;
   lg__expr_ctx ctx;
   lg_status    st;
-  uint32_t     i;
+  int32_t      verdict, grade;
+  unsigned     touched = 0;
+  int          holds;
   if (!rubric || !policy || !lead || !out) return LG_ERR_INVALID;
   if (!lg__time_valid(now)) return LG_ERR_RANGE;
   memset(&d, 0, sizeof d);
@@ -62,32 +93,22 @@ lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy, const lg_l
   ctx.lead = lead;
   ctx.now = now;
 
-  if (lg__expr_eval(&policy->disqualify, &ctx)) {
-    d.verdict = LG_VERDICT_DISQUALIFY;
+  holds = lg__decide_judge(policy, &ctx, &verdict, &grade, &touched);
+  d.verdict = verdict;
+  if (verdict == LG_VERDICT_DISQUALIFY)
     set_reason(&d, &policy->disqualify, &ctx, 1);
-  } else if (!policy->has_qualify) {
-    d.verdict = LG_VERDICT_NURTURE;
+  else if (!policy->has_qualify)
     set_reason(&d, NULL, &ctx, 0);
-  } else {
-    int holds = lg__expr_eval(&policy->qualify, &ctx);
-    d.verdict = holds ? LG_VERDICT_MQL : LG_VERDICT_NURTURE;
+  else
     set_reason(&d, &policy->qualify, &ctx, holds);
-  }
-  d.stage = recommended_stage(d.verdict, lead->stage);
-
-  /* The grade describes the lead whatever the verdict, so a disqualified
-   * or nurtured lead is still graded. */
-  for (i = 0; i < policy->n_grades; i++) {
-    const lg__grade *g = &policy->grades[i];
-    if (!g->has_cond || lg__expr_eval(&g->cond, &ctx)) {
-      memcpy(d.grade, g->name, g->name_len + 1);
-      break;
-    }
+  d.stage = lg__recommended_stage(d.verdict, lead->stage);
+  if (grade >= 0) {
+    const lg__grade *g = &policy->grades[grade];
+    memcpy(d.grade, g->name, g->name_len + 1);
   }
   d.rubric_fingerprint = lg_rubric_fingerprint(rubric);
   d.policy_fingerprint = policy->fingerprint;
-  /* Conservative wake-up: the next second (never later than a change). */
-  d.next_at = now < LG_TIME_MAX ? now + 1 : LG_TIME_NEVER;
+  d.next_at = lg__decide_wake(rubric, policy, lead, now, &d.score, verdict, grade, touched);
   *out = d;
   return LG_OK;
 }

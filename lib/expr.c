@@ -567,7 +567,7 @@ static int event_within(const lg__xnode *n, const char *name, const lg__expr_ctx
   return 0;
 }
 
-static int eval_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c) {
+static int eval_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c, unsigned *touched) {
   const lg__xnode *n = &e->nodes[i];
   const lg__attr  *a = NULL;
   const char      *name = e->strs ? e->strs + n->name : "";
@@ -577,14 +577,15 @@ static int eval_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c) {
   switch (n->kind) {
   case X_OR:
     for (k = n->first; k != NIL; k = e->nodes[k].next)
-      if (eval_node(e, k, c)) return 1;
+      if (eval_node(e, k, c, touched)) return 1;
     return 0;
   case X_AND:
     for (k = n->first; k != NIL; k = e->nodes[k].next)
-      if (!eval_node(e, k, c)) return 0;
+      if (!eval_node(e, k, c, touched)) return 0;
     return 1;
-  case X_NOT: return !eval_node(e, n->first, c);
+  case X_NOT: return !eval_node(e, n->first, c, touched);
   case X_SCORE:
+    if (touched && n->which != S_FIT) *touched |= LG__TOUCH_SCORE;
     v = n->which == S_FIT ? c->score->fit
         : n->which == S_ENGAGEMENT ? c->score->engagement : c->score->total;
     return lg__cmp_holds(n->op, v < n->value ? -1 : v > n->value);
@@ -594,7 +595,9 @@ static int eval_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c) {
      * shared by rubrics with different knockouts. */
     ko = lg__rubric_knockout_find(c->rubric, name, n->name_len);
     return ko >= 0 && lg__rubric_knockout_hit(c->rubric, ko, c->lead);
-  case X_EVENT: return event_within(n, name, c);
+  case X_EVENT:
+    if (touched) *touched |= LG__TOUCH_EVENT;
+    return event_within(n, name, c);
   case X_STAGE: return c->lead->stage == (int32_t)n->which;
   default: break;
   }
@@ -615,39 +618,100 @@ static int eval_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c) {
 }
 
 int lg__expr_eval(const lg__expr *e, const lg__expr_ctx *ctx) {
-  return eval_node(e, e->root, ctx);
+  return eval_node(e, e->root, ctx, NULL);
+}
+
+int lg__expr_eval_touched(const lg__expr *e, const lg__expr_ctx *ctx, unsigned *touched) {
+  return eval_node(e, e->root, ctx, touched);
 }
 
 /* ---- reasons ----------------------------------------------------------------
  * A rule that holds is explained by its first alternative that holds (an
  * `or` is as strong as any one branch); a rule that fails, by its first
- * failing operand (an `and` fails on any one) or, for an `or`, by its first
- * alternative: every branch failed and the first is what the author put
- * forward as the main route. */
+ * failing operand (an `and` fails on any one).  A failing `or` failed on
+ * every alternative, so it is given whole, parenthesised where the
+ * canonical text has it in parentheses (as an operand of an `and`). */
 
 static void reason_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c, int holds,
-                        lg__buf *b) {
+                        int in_and, lg__buf *b) {
   const lg__xnode *n = &e->nodes[i];
   uint32_t         k;
   if (n->kind == X_OR && holds) {
     for (k = n->first; k != NIL; k = e->nodes[k].next)
-      if (eval_node(e, k, c)) {
-        reason_node(e, k, c, 1, b);
+      if (eval_node(e, k, c, NULL)) {
+        reason_node(e, k, c, 1, 0, b);
         return;
       }
   } else if (n->kind == X_AND && !holds) {
     for (k = n->first; k != NIL; k = e->nodes[k].next)
-      if (!eval_node(e, k, c)) {
-        reason_node(e, k, c, 0, b);
+      if (!eval_node(e, k, c, NULL)) {
+        reason_node(e, k, c, 0, 1, b);
         return;
       }
-  } else if (n->kind == X_OR) {
-    reason_node(e, n->first, c, 0, b);
-    return;
   }
-  print_node(e, i, b, c, 0);
+  print_operand(e, i, b, c, 0, in_and && n->kind == X_OR);
 }
 
 void lg__expr_reason(const lg__expr *e, const lg__expr_ctx *ctx, int holds, lg__buf *b) {
-  reason_node(e, e->root, ctx, holds, b);
+  reason_node(e, e->root, ctx, holds, 0, b);
+}
+
+/* ---- wake-ups ---------------------------------------------------------------- */
+
+lg_time lg__expr_event_change(const lg__expr *e, const lg_lead *lead, lg_time s) {
+  lg_time  best = LG_TIME_NEVER;
+  uint32_t i, k, upto;
+  if (lead->n_events == 0) return best;
+  upto = lg__lead_events_upto(lead, s);
+  for (i = 0; i < e->n_nodes; i++) {
+    const lg__xnode *n = &e->nodes[i];
+    int32_t          type;
+    if (n->kind != X_EVENT) continue;
+    type = lg__lead_find_type(lead, e->strs + n->name, n->name_len);
+    if (type < 0) continue;
+    /* the latest event in the window leaves it last: at at + D + 1 (> s,
+     * as at >= s - D); both bounded, so no overflow */
+    for (k = upto; k > 0 && lead->ev_at[k - 1] >= s - n->value; k--)
+      if (lead->ev_type[k - 1] == (uint16_t)type) {
+        if (lead->ev_at[k - 1] + n->value + 1 < best) best = lead->ev_at[k - 1] + n->value + 1;
+        break;
+      }
+    /* the next event of the type enters it */
+    for (k = upto; k < lead->n_events && lead->ev_at[k] < best; k++)
+      if (lead->ev_type[k] == (uint16_t)type) {
+        best = lead->ev_at[k];
+        break;
+      }
+  }
+  return best > LG_TIME_MAX ? LG_TIME_NEVER : best;
+}
+
+int lg__expr_threshold_next(const lg__expr *e, int64_t fit, int64_t x, int dir, int64_t *next,
+                            int *at) {
+  uint32_t i;
+  int      found = 0;
+  for (i = 0; i < e->n_nodes; i++) {
+    const lg__xnode *n = &e->nodes[i];
+    int64_t          v;
+    if (n->kind != X_SCORE || n->which == S_FIT) continue;
+    v = n->which == S_TOTAL ? n->value - fit : n->value;
+    if (v == x) *at = 1;
+    if (dir < 0 ? v < x && v > *next : v > x && v < *next) {
+      *next = v;
+      found = 1;
+    }
+  }
+  return found;
+}
+
+uint32_t lg__expr_thresholds(const lg__expr *e, int64_t fit, int64_t *out, uint32_t cap,
+                             uint32_t n) {
+  uint32_t i;
+  for (i = 0; i < e->n_nodes; i++) {
+    const lg__xnode *x = &e->nodes[i];
+    if (x->kind != X_SCORE || x->which == S_FIT) continue;
+    if (n < cap) out[n] = x->which == S_TOTAL ? x->value - fit : x->value;
+    n++;
+  }
+  return n;
 }

@@ -384,6 +384,21 @@ int64_t  lg__decay_one(const lg__decay_rule *rule, int64_t age);
 int64_t  lg__decay_sum(const lg__decay_rule *rule, lg_time now, const lg_time *at,
                        const uint16_t *type, uint16_t t, uint32_t n, uint32_t *count);
 
+/* For decision wake-ups (score.c).  The engagement score at `now` split
+ * by the sign of the criteria's points: *pos + *neg is lg_score.engagement
+ * to the bit.  Does not allocate. */
+void lg__engagement_parts(const lg_rubric *r, const lg_lead *lead, lg_time now, int64_t *pos,
+                          int64_t *neg);
+/* Whether the rubric has decaying engagement criteria with positive points
+ * (*falls: their values only fall as time passes) or negative (*rises). */
+void lg__rubric_decay_signs(const lg_rubric *r, int *falls, int *rises);
+/* The same for the lead's events at or before `now`, counting only
+ * criteria whose value can still change after `now`; *settled gets an
+ * instant (>= now, <= LG_TIME_MAX) from which no criterion's value changes
+ * any more until a later event is counted. */
+void lg__engagement_trend(const lg_rubric *r, const lg_lead *lead, lg_time now, int *falls,
+                          int *rises, lg_time *settled);
+
 /* ---- calendar.c ---------------------------------------------------------- */
 
 /* Parses calendar statements starting at the current line and following
@@ -472,13 +487,39 @@ int       lg__expr_atom(const lg__expr *e, uint32_t i, lg__atom *out);
 void      lg__expr_print(const lg__expr *e, lg__buf *b);
 /* 1 if the expression holds for ctx. */
 int       lg__expr_eval(const lg__expr *e, const lg__expr_ctx *ctx);
+/* The same, and adds to *touched (when not NULL) what the evaluation
+ * consulted on its way (`and` and `or` stop at the first operand that
+ * settles them): LG__TOUCH_SCORE for an engagement or total comparison,
+ * LG__TOUCH_EVENT for an `event X within D`.  A result that consulted
+ * neither is the same for every engagement and every instant. */
+#define LG__TOUCH_SCORE 1u
+#define LG__TOUCH_EVENT 2u
+int       lg__expr_eval_touched(const lg__expr *e, const lg__expr_ctx *ctx, unsigned *touched);
 /* The part that decided, as canonical text: `holds` is lg__expr_eval's
  * result.  Holding: an `or` gives its first holding alternative
  * (recursively), anything else its own text.  Failing: an `and` gives its
- * first failing operand, an `or` its first alternative (both recursively),
- * anything else its own text.  A bare `knockout` (not under `not`) prints
- * as `knockout "NAME"` of the score's first matched knockout. */
+ * first failing operand (recursively), anything else, a failing `or`
+ * included, its own text, an `or` in parentheses when it is an operand of
+ * an `and`.  A bare `knockout` (not under `not`) prints as
+ * `knockout "NAME"` of the score's first matched knockout. */
 void      lg__expr_reason(const lg__expr *e, const lg__expr_ctx *ctx, int holds, lg__buf *b);
+/* For decision wake-ups.  The earliest instant after s at which one of the
+ * expression's `event X within D` conditions may change, the lead's
+ * events as they are: the latest event of type X at or before s leaves the
+ * window at at + D + 1, the first one after s enters it at its time;
+ * LG_TIME_NEVER when none does by LG_TIME_MAX. */
+lg_time   lg__expr_event_change(const lg__expr *e, const lg_lead *lead, lg_time s);
+/* The thresholds of the expression's engagement and total comparisons in
+ * engagement terms (`total CMP N` compares the engagement with N - fit):
+ * moves *next to the nearest one beyond x (below x for dir < 0, above for
+ * dir > 0) when it is nearer to x than *next, and returns 1 if it did;
+ * sets *at to 1 when a threshold equals x. */
+int       lg__expr_threshold_next(const lg__expr *e, int64_t fit, int64_t x, int dir,
+                                  int64_t *next, int *at);
+/* The same thresholds written to out[n..cap) in node order; returns n plus
+ * their number (which may exceed cap: those past it are not written). */
+uint32_t  lg__expr_thresholds(const lg__expr *e, int64_t fit, int64_t *out, uint32_t cap,
+                              uint32_t n);
 
 /* ---- policy.c: what the SLA, routing and stats modules read ------------ */
 

@@ -1,6 +1,6 @@
 /*
  * policy.h - the parsed policy, shared by policy.c (which builds, prints
- * and frees it) and decide.c (which applies it).  Private to those two;
+ * and frees it), decide.c and wake.c (which apply it).  Private to those;
  * the SLA, routing and stats modules read the policy only through
  * lg__policy_followup / lg__policy_route in internal.h.
  */
@@ -36,5 +36,22 @@ struct lg_policy {
   int32_t      route; /* LG__ROUTE_* */
   uint64_t     fingerprint;
 };
+
+/* ---- decide.c and wake.c ------------------------------------------------ */
+
+/* The stage a verdict recommends for a lead now in `stage`. */
+int32_t lg__recommended_stage(int32_t verdict, int32_t stage);
+/* The policy's verdict and grade (index into grades, -1 for none) for the
+ * score, lead and instant in ctx; returns whether the deciding rule held
+ * (the disqualify rule, else the qualify rule).  *touched (NULL: not
+ * wanted) gets what the rules consulted (lg__expr_eval_touched).  Does not
+ * allocate. */
+int     lg__decide_judge(const lg_policy *policy, const lg__expr_ctx *ctx, int32_t *verdict,
+                         int32_t *grade, unsigned *touched);
+/* lg_decision.next_at for the decision (verdict, grade) made at `now` from
+ * `score`, whose rules consulted `touched` (wake.c).  Does not allocate. */
+lg_time lg__decide_wake(const lg_rubric *rubric, const lg_policy *policy, const lg_lead *lead,
+                        lg_time now, const lg_score *score, int32_t verdict, int32_t grade,
+                        unsigned touched);
 
 #endif /* LG_POLICY_H */

@@ -299,3 +299,82 @@ lg_status lg_next_question(const lg_rubric *rubric, const lg_lead *lead,
   *gain = best->group_gain;
   return LG_OK;
 }
+
+/* ---- for decision wake-ups (wake.c) --------------------------------------
+ * Read-only views of the engagement score at another instant, computed
+ * exactly as score_one computes it (the same engagement_value per
+ * criterion; the sum of integers does not depend on the order). */
+
+void lg__engagement_parts(const lg_rubric *r, const lg_lead *lead, lg_time now, int64_t *pos,
+                          int64_t *neg) {
+  const lg__plan *pl = &r->plan;
+  const lg__step *st, *end;
+  uint32_t        upto = lg__lead_events_upto(lead, now), i, counted;
+  int64_t         p = 0, n = 0;
+  /* as score_one: each of the lead's event types, then the criteria on it */
+  for (i = 0; upto > 0 && i < lead->n_types; i++) {
+    const lg__evtype *t = &lead->types[i];
+    const lg__key    *key = find_key(&pl->types, lead->arena + lg__evtype_off(t),
+                                     lg__evtype_len(t));
+    if (!key) continue;
+    for (st = pl->steps + key->first, end = st + key->count; st < end; st++) {
+      int64_t v = engagement_value(st->crit, lead, (uint16_t)i, upto, now, &counted);
+      if (st->crit->rule.points < 0)
+        n += v;
+      else
+        p += v;
+    }
+  }
+  *pos = p;
+  *neg = n;
+}
+
+void lg__rubric_decay_signs(const lg_rubric *r, int *falls, int *rises) {
+  uint32_t i;
+  *falls = *rises = 0;
+  for (i = 0; i < r->n_crits; i++) {
+    const lg__crit *c = &r->crits[i];
+    if (c->kind != LG_KIND_ENGAGEMENT || c->rule.kind == LG__DECAY_NONE || c->rule.points == 0)
+      continue;
+    if (c->rule.points > 0)
+      *falls = 1;
+    else
+      *rises = 1;
+  }
+}
+
+/* The last instant at which an event of age `age` can still change its
+ * value: expire and linear reach 0 at age D; a half-life value is 0 from
+ * age 65 H on (2^-65 of at most 2^63 rounds to 0; decay.c). */
+static lg_time settles_at(const lg__decay_rule *rule, lg_time at) {
+  int64_t span = rule->kind == LG__DECAY_HALF_LIFE ? rule->span * 65 : rule->span;
+  /* at >= LG_TIME_MIN and span <= 65 * 1000 years: no overflow */
+  return at + span > LG_TIME_MAX ? LG_TIME_MAX : at + span;
+}
+
+void lg__engagement_trend(const lg_rubric *r, const lg_lead *lead, lg_time now, int *falls,
+                          int *rises, lg_time *settled) {
+  uint32_t upto = lg__lead_events_upto(lead, now), i, k;
+  lg_time  last = now;
+  *falls = *rises = 0;
+  for (i = 0; upto > 0 && i < r->n_crits; i++) {
+    const lg__crit *c = &r->crits[i];
+    int32_t         t;
+    lg_time         end;
+    if (c->kind != LG_KIND_ENGAGEMENT || c->rule.kind == LG__DECAY_NONE || c->rule.points == 0)
+      continue;
+    t = lg__lead_find_type(lead, c->attr, c->attr_len);
+    if (t < 0) continue;
+    /* the latest event of the type settles last, for `once` and `each` */
+    for (k = upto; k > 0 && lead->ev_type[k - 1] != (uint16_t)t; k--) continue;
+    if (k == 0) continue;
+    end = settles_at(&c->rule, lead->ev_at[k - 1]);
+    if (end <= now) continue;
+    if (c->rule.points > 0)
+      *falls = 1;
+    else
+      *rises = 1;
+    if (end > last) last = end;
+  }
+  *settled = last;
+}

@@ -175,7 +175,8 @@ static void the_same_lead_with_a_40_day_old_demo_request_is_nurtured(void **stat
   assert_int_equal(d.verdict, LG_VERDICT_NURTURE);
   assert_int_equal(d.stage, LG_STAGE_NURTURE);
   assert_int_equal(d.score.engagement, 0); /* expired after 30 days */
-  assert_string_equal(d.reason, "event demo_requested within 30d");
+  /* neither alternative held: the whole `or`, as the rule writes it */
+  assert_string_equal(d.reason, "(event demo_requested within 30d or engagement >= 15)");
   assert_string_equal(d.grade, "A");
   lg_lead_free(lead);
   lg_policy_free(p);
@@ -196,7 +197,7 @@ static void replaying_that_lead_as_of_35_days_ago_makes_it_an_mql(void **state) 
   /* ...and before the request it was not there at all. */
   d = decide(r, p, lead, NOW - 41 * DAY);
   assert_int_equal(d.verdict, LG_VERDICT_NURTURE);
-  assert_string_equal(d.reason, "event demo_requested within 30d");
+  assert_string_equal(d.reason, "(event demo_requested within 30d or engagement >= 15)");
   lg_lead_free(lead);
   lg_policy_free(p);
   lg_rubric_free(r);
@@ -313,11 +314,15 @@ static void nurture_reason_is_the_first_failing_part(void **state) {
   assert_string_equal(reason, "fit >= 8");
   reason_of(r, lg_example_policy, ten, NOW, reason, sizeof reason, &verdict);
   assert_int_equal(verdict, LG_VERDICT_NURTURE);
-  assert_string_equal(reason, "event demo_requested within 30d");
-  /* A failing `or` names its first alternative, recursively. */
+  assert_string_equal(reason, "(event demo_requested within 30d or engagement >= 15)");
+  /* A failing `or` failed on every alternative: it is given whole, in
+   * parentheses only where the canonical text has them. */
   reason_of(r, "qualify when (fit >= 100 and engagement >= 1) or total >= 1000\n", ten, NOW,
             reason, sizeof reason, NULL);
-  assert_string_equal(reason, "fit >= 100");
+  assert_string_equal(reason, "fit >= 100 and engagement >= 1 or total >= 1000");
+  reason_of(r, "qualify when fit >= 1 and (fit >= 100 or (engagement >= 100 or total >= 99))\n",
+            ten, NOW, reason, sizeof reason, NULL);
+  assert_string_equal(reason, "(fit >= 100 or engagement >= 100 or total >= 99)");
   reason_of(r, "qualify when fit >= 1 and not (fit >= 2 and engagement < 1)\n", ten, NOW,
             reason, sizeof reason, NULL);
   assert_string_equal(reason, "not (fit >= 2 and engagement < 1)");
@@ -381,17 +386,30 @@ static void long_reasons_are_cut_at_a_utf8_boundary(void **state) {
   char       text[1024], want[1024], reason[160];
   size_t     n, i;
   (void)state;
-  /* `attr n = "` is 10 bytes, then 80 two-byte characters: byte 159 is
-   * the second half of the 75th, so the cut falls before it, at 158. */
+  /* A cut reason keeps at most 156 bytes and ends with "...".  `attr n =
+   * "` is 10 bytes, then 80 two-byte characters: byte 156 starts the 74th,
+   * so 73 are kept (156 bytes). */
   n = (size_t)sprintf(text, "qualify when attr n = \"");
   for (i = 0; i < 80; i++) n += (size_t)sprintf(text + n, "\xc3\xa9");
   sprintf(text + n, "\"\n");
   reason_of(r, text, lead, NOW, reason, sizeof reason, NULL);
   n = (size_t)sprintf(want, "attr n = \"");
-  for (i = 0; i < 74; i++) n += (size_t)sprintf(want + n, "\xc3\xa9");
+  for (i = 0; i < 73; i++) n += (size_t)sprintf(want + n, "\xc3\xa9");
+  sprintf(want + n, "...");
+  assert_int_equal(strlen(reason), 159);
+  assert_string_equal(reason, want);
+  /* One byte more in front: byte 156 is the second half of the 73rd
+   * character, which goes too (155 bytes kept). */
+  n = (size_t)sprintf(text, "qualify when attr nn = \"");
+  for (i = 0; i < 80; i++) n += (size_t)sprintf(text + n, "\xc3\xa9");
+  sprintf(text + n, "\"\n");
+  reason_of(r, text, lead, NOW, reason, sizeof reason, NULL);
+  n = (size_t)sprintf(want, "attr nn = \"");
+  for (i = 0; i < 72; i++) n += (size_t)sprintf(want + n, "\xc3\xa9");
+  sprintf(want + n, "...");
   assert_int_equal(strlen(reason), 158);
   assert_string_equal(reason, want);
-  /* 159 bytes fit exactly; 160 lose the last one. */
+  /* 159 bytes fit exactly; 160 are cut to 156 and "...". */
   n = (size_t)sprintf(text, "qualify when attr n = \"");
   for (i = 0; i < 148; i++) text[n++] = 'a';
   sprintf(text + n, "\"\n");
@@ -403,7 +421,7 @@ static void long_reasons_are_cut_at_a_utf8_boundary(void **state) {
   sprintf(text + n, "\"\n");
   reason_of(r, text, lead, NOW, reason, sizeof reason, NULL);
   assert_int_equal(strlen(reason), 159);
-  assert_int_equal(reason[158], 'a');
+  assert_string_equal(reason + 155, "a...");
   lg_lead_free(lead);
   lg_rubric_free(r);
 }

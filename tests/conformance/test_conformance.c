@@ -156,12 +156,12 @@ static void hand_b2b(void **state) {
   STR("decide/b2b+inbound/won/t0", "stage", "won");
   /* unsubscribed under the wall policy: fit 3 + 1 (12 months) + 1 = 5, one
      missing; engagement -20 + webinar 60d old 5 * 2^-2 = 1.25: -18.75.
-     Neither alternative of the qualify `or` holds: the first is the
+     Neither alternative of the qualify `or` holds: the whole `or` is the
      reason; grade "hot" needs engagement >= 5: "cold". */
   INT("decide/b2b+wall/unsubscribed/t0", "fit", 5000);
   INT("decide/b2b+wall/unsubscribed/t0", "engagement", -18750);
   INT("decide/b2b+wall/unsubscribed/t0", "total", -13750);
-  STR("decide/b2b+wall/unsubscribed/t0", "reason", "total >= 10");
+  STR("decide/b2b+wall/unsubscribed/t0", "reason", "total >= 10 or attr plan = \"enterprise\"");
   STR("decide/b2b+wall/unsubscribed/t0", "grade", "cold");
   STR("decide/b2b+wall/unsubscribed/t0", "stage", "nurture");
   /* missing: only need; timeframe and authority could each add 3, the tie
