@@ -68,7 +68,8 @@ static const char *const stage_names[] = {"new", "nurture", "mql", "sal", "sql",
 typedef struct xparser {
   lg__lexer *lx;
   lg__expr  *e;
-  int        depth; /* open parentheses and `not`s around the cursor */
+  int        depth;   /* open parentheses and `not`s around the cursor */
+  int        no_score; /* lg__expr_parse_lead: the score atoms are errors */
 } xparser;
 
 
@@ -250,6 +251,13 @@ static lg_status parse_primary(xparser *p, uint32_t *out) {
   lg__lexer *lx = p->lx;
   lg_status  st;
   int        which;
+  if (p->no_score)
+    for (which = S_FIT; which <= S_TOTAL + 1; which++)
+      if (lg__lex_peek_word(lx, which <= S_TOTAL ? score_names[which] : "knockout"))
+        return lg__lex_error(lx, LG_ERR_SYNTAX,
+                             "'%s' needs a score, and the SLA clock has none: a follow-up "
+                             "rule's 'when' reads only attributes, events and the stage",
+                             which <= S_TOTAL ? score_names[which] : "knockout");
   for (which = S_FIT; which <= S_TOTAL; which++)
     if (lg__lex_accept_word(lx, score_names[which])) return parse_score(p, which, out);
   if (lg__lex_accept_word(lx, "knockout")) {
@@ -404,7 +412,7 @@ void lg__expr_free(lg__expr *e) {
   memset(e, 0, sizeof *e);
 }
 
-lg_status lg__expr_parse(lg__lexer *lx, lg__expr *out) {
+static lg_status parse_expr(lg__lexer *lx, lg__expr *out, int no_score) {
   lg__expr  e;
   xparser   p;
   lg_status st;
@@ -412,6 +420,7 @@ lg_status lg__expr_parse(lg__lexer *lx, lg__expr *out) {
   p.lx = lx;
   p.e = &e;
   p.depth = 0;
+  p.no_score = no_score;
   st = parse_or(&p, &e.root);
   if (st == LG_OK && !lg__lex_at_eol(lx)) {
     if (lx->src[lx->pos] == ')')
@@ -427,6 +436,10 @@ lg_status lg__expr_parse(lg__lexer *lx, lg__expr *out) {
   return LG_OK;
 }
 
+lg_status lg__expr_parse(lg__lexer *lx, lg__expr *out) { return parse_expr(lx, out, 0); }
+
+lg_status lg__expr_parse_lead(lg__lexer *lx, lg__expr *out) { return parse_expr(lx, out, 1); }
+
 lg_status lg__expr_knockout(lg__lexer *lx, lg__expr *out) {
   lg__expr  e;
   xparser   p;
@@ -435,6 +448,7 @@ lg_status lg__expr_knockout(lg__lexer *lx, lg__expr *out) {
   p.lx = lx;
   p.e = &e;
   p.depth = 0;
+  p.no_score = 0;
   st = new_node(&p, X_KO_ANY, &e.root);
   if (st != LG_OK) return st; /* new_node leaves nothing allocated on failure */
   *out = e;

@@ -510,11 +510,31 @@ static const data_row *next_assignment(data_row *const *rows, size_t n, size_t i
 
 /* Builds a lead from its rows into g->leads; exits with FILE:LINE on a data_row
  * the library rejects. */
-static lg_lead *build_lead(data_assignments *g, const char *path, data_row *const *rows, size_t n) {
-  lg_lead  *lead;
+/* The snoozes that start while rows[i]'s assignment is the current one
+ * (before `next`, the next assignment), from *k on. */
+static void apply_snoozes(lg_lead *lead, const data_snoozes *s, const data_snooze *z, size_t n,
+                          size_t *k, const data_row *next) {
   lg_status st;
-  size_t    i;
-  char      when[32];
+  for (; *k < n && (!next || z[*k].from < next->assigned_at); (*k)++) {
+    st = lg_lead_snooze(lead, z[*k].from, z[*k].until);
+    if (st == LG_ERR_STATE)
+      cli_die_at(s->path, z[*k].line, 0, "from is before lead %s's first assignment",
+                 z[*k].lead_id);
+    if (st == LG_ERR_LIMIT)
+      cli_die_at(s->path, z[*k].line, 0, "more than %d separate snoozes of one assignment",
+                 LG_MAX_SNOOZES);
+    if (st != LG_OK) cli_die_at(s->path, z[*k].line, 0, "%s", lg_status_message(st));
+  }
+}
+
+static lg_lead *build_lead(data_assignments *g, const char *path, data_row *const *rows, size_t n,
+                           const data_snoozes *snoozes) {
+  lg_lead           *lead;
+  lg_status          st;
+  size_t             i, n_snz = 0, k = 0;
+  char               when[32];
+  const data_snooze *snz = NULL;
+  if (snoozes) n_snz = data_snoozes_of(snoozes, rows[0]->lead_id, &snz);
   st = lg_lead_create(rows[0]->lead_id, &lead);
   if (st != LG_OK) cli_die_at(path, rows[0]->line, 0, "lead_id: %s", lg_status_message(st));
   g->leads[g->n_leads++] = lead;
@@ -533,8 +553,9 @@ static lg_lead *build_lead(data_assignments *g, const char *path, data_row *cons
       cli_die_at(path, rows[i]->line, 0, "more than %d assignments for lead %s", LG_MAX_ASSIGNMENTS,
                  rows[i]->lead_id);
     if (st != LG_OK) cli_die_at(path, rows[i]->line, 0, "%s", lg_status_message(st));
-    if (!rows[i]->touched) continue;
     next = next_assignment(rows, n, i);
+    if (n_snz) apply_snoozes(lead, snoozes, snz, n_snz, &k, next);
+    if (!rows[i]->touched) continue;
     if (next && rows[i]->touched_at >= next->assigned_at) {
       cli_format_time(next->assigned_at, when);
       cli_error_at(path, rows[i]->line, 0,
@@ -559,7 +580,8 @@ static int has_assignments(const lg_stats *stats, const char *id) {
   return 0;
 }
 
-void data_load_assignments(data_assignments *g, cli_csv *c, const char *path) {
+void data_load_assignments(data_assignments *g, cli_csv *c, const char *path,
+                           const data_snoozes *snoozes) {
   size_t n_groups = 0, i, j;
   read_assignments(g, c, path);
   /* Group the rows by lead (a lead's rows stay in file order), then put the
@@ -582,7 +604,7 @@ void data_load_assignments(data_assignments *g, cli_csv *c, const char *path) {
   /* Every lead is built before the caller writes anything, so that a bad
    * row stops the run before any output. */
   for (i = 0; i < n_groups; i++)
-    build_lead(g, path, g->sorted + g->groups[i].start, g->groups[i].n);
+    build_lead(g, path, g->sorted + g->groups[i].start, g->groups[i].n, snoozes);
 }
 
 void data_assignments_free(data_assignments *g) {
@@ -686,4 +708,82 @@ void data_events_free(data_events *e) {
   }
   free(e->v);
   memset(e, 0, sizeof *e);
+}
+
+/* ---- snoozes -------------------------------------------------------------------------- */
+
+static int snooze_cmp(const void *a, const void *b) {
+  const data_snooze *x = a, *y = b;
+  int                c = strcmp(x->lead_id, y->lead_id);
+  if (c) return c;
+  return x->from < y->from ? -1 : x->from > y->from;
+}
+
+void data_load_snoozes(data_snoozes *s, cli_csv *c, const char *path) {
+  int                      col[3];
+  size_t                   cap = 0;
+  static const char *const names[3] = { "lead_id", "from", "until" };
+  s->path = path;
+  cli_csv_open(c, path, "lead_id,from,until");
+  cli_csv_columns(c, names, 3, col);
+  while (next_row(c)) {
+    data_snooze *z;
+    if (s->n == cap) {
+      cap = cap ? cap * 2 : 16;
+      if (!(z = realloc(s->v, cap * sizeof *z))) cli_die(path, "out of memory");
+      s->v = z;
+    }
+    z = &s->v[s->n];
+    if (c->r.fields[col[0]][0] == '\0') die_cell(c, col[0], "%s", "empty lead_id");
+    z->from = time_cell(c, col[1], "from");
+    z->until = time_cell(c, col[2], "until");
+    if (z->until <= z->from) die_cell(c, col[2], "%s", "until must be after from");
+    z->line = c->r.record_line;
+    z->lead_id = data_copy(c->r.fields[col[0]]);
+    s->n++;
+  }
+  cli_csv_close(c);
+  if (s->n > 1) qsort(s->v, s->n, sizeof *s->v, snooze_cmp);
+}
+
+size_t data_snoozes_of(const data_snoozes *s, const char *id, const data_snooze **first) {
+  size_t lo = 0, hi = s->n, end;
+  while (lo < hi) { /* the first with an id >= id */
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(s->v[mid].lead_id, id) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  for (end = lo; end < s->n && strcmp(s->v[end].lead_id, id) == 0; end++) {
+  }
+  *first = s->v ? s->v + lo : NULL;
+  return end - lo;
+}
+
+lg_time data_snoozed_until(const data_snoozes *s, const lg_lead *lead, lg_time now) {
+  const data_snooze *z;
+  size_t             n = data_snoozes_of(s, lg_lead_id(lead), &z), k, cur,
+         count = lg_lead_assignment_count(lead);
+  lg_time            start = 0, next = LG_TIME_NEVER, t = now;
+  int                moved = 1;
+  for (cur = count; cur-- > 0;) { /* the assignment current at now */
+    if (lg_lead_assignment_at(lead, cur, NULL, &start, NULL) == LG_OK && start <= now) break;
+    next = start;
+  }
+  if (cur >= count || n == 0) return 0;
+  while (moved) { /* follow the chain of overlapping or touching snoozes */
+    moved = 0;
+    for (k = 0; k < n; k++)
+      if (z[k].from >= start && z[k].from < next && z[k].from <= t && z[k].until > t) {
+        t = z[k].until;
+        moved = 1;
+      }
+  }
+  return t == now ? 0 : t;
+}
+
+void data_snoozes_free(data_snoozes *s) {
+  size_t i;
+  for (i = 0; i < s->n; i++) free(s->v[i].lead_id);
+  free(s->v);
+  memset(s, 0, sizeof *s);
 }

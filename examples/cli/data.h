@@ -102,6 +102,33 @@ typedef struct data_group {
   const data_row *first;
 } data_group;
 
+/* ---- snoozes ------------------------------------------------------------------------ */
+
+/* One row of the snoozes file: the lead's follow-up clock does not run in
+ * [from, until) (lg_lead_snooze). */
+typedef struct data_snooze {
+  char         *lead_id;
+  lg_time       from, until;
+  unsigned long line;
+} data_snooze;
+
+typedef struct data_snoozes {
+  const char  *path;
+  data_snooze *v; /* sorted by lead id, then from */
+  size_t       n;
+} data_snoozes;
+
+/* Reads lead_id,from,until (any order); until must be after from. */
+void data_load_snoozes(data_snoozes *s, cli_csv *c, const char *path);
+/* The snoozes of lead `id`: *first and the count returned (0: none). */
+size_t data_snoozes_of(const data_snoozes *s, const char *id, const data_snooze **first);
+/* The end of the snooze in force at `now` on the lead's assignment current
+ * at `now` (following snoozes that overlap or touch it); 0 when none. */
+lg_time data_snoozed_until(const data_snoozes *s, const lg_lead *lead, lg_time now);
+void    data_snoozes_free(data_snoozes *s);
+
+/* ---- the assignments, as leads --------------------------------------------------------- */
+
 /* The assignments file, then one lg_lead per lead id (its rows applied in
  * file order), in the order the leads first appear. */
 typedef struct data_assignments {
@@ -117,8 +144,10 @@ typedef struct data_assignments {
 /* Reads lead_id,owner,assigned_at[,touched_at] (any order), then builds
  * the leads.  An exact duplicate row is a warning and counts once; a
  * touched_at at or after the lead's next assignment is reported (an error
- * message, not fatal) and not counted: a->dropped_touches. */
-void data_load_assignments(data_assignments *a, cli_csv *c, const char *path);
+ * message, not fatal) and not counted: a->dropped_touches.  `snoozes`
+ * (may be NULL) are applied to the assignment current at their `from`. */
+void data_load_assignments(data_assignments *a, cli_csv *c, const char *path,
+                           const data_snoozes *snoozes);
 void data_assignments_free(data_assignments *a);
 
 /* ---- reps ---------------------------------------------------------------------------- */

@@ -1333,7 +1333,7 @@ int main(int argc, char **argv) {
   g->qualify = data_qualify_rule(g->policy, &g->fit_needed);
   g->has_sla = data_followup(g->policy, &g->target, &g->business);
   load_leads(g);
-  data_load_assignments(&g->as, &g->csv, g->o.assignments);
+  data_load_assignments(&g->as, &g->csv, g->o.assignments, NULL);
   if (g->o.reps) data_load_reps(&g->reps, &g->csv, g->o.reps);
   evaluate(g);
   rank_reps(g);

@@ -2,7 +2,8 @@
  * sla_watch.c - leadgate-sla-watch: what is due on the follow-up SLA of
  * every assigned lead, and how each rep keeps it.
  *
- *   leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE] [--now TIME]
+ *   leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE]
+ *                      [--snoozes FILE] [--now TIME]
  *
  * The assignments CSV has the columns lead_id, owner, assigned_at and
  * (optionally) touched_at, in any order.  Several rows of one lead are its
@@ -10,19 +11,27 @@
  * of that row's assignment and may be empty.  Times are epoch seconds or
  * ISO 8601 (2026-11-18T09:30:00Z).
  *
+ * The snoozes CSV has lead_id, from and until: the lead's follow-up clock
+ * does not run in [from, until) (lg_lead_snooze).  A snooze belongs to the
+ * lead's assignment that is current at `from`; one before the lead's
+ * first assignment, or with until not after from, is an error.
+ *
  * The reps CSV has id, available (1/0/true/false), open_leads, capacity
  * (0 = unlimited), weight (>= 1), last_assigned_at (empty = never) and
  * optionally attainment (quota attainment, e.g. 0.85).
  *
  * Output (stdout), three CSV blocks separated by a blank line:
- *   1. lead_id,owner,reassignments,state,action,new_owner,due_at,next_at,tier
+ *   1. lead_id,owner,reassignments,state,action,new_owner,due_at,next_at,tier,
+ *      snoozed_until
  *      one row per lead in order of first appearance: the SLA state, the
  *      action due now (none|warn|remind|escalate|reassign|recycle), for a
  *      reassign the rep lg_route picks from the reps file (empty when
  *      nobody can take it or no reps file was given), the deadline and the
  *      time the state or action next changes (ISO 8601, or `never`), and
  *      the follow-up tier in effect (the index of the policy's follow-up
- *      rule, 0 while a policy has one; empty without an SLA).  Each
+ *      rule, 0 while a policy has one; empty without an SLA), and when
+ *      the current assignment is snoozed at `now`, the end of that snooze
+ *      (overlapping snoozes merged; empty otherwise).  Each
  *      pick counts against the rep (open_leads + 1, last assigned now) so
  *      later picks in the same run spread the work.
  *   2. rep,assigned,followed_up,in_sla,in_sla_pct,median_response,
@@ -53,10 +62,12 @@
 #include <time.h>
 
 static const char usage_line[] =
-    "usage: leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE] [--now TIME]\n";
+    "usage: leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE] [--snoozes FILE]\n"
+    "                          [--now TIME]\n";
 
 static const char help_text[] =
-    "usage: leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE] [--now TIME]\n"
+    "usage: leadgate-sla-watch --policy FILE --assignments FILE [--reps FILE] [--snoozes FILE]\n"
+    "                          [--now TIME]\n"
     "\n"
     "The follow-up SLA action due for every assigned lead, per-rep compliance,\n"
     "and the correlation between in-SLA follow-up and quota attainment.\n"
@@ -68,6 +79,9 @@ static const char help_text[] =
     "  --reps FILE         CSV: id,available,open_leads,capacity,weight,\n"
     "                      last_assigned_at[,attainment] (for reassignments and\n"
     "                      the correlation)\n"
+    "  --snoozes FILE      CSV: lead_id,from,until: the lead's clock does not run in\n"
+    "                      [from, until) (a prospect who asked to be called later);\n"
+    "                      it belongs to the assignment current at from\n"
     "  --now TIME          the evaluation instant (default: the system clock)\n"
     "  FILE may be - for standard input (one of them at most).\n"
     "\n"
@@ -84,7 +98,8 @@ static const char help_text[] =
     "but no assignments is left out of the correlation, with a note.\n"
     "\n"
     "Output: three CSV blocks separated by a blank line: lead_id,owner,\n"
-    "reassignments,state,action,new_owner,due_at,next_at,tier; rep,assigned,\n"
+    "reassignments,state,action,new_owner,due_at,next_at,tier,snoozed_until;\n"
+    "rep,assigned,"
     "followed_up,in_sla,in_sla_pct,median_response,p90_response,breaches,\n"
     "open_overdue; metric,value.\n"
     "\n"
@@ -94,7 +109,7 @@ static const char help_text[] =
 static lg_time wall_clock_now(void) { return (lg_time)time(NULL); }
 
 typedef struct options {
-  const char *policy, *assignments, *reps;
+  const char *policy, *assignments, *reps, *snoozes;
   lg_time     now;
 } options;
 
@@ -105,6 +120,7 @@ typedef struct state {
   lg_policy       *policy;
   data_assignments as;
   data_reps        reps;
+  data_snoozes     snoozes;
   lg_stats        *stats;
   const char     **names; /* reps given to lg_stats_correlation */
   double          *att;
@@ -119,6 +135,7 @@ static void release(void) {
   data_assignments_free(&g->as);
   lg_stats_free(g->stats);
   data_reps_free(&g->reps);
+  data_snoozes_free(&g->snoozes);
   free(g->names);
   free(g->att);
   free(g->skipped);
@@ -133,6 +150,7 @@ static void parse_args(int argc, char **argv, options *o) {
   const cli_option opts[] = { { "--policy", &o->policy, NULL },
                               { "--assignments", &o->assignments, NULL },
                               { "--reps", &o->reps, NULL },
+                              { "--snoozes", &o->snoozes, NULL },
                               { "--now", &now, NULL } };
   memset(o, 0, sizeof *o);
   cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], help_text, NULL, 0, &n_files);
@@ -147,7 +165,8 @@ static void print_duration(lg_duration d) {
 }
 
 static void report_lead(const lg_policy *policy, const lg_lead *lead, data_reps *reps,
-                        lg_time now) {
+                        const data_snoozes *snoozes, lg_time now) {
+  lg_time       until;
   lg_sla_status s;
   char          buf[32];
   const char   *new_owner = "";
@@ -176,6 +195,11 @@ static void report_lead(const lg_policy *policy, const lg_lead *lead, data_reps 
   cli_format_time(s.next_at, buf);
   printf(",%s,", buf);
   if (s.state != LG_SLA_NONE) printf("%d", (int)s.tier);
+  putchar(',');
+  if ((until = data_snoozed_until(snoozes, lead, now)) != 0) {
+    cli_format_time(until, buf);
+    fputs(buf, stdout);
+  }
   putchar('\n');
 }
 
@@ -242,13 +266,15 @@ int main(int argc, char **argv) {
   setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
   parse_args(argc, argv, &o);
   g->policy = cli_load_policy(o.policy);
-  data_load_assignments(&g->as, &g->csv, o.assignments);
+  if (o.snoozes) data_load_snoozes(&g->snoozes, &g->csv, o.snoozes);
+  data_load_assignments(&g->as, &g->csv, o.assignments, &g->snoozes);
   if (o.reps) data_load_reps(&g->reps, &g->csv, o.reps);
   if (lg_stats_create(g->policy, &g->stats) != LG_OK) cli_die(cli_name(), "out of memory");
 
-  printf("lead_id,owner,reassignments,state,action,new_owner,due_at,next_at,tier\n");
+  printf("lead_id,owner,reassignments,state,action,new_owner,due_at,next_at,tier,"
+         "snoozed_until\n");
   for (i = 0; i < g->as.n_leads; i++) {
-    report_lead(g->policy, g->as.leads[i], &g->reps, o.now);
+    report_lead(g->policy, g->as.leads[i], &g->reps, &g->snoozes, o.now);
     if (lg_stats_add(g->stats, g->as.leads[i], o.now) != LG_OK)
       cli_die(cli_name(), "lg_stats_add failed (out of memory)");
   }
