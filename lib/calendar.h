@@ -8,8 +8,8 @@
 
 #include "internal.h"
 
-#define DAY_SECS      INT64_C(86400)
-#define WEEK_SECS     INT64_C(604800)
+#define DAY_SECS      LG__DAY_SECS
+#define WEEK_SECS     (7 * LG__DAY_SECS)
 #define DAY_MINUTES   1440
 #define MAX_OFFSET    (18 * 3600)
 /* Holidays and special days together.  Unreachable in practice: 1 MiB of

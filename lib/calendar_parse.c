@@ -109,8 +109,7 @@ static lg_status error_on_line(lg__lexer *lx, uint32_t line, size_t line_start, 
 static lg_status parse_day(lg__lexer *lx, int *day) {
   size_t at, n = 0;
   int    i, ch;
-  lg__lex_at_eol(lx);
-  at = lx->pos;
+  at = lg__lex_token_at(lx);
   while ((ch = peek_char(lx, at + n)) != -1 &&
          ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')))
     n++;
@@ -134,8 +133,7 @@ static lg_status parse_days(lg__lexer *lx, unsigned *mask) {
   for (;;) {
     int    first, last, d;
     size_t at;
-    lg__lex_at_eol(lx);
-    at = lx->pos;
+    at = lg__lex_token_at(lx);
     if ((st = parse_day(lx, &first)) != LG_OK) return st;
     last = first;
     if (lg__lex_accept(lx, "-") && (st = parse_day(lx, &last)) != LG_OK) return st;
@@ -146,7 +144,7 @@ static lg_status parse_days(lg__lexer *lx, unsigned *mask) {
       *mask |= 1u << d;
       if (d == last) break;
     }
-    lg__lex_at_eol(lx);
+    (void)lg__lex_token_at(lx); /* skips blanks */
     /* A comma followed by a digit ends the days: times follow. */
     if (peek_char(lx, lx->pos) != ',') return LG_OK;
     lx->pos++;
@@ -157,8 +155,7 @@ static lg_status parse_days(lg__lexer *lx, unsigned *mask) {
 static lg_status parse_time(lg__lexer *lx, int *minutes, size_t *at_out) {
   size_t at;
   int    h, m;
-  lg__lex_at_eol(lx);
-  at = *at_out = lx->pos;
+  at = *at_out = lg__lex_token_at(lx);
   h = digits_at(lx, at, 2);
   m = digits_at(lx, at + 3, 2);
   if (h < 0 || m < 0 || peek_char(lx, at + 2) != ':' || is_digit_at(lx, at + 5))
@@ -246,8 +243,7 @@ static lg_status parse_date_at(lg__lexer *lx, size_t at, const char *what, int64
 static lg_status parse_date(lg__lexer *lx, const char *what, int64_t *day, size_t *at_out) {
   size_t    at;
   lg_status st;
-  lg__lex_at_eol(lx);
-  at = *at_out = lx->pos;
+  at = *at_out = lg__lex_token_at(lx);
   if ((st = parse_date_at(lx, at, what, day)) != LG_OK) return st;
   if (is_digit_at(lx, at + 10) || peek_char(lx, at + 10) == '-' || peek_char(lx, at + 10) == 'T')
     return expected(lx, at, what);
@@ -329,7 +325,7 @@ static lg_status parse_hours(cal_parser *p, size_t keyword_at) {
   lg__lexer *lx = p->lx;
   unsigned   mask;
   lg_status  st;
-  lg__lex_at_eol(lx);
+  (void)lg__lex_token_at(lx); /* skips blanks */
   if (is_digit_at(lx, lx->pos) && digits_at(lx, lx->pos, 4) >= 0 &&
       peek_char(lx, lx->pos + 4) == '-')
     return parse_special(p, keyword_at);
@@ -350,8 +346,7 @@ static lg_status parse_hours(cal_parser *p, size_t keyword_at) {
 static lg_status parse_offset(lg__lexer *lx, int64_t *secs) {
   size_t at;
   int    sign, h, m;
-  lg__lex_at_eol(lx);
-  at = lx->pos;
+  at = lg__lex_token_at(lx);
   sign = peek_char(lx, at);
   h = digits_at(lx, at + 1, 2);
   m = digits_at(lx, at + 4, 2);
@@ -373,8 +368,7 @@ static lg_status parse_offset_change(cal_parser *p, size_t keyword_at) {
   size_t     at;
   int        h, m, s;
   lg_status  st;
-  lg__lex_at_eol(lx);
-  at = lx->pos;
+  at = lg__lex_token_at(lx);
   if ((st = parse_date_at(lx, at, what, &ch.at)) != LG_OK) return st;
   h = digits_at(lx, at + 11, 2);
   m = digits_at(lx, at + 14, 2);
@@ -635,8 +629,7 @@ static lg_status parse_statements(cal_parser *p, int standalone, int *more) {
   }
   while (*more) {
     size_t at;
-    lg__lex_at_eol(lx);
-    at = lx->pos;
+    at = lg__lex_token_at(lx);
     if (lg__lex_accept_word(lx, "hours")) {
       st = parse_hours(p, at);
     } else if (lg__lex_accept_word(lx, "holiday")) {

@@ -412,15 +412,20 @@ void lg__expr_free(lg__expr *e) {
   memset(e, 0, sizeof *e);
 }
 
+/* A parser of one expression into the empty *e. */
+static void xparser_init(xparser *p, lg__lexer *lx, lg__expr *e, int no_score) {
+  memset(e, 0, sizeof *e);
+  p->lx = lx;
+  p->e = e;
+  p->depth = 0;
+  p->no_score = no_score;
+}
+
 static lg_status parse_expr(lg__lexer *lx, lg__expr *out, int no_score) {
   lg__expr  e;
   xparser   p;
   lg_status st;
-  memset(&e, 0, sizeof e);
-  p.lx = lx;
-  p.e = &e;
-  p.depth = 0;
-  p.no_score = no_score;
+  xparser_init(&p, lx, &e, no_score);
   st = parse_or(&p, &e.root);
   if (st == LG_OK && !lg__lex_at_eol(lx)) {
     if (lx->src[lx->pos] == ')')
@@ -444,11 +449,7 @@ lg_status lg__expr_knockout(lg__lexer *lx, lg__expr *out) {
   lg__expr  e;
   xparser   p;
   lg_status st;
-  memset(&e, 0, sizeof e);
-  p.lx = lx;
-  p.e = &e;
-  p.depth = 0;
-  p.no_score = 0;
+  xparser_init(&p, lx, &e, 0);
   st = new_node(&p, X_KO_ANY, &e.root);
   if (st != LG_OK) return st; /* new_node leaves nothing allocated on failure */
   *out = e;

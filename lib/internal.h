@@ -14,6 +14,7 @@
 
 #define LG__MAX_TEXT_INPUT   ((size_t)1 << 20) /* 1 MiB of definition text */
 #define LG__MAX_POINTS       INT64_C(1000000000) /* +-1,000,000 points, milli */
+#define LG__DAY_SECS         INT64_C(86400)
 
 #if defined(__GNUC__)
 #  define LG__UNLIKELY(x) __builtin_expect(!!(x), 0)
