@@ -239,6 +239,7 @@ typedef struct lg_lead lg_lead;
 #define LG_MAX_ATTRIBUTES     256
 #define LG_MAX_EVENTS         10000
 #define LG_MAX_ASSIGNMENTS    1000
+#define LG_MAX_SNOOZES        1000 /* per assignment, after merging */
 
 /* Makes an empty lead in stage LG_STAGE_NEW.
  * Returns: LG_ERR_INVALID for a NULL or malformed id, LG_ERR_NOMEM. */
@@ -372,7 +373,11 @@ LG_API size_t lg_lead_assignment_count(const lg_lead *lead);
 
 /* Records a follow-up (call, e-mail, meeting) of the current assignment at
  * `at`.  Only the first follow-up counts for the SLA: an earlier touch
- * replaces a later one, a later one is ignored (LG_OK).
+ * replaces a later one, a later one is ignored (LG_OK).  A touch counts
+ * for the assignment whose clock ran at its instant: a touch at the very
+ * instant of a reassignment belongs to the new owner, whether it was
+ * recorded before or after lg_lead_assign; one recorded on an assignment
+ * but dated after the next assignment began counts for nobody.
  * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad time, LG_ERR_STATE when
  * the lead is not assigned or `at` is before the current assignment. */
 LG_API lg_status lg_lead_touch(lg_lead *lead, lg_time at);
@@ -405,6 +410,24 @@ LG_API lg_status   lg_action_from_name(const char *name, lg_action *out);
  * LG_ERR_STATE when the lead is not assigned or `at` is before the current
  * assignment. */
 LG_API lg_status lg_lead_record_action(lg_lead *lead, lg_action action, lg_time at);
+
+/* Pauses the current assignment's follow-up clock in [from, until), e.g.
+ * for a prospect who asked to be called after the 15th: lg_sla_eval's
+ * elapsed, remaining, due_at, step times and next_at, and lg_stats_add's
+ * response times, leave that time out (business seconds in it for a
+ * `business` rule, wall-clock seconds otherwise; a snooze in closed hours
+ * moves nothing).  Snoozes that overlap or touch merge into one.  A
+ * snooze may lie in the future, and, like recorded actions, carries no
+ * time of its own: an evaluation as of any `now` counts every snooze of
+ * the assignment (elapsed only up to `now`).  A new assignment starts
+ * with no snooze; the earlier assignment keeps its own for lg_stats_add.
+ * Clones copy snoozes.  There is no read-back; snoozes cannot be removed.
+ * Returns: LG_ERR_INVALID for NULL; LG_ERR_RANGE for a bad time or from >=
+ * until; LG_ERR_STATE when the lead is not assigned or `from` is before
+ * the current assignment; LG_ERR_LIMIT when the assignment would hold more
+ * than LG_MAX_SNOOZES separate snoozes; LG_ERR_NOMEM (the lead is then
+ * unchanged). */
+LG_API lg_status lg_lead_snooze(lg_lead *lead, lg_time from, lg_time until);
 
 /* ========================================================================
  * Rubric: the scoring model
@@ -597,6 +620,8 @@ LG_API lg_status lg_next_question(const lg_rubric *rubric, const lg_lead *lead,
  *   calendar                            # see lg_calendar_parse
  *     utc-offset +01:00
  *     hours mon-fri 09:00-17:30
+ *   follow-up within 1h business when event demo_requested within 1d
+ *     escalate at 2h                    # tiers: the first that holds applies
  *   follow-up within 48h business       # or: within 72h (wall clock)
  *     warn at 75%
  *     escalate at 36h
@@ -606,11 +631,20 @@ LG_API lg_status lg_next_question(const lg_rubric *rubric, const lg_lead *lead,
  *
  * Statements may come in any order, except that `policy` (at most once)
  * must be first and no grade may follow the fallback grade; `disqualify`,
- * `qualify`, `calendar`, `follow-up` and `route` appear at most once.
+ * `qualify`, `calendar` and `route` appear at most once.
  * Grade names are 1 to 15 bytes, at most 256 grades.  Step lines (warn,
- * remind, escalate, reassign, recycle; each at most once) directly follow
- * their `follow-up` line; `N%` is 0..1000% of the target, `warn` must come
- * before the target, `max N` (0..1000, reassign only) caps reassignments.
+ * remind, escalate, reassign, recycle; each at most once per rule)
+ * directly follow their `follow-up` line; `N%` is 0..1000% of that rule's
+ * target, `warn` must come before the target, `max N` (0..1000, reassign
+ * only) caps reassignments.
+ * Follow-up tiers: up to 256 `follow-up` rules, each with its own target,
+ * basis and steps, and optionally `when EXPR` after the basis.  The first
+ * rule whose condition holds as of the start of the current assignment
+ * applies to that whole assignment (see lg_sla_eval); a rule without
+ * `when` always holds and must be the last.  In a follow-up `when` the
+ * score atoms (fit, engagement, total, knockout) are a syntax error: the
+ * SLA clock is evaluated without a rubric (store a grade as an attribute
+ * to tier by grade: `when attr grade is "A"`).
  *
  * Expressions: or, and (binds tighter), not, parentheses;
  * fit|engagement|total CMP N (points, may be negative or fractional);
@@ -624,8 +658,9 @@ LG_API lg_status lg_next_question(const lg_rubric *rubric, const lg_lead *lead,
  * attr comparison false, != included.  Each '(' and each `not` nests one
  * level; at most 64 (LG_ERR_LIMIT).
  *
- * Canonical text: policy, disqualify, qualify, grades, calendar, follow-up,
- * route, in that order; one space between tokens, two-space indent in
+ * Canonical text: policy, disqualify, qualify, grades, calendar, follow-up
+ * rules (in text order, each with its `when` and steps), route, in that
+ * order; one space between tokens, two-space indent in
  * blocks; parentheses only where needed; defaults spelled out
  * (`disqualify when knockout`, `route least-loaded`), so leaving them out
  * does not change the fingerprint.  Follow-up times print in h, m or s
@@ -641,8 +676,10 @@ typedef struct lg_calendar lg_calendar;
 /* Parses a policy, as lg_rubric_parse parses a rubric (same `err`
  * behaviour, same lexical rules, text <= 1 MiB).
  * Returns: LG_ERR_INVALID for NULL text/out; LG_ERR_SYNTAX (also for
- * repeated or misplaced statements, unknown stages); LG_ERR_LIMIT (text,
- * nesting, grade count or name length, points beyond +-1,000,000, a step
+ * repeated or misplaced statements, unknown stages, a follow-up rule after
+ * one without `when`, a score atom in a follow-up `when`); LG_ERR_LIMIT
+ * (text, nesting, grade or follow-up rule count, grade name length, points
+ * beyond +-1,000,000, a step
  * over 1000%, a reassign max over 1000, a match or comparison number
  * beyond +-10^15); LG_ERR_RANGE (a zero follow-up target, a warn step not
  * before the target, a duration over 1000 years); LG_ERR_NOMEM.  On
@@ -672,7 +709,7 @@ LG_API const char *lg_policy_name(const lg_policy *policy);
 /* The attributes (`attr NAME ...`, `missing NAME`) and event types (`event
  * TYPE within D`) the policy's expressions read, as lg_rubric_input_at:
  * attributes first, then event types, each in order of first use in the
- * canonical text (disqualify, qualify, grades); an attribute only tested
+ * canonical text (disqualify, qualify, grades, follow-up conditions); an attribute only tested
  * with `missing` has type LG_VALUE_NONE.  The score atoms (fit,
  * engagement, total, knockout) read the rubric, not the lead, and are not
  * listed. */
@@ -760,32 +797,53 @@ LG_API lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy,
  *   utc-offset +01:00                             # -18:00 .. +18:00
  *   hours mon-fri 09:00-12:00, 13:00-17:30        # local, minute grain
  *   hours sat, sun 10:00-13:00                    # 24:00 allowed as end
+ *   hours fri 22:00-06:00                         # overnight: to sat 06:00
  *   holiday 2026-12-25                            # whole local day
+ *   hours 2026-12-24 09:00-13:00                  # a special day
  *   offset-change 2026-03-29T01:00:00Z +02:00     # DST, from the host
  *
  * Statements come in any order; utc-offset at most once (default +00:00).
  * Days: mon .. sun, ranges (a range may wrap: sat-mon is sat, sun, mon)
  * and comma lists (mon, wed-fri), each day once per line.  Times are HH:MM
- * (two digits), intervals START-END with END after START.  A day may have
- * several intervals, on one or more lines, that must not overlap (touching
- * ones merge: 09:00-12:00, 12:00-17:00 is 09:00-17:00).  Holidays are
- * YYYY-MM-DD (0001-9999); repeats merge.  An offset change is a UTC
- * instant and the offset from then on; two at one instant are an error.
+ * (two digits), intervals START-END; START is 00:00 .. 23:59.  An END at
+ * or before START (other than an empty START-START) is on the next day:
+ * 22:00-06:00 opens at 22:00 and closes at 06:00 the day after (17:00-00:00
+ * is 17:00-24:00).  An interval belongs to the day it starts on, so a
+ * holiday (or special day) on that day removes all of it, the part after
+ * midnight included, and a holiday on the next day leaves that part open.
+ * A day may have several intervals, on one or more lines, that must not
+ * overlap anywhere in the resulting week, overnight parts included
+ * (touching ones of a day merge: 09:00-12:00, 12:00-17:00 is 09:00-17:00).
+ * Holidays are YYYY-MM-DD (0001-9999); repeats merge.  A special day,
+ * `hours YYYY-MM-DD INTERVALS` (one date, all its intervals on one line,
+ * overnight allowed), replaces that local date's weekday hours, e.g. a
+ * short day before a holiday or an open Saturday; its hours must not
+ * overlap the previous day's overnight part, nor run past its midnight
+ * into the next day's hours.  A date that is both a holiday and a special
+ * day, or a special day on two lines, is an error.  An offset change is a
+ * UTC instant and the offset from then on; two at one instant are an
+ * error.
  *
  * Local time at UTC instant t is t plus the offset in force at t (the
  * utc-offset before the first change, then the latest change at or before
  * t).  The calendar is open at t iff that local time lies in an open
- * interval, half-open [start, end), of a day that is not a holiday: an
- * open local hour that a change skips is not open, one it repeats is open
- * twice.  A calendar without `hours` lines is never open.  Queries cost
- * O(log n) per offset change crossed and never grow with minutes or days
- * (a year costs as little as an hour); none allocates.
+ * interval, half-open [start, end), owned by a day that is not a holiday
+ * (a special day's own intervals, else its weekday's): an open local hour
+ * that a change skips is not open, one it repeats is open twice.  A
+ * calendar without `hours` lines is never open; one with special days
+ * only is open on them alone.  Queries cost O(log n) per offset change
+ * crossed and never grow with minutes or days (a year costs as little as
+ * an hour); none allocates.
  *
  * Canonical text: `calendar`, then two-space indented utc-offset (always),
- * hours (days with equal hours grouped), holidays, offset changes (sorted).
- * Limits: 100,000 holidays, 10,000 offset changes (LG_ERR_LIMIT).  Offsets
- * beyond +-18:00 are LG_ERR_RANGE; bad times and dates (25:00, 2026-02-30)
- * and overlapping hours are LG_ERR_SYNTAX.
+ * weekly hours (days with equal hours grouped, overnight intervals as
+ * 22:00-06:00), holidays (sorted), special days (sorted), offset changes
+ * (sorted).
+ * Limits: the 1 MiB text limit holds at most 55,188 holiday lines
+ * (`holiday YYYY-MM-DD` and a newline are 19 bytes), fewer special days;
+ * 10,000 offset changes (LG_ERR_LIMIT).  Offsets beyond +-18:00 are
+ * LG_ERR_RANGE; bad times and dates (25:00, 2026-02-30), empty intervals,
+ * overlapping hours and a date given twice as above are LG_ERR_SYNTAX.
  * ===================================================================== */
 
 /* Parses a calendar (the lines of a policy's calendar block); an empty
@@ -848,7 +906,8 @@ typedef struct lg_sla_status {
   lg_time     started_at;    /* current assignment */
   lg_time     due_at;        /* target deadline, in wall-clock time */
   lg_time     next_at;       /* when state or action next changes; LG_TIME_NEVER */
-  lg_duration elapsed;       /* basis seconds since started_at (until touch) */
+  lg_duration elapsed;       /* basis seconds since started_at (until touch),
+                                net of snoozes */
   lg_duration remaining;     /* basis seconds to due_at; negative when late */
   int32_t     reassignments;
   int32_t     tier;          /* index of the follow-up rule in effect; -1
@@ -867,9 +926,20 @@ typedef struct lg_sla_status {
  * returned.  `reassign` becomes `recycle` once `max` reassignments are
  * used.  Does not allocate.
  *
+ * Tiers: the rule in effect (`tier`, its 0-based index) is the first
+ * follow-up rule whose `when` holds as of the assignment's start: `event
+ * X within D` looks back from started_at (later events do not count),
+ * while attributes and the stage are read as they are at the call (the
+ * lead keeps no history of them).  The choice stands for the whole
+ * assignment.  No rule holds (or there is none): LG_SLA_NONE, tier -1.
+ * Snoozes (lg_lead_snooze): the clock does not run inside them, so
+ * elapsed, remaining, due_at, the step times and next_at are all net of
+ * them, in the rule's basis.
+ *
  * In detail:
- *   - elapsed runs from started_at to `now`, or to the first touch if that
- *     is at or before `now`; remaining = target - elapsed.  due_at is the
+ *   - elapsed runs from started_at to `now`, or to the first touch that
+ *     counts (see lg_lead_touch) if that is at or before `now`, minus the
+ *     snoozed time; remaining = target - elapsed.  due_at is the
  *     first instant at which elapsed reaches the target; LG_TIME_NEVER
  *     when that never happens (a calendar never open again, or a deadline
  *     past LG_TIME_MAX).
@@ -968,9 +1038,10 @@ LG_API lg_status lg_stats_create(const lg_policy *policy, lg_stats **out);
 LG_API void lg_stats_free(lg_stats *stats);
 
 /* Adds every assignment of `lead` made at or before `now`, each counted for
- * the rep who held it under that rep's own clock (lg_sla_eval's rules; a
- * rep's clock stops at the next assignment, and a touch at that instant
- * belongs to the new owner).  Rep ids are copied.  Adding the same lead
+ * the rep who held it under that rep's own clock (lg_sla_eval's rules: the
+ * tier chosen at its start, its own snoozes; a rep's clock stops at the
+ * next assignment, and a touch at that instant belongs to the new
+ * owner).  Rep ids are copied.  Adding the same lead
  * twice counts it twice: the book is a tally, not a set.  Failure-atomic.
  * Each touch costs O(that rep's responses so far) to keep them sorted.
  * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad `now` or a counter that
@@ -990,14 +1061,16 @@ LG_API size_t lg_stats_rep_count(const lg_stats *stats);
  *   open_overdue    BREACHED and still the lead's current assignment (the
  *                   latest made by `now`); the lead's stage is not consulted
  * Response times run from assignment to first touch of touched
- * assignments, in the follow-up rule's basis (business seconds on the
- * policy calendar for `business`, else wall-clock seconds).  Percentiles
+ * assignments, net of snoozes, in the basis of the follow-up rule that
+ * applied (business seconds on the policy calendar for `business`, else
+ * wall-clock seconds).  Percentiles
  * are exact nearest-rank: the ceil(p x N)-th smallest of the N response
  * times (the median is p = 0.5, so the lower middle for even N); 0 when
  * the rep has no touches.
- * Without a follow-up rule in the policy: assigned, touched and response
- * times (wall clock) are counted; touched_in_sla, breached and
- * open_overdue stay 0. */
+ * Without a follow-up rule in the policy, and for an assignment none of
+ * the tiers applies to: assigned, touched and response times (wall clock,
+ * net of snoozes) are counted; touched_in_sla, breached and open_overdue
+ * stay 0. */
 typedef struct lg_rep_stats {
   const char *rep; /* owned by the stats */
   uint32_t    assigned, touched, touched_in_sla, breached, open_overdue, reserved;
@@ -1081,12 +1154,18 @@ LG_API lg_status lg_calibrate(const lg_rubric *rubric, const lg_lead *const *lea
  *                        condition holds for no reachable score, or an
  *                        earlier grade holds whenever it would
  *   unreachable-step     warning  policy  a follow-up step (other than
- *                        warn) reached no earlier than a more severe step,
+ *                        warn) reached no earlier than a more severe step
+ *                        of the same follow-up rule,
  *                        so lg_sla_eval never reports it (`remind at 48h`
  *                        with `reassign at 48h`; any step at or after
  *                        `recycle`)
  *   warn-at-zero         warning  policy  `warn at 0%` (or 0s): the
  *                        clock is WARNING from the moment of assignment
+ *   shadowed-tier        warning  policy  a follow-up rule that never
+ *                        applies: an earlier rule holds whenever it would
+ *                        (`when event demo within 1h` after `when event
+ *                        demo within 1d`), or holds for every lead (`x or
+ *                        not x`); proved on the expressions' structure
  *
  * The score checks use the rubric's ranges when a rubric is given; with a
  * policy alone they still find rules that contradict themselves

@@ -1,10 +1,11 @@
 /*
- * calendar_parse.c - the `calendar` text block: parsing (standalone and
- * inside a policy) and canonical printing.  The model and the arithmetic
- * are in calendar.c.
+ * calendar_parse.c - the `calendar` text block: parsing, standalone and
+ * inside a policy.  The model and the arithmetic are in calendar.c, the
+ * canonical text in calendar_print.c.
  */
 #include "calendar.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,8 @@
  *   calendar                                  (optional first line)
  *   utc-offset +01:00                         (at most once; default +00:00)
  *   hours mon-fri, sun 09:00-12:00, 13:00-17:30
+ *   hours sat 22:00-06:00                     (overnight: ends the next day)
+ *   hours 2026-12-24 09:00-13:00              (a special day)
  *   holiday 2026-12-25
  *   offset-change 2026-03-29T01:00:00Z +02:00
  *
@@ -28,18 +31,34 @@ typedef struct cal_change {
   size_t   line_start, pos;
 } cal_change;
 
+/* A holiday or a special day, where its date is written. */
+typedef struct cal_date {
+  int64_t  day;
+  uint32_t line;
+  uint32_t iv, n_iv;   /* a special day's intervals in cal_parser.sp; n_iv 0: holiday */
+  size_t   line_start, pos;
+} cal_date;
+
+/* Minutes a day owns, from its midnight: overnight intervals run past
+ * 24:00 into the next day. */
+#define OWN_MINUTES (2 * DAY_MINUTES)
+typedef uint8_t own_map[OWN_MINUTES / 8];
+
 typedef struct cal_parser {
   lg__lexer  *lx;
-  uint8_t     open[7 * DAY_MINUTES / 8]; /* bit per open minute of the week */
+  uint8_t     week[7 * DAY_MINUTES / 8]; /* bit per open minute of the week */
+  own_map     own[7];                    /* the minutes each weekday owns */
   int         has_offset;
   int64_t     base_offset;
-  int64_t    *hol;
-  uint32_t    n_hol, cap_hol;
+  cal_date   *dates;
+  uint32_t    n_dates, cap_dates;
+  int32_t    *sp;                        /* special days' intervals: minute pairs */
+  uint32_t    n_sp, cap_sp;
   cal_change *chg;
   uint32_t    n_chg, cap_chg;
 } cal_parser;
 
-static const char *const day_names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+const char *const lg__calendar_days[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
 static int peek_char(const lg__lexer *lx, size_t at) {
   return at < lx->line_end ? (unsigned char)lx->src[at] : -1;
@@ -67,18 +86,36 @@ static lg_status expected(lg__lexer *lx, size_t at, const char *what) {
   return lg__lex_expected(lx, what);
 }
 
+/* An error at byte `pos` of another line (line, line_start) than the
+ * cursor's. */
+static lg_status error_on_line(lg__lexer *lx, uint32_t line, size_t line_start, size_t pos,
+                               const char *fmt, ...) {
+  char     msg[sizeof lx->err->message];
+  uint32_t cur_line = lx->line;
+  size_t   cur_start = lx->line_start;
+  va_list  ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  lx->line = line;
+  lx->line_start = line_start;
+  lg__lex_error_at(lx, pos, LG_ERR_SYNTAX, "%s", msg);
+  lx->line = cur_line;
+  lx->line_start = cur_start;
+  return LG_ERR_SYNTAX;
+}
+
 /* A day name at the cursor (after blanks): 0 = mon .. 6 = sun. */
 static lg_status parse_day(lg__lexer *lx, int *day) {
   size_t at, n = 0;
   int    i, ch;
-  lg__lex_at_eol(lx);
-  at = lx->pos;
+  at = lg__lex_token_at(lx);
   while ((ch = peek_char(lx, at + n)) != -1 &&
          ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')))
     n++;
   if (n == 0) return expected(lx, at, "a day like mon");
   for (i = 0; i < 7; i++)
-    if (n == 3 && memcmp(lx->src + at, day_names[i], 3) == 0) {
+    if (n == 3 && memcmp(lx->src + at, lg__calendar_days[i], 3) == 0) {
       *day = i;
       lx->pos = at + 3;
       return LG_OK;
@@ -96,19 +133,18 @@ static lg_status parse_days(lg__lexer *lx, unsigned *mask) {
   for (;;) {
     int    first, last, d;
     size_t at;
-    lg__lex_at_eol(lx);
-    at = lx->pos;
+    at = lg__lex_token_at(lx);
     if ((st = parse_day(lx, &first)) != LG_OK) return st;
     last = first;
     if (lg__lex_accept(lx, "-") && (st = parse_day(lx, &last)) != LG_OK) return st;
     for (d = first;; d = (d + 1) % 7) {
       if (*mask & (1u << d))
         return lg__lex_error_at(lx, at, LG_ERR_SYNTAX, "day %s is listed twice",
-                                day_names[d]);
+                                lg__calendar_days[d]);
       *mask |= 1u << d;
       if (d == last) break;
     }
-    lg__lex_at_eol(lx);
+    (void)lg__lex_token_at(lx); /* skips blanks */
     /* A comma followed by a digit ends the days: times follow. */
     if (peek_char(lx, lx->pos) != ',') return LG_OK;
     lx->pos++;
@@ -119,8 +155,7 @@ static lg_status parse_days(lg__lexer *lx, unsigned *mask) {
 static lg_status parse_time(lg__lexer *lx, int *minutes, size_t *at_out) {
   size_t at;
   int    h, m;
-  lg__lex_at_eol(lx);
-  at = *at_out = lx->pos;
+  at = *at_out = lg__lex_token_at(lx);
   h = digits_at(lx, at, 2);
   m = digits_at(lx, at + 3, 2);
   if (h < 0 || m < 0 || peek_char(lx, at + 2) != ':' || is_digit_at(lx, at + 5))
@@ -133,37 +168,174 @@ static lg_status parse_time(lg__lexer *lx, int *minutes, size_t *at_out) {
   return LG_OK;
 }
 
-static int minute_open(const cal_parser *p, int m) { return (p->open[m / 8] >> (m % 8)) & 1; }
+/* START-END in minutes from the owning day's midnight; an END at or
+ * before START (other than 24:00) is on the next day: *to passes 1440. */
+static lg_status parse_interval(lg__lexer *lx, int *from, int *to, size_t *at_from) {
+  size_t    at_to;
+  lg_status st;
+  if ((st = parse_time(lx, from, at_from)) != LG_OK) return st;
+  if (*from == DAY_MINUTES)
+    return lg__lex_error_at(lx, *at_from, LG_ERR_SYNTAX,
+                            "24:00 ends an interval; one that starts at midnight starts "
+                            "at 00:00");
+  if (!lg__lex_accept(lx, "-")) return expected(lx, lx->pos, "'-' and an end time");
+  if ((st = parse_time(lx, to, &at_to)) != LG_OK) return st;
+  if (*to == *from)
+    return lg__lex_error_at(lx, at_to, LG_ERR_SYNTAX,
+                            "%.5s-%.5s is empty: an end before the start runs overnight, "
+                            "a whole day is 00:00-24:00",
+                            lx->src + *at_from, lx->src + at_to);
+  if (*to < *from) *to += DAY_MINUTES;
+  return LG_OK;
+}
 
-/* Marks minutes [from, to) open on every day of mask; overlap is an error. */
+static int bit_get(const uint8_t *map, int m) { return (map[m / 8] >> (m % 8)) & 1; }
+static void bit_set(uint8_t *map, int m) { map[m / 8] = (uint8_t)(map[m / 8] | (1u << (m % 8))); }
+
+/* Marks minutes [from, to) of every day of mask as open and owned by that
+ * day; an overlap anywhere in the week (overnight parts included) is an
+ * error naming the day where it happens. */
 static lg_status mark_hours(cal_parser *p, unsigned mask, int from, int to, size_t at) {
   int d, m;
   for (d = 0; d < 7; d++) {
     if (!(mask & (1u << d))) continue;
-    for (m = d * DAY_MINUTES + from; m < d * DAY_MINUTES + to; m++) {
-      if (minute_open(p, m))
+    for (m = from; m < to; m++) {
+      int w = (d * DAY_MINUTES + m) % (7 * DAY_MINUTES);
+      if (bit_get(p->week, w))
         return lg__lex_error_at(p->lx, at, LG_ERR_SYNTAX, "hours overlap on %s",
-                                day_names[d]);
-      p->open[m / 8] = (uint8_t)(p->open[m / 8] | (1u << (m % 8)));
+                                lg__calendar_days[w / DAY_MINUTES]);
+      bit_set(p->week, w);
+      bit_set(p->own[d], m);
     }
   }
   return LG_OK;
 }
 
-static lg_status parse_hours(cal_parser *p) {
+/* The runs of set bits of an own_map as minute pairs into out (when not
+ * NULL); returns how many. */
+static uint32_t own_runs(const uint8_t *map, int32_t *out) {
+  uint32_t n = 0;
+  int      m, was = 0;
+  for (m = 0; m <= OWN_MINUTES; m++) {
+    int is = m < OWN_MINUTES && bit_get(map, m);
+    if (is && !was && out) out[2 * n] = m;
+    if (!is && was) {
+      if (out) out[2 * n + 1] = m;
+      n++;
+    }
+    was = is;
+  }
+  return n;
+}
+
+/* YYYY-MM-DD at `at` (years 0001-9999) as days since 1970-01-01. */
+static lg_status parse_date_at(lg__lexer *lx, size_t at, const char *what, int64_t *days) {
+  int y = digits_at(lx, at, 4), m = digits_at(lx, at + 5, 2), d = digits_at(lx, at + 8, 2);
+  if (y < 0 || m < 0 || d < 0 || peek_char(lx, at + 4) != '-' || peek_char(lx, at + 7) != '-')
+    return expected(lx, at, what);
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > lg__days_in_month(y, m))
+    return lg__lex_error_at(lx, at, LG_ERR_SYNTAX, "no such date %.10s", lx->src + at);
+  *days = lg__days_from_date(y, m, d);
+  return LG_OK;
+}
+
+/* A whole date token at the cursor: nothing glued after the day. */
+static lg_status parse_date(lg__lexer *lx, const char *what, int64_t *day, size_t *at_out) {
+  size_t    at;
+  lg_status st;
+  at = *at_out = lg__lex_token_at(lx);
+  if ((st = parse_date_at(lx, at, what, day)) != LG_OK) return st;
+  if (is_digit_at(lx, at + 10) || peek_char(lx, at + 10) == '-' || peek_char(lx, at + 10) == 'T')
+    return expected(lx, at, what);
+  lx->pos = at + 10;
+  return LG_OK;
+}
+
+/* Records a holiday (n_iv 0) or a special day dated at `at`. */
+static lg_status add_date(cal_parser *p, size_t keyword_at, int64_t day, size_t at,
+                          uint32_t iv, uint32_t n_iv) {
+  lg__lexer *lx = p->lx;
+  cal_date  *d;
+  if (p->n_dates >= MAX_HOLIDAYS)
+    return lg__lex_error_at(lx, keyword_at, LG_ERR_LIMIT,
+                            "more than %u holidays and special days", MAX_HOLIDAYS);
+  if (p->n_dates == p->cap_dates) {
+    cal_date *grown = lg__grow(p->dates, &p->cap_dates, p->n_dates + 1, sizeof *grown);
+    if (!grown) return lg__lex_nomem(lx);
+    p->dates = grown;
+  }
+  d = &p->dates[p->n_dates++];
+  d->day = day;
+  d->line = lx->line;
+  d->line_start = lx->line_start;
+  d->pos = at;
+  d->iv = iv;
+  d->n_iv = n_iv;
+  return LG_OK;
+}
+
+static lg_status parse_holiday(cal_parser *p, size_t keyword_at) {
+  lg__lexer *lx = p->lx;
+  int64_t    day;
+  size_t     at;
+  lg_status  st;
+  if ((st = parse_date(lx, "a date like 2026-12-25", &day, &at)) != LG_OK) return st;
+  if ((st = lg__lex_expect_eol(lx, "the holiday date")) != LG_OK) return st;
+  return add_date(p, keyword_at, day, at, 0, 0);
+}
+
+/* `hours DATE INTERVALS`: that date's own hours instead of its weekday's.
+ * Overlaps within the line are found here, those with the days around it
+ * once every line is read (build). */
+static lg_status parse_special(cal_parser *p, size_t keyword_at) {
+  lg__lexer *lx = p->lx;
+  own_map    map;
+  int64_t    day;
+  size_t     at;
+  uint32_t   n;
+  lg_status  st;
+  if ((st = parse_date(lx, "a date like 2026-12-24", &day, &at)) != LG_OK) return st;
+  memset(map, 0, sizeof map);
+  for (;;) {
+    int    from, to, m;
+    size_t at_from;
+    if ((st = parse_interval(lx, &from, &to, &at_from)) != LG_OK) return st;
+    for (m = from; m < to; m++) {
+      if (bit_get(map, m))
+        return lg__lex_error_at(lx, at_from, LG_ERR_SYNTAX, "hours overlap on %.10s",
+                                lx->src + at);
+      bit_set(map, m);
+    }
+    if (!lg__lex_accept(lx, ",")) break;
+  }
+  if ((st = lg__lex_expect_eol(lx, "the hours")) != LG_OK) return st;
+  n = own_runs(map, NULL);
+  if (p->n_sp + 2 * n > p->cap_sp) {
+    int32_t *grown = lg__grow(p->sp, &p->cap_sp, p->n_sp + 2 * n, sizeof *grown);
+    if (!grown) return lg__lex_nomem(lx);
+    p->sp = grown;
+  }
+  if ((st = add_date(p, keyword_at, day, at, p->n_sp / 2, n)) != LG_OK) return st;
+  own_runs(map, p->sp + p->n_sp);
+  p->n_sp += 2 * n;
+  return LG_OK;
+}
+
+static lg_status parse_hours(cal_parser *p, size_t keyword_at) {
   lg__lexer *lx = p->lx;
   unsigned   mask;
   lg_status  st;
+  (void)lg__lex_token_at(lx); /* skips blanks */
+  if (is_digit_at(lx, lx->pos) && digits_at(lx, lx->pos, 4) >= 0 &&
+      peek_char(lx, lx->pos + 4) == '-')
+    return parse_special(p, keyword_at);
+  if (is_digit_at(lx, lx->pos))
+    return expected(lx, lx->pos, "a day like mon or a date like 2026-12-24");
   if ((st = parse_days(lx, &mask)) != LG_OK) return st;
   for (;;) {
     int    from, to;
-    size_t at_from, at_to;
-    if ((st = parse_time(lx, &from, &at_from)) != LG_OK) return st;
-    if (!lg__lex_accept(lx, "-")) return expected(lx, lx->pos, "'-' and an end time");
-    if ((st = parse_time(lx, &to, &at_to)) != LG_OK) return st;
-    if (to <= from)
-      return lg__lex_error_at(lx, at_to, LG_ERR_SYNTAX, "end %.5s is not after start %.5s",
-                              lx->src + at_to, lx->src + at_from);
+    size_t at_from;
+    if ((st = parse_interval(lx, &from, &to, &at_from)) != LG_OK) return st;
     if ((st = mark_hours(p, mask, from, to, at_from)) != LG_OK) return st;
     if (!lg__lex_accept(lx, ",")) break;
   }
@@ -174,8 +346,7 @@ static lg_status parse_hours(cal_parser *p) {
 static lg_status parse_offset(lg__lexer *lx, int64_t *secs) {
   size_t at;
   int    sign, h, m;
-  lg__lex_at_eol(lx);
-  at = lx->pos;
+  at = lg__lex_token_at(lx);
   sign = peek_char(lx, at);
   h = digits_at(lx, at + 1, 2);
   m = digits_at(lx, at + 4, 2);
@@ -190,41 +361,6 @@ static lg_status parse_offset(lg__lexer *lx, int64_t *secs) {
   return LG_OK;
 }
 
-/* YYYY-MM-DD at `at` (years 0001-9999) as days since 1970-01-01. */
-static lg_status parse_date_at(lg__lexer *lx, size_t at, const char *what, int64_t *days) {
-  int y = digits_at(lx, at, 4), m = digits_at(lx, at + 5, 2), d = digits_at(lx, at + 8, 2);
-  if (y < 0 || m < 0 || d < 0 || peek_char(lx, at + 4) != '-' || peek_char(lx, at + 7) != '-')
-    return expected(lx, at, what);
-  if (y < 1 || m < 1 || m > 12 || d < 1 || d > lg__days_in_month(y, m))
-    return lg__lex_error_at(lx, at, LG_ERR_SYNTAX, "no such date %.10s", lx->src + at);
-  *days = lg__days_from_date(y, m, d);
-  return LG_OK;
-}
-
-static lg_status parse_holiday(cal_parser *p, size_t keyword_at) {
-  lg__lexer *lx = p->lx;
-  int64_t    day;
-  size_t     at;
-  lg_status  st;
-  lg__lex_at_eol(lx);
-  at = lx->pos;
-  if ((st = parse_date_at(lx, at, "a date like 2026-12-25", &day)) != LG_OK) return st;
-  if (is_digit_at(lx, at + 10) || peek_char(lx, at + 10) == '-' || peek_char(lx, at + 10) == 'T')
-    return expected(lx, at, "a date like 2026-12-25");
-  lx->pos = at + 10;
-  if ((st = lg__lex_expect_eol(lx, "the holiday date")) != LG_OK) return st;
-  if (p->n_hol >= MAX_HOLIDAYS)
-    return lg__lex_error_at(lx, keyword_at, LG_ERR_LIMIT, "more than %u holidays",
-                            MAX_HOLIDAYS);
-  if (p->n_hol == p->cap_hol) {
-    int64_t *grown = lg__grow(p->hol, &p->cap_hol, p->n_hol + 1, sizeof *grown);
-    if (!grown) return lg__lex_nomem(lx);
-    p->hol = grown;
-  }
-  p->hol[p->n_hol++] = day;
-  return LG_OK;
-}
-
 static lg_status parse_offset_change(cal_parser *p, size_t keyword_at) {
   static const char *const what = "an instant like 2026-03-29T01:00:00Z";
   lg__lexer *lx = p->lx;
@@ -232,8 +368,7 @@ static lg_status parse_offset_change(cal_parser *p, size_t keyword_at) {
   size_t     at;
   int        h, m, s;
   lg_status  st;
-  lg__lex_at_eol(lx);
-  at = lx->pos;
+  at = lg__lex_token_at(lx);
   if ((st = parse_date_at(lx, at, what, &ch.at)) != LG_OK) return st;
   h = digits_at(lx, at + 11, 2);
   m = digits_at(lx, at + 14, 2);
@@ -264,10 +399,6 @@ static lg_status parse_offset_change(cal_parser *p, size_t keyword_at) {
   return LG_OK;
 }
 
-static int cmp_int64(const void *a, const void *b) {
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return (x > y) - (x < y);
-}
 
 static int cmp_change(const void *a, const void *b) {
   const cal_change *x = a, *y = b;
@@ -283,82 +414,198 @@ static lg_status check_changes(cal_parser *p) {
   for (i = 1; i < p->n_chg; i++)
     if (p->chg[i].at == p->chg[i - 1].at && (!dup || p->chg[i].seq < dup->seq))
       dup = &p->chg[i];
-  if (dup) {
-    lg__lexer *lx = p->lx;
-    uint32_t   line = lx->line;
-    size_t     line_start = lx->line_start;
-    lx->line = dup->line;
-    lx->line_start = dup->line_start;
-    lg__lex_error_at(lx, dup->pos, LG_ERR_SYNTAX,
-                     "offset change at %.20s is given twice", lx->src + dup->pos);
-    lx->line = line;
-    lx->line_start = line_start;
-    return LG_ERR_SYNTAX;
+  if (dup)
+    return error_on_line(p->lx, dup->line, dup->line_start, dup->pos,
+                         "offset change at %.20s is given twice", p->lx->src + dup->pos);
+  return LG_OK;
+}
+
+static int cmp_date(const void *a, const void *b) {
+  const cal_date *x = a, *y = b;
+  if (x->day != y->day) return (x->day > y->day) - (x->day < y->day);
+  return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Sorts the dates and merges repeated holidays.  A date that is a holiday
+ * and has hours, or has hours on two lines, is an error at its later line
+ * (of those lines, the first in text order that repeats a date). */
+static lg_status check_dates(cal_parser *p) {
+  const cal_date *bad = NULL, *first = NULL;
+  uint32_t        i, n = 0;
+  if (p->n_dates > 1) qsort(p->dates, p->n_dates, sizeof *p->dates, cmp_date);
+  for (i = 0; i < p->n_dates; i++) {
+    const cal_date *d = &p->dates[i];
+    if (i > 0 && d->day == p->dates[i - 1].day) {
+      const cal_date *prev = &p->dates[i - 1];
+      if ((d->n_iv || prev->n_iv) && (!bad || d->line < bad->line)) {
+        bad = d;
+        first = prev;
+      }
+      continue;
+    }
+    n++;
+  }
+  if (bad) {
+    lg__lexer  *lx = p->lx;
+    const char *date = lx->src + bad->pos;
+    unsigned    other = (unsigned)first->line;
+    if (bad->n_iv && first->n_iv)
+      return error_on_line(lx, bad->line, bad->line_start, bad->pos,
+                           "%.10s has hours on line %u too: list all its intervals on one "
+                           "line", date, other);
+    return error_on_line(lx, bad->line, bad->line_start, bad->pos,
+                         "%.10s %s on line %u: a date is either a holiday or a special day",
+                         date, first->n_iv ? "has hours" : "is a holiday", other);
+  }
+  /* Only repeated holidays are left: keep the first of each. */
+  n = 0;
+  for (i = 0; i < p->n_dates; i++)
+    if (n == 0 || p->dates[n - 1].day != p->dates[i].day) p->dates[n++] = p->dates[i];
+  p->n_dates = n;
+  return LG_OK;
+}
+
+/* The calendar's interval arrays while build fills them. */
+typedef struct iv_out {
+  lg_calendar *c;
+  int64_t     *start, *end, *cum;
+} iv_out;
+
+/* Appends one day's intervals: the runs of its own_map, or (map NULL)
+ * minutes [pairs[2i], pairs[2i + 1]) from its midnight. */
+static void put_day(iv_out *o, const int32_t *pairs, uint32_t count, const uint8_t *map) {
+  lg_calendar *c = o->c;
+  int64_t      sum = 0;
+  uint32_t     i, lo = c->n_iv;
+  if (!map) {
+    for (i = 0; i < count; i++) {
+      o->start[c->n_iv] = (int64_t)pairs[2 * i] * 60;
+      o->end[c->n_iv++] = (int64_t)pairs[2 * i + 1] * 60;
+    }
+  } else {
+    int m, was = 0;
+    for (m = 0; m <= OWN_MINUTES; m++) {
+      int is = m < OWN_MINUTES && bit_get(map, m);
+      if (is && !was) o->start[c->n_iv] = (int64_t)m * 60;
+      if (!is && was) o->end[c->n_iv++] = (int64_t)m * 60;
+      was = is;
+    }
+  }
+  for (i = lo; i < c->n_iv; i++) {
+    o->cum[i] = sum;
+    sum += o->end[i] - o->start[i];
+  }
+}
+
+/* A special day's hours must not overlap what the day before runs past
+ * midnight, nor run past its own midnight into the next day's hours. */
+static lg_status check_neighbours(const cal_parser *p, const lg_calendar *c) {
+  uint32_t k;
+  for (k = 0; k < c->n_exc; k++) {
+    const cal_date *d = &p->dates[k];
+    lg__cal_day     today, next;
+    int64_t         spill;
+    char            when[8];
+    lg__buf         b;
+    if (d->n_iv == 0) continue;
+    lg__calendar_day(c, d->day, &today);
+    lg__buf_init(&b, when, sizeof when);
+    if (c->iv_start[today.lo] < today.spill) {
+      lg__calendar_hhmm(&b, today.spill, ':');
+      when[5] = '\0';
+      return error_on_line(p->lx, d->line, d->line_start, d->pos,
+                           "hours on %.10s overlap the day before's hours, which run to %s",
+                           p->lx->src + d->pos, when);
+    }
+    spill = lg__calendar_spill(c, today.lo, today.hi);
+    if (spill == 0) continue;
+    lg__calendar_day(c, d->day + 1, &next);
+    if (next.hi > next.lo && c->iv_start[next.lo] < spill) {
+      lg__calendar_hhmm(&b, c->iv_start[next.lo], ':');
+      when[5] = '\0';
+      return error_on_line(p->lx, d->line, d->line_start, d->pos,
+                           "hours on %.10s run past midnight into the next day's hours, "
+                           "which start at %s",
+                           p->lx->src + d->pos, when);
+    }
   }
   return LG_OK;
 }
 
-/* The week's maximal open runs, joined across midnight, in seconds from
- * Monday 00:00; stored when `start` is not NULL.  Returns how many. */
-static uint32_t week_runs(const cal_parser *p, int64_t *start, int64_t *end) {
-  uint32_t n = 0;
-  int      m, was_open = 0;
-  for (m = 0; m <= 7 * DAY_MINUTES; m++) {
-    int is_open = m < 7 * DAY_MINUTES && minute_open(p, m);
-    if (start && is_open && !was_open) start[n] = (int64_t)m * 60;
-    if (!is_open && was_open && end) end[n] = (int64_t)m * 60;
-    n += !is_open && was_open;
-    was_open = is_open;
-  }
-  return n;
-}
-
-/* Builds the calendar from the parsed pieces (changes already sorted). */
+/* Builds the calendar from the parsed pieces (changes and dates already
+ * checked). */
 static lg_status build(cal_parser *p, lg_calendar **out) {
   lg_calendar *c;
-  int64_t     *run_start, *run_end, *run_cum, *hol_day, *hol_cum, *hol_g, *chg_at, *chg_off;
-  uint32_t     n_runs = week_runs(p, NULL, NULL), n_hol = 0, i;
-  if (p->n_hol > 1) qsort(p->hol, p->n_hol, sizeof *p->hol, cmp_int64);
-  for (i = 0; i < p->n_hol; i++) /* duplicates merge */
-    if (n_hol == 0 || p->hol[n_hol - 1] != p->hol[i]) p->hol[n_hol++] = p->hol[i];
+  iv_out       o;
+  uint32_t     n_iv = p->n_sp / 2, n_exc = p->n_dates, i, d;
+  int64_t     *iv_start, *iv_end, *iv_cum, *exc_day, *exc_iv, *exc_cum, *exc_g, *chg_at;
+  int64_t     *chg_off, sum;
+  lg_status    st;
+  for (d = 0; d < 7; d++) n_iv += own_runs(p->own[d], NULL);
   c = lg__calloc(1, sizeof *c);
-  run_start = c ? lg__calloc(3 * (size_t)n_runs + 3 * (size_t)n_hol + 1 + 2 * (size_t)p->n_chg,
-                             sizeof *run_start)
-                : NULL;
-  if (!run_start) {
+  iv_start = c ? lg__calloc(3 * (size_t)n_iv + 4 * (size_t)n_exc + 2 + 2 * (size_t)p->n_chg,
+                            sizeof *iv_start)
+               : NULL;
+  if (!iv_start) {
     lg__free(c);
     return lg__lex_nomem(p->lx);
   }
-  c->block = run_start;
-  c->run_start = run_start;
-  c->run_end = run_end = run_start + n_runs;
-  c->run_cum = run_cum = run_end + n_runs;
-  c->hol_day = hol_day = run_cum + n_runs;
-  c->hol_cum = hol_cum = hol_day + n_hol;
-  c->hol_g = hol_g = hol_cum + n_hol + 1;
-  c->chg_at = chg_at = hol_g + n_hol;
+  c->block = iv_start;
+  c->iv_start = iv_start;
+  c->iv_end = iv_end = iv_start + n_iv;
+  c->iv_cum = iv_cum = iv_end + n_iv;
+  c->exc_day = exc_day = iv_cum + n_iv;
+  c->exc_iv = exc_iv = exc_day + n_exc;
+  c->exc_cum = exc_cum = exc_iv + n_exc + 1;
+  c->exc_g = exc_g = exc_cum + n_exc + 1;
+  c->chg_at = chg_at = exc_g + n_exc;
   c->chg_off = chg_off = chg_at + p->n_chg;
-  c->n_runs = week_runs(p, run_start, run_end);
-  c->n_hol = n_hol;
-  c->n_chg = p->n_chg;
   c->base_offset = p->base_offset;
-  for (i = 0; i < n_runs; i++) {
-    run_cum[i] = c->week_open;
-    c->week_open += run_end[i] - run_start[i];
+  o.c = c;
+  o.start = iv_start;
+  o.end = iv_end;
+  o.cum = iv_cum;
+  /* The weekly pattern: weekday d's intervals, then G at each midnight. */
+  for (d = 0; d < 7; d++) {
+    c->day_iv[d] = c->n_iv;
+    put_day(&o, NULL, 0, p->own[d]);
   }
-  for (i = 0; i <= 7; i++) c->day_prefix[i] = lg__calendar_week_prefix(c, (int64_t)i * DAY_SECS);
-  for (i = 0; i < n_hol; i++) {
-    int64_t wd = ((hol_day[i] = p->hol[i]) % 7 + 10) % 7; /* Monday = 0 */
-    int64_t local = hol_day[i] * DAY_SECS + MONDAY_SHIFT, q = lg__floor_div(local, WEEK_SECS);
-    hol_cum[i + 1] = hol_cum[i] + c->day_prefix[wd + 1] - c->day_prefix[wd];
-    /* G at the holiday's midnight: the pattern minus earlier holidays. */
-    hol_g[i] = q * c->week_open + lg__calendar_week_prefix(c, local - q * WEEK_SECS) - hol_cum[i];
+  c->day_iv[7] = c->n_iv;
+  for (sum = 0, d = 0; d < 7; d++) {
+    uint32_t prev = d ? d - 1 : 6;
+    c->day_spill[d] = lg__calendar_spill(c, c->day_iv[d], c->day_iv[d + 1]);
+    c->day_start[d] = sum - lg__calendar_spill(c, c->day_iv[prev], c->day_iv[prev + 1]);
+    sum += lg__calendar_total(c, c->day_iv[d], c->day_iv[d + 1]);
   }
+  c->week_open = sum;
+  c->day_start[7] = c->day_start[0] + sum;
+  /* Exceptions: what each takes from its weekday, and G after it. */
+  for (i = 0; i < n_exc; i++) {
+    const cal_date *x = &p->dates[i];
+    int             wd = lg__weekday(x->day);
+    exc_day[i] = x->day;
+    exc_iv[i] = c->n_iv;
+    put_day(&o, x->n_iv ? p->sp + 2 * x->iv : NULL, x->n_iv, NULL);
+    exc_cum[i + 1] = exc_cum[i] + lg__calendar_total(c, c->day_iv[wd], c->day_iv[wd + 1]) -
+                     lg__calendar_total(c, (uint32_t)exc_iv[i], c->n_iv);
+  }
+  exc_iv[n_exc] = c->n_iv;
+  c->n_exc = n_exc;
   for (i = 0; i < p->n_chg; i++) {
     chg_at[i] = p->chg[i].at;
     chg_off[i] = p->chg[i].off;
   }
-  c->always = c->week_open == WEEK_SECS && n_hol == 0;
+  c->n_chg = p->n_chg;
+  if ((st = check_neighbours(p, c)) != LG_OK) {
+    lg_calendar_free(c);
+    return st;
+  }
+  for (i = 0; i < n_exc; i++) {
+    lg__cal_day after;
+    lg__calendar_day(c, exc_day[i] + 1, &after);
+    exc_g[i] = after.g;
+  }
+  c->always = c->week_open == WEEK_SECS && n_exc == 0;
   *out = c;
   return LG_OK;
 }
@@ -382,10 +629,9 @@ static lg_status parse_statements(cal_parser *p, int standalone, int *more) {
   }
   while (*more) {
     size_t at;
-    lg__lex_at_eol(lx);
-    at = lx->pos;
+    at = lg__lex_token_at(lx);
     if (lg__lex_accept_word(lx, "hours")) {
-      st = parse_hours(p);
+      st = parse_hours(p, at);
     } else if (lg__lex_accept_word(lx, "holiday")) {
       st = parse_holiday(p, at);
     } else if (lg__lex_accept_word(lx, "offset-change")) {
@@ -415,15 +661,17 @@ static lg_status parse_block(lg__lexer *lx, int standalone, int have_line,
                              lg_calendar **out, int *more) {
   cal_parser *p;
   lg_status   st;
-  /* The parser state holds the 1.3 KB minute map: heap, not stack. */
+  /* The parser state holds 5 KB of minute maps: heap, not stack. */
   p = lg__calloc(1, sizeof *p);
   if (!p) return lg__lex_nomem(lx);
   p->lx = lx;
   st = parse_statements(p, standalone, &have_line);
   if (st == LG_OK) st = check_changes(p);
+  if (st == LG_OK) st = check_dates(p);
   if (st == LG_OK) st = build(p, out);
   if (st == LG_OK && more) *more = have_line;
-  lg__free(p->hol);
+  lg__free(p->dates);
+  lg__free(p->sp);
   lg__free(p->chg);
   lg__free(p);
   return st;
@@ -449,133 +697,4 @@ lg_status lg_calendar_parse(const char *text, size_t len, lg_calendar **out, lg_
   lg__error_clear(err);
   *out = c;
   return LG_OK;
-}
-
-/* ---- canonical text --------------------------------------------------------
- * "calendar", then two-space indented: utc-offset (always printed), hours
- * lines (days with identical hours grouped, in order of their first day;
- * adjacent intervals of a day merged), holidays sorted, offset changes
- * sorted. */
-
-static void put2(lg__buf *b, int64_t v) {
-  char s[2];
-  s[0] = (char)('0' + (int)(v / 10));
-  s[1] = (char)('0' + (int)(v % 10));
-  lg__buf_put(b, s, 2);
-}
-
-static void print_hhmm(lg__buf *b, int64_t secs, char sep) {
-  put2(b, secs / 3600);
-  lg__buf_putc(b, sep);
-  put2(b, secs / 60 % 60);
-}
-
-static void print_offset(lg__buf *b, int64_t secs) {
-  lg__buf_putc(b, secs < 0 ? '-' : '+');
-  print_hhmm(b, secs < 0 ? -secs : secs, ':');
-}
-
-static void print_date(lg__buf *b, int64_t days) {
-  int64_t y;
-  int     m, d;
-  lg__date_from_days(days, &y, &m, &d);
-  put2(b, y / 100);
-  put2(b, y % 100);
-  lg__buf_putc(b, '-');
-  put2(b, m);
-  lg__buf_putc(b, '-');
-  put2(b, d);
-}
-
-/* The next open interval of `day` from run *j on, clipped to the day, in
- * seconds from its midnight; 0 when there is none. */
-static int day_interval(const lg_calendar *c, int day, uint32_t *j, int64_t *s, int64_t *e) {
-  int64_t lo = day * DAY_SECS, hi = lo + DAY_SECS;
-  while (*j < c->n_runs && c->run_end[*j] <= lo) (*j)++;
-  if (*j >= c->n_runs || c->run_start[*j] >= hi) return 0;
-  *s = (c->run_start[*j] > lo ? c->run_start[*j] : lo) - lo;
-  *e = (c->run_end[*j] < hi ? c->run_end[*j] : hi) - lo;
-  (*j)++;
-  return 1;
-}
-
-static int same_hours(const lg_calendar *c, int a, int b) {
-  uint32_t ja = 0, jb = 0;
-  for (;;) {
-    int64_t sa = 0, ea = 0, sb = 0, eb = 0;
-    int     more_a = day_interval(c, a, &ja, &sa, &ea), more_b = day_interval(c, b, &jb, &sb, &eb);
-    if (more_a != more_b || sa != sb || ea != eb) return 0;
-    if (!more_a) return 1;
-  }
-}
-
-static void print_hours(const lg_calendar *c, lg__buf *b) {
-  unsigned done = 0;
-  int      d, e;
-  for (d = 0; d < 7; d++) {
-    unsigned mask = 0;
-    uint32_t j = 0;
-    int64_t  s, t;
-    int      first = 1;
-    if ((done & (1u << d)) || !day_interval(c, d, &j, &s, &t)) continue;
-    for (e = d; e < 7; e++)
-      if (!(done & (1u << e)) && same_hours(c, d, e)) mask |= 1u << e;
-    done |= mask;
-    lg__buf_puts(b, "  hours ");
-    for (e = 0; e < 7; e++) { /* runs of consecutive days */
-      int last = e;
-      if (!(mask & (1u << e))) continue;
-      while (last < 6 && (mask & (1u << (last + 1)))) last++;
-      if (!first) lg__buf_puts(b, ", ");
-      lg__buf_puts(b, day_names[e]);
-      if (last > e) {
-        lg__buf_putc(b, '-');
-        lg__buf_puts(b, day_names[last]);
-      }
-      first = 0;
-      e = last;
-    }
-    j = 0;
-    first = 1;
-    while (day_interval(c, d, &j, &s, &t)) {
-      lg__buf_puts(b, first ? " " : ", ");
-      print_hhmm(b, s, ':');
-      lg__buf_putc(b, '-');
-      print_hhmm(b, t, ':');
-      first = 0;
-    }
-    lg__buf_putc(b, '\n');
-  }
-}
-
-void lg__calendar_print(const lg_calendar *c, lg__buf *b) {
-  uint32_t i;
-  lg__buf_puts(b, "calendar\n  utc-offset ");
-  print_offset(b, c->base_offset);
-  lg__buf_putc(b, '\n');
-  print_hours(c, b);
-  for (i = 0; i < c->n_hol; i++) {
-    lg__buf_puts(b, "  holiday ");
-    print_date(b, c->hol_day[i]);
-    lg__buf_putc(b, '\n');
-  }
-  for (i = 0; i < c->n_chg; i++) {
-    int64_t day = lg__floor_div(c->chg_at[i], DAY_SECS), sod = c->chg_at[i] - day * DAY_SECS;
-    lg__buf_puts(b, "  offset-change ");
-    print_date(b, day);
-    lg__buf_putc(b, 'T');
-    print_hhmm(b, sod, ':');
-    lg__buf_putc(b, ':');
-    put2(b, sod % 60);
-    lg__buf_puts(b, "Z ");
-    print_offset(b, c->chg_off[i]);
-    lg__buf_putc(b, '\n');
-  }
-}
-
-static void render(const void *obj, lg__buf *b) { lg__calendar_print(obj, b); }
-
-lg_status lg_calendar_to_text(const lg_calendar *calendar, char *buf, size_t cap,
-                              size_t *needed) {
-  return lg__render_text(render, calendar, buf, cap, needed);
 }

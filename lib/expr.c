@@ -68,7 +68,8 @@ static const char *const stage_names[] = {"new", "nurture", "mql", "sal", "sql",
 typedef struct xparser {
   lg__lexer *lx;
   lg__expr  *e;
-  int        depth; /* open parentheses and `not`s around the cursor */
+  int        depth;   /* open parentheses and `not`s around the cursor */
+  int        no_score; /* lg__expr_parse_lead: the score atoms are errors */
 } xparser;
 
 
@@ -250,6 +251,13 @@ static lg_status parse_primary(xparser *p, uint32_t *out) {
   lg__lexer *lx = p->lx;
   lg_status  st;
   int        which;
+  if (p->no_score)
+    for (which = S_FIT; which <= S_TOTAL + 1; which++)
+      if (lg__lex_peek_word(lx, which <= S_TOTAL ? score_names[which] : "knockout"))
+        return lg__lex_error(lx, LG_ERR_SYNTAX,
+                             "'%s' needs a score, and the SLA clock has none: a follow-up "
+                             "rule's 'when' reads only attributes, events and the stage",
+                             which <= S_TOTAL ? score_names[which] : "knockout");
   for (which = S_FIT; which <= S_TOTAL; which++)
     if (lg__lex_accept_word(lx, score_names[which])) return parse_score(p, which, out);
   if (lg__lex_accept_word(lx, "knockout")) {
@@ -428,14 +436,20 @@ void lg__expr_free(lg__expr *e) {
   memset(e, 0, sizeof *e);
 }
 
-lg_status lg__expr_parse(lg__lexer *lx, lg__expr *out) {
+/* A parser of one expression into the empty *e. */
+static void xparser_init(xparser *p, lg__lexer *lx, lg__expr *e, int no_score) {
+  memset(e, 0, sizeof *e);
+  p->lx = lx;
+  p->e = e;
+  p->depth = 0;
+  p->no_score = no_score;
+}
+
+static lg_status parse_expr(lg__lexer *lx, lg__expr *out, int no_score) {
   lg__expr  e;
   xparser   p;
   lg_status st;
-  memset(&e, 0, sizeof e);
-  p.lx = lx;
-  p.e = &e;
-  p.depth = 0;
+  xparser_init(&p, lx, &e, no_score);
   st = parse_or(&p, &e.root);
   if (st == LG_OK && !lg__lex_at_eol(lx)) {
     if (lx->src[lx->pos] == ')')
@@ -451,14 +465,15 @@ lg_status lg__expr_parse(lg__lexer *lx, lg__expr *out) {
   return LG_OK;
 }
 
+lg_status lg__expr_parse(lg__lexer *lx, lg__expr *out) { return parse_expr(lx, out, 0); }
+
+lg_status lg__expr_parse_lead(lg__lexer *lx, lg__expr *out) { return parse_expr(lx, out, 1); }
+
 lg_status lg__expr_knockout(lg__lexer *lx, lg__expr *out) {
   lg__expr  e;
   xparser   p;
   lg_status st;
-  memset(&e, 0, sizeof e);
-  p.lx = lx;
-  p.e = &e;
-  p.depth = 0;
+  xparser_init(&p, lx, &e, 0);
   st = new_node(&p, X_KO_ANY, &e.root);
   if (st != LG_OK) return st; /* new_node leaves nothing allocated on failure */
   *out = e;
@@ -562,6 +577,10 @@ static void print_node(const lg__expr *e, uint32_t i, lg__buf *b, const lg__expr
 }
 
 void lg__expr_print(const lg__expr *e, lg__buf *b) { print_node(e, e->root, b, NULL, 0); }
+
+void lg__expr_print_node(const lg__expr *e, uint32_t i, lg__buf *b) {
+  if (i < e->n_nodes) print_node(e, i, b, NULL, 0);
+}
 
 /* ---- evaluation ------------------------------------------------------------ */
 

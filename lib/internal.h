@@ -14,6 +14,7 @@
 
 #define LG__MAX_TEXT_INPUT   ((size_t)1 << 20) /* 1 MiB of definition text */
 #define LG__MAX_POINTS       INT64_C(1000000000) /* +-1,000,000 points, milli */
+#define LG__DAY_SECS         INT64_C(86400)
 
 #if defined(__GNUC__)
 #  define LG__UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -254,7 +255,16 @@ typedef struct lg__assignment {
   lg_time  touched_at;  /* LG_TIME_NEVER until touched */
   uint32_t owner;       /* arena offset */
   uint32_t recorded;    /* bit (1u << lg_action) per recorded action */
+  uint32_t snz, n_snz;  /* its snoozes: lead->snz[snz, snz + n_snz) */
 } lg__assignment;
+
+/* A paused stretch [from, until) of one assignment's clock.  An
+ * assignment's snoozes are sorted, merged (neither overlapping nor
+ * touching) and start at or after it; only the current assignment gets
+ * new ones, so each assignment's lie together, in assignment order. */
+typedef struct lg__snooze {
+  lg_time from, until;
+} lg__snooze;
 
 /* Pointers and 64-bit fields first, then the 32-bit ones: no padding. */
 struct lg_lead {
@@ -264,12 +274,14 @@ struct lg_lead {
   uint16_t       *ev_type;  /* index into types */
   lg__evtype     *types;    /* distinct event types */
   lg__assignment *asg;      /* in time order; the last one is current */
+  lg__snooze     *snz;      /* every assignment's snoozes (lg__assignment.snz) */
   lg_time         stage_at;
   uint32_t        arena_len, arena_cap, arena_garbage;
   uint32_t        n_attrs, cap_attrs;
   uint32_t        n_events, cap_events;
   uint32_t        n_types, cap_types;
   uint32_t        n_asg, cap_asg;
+  uint32_t        n_snz, cap_snz;
   int32_t         stage;
 };
 
@@ -403,33 +415,6 @@ void lg__calendar_print(const lg_calendar *c, lg__buf *b);
 /* A shared, immutable calendar that is always open. */
 const lg_calendar *lg__calendar_always(void);
 
-/* ---- policy.c: what the SLA, routing and stats modules read ------------ */
-
-typedef struct lg__sla_step {
-  int32_t action;     /* lg_action */
-  int32_t is_percent; /* 1: value is milli-percent of the target */
-  int64_t value;      /* seconds, or milli-percent */
-  int32_t max;        /* reassign: max reassignments (-1 = unlimited) */
-  uint32_t line;      /* source line, for lg_lint (lint.c) */
-} lg__sla_step;
-
-typedef struct lg__followup {
-  int32_t      present;  /* 0: the policy has no follow-up rule */
-  int32_t      business; /* 1: basis is the policy calendar */
-  lg_duration  target;   /* seconds in the basis */
-  uint32_t     line;     /* source line of the follow-up statement (lint.c) */
-  uint32_t     n_steps;  /* ladder in severity order, each action <= once */
-  lg__sla_step steps[5];
-} lg__followup;
-
-enum { LG__ROUTE_LEAST_LOADED = 0, LG__ROUTE_ROUND_ROBIN = 1 };
-
-const lg__followup *lg__policy_followup(const lg_policy *p);
-/* A step's offset in basis seconds (sla.c): a percentage of the target
- * rounded up, INT64_MAX when that overflows. */
-lg_duration         lg__sla_step_offset(const lg__followup *f, const lg__sla_step *s);
-int                 lg__policy_route(const lg_policy *p); /* LG__ROUTE_* */
-
 /* ---- sla.c: also used by stats.c ---------------------------------------
  * Evaluates assignment `index` (0-based) of the lead as of `now`.  For an
  * assignment that is not the last, its clock stops at the next assignment:
@@ -437,6 +422,12 @@ int                 lg__policy_route(const lg_policy *p); /* LG__ROUTE_* */
  * only if it happened before that.  lg_sla_eval is index = last. */
 lg_status lg__sla_eval_assignment(const lg_policy *p, const lg_lead *lead, uint32_t index,
                                   lg_time now, lg_sla_status *out);
+/* The one rule for which touch counts for assignment i as of now (see
+ * sla.c): its instant, or LG_TIME_NEVER when none does.  i < n_asg. */
+lg_time     lg__assignment_touch(const lg_lead *lead, uint32_t i, lg_time now);
+/* Wall-clock seconds of assignment i's clock in [assigned_at, until), net
+ * of its snoozes; 0 when until is not after the assignment. */
+lg_duration lg__assignment_wall(const lg_lead *lead, uint32_t i, lg_time until);
 
 /* ---- expr.c: policy expressions (conditions of disqualify, qualify and
  * grade lines) ------------------------------------------------------------
@@ -470,6 +461,11 @@ typedef struct lg__expr_ctx {
  * left over is a syntax error).  On failure *out is untouched and nothing
  * is left allocated; the error is in lx->err. */
 lg_status lg__expr_parse(lg__lexer *lx, lg__expr *out);
+/* The same without the score atoms (fit, engagement, total, knockout):
+ * each is a syntax error saying why.  For conditions evaluated without a
+ * rubric (follow-up tiers); such an expression may be evaluated with a
+ * NULL score and rubric. */
+lg_status lg__expr_parse_lead(lg__lexer *lx, lg__expr *out);
 /* The one-node expression `knockout` (the default disqualify rule);
  * LG_ERR_NOMEM is recorded in lx->err. */
 lg_status lg__expr_knockout(lg__lexer *lx, lg__expr *out);
@@ -508,6 +504,8 @@ int       lg__expr_view(const lg__expr *e, uint32_t i, lg__xview *out);
 /* Canonical text: one space between tokens, parentheses only around an
  * `or` inside an `and` and an `and`/`or` under `not`. */
 void      lg__expr_print(const lg__expr *e, lg__buf *b);
+/* The same for node i alone (lint.c compares atoms by their text). */
+void      lg__expr_print_node(const lg__expr *e, uint32_t i, lg__buf *b);
 /* 1 if the expression holds for ctx. */
 int       lg__expr_eval(const lg__expr *e, const lg__expr_ctx *ctx);
 /* The same, and adds to *touched (when not NULL) what the evaluation
@@ -543,5 +541,41 @@ int       lg__expr_threshold_next(const lg__expr *e, int64_t fit, int64_t x, int
  * their number (which may exceed cap: those past it are not written). */
 uint32_t  lg__expr_thresholds(const lg__expr *e, int64_t fit, int64_t *out, uint32_t cap,
                               uint32_t n);
+
+/* ---- policy.c: what the SLA, routing and stats modules read ------------ */
+
+typedef struct lg__sla_step {
+  int32_t action;     /* lg_action */
+  int32_t is_percent; /* 1: value is milli-percent of the target */
+  int64_t value;      /* seconds, or milli-percent */
+  int32_t  max;       /* reassign: max reassignments (-1 = unlimited) */
+  uint32_t line;      /* source line, for lg_lint (lint.c) */
+} lg__sla_step;
+
+/* One `follow-up` rule (a tier): its target, ladder and the condition
+ * that selects it. */
+typedef struct lg__followup {
+  int32_t      present;  /* 1 for every parsed rule; 0 in the stand-in for none */
+  int32_t      business; /* 1: basis is the policy calendar */
+  lg_duration  target;   /* seconds in the basis */
+  uint32_t     n_steps;  /* ladder in severity order, each action <= once */
+  uint32_t     line;     /* source line of the follow-up statement */
+  lg__sla_step steps[5];
+  int32_t      has_when; /* 0: always holds (only the last rule may lack it) */
+  lg__expr     when;     /* lg__expr_parse_lead: no score atoms */
+} lg__followup;
+
+enum { LG__ROUTE_LEAST_LOADED = 0, LG__ROUTE_ROUND_ROBIN = 1 };
+
+/* The follow-up rules in text order (first that holds applies).
+ * lg__policy_followup is rule 0, or a stand-in with present 0 when the
+ * policy (or p) has none; lg__policy_followup_at is NULL past the end. */
+uint32_t            lg__policy_followup_count(const lg_policy *p);
+const lg__followup *lg__policy_followup(const lg_policy *p);
+const lg__followup *lg__policy_followup_at(const lg_policy *p, uint32_t i);
+int                 lg__policy_route(const lg_policy *p); /* LG__ROUTE_* */
+/* A step's offset in basis seconds (sla.c): a percentage of the target
+ * rounded up, INT64_MAX when that overflows. */
+lg_duration         lg__sla_step_offset(const lg__followup *f, const lg__sla_step *s);
 
 #endif /* LG_INTERNAL_H */

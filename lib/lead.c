@@ -24,6 +24,8 @@
  *     length packed in 32 bits (lg__evtype); ev_type indexes it (uint16 is
  *     enough: at most 10,000 events, so at most 10,000 types).
  *   - asg: the assignment timeline, the last entry is the current one.
+ *   - snz: the snoozes of every assignment, each assignment's sorted and
+ *     merged, the current assignment's last (only it takes new ones).
  *
  * Failure atomicity: each mutating call validates everything, then makes
  * every allocation it may need (arena first: it always exists, so growing
@@ -317,6 +319,7 @@ void lg_lead_free(lg_lead *lead) {
   lg__free(lead->ev_at); /* ev_type lives in the same block */
   lg__free(lead->types);
   lg__free(lead->asg);
+  lg__free(lead->snz);
   lg__free(lead);
 }
 
@@ -362,6 +365,7 @@ lg_status lg_lead_clone(const lg_lead *lead, lg_lead **out) {
   c->attrs = dup_bytes(lead->attrs, lead->n_attrs * sizeof(lg__attr), &ok);
   c->types = dup_bytes(lead->types, lead->n_types * sizeof(lg__evtype), &ok);
   c->asg = dup_bytes(lead->asg, lead->n_asg * sizeof(lg__assignment), &ok);
+  c->snz = dup_bytes(lead->snz, lead->n_snz * sizeof(lg__snooze), &ok);
   c->ev_at = dup_events(lead, &ok);
   c->ev_type = c->ev_at ? (uint16_t *)(void *)(c->ev_at + lead->n_events) : NULL;
   live = arena_live(lead);
@@ -373,6 +377,7 @@ lg_status lg_lead_clone(const lg_lead *lead, lg_lead **out) {
   c->cap_attrs = c->n_attrs;
   c->cap_types = c->n_types;
   c->cap_asg = c->n_asg;
+  c->cap_snz = c->n_snz;
   c->cap_events = c->n_events;
   c->arena_len = arena_copy_live(lead, c, c->arena);
   c->arena_cap = live;
@@ -672,6 +677,8 @@ lg_status lg_lead_assign(lg_lead *lead, const char *owner, lg_time at) {
   a->touched_at = LG_TIME_NEVER;
   a->owner = arena_put(lead, owner, n);
   a->recorded = 0;
+  a->snz = lead->n_snz; /* a new clock starts with no snooze */
+  a->n_snz = 0;
   return LG_OK;
 }
 
@@ -708,6 +715,58 @@ lg_status lg_lead_record_action(lg_lead *lead, lg_action action, lg_time at) {
   st = current_assignment(lead, at, &a);
   if (st != LG_OK) return st;
   a->recorded |= 1u << action;
+  return LG_OK;
+}
+
+/* Index of the first of s[0..n) for which `past` holds, where it holds
+ * for a suffix: s sorted and merged, so both bounds below are monotone. */
+static uint32_t snooze_bound(const lg__snooze *s, uint32_t n, lg_time t, int by_from) {
+  uint32_t lo = 0, hi = n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (by_from ? s[mid].from > t : s[mid].until >= t)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
+}
+
+/* The snoozes that overlap or touch [from, until) merge with it into one;
+ * the others stay.  Room for one more is made first, so a failure leaves
+ * the lead as it was. */
+lg_status lg_lead_snooze(lg_lead *lead, lg_time from, lg_time until) {
+  lg__assignment *a;
+  lg__snooze     *s;
+  uint32_t        n, lo, hi;
+  if (!lead) return LG_ERR_INVALID;
+  if (!lg__time_valid(from) || !lg__time_valid(until) || from >= until) return LG_ERR_RANGE;
+  if (lead->n_asg == 0) return LG_ERR_STATE;
+  a = &lead->asg[lead->n_asg - 1];
+  if (from < a->assigned_at) return LG_ERR_STATE;
+  n = a->n_snz;
+  s = n ? lead->snz + a->snz : NULL;
+  lo = n ? snooze_bound(s, n, from, 0) : 0;  /* first that ends at or after from */
+  hi = n ? snooze_bound(s, n, until, 1) : 0; /* first that starts after until */
+  if (hi == lo) { /* nothing to merge with: one more */
+    lg__snooze *grown;
+    if (n >= LG_MAX_SNOOZES) return LG_ERR_LIMIT;
+    grown = table_reserve(lead->snz, &lead->cap_snz, lead->n_snz + 1, sizeof *grown, 1);
+    if (!grown) return LG_ERR_NOMEM;
+    lead->snz = grown;
+    s = lead->snz + a->snz;
+    memmove(s + lo + 1, s + lo, (size_t)(n - lo) * sizeof *s);
+    n++;
+  } else {
+    if (s[lo].from < from) from = s[lo].from;
+    if (s[hi - 1].until > until) until = s[hi - 1].until;
+    memmove(s + lo + 1, s + hi, (size_t)(n - hi) * sizeof *s);
+    n -= hi - lo - 1;
+  }
+  s[lo].from = from;
+  s[lo].until = until;
+  a->n_snz = n;
+  lead->n_snz = a->snz + n;
   return LG_OK;
 }
 

@@ -70,8 +70,10 @@ lg_status lg__lex_nomem(lg__lexer *lx) {
   return LG_ERR_NOMEM;
 }
 
+static void skip_blanks(lg__lexer *lx);
+
 size_t lg__lex_token_at(lg__lexer *lx) {
-  (void)lg__lex_at_eol(lx);
+  skip_blanks(lx);
   return lx->pos;
 }
 

@@ -557,10 +557,9 @@ static const char *action_word(int32_t a) {
  * left out: it also turns the state to WARNING, which still happens.  A
  * reassign that has used its `max` acts as recycle, more severe still, so
  * it shadows lesser steps either way. */
-static void check_steps(linter *L) {
-  const lg__followup *f = &L->p->followup;
-  uint32_t            i, j;
-  char                a[48], b[48];
+static void check_steps(linter *L, const lg__followup *f) {
+  uint32_t i, j;
+  char     a[48], b[48];
   if (!f->present) return;
   for (i = 0; i < f->n_steps; i++) {
     const lg__sla_step *s = &f->steps[i];
@@ -586,6 +585,124 @@ static void check_steps(linter *L) {
   }
 }
 
+/* ---- follow-up tiers ------------------------------------------------------------ */
+
+/* Whether atoms a and b (nodes of ea, eb) are the same test: the same
+ * canonical text.  Texts too long for the buffer are not compared. */
+static int same_atom(linter *L, const lg__expr *ea, uint32_t a, const lg__expr *eb, uint32_t b) {
+  char    x[256], y[256];
+  lg__buf bx, by;
+  if (!spend(L, 1)) return 0;
+  lg__buf_init(&bx, x, sizeof x);
+  lg__buf_init(&by, y, sizeof y);
+  lg__expr_print_node(ea, a, &bx);
+  lg__expr_print_node(eb, b, &by);
+  return bx.len < sizeof x && bx.len == by.len && memcmp(x, y, bx.len) == 0;
+}
+
+/* Whether node a of ea (negated unless pa) implies node b of eb (negated
+ * unless pb): every lead for which the first holds makes the second hold.
+ * Proved on the structure only (an `and` implies what one of its operands
+ * implies, an `or` what all of them imply, and the duals; equal atoms; an
+ * event within a window implies the same event within a longer one), so
+ * 0 means "not proved", never "false". */
+static int implies(linter *L, const lg__expr *ea, uint32_t a, int pa, const lg__expr *eb,
+                   uint32_t b, int pb) {
+  lg__xview va, vb, c;
+  uint32_t  k;
+  int       a_and, a_or, b_and, b_or, all;
+  if (!spend(L, 1) || !lg__expr_view(ea, a, &va) || !lg__expr_view(eb, b, &vb)) return 0;
+  if (va.kind == LG__XV_NOT) return implies(L, ea, va.first, !pa, eb, b, pb);
+  if (vb.kind == LG__XV_NOT) return implies(L, ea, a, pa, eb, vb.first, !pb);
+  a_and = (va.kind == LG__XV_AND && pa) || (va.kind == LG__XV_OR && !pa);
+  a_or = (va.kind == LG__XV_OR && pa) || (va.kind == LG__XV_AND && !pa);
+  b_and = (vb.kind == LG__XV_AND && pb) || (vb.kind == LG__XV_OR && !pb);
+  b_or = (vb.kind == LG__XV_OR && pb) || (vb.kind == LG__XV_AND && !pb);
+  if (b_or)
+    for (k = vb.first; k != LG__XV_NIL && lg__expr_view(eb, k, &c); k = c.next)
+      if (implies(L, ea, a, pa, eb, k, pb)) return 1;
+  if (a_and)
+    for (k = va.first; k != LG__XV_NIL && lg__expr_view(ea, k, &c); k = c.next)
+      if (implies(L, ea, k, pa, eb, b, pb)) return 1;
+  if (b_and) {
+    for (all = 1, k = vb.first; all && k != LG__XV_NIL && lg__expr_view(eb, k, &c); k = c.next)
+      all = implies(L, ea, a, pa, eb, k, pb);
+    return all;
+  }
+  if (a_or) {
+    for (all = 1, k = va.first; all && k != LG__XV_NIL && lg__expr_view(ea, k, &c); k = c.next)
+      all = implies(L, ea, k, pa, eb, b, pb);
+    return all;
+  }
+  if (b_or || a_and || pa != pb) return 0;
+  /* two atoms of the same polarity: not x implies not y when y implies x */
+  if (!pa) {
+    const lg__expr *te = ea;
+    uint32_t        t = a;
+    lg__xview       tv = va;
+    ea = eb, a = b, va = vb;
+    eb = te, b = t, vb = tv;
+  }
+  if (va.kind == LG__XV_EVENT && vb.kind == LG__XV_EVENT)
+    return va.name_len == vb.name_len && memcmp(va.name, vb.name, va.name_len) == 0 &&
+           va.value <= vb.value;
+  return va.kind == vb.kind && same_atom(L, ea, a, eb, b);
+}
+
+/* Whether node i of e (negated unless pol) holds for every lead: an `or`
+ * with an operand implied by the negation of another (x or not x), an
+ * `and` of such, or a constant (eval3 over every score). */
+static int always_holds(linter *L, const lg__expr *e, uint32_t i, int pol) {
+  lg__xview v, x, y;
+  uint32_t  j, k;
+  int       r;
+  if (!spend(L, 1) || !lg__expr_view(e, i, &v)) return 0;
+  if (v.kind == LG__XV_NOT) return always_holds(L, e, v.first, !pol);
+  if ((v.kind == LG__XV_OR && pol) || (v.kind == LG__XV_AND && !pol)) {
+    for (j = v.first; j != LG__XV_NIL && lg__expr_view(e, j, &x); j = x.next) {
+      if (always_holds(L, e, j, pol)) return 1;
+      for (k = v.first; k != LG__XV_NIL && lg__expr_view(e, k, &y); k = y.next)
+        if (k != j && implies(L, e, j, !pol, e, k, pol)) return 1;
+    }
+    return 0;
+  }
+  if ((v.kind == LG__XV_AND && pol) || (v.kind == LG__XV_OR && !pol)) {
+    for (j = v.first; j != LG__XV_NIL && lg__expr_view(e, j, &x); j = x.next)
+      if (!always_holds(L, e, j, pol)) return 0;
+    return 1;
+  }
+  r = eval3(L, e, i, &L->reach);
+  return r != T_UNKNOWN && r == pol;
+}
+
+/* The first rule whose condition holds at the assignment's start applies,
+ * so a rule never applies when an earlier one holds whenever it does. */
+static void check_tiers(linter *L) {
+  const lg_policy *p = L->p;
+  uint32_t         i, j;
+  for (j = 1; j < p->n_followups; j++) {
+    const lg__followup *t = &p->followups[j];
+    for (i = 0; i < j; i++) {
+      const lg__followup *s = &p->followups[i];
+      if (!s->has_when) break; /* cannot happen: only the last rule lacks `when` */
+      if (always_holds(L, &s->when, s->when.root, 1)) {
+        add(L, LG_SEVERITY_WARNING, SRC_POLICY, t->line, "shadowed-tier",
+            "this follow-up rule never applies: the rule on line %u comes first and holds "
+            "for every lead",
+            (unsigned)s->line);
+        break;
+      }
+      if (t->has_when && implies(L, &t->when, t->when.root, 1, &s->when, s->when.root, 1)) {
+        add(L, LG_SEVERITY_WARNING, SRC_POLICY, t->line, "shadowed-tier",
+            "this follow-up rule never applies: the rule on line %u comes first and holds "
+            "whenever this one would",
+            (unsigned)s->line);
+        break;
+      }
+    }
+  }
+}
+
 static void check_policy(linter *L) {
   const lg_policy *p = L->p;
   uint32_t         i;
@@ -595,7 +712,8 @@ static void check_policy(linter *L) {
     if (p->grades[i].has_cond) check_names(L, &p->grades[i].cond, p->grades[i].line);
   check_qualify(L);
   check_grades(L);
-  check_steps(L);
+  for (i = 0; i < p->n_followups; i++) check_steps(L, &p->followups[i]);
+  check_tiers(L);
 }
 
 static void run_checks(linter *L) {

@@ -11,8 +11,9 @@
  *   qualify when EXPR                   only if given
  *   grade "NAME" [when EXPR]            in text order
  *   calendar ...                        only if given (lg__calendar_print)
- *   follow-up within D [business]       only if given; D in h/m/s
- *     ACTION at N%|D [max N]            severity order
+ *   follow-up within D [business] [when EXPR]
+ *     ACTION at N%|D [max N]            each rule in text order, if any; D in
+ *                                       h/m/s; steps in severity order
  *   route least-loaded|round-robin      always: the default is least-loaded
  *
  * Defaults are printed because the canonical text is what a fingerprint
@@ -37,7 +38,8 @@ typedef struct pparser {
   int        has_disqualify, has_route, has_calendar;
   int        in_followup;  /* the previous statement was the follow-up line or a step */
   uint32_t   fallback_line; /* line of the fallback grade, 0 if none yet */
-  unsigned   steps_seen;   /* bit per lg_action */
+  uint32_t   always_line;  /* line of the follow-up rule without `when`, 0 if none */
+  unsigned   steps_seen;   /* bit per lg_action, of the latest follow-up rule */
 } pparser;
 
 /* ---- freeing ---------------------------------------------------------------- */
@@ -50,6 +52,8 @@ void lg_policy_free(lg_policy *p) {
   lg__expr_free(&p->qualify);
   for (i = 0; i < p->n_grades; i++) lg__expr_free(&p->grades[i].cond);
   lg__free(p->grades);
+  for (i = 0; i < p->n_followups; i++) lg__expr_free(&p->followups[i].when);
+  lg__free(p->followups);
   lg_calendar_free(p->calendar);
   lg__free(p);
 }
@@ -166,24 +170,46 @@ static void print_sla_duration(lg__buf *b, int64_t secs) {
   }
 }
 
+/* `follow-up within D [business] [when EXPR]`: a new rule (tier). */
 static lg_status parse_followup(pparser *pp, size_t at) {
   lg__lexer    *lx = pp->lx;
-  lg__followup *f = &pp->p->followup;
+  lg_policy    *p = pp->p;
+  lg__followup *f, rule;
   size_t        target_at;
   lg_status     st;
-  if (f->present)
-    return lg__lex_error_at(lx, at, LG_ERR_SYNTAX, "a policy has one follow-up rule");
+  if (pp->always_line)
+    return lg__lex_error_at(lx, at, LG_ERR_SYNTAX,
+                            "no follow-up rule may follow the one on line %u, which has no "
+                            "'when' and so always applies",
+                            (unsigned)pp->always_line);
+  if (p->n_followups >= LG__MAX_FOLLOWUPS)
+    return lg__lex_error_at(lx, at, LG_ERR_LIMIT, "a policy has at most %d follow-up rules",
+                            LG__MAX_FOLLOWUPS);
+  f = lg__grow(p->followups, &p->cap_followups, p->n_followups + 1, sizeof *f);
+  if (!f) return lg__lex_nomem(lx);
+  p->followups = f;
+  memset(&rule, 0, sizeof rule);
+  rule.line = lx->line;
   if (!lg__lex_accept_word(lx, "within")) return lg__lex_expected(lx, "'within' after 'follow-up'");
   target_at = lg__lex_token_at(lx);
-  st = lg__lex_duration(lx, "the follow-up target", &f->target);
+  st = lg__lex_duration(lx, "the follow-up target", &rule.target);
   if (st != LG_OK) return st;
-  if (f->target == 0)
+  if (rule.target == 0)
     return lg__lex_error_at(lx, target_at, LG_ERR_RANGE,
                             "the follow-up target must be longer than 0s");
-  f->business = lg__lex_accept_word(lx, "business");
-  if (!lg__lex_at_eol(lx)) return lg__lex_expected(lx, "'business' or the end of the line");
-  f->present = 1;
-  f->line = lx->line;
+  rule.business = lg__lex_accept_word(lx, "business");
+  if (lg__lex_accept_word(lx, "when")) {
+    if ((st = lg__expr_parse_lead(lx, &rule.when)) != LG_OK) return st;
+    rule.has_when = 1;
+  } else if (!lg__lex_at_eol(lx)) {
+    return lg__lex_expected(lx, rule.business ? "'when' or the end of the line"
+                                              : "'business', 'when' or the end of the line");
+  } else {
+    pp->always_line = rule.line;
+  }
+  rule.present = 1;
+  p->followups[p->n_followups++] = rule;
+  pp->steps_seen = 0;
   return LG_OK;
 }
 
@@ -200,7 +226,7 @@ static int percent_ahead(const lg__lexer *lx) {
 
 static lg_status parse_step_offset(pparser *pp, int action, lg__sla_step *s) {
   lg__lexer *lx = pp->lx;
-  lg_duration target = pp->p->followup.target;
+  lg_duration target = pp->p->followups[pp->p->n_followups - 1].target;
   size_t     at = lg__lex_token_at(lx);
   lg_status  st;
   if (!lg__lex_peek_number(lx))
@@ -227,7 +253,7 @@ static lg_status parse_step_offset(pparser *pp, int action, lg__sla_step *s) {
 
 static lg_status parse_step(pparser *pp, size_t at, int action) {
   lg__lexer    *lx = pp->lx;
-  lg__followup *f = &pp->p->followup;
+  lg__followup *f;
   lg__sla_step  s;
   uint32_t      i;
   lg_status     st;
@@ -236,6 +262,7 @@ static lg_status parse_step(pparser *pp, size_t at, int action) {
                             "'%s' is a follow-up step: it belongs under a "
                             "'follow-up within ...' line",
                             action_names[action]);
+  f = &pp->p->followups[pp->p->n_followups - 1];
   if (pp->steps_seen & (1u << action))
     return lg__lex_error_at(lx, at, LG_ERR_SYNTAX, "a follow-up rule has one '%s' step",
                             action_names[action]);
@@ -352,6 +379,10 @@ static void render_followup(const lg__followup *f, lg__buf *b) {
   lg__buf_puts(b, "follow-up within ");
   print_sla_duration(b, f->target);
   if (f->business) lg__buf_puts(b, " business");
+  if (f->has_when) {
+    lg__buf_puts(b, " when ");
+    lg__expr_print(&f->when, b);
+  }
   lg__buf_putc(b, '\n');
   for (i = 0; i < f->n_steps; i++) {
     const lg__sla_step *s = &f->steps[i];
@@ -399,7 +430,7 @@ static void render(const void *obj, lg__buf *b) {
     lg__buf_putc(b, '\n');
   }
   if (p->calendar) lg__calendar_print(p->calendar, b);
-  if (p->followup.present) render_followup(&p->followup, b);
+  for (i = 0; i < p->n_followups; i++) render_followup(&p->followups[i], b);
   lg__buf_puts(b, p->route == LG__ROUTE_ROUND_ROBIN ? "route round-robin\n"
                                                      : "route least-loaded\n");
 }
@@ -459,8 +490,8 @@ const char *lg_policy_name(const lg_policy *policy) {
  * O(atoms^2), no allocation. */
 
 /* Calls visit on every atom that reads the lead, in canonical order
- * (disqualify, qualify, grades), until it returns non-zero; returns that
- * value (0 when the walk ends). */
+ * (disqualify, qualify, grades, follow-up conditions), until it returns
+ * non-zero; returns that value (0 when the walk ends). */
 typedef int (*atom_visit)(void *ud, const lg__atom *a);
 
 static int walk_expr(const lg__expr *e, atom_visit visit, void *ud) {
@@ -478,6 +509,8 @@ static int walk_atoms(const lg_policy *p, atom_visit visit, void *ud) {
   if (!r && p->has_qualify) r = walk_expr(&p->qualify, visit, ud);
   for (g = 0; !r && g < p->n_grades; g++)
     if (p->grades[g].has_cond) r = walk_expr(&p->grades[g].cond, visit, ud);
+  for (g = 0; !r && g < p->n_followups; g++)
+    if (p->followups[g].has_when) r = walk_expr(&p->followups[g].when, visit, ud);
   return r;
 }
 
@@ -574,9 +607,15 @@ lg_status lg_policy_input_at(const lg_policy *policy, size_t i, const char **nam
   return LG_OK;
 }
 
+uint32_t lg__policy_followup_count(const lg_policy *p) { return p ? p->n_followups : 0; }
+
 const lg__followup *lg__policy_followup(const lg_policy *p) {
   static const lg__followup none; /* no follow-up rule */
-  return p ? &p->followup : &none;
+  return p && p->n_followups ? &p->followups[0] : &none;
+}
+
+const lg__followup *lg__policy_followup_at(const lg_policy *p, uint32_t i) {
+  return p && i < p->n_followups ? &p->followups[i] : NULL;
 }
 
 int lg__policy_route(const lg_policy *p) { return p ? p->route : LG__ROUTE_LEAST_LOADED; }

@@ -12,6 +12,7 @@
 
 #define LG__MAX_GRADES     256
 #define LG__MAX_GRADE_NAME 15 /* bytes: lg_decision.grade is char[16] */
+#define LG__MAX_FOLLOWUPS  256
 LG__STATIC_ASSERT(sizeof(((lg_decision *)0)->grade) == LG__MAX_GRADE_NAME + 1,
                   grade_fits_the_decision);
 
@@ -33,7 +34,8 @@ struct lg_policy {
   lg__grade   *grades; /* text order; first match wins */
   uint32_t     n_grades, cap_grades;
   lg_calendar *calendar; /* NULL: always open */
-  lg__followup followup;
+  lg__followup *followups; /* text order; the first that holds applies */
+  uint32_t      n_followups, cap_followups;
   int32_t      route; /* LG__ROUTE_* */
   uint64_t     fingerprint;
 };

@@ -1,32 +1,43 @@
 /*
  * sla.c - the follow-up SLA clock and its action ladder: lg_sla_eval and
- * lg__sla_eval_assignment (the latter also serves stats.c).
+ * lg__sla_eval_assignment, lg__assignment_touch and lg__assignment_wall
+ * (which also serve stats.c).
  *
- * Model.  Every assignment starts a clock.  Its `elapsed` is measured in
- * the SLA's basis (business seconds on the policy calendar, or wall-clock
- * seconds) from the assignment to the evaluation instant, or to the first
- * touch when there is one.  Every other quantity is a pure function of
- * elapsed and of three facts that do not move with time: whether the
- * assignment was touched, which actions the host recorded, and how many
+ * Model.  Every assignment starts a clock under one follow-up rule: the
+ * first tier whose `when` holds as of the assignment's start (select_tier).
+ * Its `elapsed` is measured in the rule's basis (business seconds on the
+ * policy calendar, or wall-clock seconds) from the assignment to the
+ * evaluation instant, or to the touch that counts for it, leaving out the
+ * assignment's snoozes.  Every other quantity is a pure function of
+ * elapsed and of facts that do not move with time: whether the assignment
+ * was touched, which actions the host recorded, and how many
  * reassignments preceded it.  That is what makes `next_at` exact: the
  * state and the action can only change where elapsed crosses one of a
- * handful of offsets, and calendar.c can turn an offset back into the
- * first wall-clock instant where elapsed reaches it (lg_calendar_add
- * returns the earliest t whose open time from the start equals the
- * offset, which is the first t with elapsed >= offset).
+ * handful of offsets, and net time (basis time outside the snoozes) only
+ * grows, so clock_instant can turn an offset back into the first
+ * wall-clock instant where elapsed reaches it: it spends the basis time
+ * of each gap between snoozes in turn, and lg_calendar_add returns the
+ * earliest t whose open time from a gap's start equals what is left.
  *
  * Visibility ("as of now").  A lead's timeline may hold entries later than
  * `now` when a host replays history; they are treated as not having
  * happened yet: lg_sla_eval evaluates the latest assignment at or before
  * now, a touch counts only when touched_at <= now, and next_at is the
  * schedule the host would have been given at `now` (a later touch or
- * assignment does not shorten it).  Recorded actions carry no time, so
- * they apply at every `now`.
+ * assignment does not shorten it).  Recorded actions and snoozes carry no
+ * time of their own, so they apply at every `now`.
  *
- * Cost.  One lg_calendar_between for elapsed, one lg_calendar_add for
- * due_at and at most one more for next_at: the ladder itself is scanned in
- * basis seconds (five steps at most), never converted step by step into
- * wall-clock time.  Nothing allocates.
+ * Touches.  lg__assignment_touch is the one rule for sla.c and stats.c: a
+ * touch counts for the assignment whose clock ran at its instant, so one
+ * at the very instant of a reassignment is the new owner's, in whichever
+ * order the host recorded the two.
+ *
+ * Cost.  Without snoozes: one lg_calendar_between for elapsed, one
+ * lg_calendar_add for due_at and at most one more for next_at: the ladder
+ * itself is scanned in basis seconds (five steps at most), never converted
+ * step by step into wall-clock time.  Each snooze adds a calendar query to
+ * each of those.  Choosing the tier evaluates the rules' conditions
+ * (nothing for a single rule without `when`).  Nothing allocates.
  */
 #include "internal.h"
 
@@ -79,34 +90,71 @@ static int32_t most_severe_recorded(uint32_t recorded) {
   return LG_ACTION_NONE;
 }
 
-/* ---- basis ---------------------------------------------------------------- */
+/* ---- the clock ------------------------------------------------------------ */
 
-typedef struct basis {
-  const lg_calendar *cal; /* NULL for the wall-clock basis */
-} basis;
+/* One assignment's clock: its basis and its snoozes, during which it does
+ * not run.  Net time is the basis time of [start, t) outside the snoozes;
+ * it only grows with t, so "the first instant at which X net seconds have
+ * passed" is well defined and found exactly. */
+typedef struct sla_clock {
+  const lg_calendar *cal;   /* NULL for the wall-clock basis */
+  lg_time            start; /* assigned_at */
+  const lg__snooze  *snz;   /* sorted, merged, each from >= start */
+  uint32_t           n_snz;
+} sla_clock;
 
-/* Basis seconds in [start, end), start <= end, both valid times. */
-static lg_status basis_between(const basis *b, lg_time start, lg_time end,
-                               lg_duration *out) {
-  if (!b->cal) {
-    *out = end - start; /* both within [LG_TIME_MIN, LG_TIME_MAX]: no overflow */
+/* Basis seconds in [a, b), a <= b, both valid times. */
+static lg_status basis_between(const sla_clock *c, lg_time a, lg_time b, lg_duration *out) {
+  if (!c->cal) {
+    *out = b - a; /* both within [LG_TIME_MIN, LG_TIME_MAX]: no overflow */
     return LG_OK;
   }
-  return lg_calendar_between(b->cal, start, end, out);
+  return lg_calendar_between(c->cal, a, b, out);
 }
 
 /* The first wall-clock instant at which `offset` basis seconds have passed
- * since `start`; LG_TIME_NEVER when that never happens within the range of
+ * since `a`; LG_TIME_NEVER when that never happens within the range of
  * lg_time (a calendar never open again, or a date past LG_TIME_MAX). */
-static lg_time basis_instant(const basis *b, lg_time start, lg_duration offset) {
+static lg_time basis_instant(const sla_clock *c, lg_time a, lg_duration offset) {
   lg_time t;
-  if (offset == OFFSET_UNREACHABLE) return LG_TIME_NEVER;
-  if (!b->cal) {
-    if (lg__add_overflow(start, offset, &t) || t > LG_TIME_MAX) return LG_TIME_NEVER;
+  if (!c->cal) {
+    if (lg__add_overflow(a, offset, &t) || t > LG_TIME_MAX) return LG_TIME_NEVER;
     return t;
   }
-  if (lg_calendar_add(b->cal, start, offset, &t) != LG_OK) return LG_TIME_NEVER;
+  if (lg_calendar_add(c->cal, a, offset, &t) != LG_OK) return LG_TIME_NEVER;
   return t;
+}
+
+/* Net seconds in [start, t), t >= start. */
+static lg_status clock_elapsed(const sla_clock *c, lg_time t, lg_duration *out) {
+  lg_duration total, part;
+  uint32_t    i;
+  lg_status   st = basis_between(c, c->start, t, &total);
+  for (i = 0; st == LG_OK && i < c->n_snz && c->snz[i].from < t; i++) {
+    st = basis_between(c, c->snz[i].from, c->snz[i].until < t ? c->snz[i].until : t, &part);
+    total -= part;
+  }
+  if (st == LG_OK) *out = total;
+  return st;
+}
+
+/* The first instant with `offset` net seconds since start: the basis time
+ * between snoozes is used up gap by gap. */
+static lg_time clock_instant(const sla_clock *c, lg_duration offset) {
+  lg_time  cur = c->start;
+  uint32_t i;
+  if (offset == OFFSET_UNREACHABLE) return LG_TIME_NEVER;
+  if (offset == 0) return cur;
+  for (i = 0; i < c->n_snz; i++) {
+    lg_duration gap;
+    if (c->snz[i].from > cur) {
+      if (basis_between(c, cur, c->snz[i].from, &gap) != LG_OK) return LG_TIME_NEVER;
+      if (gap >= offset) break;
+      offset -= gap;
+    }
+    if (c->snz[i].until > cur) cur = c->snz[i].until;
+  }
+  return basis_instant(c, cur, offset);
 }
 
 /* ---- evaluation ------------------------------------------------------------ */
@@ -169,23 +217,31 @@ static void scan_ladder(const lg__followup *f, const clock_view *v, lg_duration 
   *next = n;
 }
 
-static lg_status evaluate(const lg_policy *p, const lg__followup *f, const clock_view *v,
-                          lg_sla_status *out) {
-  basis       b;
+/* The clock of assignment `index` of the lead under rule f. */
+static void clock_of(const lg_policy *p, const lg__followup *f, const lg_lead *lead,
+                     uint32_t index, sla_clock *c) {
+  const lg__assignment *a = &lead->asg[index];
+  c->cal = NULL;
+  if (f && f->business) {
+    c->cal = lg_policy_calendar(p);
+    if (!c->cal) c->cal = lg__calendar_always();
+  }
+  c->start = a->assigned_at;
+  c->n_snz = a->n_snz;
+  c->snz = a->n_snz ? lead->snz + a->snz : NULL;
+}
+
+static lg_status evaluate(const lg__followup *f, const sla_clock *c, const clock_view *v,
+                          int32_t tier, lg_sla_status *out) {
   lg_duration elapsed, next_off;
   lg_time     due;
   int32_t     state, action = LG_ACTION_NONE, best;
   lg_time     next_at = LG_TIME_NEVER;
   lg_status   st;
 
-  b.cal = NULL;
-  if (f->business) {
-    b.cal = lg_policy_calendar(p);
-    if (!b.cal) b.cal = lg__calendar_always();
-  }
-  st = basis_between(&b, v->started, v->until, &elapsed);
+  st = clock_elapsed(c, v->until, &elapsed);
   if (st != LG_OK) return st;
-  due = basis_instant(&b, v->started, f->target);
+  due = clock_instant(c, f->target);
 
   if (v->touched) {
     /* elapsed < target is the same test as touched_at < due_at (due_at is
@@ -202,7 +258,7 @@ static lg_status evaluate(const lg_policy *p, const lg__followup *f, const clock
       state = warned ? LG_SLA_WARNING : LG_SLA_RUNNING;
     if (best > suppressed) action = best;
     if (!v->frozen && next_off != OFFSET_UNREACHABLE)
-      next_at = next_off == f->target ? due : basis_instant(&b, v->started, next_off);
+      next_at = next_off == f->target ? due : clock_instant(c, next_off);
   }
 
   out->state = state;
@@ -213,18 +269,72 @@ static lg_status evaluate(const lg_policy *p, const lg__followup *f, const clock
   out->elapsed = elapsed;
   out->remaining = f->target - elapsed; /* both within the span of lg_time: no overflow */
   out->reassignments = v->reassignments;
-  out->tier = 0; /* the policy's one follow-up rule */
+  out->tier = tier;
   out->reserved2[0] = out->reserved2[1] = 0;
   return LG_OK;
+}
+
+/* The first follow-up rule whose condition holds as of `start` (the
+ * assignment's), its index in *tier; NULL when none holds.  Events count
+ * as of start; attributes and the stage are read as they are (the lead
+ * keeps no history of them). */
+static const lg__followup *select_tier(const lg_policy *p, const lg_lead *lead, lg_time start,
+                                       int32_t *tier) {
+  uint32_t     i, n = lg__policy_followup_count(p);
+  lg__expr_ctx ctx;
+  ctx.rubric = NULL; /* lg__expr_parse_lead: no atom reads them */
+  ctx.score = NULL;
+  ctx.lead = lead;
+  ctx.now = start;
+  for (i = 0; i < n; i++) {
+    const lg__followup *f = lg__policy_followup_at(p, i);
+    if (!f->has_when || lg__expr_eval(&f->when, &ctx)) {
+      *tier = (int32_t)i;
+      return f;
+    }
+  }
+  return NULL;
+}
+
+/* A touch counts for the assignment whose clock was running at its
+ * instant: from its start up to (not including) the next assignment's,
+ * or up to `now` for the latest one as of now.  So a touch at the very
+ * instant of a reassignment belongs to the new owner, even when the host
+ * recorded it on the old assignment before reassigning; a touch stored on
+ * an assignment but dated after the next one began counts for nobody
+ * (lg_lead_touch can only store it so when the host wrote the timeline
+ * out of order). */
+lg_time lg__assignment_touch(const lg_lead *lead, uint32_t i, lg_time now) {
+  const lg__assignment *a = &lead->asg[i];
+  int      moved_on = i + 1 < lead->n_asg && lead->asg[i + 1].assigned_at <= now;
+  lg_time  end = moved_on ? lead->asg[i + 1].assigned_at : now;
+  uint32_t j;
+  if (moved_on ? a->assigned_at >= end : a->assigned_at > end) return LG_TIME_NEVER;
+  /* Recorded on an earlier assignment (or several, all reassigned at this
+   * one's instant) at exactly this assignment's start. */
+  for (j = i; j > 0 && lead->asg[j].assigned_at == a->assigned_at; j--)
+    if (lead->asg[j - 1].touched_at == a->assigned_at) return a->assigned_at;
+  if (moved_on ? a->touched_at < end : a->touched_at <= end) return a->touched_at;
+  return LG_TIME_NEVER;
+}
+
+lg_duration lg__assignment_wall(const lg_lead *lead, uint32_t i, lg_time until) {
+  sla_clock   c;
+  lg_duration d = 0;
+  clock_of(NULL, NULL, lead, i, &c);
+  if (until > c.start) (void)clock_elapsed(&c, until, &d); /* wall clock: cannot fail */
+  return d;
 }
 
 /* Evaluates assignment `index` as of `now`; `now` and `index` are valid. */
 static lg_status eval_index(const lg_policy *p, const lg_lead *lead, uint32_t index,
                             lg_time now, lg_sla_status *out) {
-  const lg__followup   *f = lg__policy_followup(p);
   const lg__assignment *a = &lead->asg[index];
+  const lg__followup   *f;
   clock_view            v;
-  lg_time               end = now;
+  sla_clock             c;
+  lg_time               end = now, touch;
+  int32_t               tier = -1;
 
   if (a->assigned_at > now) {
     /* Not started as of now; the reassignments that had happened by then
@@ -232,26 +342,22 @@ static lg_status eval_index(const lg_policy *p, const lg_lead *lead, uint32_t in
     status_none(0, out);
     return LG_OK;
   }
-  if (!f || !f->present) {
+  f = select_tier(p, lead, a->assigned_at, &tier);
+  if (!f) {
     status_none((int32_t)index, out);
     return LG_OK;
   }
   v.started = a->assigned_at;
   v.recorded = a->recorded;
   v.reassignments = (int32_t)index;
-  v.frozen = 0;
-  if (index + 1 < lead->n_asg && lead->asg[index + 1].assigned_at <= now) {
-    /* The lead moved on: this clock stopped at the reassignment, and a
-     * touch at that very instant already belongs to the new owner. */
-    end = lead->asg[index + 1].assigned_at;
-    v.frozen = 1;
-    v.touched = a->touched_at < end;
-  } else {
-    v.touched = a->touched_at <= now;
-  }
-  v.until = v.touched ? a->touched_at : end;
-  if (v.until < v.started) v.until = v.started; /* lead.c forbids it; stay safe */
-  return evaluate(p, f, &v, out);
+  /* The lead moved on: this clock stopped at the reassignment. */
+  v.frozen = index + 1 < lead->n_asg && lead->asg[index + 1].assigned_at <= now;
+  if (v.frozen) end = lead->asg[index + 1].assigned_at;
+  touch = lg__assignment_touch(lead, index, now);
+  v.touched = touch != LG_TIME_NEVER;
+  v.until = v.touched ? touch : end;
+  clock_of(p, f, lead, index, &c);
+  return evaluate(f, &c, &v, tier, out);
 }
 
 lg_status lg__sla_eval_assignment(const lg_policy *p, const lg_lead *lead, uint32_t index,

@@ -51,36 +51,28 @@ static int happened(const lg_lead *lead, uint32_t i, lg_time now) {
   return lead->asg[i].assigned_at <= now;
 }
 
-/* Without a follow-up rule there is no deadline, so only the facts remain:
- * was the assignment touched while its rep held it, and how long did that
- * take in wall-clock seconds.  The window is lg__sla_eval_assignment's: up
- * to now for the current assignment; for one the lead has moved on from,
- * strictly before the next assignment (a touch at that instant already
- * belongs to the new owner). */
+/* Without a follow-up rule that applies there is no deadline, so only the
+ * facts remain: was the assignment touched while its rep held it (the
+ * touch rule of lg__assignment_touch, as for lg_sla_eval), and how long
+ * did that take in wall-clock seconds, net of snoozes. */
 static void assess_without_rule(const lg_lead *lead, uint32_t i, lg_time now, outcome *o) {
-  const lg__assignment *a = &lead->asg[i];
-  int                   touched;
-  if (i + 1 < lead->n_asg && lead->asg[i + 1].assigned_at <= now)
-    touched = a->touched_at < lead->asg[i + 1].assigned_at;
-  else
-    touched = a->touched_at <= now;
-  if (!touched) return;
+  lg_time touch = lg__assignment_touch(lead, i, now);
+  if (touch == LG_TIME_NEVER) return;
   o->touched = 1;
-  o->response = a->touched_at > a->assigned_at ? a->touched_at - a->assigned_at : 0;
+  o->response = lg__assignment_wall(lead, i, touch);
 }
 
 static lg_status assess(const lg_stats *s, const lg_lead *lead, uint32_t i, lg_time now,
                         outcome *o) {
-  lg_sla_status       st;
-  lg_status           rc;
-  const lg__followup *fu = lg__policy_followup(s->policy);
+  lg_sla_status st;
+  lg_status     rc;
   memset(o, 0, sizeof *o);
-  if (!fu || !fu->present) {
+  rc = lg__sla_eval_assignment(s->policy, lead, i, now, &st);
+  if (rc != LG_OK) return rc;
+  if (st.state == LG_SLA_NONE) { /* no follow-up rule, or none of the tiers holds */
     assess_without_rule(lead, i, now, o);
     return LG_OK;
   }
-  rc = lg__sla_eval_assignment(s->policy, lead, i, now, &st);
-  if (rc != LG_OK) return rc;
   o->touched = st.state == LG_SLA_MET || st.state == LG_SLA_MET_LATE;
   o->in_sla = st.state == LG_SLA_MET;
   o->breached = st.state == LG_SLA_BREACHED || st.state == LG_SLA_MET_LATE;
@@ -90,7 +82,8 @@ static lg_status assess(const lg_stats *s, const lg_lead *lead, uint32_t i, lg_t
   o->overdue = st.state == LG_SLA_BREACHED &&
                (i + 1 == lead->n_asg || lead->asg[i + 1].assigned_at > now);
   /* Once touched, elapsed stops at the touch: it is the response time in
-   * the rule's basis (business seconds for `business`, else wall clock). */
+   * the rule's basis (business seconds for `business`, else wall clock),
+   * net of snoozes. */
   if (o->touched) o->response = st.elapsed;
   return LG_OK;
 }

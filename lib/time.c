@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#define DAY_SECS   INT64_C(86400)
+#define DAY_SECS      LG__DAY_SECS
 /* Days from 0001-01-01 to 1970-01-01 in the proleptic Gregorian calendar. */
 #define EPOCH_DAYS INT64_C(719162)
 

@@ -450,9 +450,7 @@ static void malformed_calendars_report_status_line_and_column(void **state) {
     {"hours mon 25:00-26:00", LG_ERR_SYNTAX, 1, 11, "no such time 25:00"},
     {"hours mon 09:60-10:00", LG_ERR_SYNTAX, 1, 11, "no such time 09:60"},
     {"hours mon 09:00-24:30", LG_ERR_SYNTAX, 1, 17, "no such time 24:30"},
-    {"calendar\n  hours mon 09:00-08:00", LG_ERR_SYNTAX, 2, 19,
-     "end 08:00 is not after start 09:00"},
-    {"hours mon 09:00-09:00", LG_ERR_SYNTAX, 1, 17, "end 09:00 is not after start 09:00"},
+    {"calendar\n  hours mon 09:00-09:00", LG_ERR_SYNTAX, 2, 19, "09:00-09:00 is empty"},
     {"hours mon-fri 09:00-12:00\nhours wed 11:00-13:00", LG_ERR_SYNTAX, 2, 11,
      "hours overlap on wed"},
     {"hours mon 09:00-12:00, 11:00-13:00", LG_ERR_SYNTAX, 1, 24, "hours overlap on mon"},
@@ -692,6 +690,290 @@ static void a_policy_block_stops_at_the_first_line_that_is_not_a_calendar_statem
   lg_calendar_free(c);
 }
 
+/* ---- overnight hours and special days ----------------------------------------
+ * The cases public bug trackers of business-hours libraries keep seeing,
+ * each worked by hand (2026-01-05 is a Monday, 2026-12-24 a Thursday). */
+
+/* zammad#3180: a 24/7 calendar written as 00:00-24:00 is never closed at
+ * midnight, also when only some days are whole. */
+static void whole_days_written_00_to_24_never_close_at_midnight(void **state) {
+  lg_calendar *c = parse_ok("hours mon-sun 00:00-24:00\n");
+  lg_calendar *w = parse_ok("hours mon-fri 00:00-24:00\n");
+  int          day;
+  (void)state;
+  for (day = 5; day < 12; day++) {
+    assert_int_equal(lg_calendar_is_open(c, utc(2026, 1, day, 0, 0, 0)), 1);
+    assert_int_equal(lg_calendar_is_open(c, utc(2026, 1, day, 23, 59, 59)), 1);
+  }
+  assert_int_equal(add(c, utc(2026, 1, 5, 23, 0, 0), 2 * H), utc(2026, 1, 6, 1, 0, 0));
+  assert_int_equal(between(c, utc(2026, 1, 5, 12, 0, 0), utc(2026, 1, 12, 12, 0, 0)), 168 * H);
+  /* Monday to Friday: open through every weekday midnight, closed at Saturday's */
+  assert_int_equal(lg_calendar_is_open(w, utc(2026, 1, 6, 0, 0, 0)), 1);
+  assert_int_equal(add(w, utc(2026, 1, 5, 23, 0, 0), 2 * H), utc(2026, 1, 6, 1, 0, 0));
+  assert_int_equal(lg_calendar_is_open(w, utc(2026, 1, 10, 0, 0, 0)), 0);
+  assert_int_equal(add(w, utc(2026, 1, 9, 23, 0, 0), 2 * H), utc(2026, 1, 12, 1, 0, 0));
+  assert_string_equal(print(c), "calendar\n  utc-offset +00:00\n  hours mon-sun 00:00-24:00\n");
+  lg_calendar_free(c);
+  lg_calendar_free(w);
+}
+
+/* zendesk/biz#133: 17:00-01:00 is accepted and ends at 01:00 the next
+ * day.  Monday 00:30 is not open (no sunday hours); Tuesday 00:30 is. */
+static void an_evening_shift_to_01h_runs_into_the_next_day(void **state) {
+  lg_calendar *c = parse_ok("hours mon-fri 17:00-01:00\n");
+  (void)state;
+  assert_string_equal(print(c), "calendar\n  utc-offset +00:00\n  hours mon-fri 17:00-01:00\n");
+  assert_int_equal(add(c, utc(2026, 1, 5, 17, 0, 0), 8 * H), utc(2026, 1, 6, 1, 0, 0));
+  assert_int_equal(lg_calendar_is_open(c, utc(2026, 1, 5, 0, 30, 0)), 0);
+  assert_int_equal(lg_calendar_is_open(c, utc(2026, 1, 6, 0, 30, 0)), 1);
+  assert_int_equal(lg_calendar_is_open(c, utc(2026, 1, 6, 1, 0, 0)), 0);
+  assert_int_equal(lg_calendar_is_open(c, utc(2026, 1, 10, 0, 59, 59)), 1); /* Friday's */
+  assert_int_equal(add(c, utc(2026, 1, 5, 0, 30, 0), H), utc(2026, 1, 5, 18, 0, 0));
+  /* Friday 23:00 + 3h: 2h to Saturday 01:00, then Monday 17:00-18:00 */
+  assert_int_equal(add(c, utc(2026, 1, 9, 23, 0, 0), 3 * H), utc(2026, 1, 12, 18, 0, 0));
+  assert_int_equal(between(c, utc(2026, 1, 5, 0, 0, 0), utc(2026, 1, 12, 0, 0, 0)), 40 * H);
+  assert_int_equal(lg_calendar_next_open(c, utc(2026, 1, 6, 1, 0, 0)), utc(2026, 1, 6, 17, 0, 0));
+  lg_calendar_free(c);
+}
+
+/* business_time#197: a span that starts on a weekend after hours starts
+ * counting on Monday morning, not a day later; the same for night
+ * shifts. */
+static void a_weekend_start_after_hours_does_not_roll_a_day_too_far(void **state) {
+  lg_calendar *c = parse_ok(NINE_TO_FIVE), *night = parse_ok("hours mon-fri 22:00-06:00\n");
+  (void)state;
+  assert_int_equal(add(c, utc(2026, 1, 10, 20, 0, 0), H), utc(2026, 1, 12, 10, 0, 0));
+  assert_int_equal(add(c, utc(2026, 1, 11, 18, 0, 0), 8 * H), utc(2026, 1, 12, 17, 0, 0));
+  assert_int_equal(add(c, utc(2026, 1, 10, 20, 0, 0), 9 * H), utc(2026, 1, 13, 10, 0, 0));
+  /* Saturday 00:00-06:00 is Friday's night; Saturday 20:00 waits for Monday 22:00 */
+  assert_int_equal(add(night, utc(2026, 1, 10, 20, 0, 0), H), utc(2026, 1, 12, 23, 0, 0));
+  assert_int_equal(add(night, utc(2026, 1, 10, 5, 0, 0), 2 * H), utc(2026, 1, 12, 23, 0, 0));
+  assert_int_equal(add(night, utc(2026, 1, 10, 20, 0, 0), 8 * H), utc(2026, 1, 13, 6, 0, 0));
+  lg_calendar_free(c);
+  lg_calendar_free(night);
+}
+
+/* pandas#16867: a whole day's hours added on the day before a holiday end
+ * at that day's close; an hour later they skip the holiday and the
+ * weekend.  Friday 2026-01-09 is the holiday. */
+static void a_days_hours_before_a_holiday_end_at_its_close(void **state) {
+  lg_calendar *c = parse_ok(NINE_TO_FIVE "holiday 2026-01-09\n");
+  (void)state;
+  assert_int_equal(add(c, utc(2026, 1, 8, 9, 0, 0), 8 * H), utc(2026, 1, 8, 17, 0, 0));
+  assert_int_equal(add(c, utc(2026, 1, 8, 10, 0, 0), 8 * H), utc(2026, 1, 12, 10, 0, 0));
+  assert_int_equal(add(c, utc(2026, 1, 8, 17, 0, 0), 1), utc(2026, 1, 12, 9, 0, 1));
+  assert_int_equal(between(c, utc(2026, 1, 8, 9, 0, 0), utc(2026, 1, 12, 17, 0, 0)), 16 * H);
+  lg_calendar_free(c);
+}
+
+/* zendesk/biz#122: a short day before a holiday.  Thursday 2026-12-24
+ * closes at 13:00, Friday the 25th is a holiday, Monday the 28th is a
+ * normal day. */
+static void a_short_day_before_a_holiday(void **state) {
+  lg_calendar *c = parse_ok(NINE_TO_FIVE "hours 2026-12-24 09:00-13:00\nholiday 2026-12-25\n");
+  (void)state;
+  assert_int_equal(add(c, utc(2026, 12, 24, 12, 0, 0), 2 * H), utc(2026, 12, 28, 10, 0, 0));
+  assert_int_equal(add(c, utc(2026, 12, 24, 9, 0, 0), 4 * H), utc(2026, 12, 24, 13, 0, 0));
+  assert_int_equal(add(c, utc(2026, 12, 23, 16, 0, 0), 5 * H), utc(2026, 12, 24, 13, 0, 0));
+  assert_int_equal(lg_calendar_is_open(c, utc(2026, 12, 24, 12, 59, 59)), 1);
+  assert_int_equal(lg_calendar_is_open(c, utc(2026, 12, 24, 13, 0, 0)), 0);
+  assert_int_equal(lg_calendar_next_open(c, utc(2026, 12, 24, 13, 0, 0)),
+                   utc(2026, 12, 28, 9, 0, 0));
+  assert_int_equal(between(c, utc(2026, 12, 21, 0, 0, 0), utc(2026, 12, 29, 0, 0, 0)),
+                   3 * 8 * H + 4 * H + 8 * H);
+  lg_calendar_free(c);
+}
+
+/* Overnight hours across both DST changes (EU 2026: the last Sundays of
+ * March and October at 01:00Z).  Saturday 22:00 local to Sunday 06:00
+ * local is 7 real hours in spring (02:00-03:00 never happens) and 9 in
+ * autumn (02:00-03:00 happens twice). */
+static void overnight_hours_across_a_dst_change(void **state) {
+  lg_calendar *c = parse_ok("utc-offset +01:00\nhours sat 22:00-06:00\n"
+                            "offset-change 2026-03-29T01:00:00Z +02:00\n"
+                            "offset-change 2026-10-25T01:00:00Z +01:00\n");
+  (void)state;
+  /* spring: 22:00 local (+01:00) is 21:00Z; 06:00 local (+02:00) is 04:00Z */
+  assert_int_equal(between(c, utc(2026, 3, 28, 12, 0, 0), utc(2026, 3, 29, 12, 0, 0)), 7 * H);
+  assert_int_equal(add(c, utc(2026, 3, 28, 21, 0, 0), 4 * H), utc(2026, 3, 29, 1, 0, 0));
+  assert_int_equal(add(c, utc(2026, 3, 28, 21, 0, 0), 7 * H), utc(2026, 3, 29, 4, 0, 0));
+  assert_int_equal(lg_calendar_is_open(c, utc(2026, 3, 29, 3, 59, 59)), 1);
+  assert_int_equal(lg_calendar_is_open(c, utc(2026, 3, 29, 4, 0, 0)), 0);
+  /* autumn: 22:00 local (+02:00) is 20:00Z; 06:00 local (+01:00) is 05:00Z */
+  assert_int_equal(between(c, utc(2026, 10, 24, 12, 0, 0), utc(2026, 10, 25, 12, 0, 0)), 9 * H);
+  assert_int_equal(add(c, utc(2026, 10, 24, 20, 0, 0), 9 * H), utc(2026, 10, 25, 5, 0, 0));
+  assert_int_equal(lg_calendar_next_open(c, utc(2026, 10, 25, 5, 0, 0)),
+                   utc(2026, 10, 31, 21, 0, 0));
+  lg_calendar_free(c);
+}
+
+/* An overnight interval belongs to the day it starts on: a holiday on
+ * that day removes the part after midnight too; a holiday on the next day
+ * leaves it. */
+static void a_holiday_removes_the_whole_overnight_interval_it_starts(void **state) {
+  lg_calendar *fri = parse_ok("hours fri 22:00-06:00\nholiday 2026-01-09\n");
+  lg_calendar *sat = parse_ok("hours fri 22:00-06:00\nholiday 2026-01-10\n");
+  (void)state;
+  assert_int_equal(lg_calendar_is_open(fri, utc(2026, 1, 10, 3, 0, 0)), 0);
+  assert_int_equal(between(fri, utc(2026, 1, 9, 0, 0, 0), utc(2026, 1, 11, 0, 0, 0)), 0);
+  assert_int_equal(add(fri, utc(2026, 1, 9, 12, 0, 0), H), utc(2026, 1, 16, 23, 0, 0));
+  assert_int_equal(lg_calendar_is_open(sat, utc(2026, 1, 10, 3, 0, 0)), 1);
+  assert_int_equal(between(sat, utc(2026, 1, 9, 0, 0, 0), utc(2026, 1, 11, 0, 0, 0)), 8 * H);
+  assert_string_equal(print(sat), "calendar\n  utc-offset +00:00\n  hours fri 22:00-06:00\n"
+                                  "  holiday 2026-01-10\n");
+  lg_calendar_free(fri);
+  lg_calendar_free(sat);
+}
+
+/* A special day replaces its date's hours: it can open a Saturday, run
+ * overnight, or shorten a day; the days around it keep theirs. */
+static void special_days_replace_the_hours_of_their_date(void **state) {
+  lg_calendar *c = parse_ok(NINE_TO_FIVE "hours 2026-01-10 10:00-12:00\n"
+                                         "hours 2026-01-08 20:00-02:00\n");
+  (void)state;
+  /* Saturday 10th: 10:00-12:00 only */
+  assert_int_equal(between(c, utc(2026, 1, 10, 0, 0, 0), utc(2026, 1, 11, 0, 0, 0)), 2 * H);
+  assert_int_equal(add(c, utc(2026, 1, 9, 16, 0, 0), 2 * H), utc(2026, 1, 10, 11, 0, 0));
+  /* Thursday 8th: 20:00 to Friday 02:00, then Friday's own 09:00-17:00 */
+  assert_int_equal(lg_calendar_is_open(c, utc(2026, 1, 8, 12, 0, 0)), 0);
+  assert_int_equal(lg_calendar_is_open(c, utc(2026, 1, 9, 1, 0, 0)), 1);
+  assert_int_equal(add(c, utc(2026, 1, 8, 8, 0, 0), 7 * H), utc(2026, 1, 9, 10, 0, 0));
+  assert_int_equal(between(c, utc(2026, 1, 5, 0, 0, 0), utc(2026, 1, 12, 0, 0, 0)),
+                   4 * 8 * H + 6 * H + 2 * H);
+  assert_string_equal(print(c), "calendar\n  utc-offset +00:00\n  hours mon-fri 09:00-17:00\n"
+                                "  hours 2026-01-08 20:00-02:00\n"
+                                "  hours 2026-01-10 10:00-12:00\n");
+  lg_calendar_free(c);
+}
+
+/* A calendar with no weekly hours is open on its special days only: time
+ * beyond them never comes (LG_ERR_RANGE, LG_TIME_NEVER). */
+static void a_calendar_of_special_days_only_runs_out(void **state) {
+  lg_calendar *c = parse_ok("hours 2026-01-07 09:00-10:00\nhours 2026-01-14 22:00-01:00\n");
+  lg_time      t = 7;
+  (void)state;
+  assert_int_equal(add(c, utc(2026, 1, 1, 0, 0, 0), H), utc(2026, 1, 7, 10, 0, 0));
+  assert_int_equal(add(c, utc(2026, 1, 1, 0, 0, 0), 4 * H), utc(2026, 1, 15, 1, 0, 0));
+  assert_int_equal(lg_calendar_add(c, utc(2026, 1, 1, 0, 0, 0), 4 * H + 1, &t), LG_ERR_RANGE);
+  assert_int_equal(t, 7);
+  assert_int_equal(lg_calendar_next_open(c, utc(2026, 1, 8, 0, 0, 0)), utc(2026, 1, 14, 22, 0, 0));
+  assert_true(lg_calendar_next_open(c, utc(2026, 1, 15, 1, 0, 0)) == LG_TIME_NEVER);
+  assert_int_equal(between(c, LG_TIME_MIN, LG_TIME_MAX), 4 * H);
+  lg_calendar_free(c);
+}
+
+/* Intervals print as given, with their owner: 22:00-24:00 plus a next-day
+ * 00:00-02:00 is not 22:00-02:00 (a holiday tells them apart); X-00:00
+ * ends at 24:00; adjacent overnight pieces merge. */
+static void overnight_intervals_print_canonically(void **state) {
+  lg_calendar *a = parse_ok("hours mon 22:00-24:00\nhours tue 00:00-02:00\n");
+  lg_calendar *b = parse_ok("hours mon 22:00-02:00\n");
+  lg_calendar *c = parse_ok("hours tue 17:00-00:00\nhours wed 20:00-22:00, 22:00-03:00\n"
+                            "hours 2026-12-31 20:00-02:00\nholiday 2026-12-25\n"
+                            "hours 2026-12-24 09:00-13:00\nholiday 2026-01-01\n");
+  char         canon[512];
+  (void)state;
+  assert_string_equal(print(a), "calendar\n  utc-offset +00:00\n  hours mon 22:00-24:00\n"
+                                "  hours tue 00:00-02:00\n");
+  assert_string_equal(print(b), "calendar\n  utc-offset +00:00\n  hours mon 22:00-02:00\n");
+  strcpy(canon, print(c));
+  assert_string_equal(canon, "calendar\n  utc-offset +00:00\n  hours tue 17:00-24:00\n"
+                             "  hours wed 20:00-03:00\n  holiday 2026-01-01\n"
+                             "  holiday 2026-12-25\n  hours 2026-12-24 09:00-13:00\n"
+                             "  hours 2026-12-31 20:00-02:00\n");
+  lg_calendar_free(c);
+  c = parse_ok(canon);
+  assert_string_equal(print(c), canon);
+  lg_calendar_free(a);
+  lg_calendar_free(b);
+  lg_calendar_free(c);
+}
+
+static void malformed_overnight_and_special_days_say_where_and_why(void **state) {
+  static const bad_case cases[] = {
+    {"hours mon 09:00-09:00", LG_ERR_SYNTAX, 1, 17, "09:00-09:00 is empty: an end before"},
+    {"hours mon-sun 12:00-12:00", LG_ERR_SYNTAX, 1, 21, "is empty"},
+    {"hours mon 24:00-06:00", LG_ERR_SYNTAX, 1, 11, "24:00 ends an interval"},
+    {"hours mon 22:00-06:00\nhours tue 05:00-09:00", LG_ERR_SYNTAX, 2, 11,
+     "hours overlap on tue"},
+    {"hours sun 22:00-02:00\nhours mon 01:00-09:00", LG_ERR_SYNTAX, 2, 11,
+     "hours overlap on mon"},
+    {"hours mon 20:00-04:00\nhours mon 21:00-22:00", LG_ERR_SYNTAX, 2, 11,
+     "hours overlap on mon"},
+    {"hours mon-sun 12:00-13:00, 20:00-13:00", LG_ERR_SYNTAX, 1, 28, "hours overlap on tue"},
+    {"hours 2026-12-24", LG_ERR_SYNTAX, 1, 17, "expected a time like 09:00"},
+    {"hours 2026-12-24 09:00", LG_ERR_SYNTAX, 1, 23, "expected '-' and an end time"},
+    {"hours 2026-12-24 09:00-13:00 x", LG_ERR_SYNTAX, 1, 30, "unexpected 'x' after the hours"},
+    {"hours 2026-12-24 09:00-13:00, 12:00-14:00", LG_ERR_SYNTAX, 1, 31,
+     "hours overlap on 2026-12-24"},
+    {"hours 2026-12-24 22:00-06:00, 23:00-01:00", LG_ERR_SYNTAX, 1, 31,
+     "hours overlap on 2026-12-24"},
+    {"hours 2026-02-30 09:00-13:00", LG_ERR_SYNTAX, 1, 7, "no such date 2026-02-30"},
+    {"hours 2026-12-24T09:00 09:00-13:00", LG_ERR_SYNTAX, 1, 7,
+     "expected a date like 2026-12-24"},
+    {"hours 2026-12 09:00-13:00", LG_ERR_SYNTAX, 1, 7, "expected a date like 2026-12-24"},
+    {"hours 2026-12-241 09:00-13:00", LG_ERR_SYNTAX, 1, 7, "expected a date like 2026-12-24"},
+    {"hours 26-12-24 09:00-13:00", LG_ERR_SYNTAX, 1, 7,
+     "expected a day like mon or a date like 2026-12-24"},
+    {"hours 2026-12-24, 2026-12-31 09:00-13:00", LG_ERR_SYNTAX, 1, 17,
+     "expected a time like 09:00, got ','"},
+    {"hours 2026-12-24 9:00-13:00", LG_ERR_SYNTAX, 1, 18, "expected a time like 09:00"},
+    {"hours 2026-12-24 09:00-25:00", LG_ERR_SYNTAX, 1, 24, "no such time 25:00"},
+    {"hours 2026-12-24 24:00-01:00", LG_ERR_SYNTAX, 1, 18, "24:00 ends an interval"},
+    {"hours 2026-12-24 10:00-10:00", LG_ERR_SYNTAX, 1, 24, "10:00-10:00 is empty"},
+    {"holiday 2026-12-24\nhours 2026-12-24 09:00-13:00", LG_ERR_SYNTAX, 2, 7,
+     "2026-12-24 is a holiday on line 1: a date is either a holiday or a special day"},
+    {"hours 2026-12-24 09:00-13:00\n# x\nholiday 2026-12-24", LG_ERR_SYNTAX, 3, 9,
+     "2026-12-24 has hours on line 1: a date is either"},
+    {"hours 2026-12-24 09:00-13:00\nhours 2026-12-24 14:00-15:00", LG_ERR_SYNTAX, 2, 7,
+     "2026-12-24 has hours on line 1 too: list all its intervals on one line"},
+    {"holiday 2026-12-24\nholiday 2026-12-24\nhours 2026-12-24 09:00-10:00", LG_ERR_SYNTAX, 3,
+     7, "is a holiday on line 2"},
+    {"hours thu 22:00-06:00\nhours 2026-12-25 05:00-09:00", LG_ERR_SYNTAX, 2, 7,
+     "hours on 2026-12-25 overlap the day before's hours, which run to 06:00"},
+    /* between two special days: the earlier date's check speaks first */
+    {"hours 2026-12-24 22:00-06:00\nhours 2026-12-25 05:00-09:00", LG_ERR_SYNTAX, 1, 7,
+     "hours on 2026-12-24 run past midnight into the next day's hours, which start at 05:00"},
+    {"hours fri 05:00-09:00\nhours 2026-12-24 22:00-06:00", LG_ERR_SYNTAX, 2, 7,
+     "hours on 2026-12-24 run past midnight into the next day's hours, which start at 05:00"},
+    {"hours 2026-12-24 09:00-13:00\nhours 2026-12-23 23:00-10:00", LG_ERR_SYNTAX, 2, 7,
+     "hours on 2026-12-23 run past midnight into the next day's hours, which start at 09:00"},
+  };
+  (void)state;
+  assert_bad_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+/* The holiday bound the header states: 55,188 holiday lines of 19 bytes
+ * fill 1 MiB (1,048,572 bytes); one more line is over the text limit. */
+static void the_most_holidays_1_mib_holds_is_55188(void **state) {
+  size_t       cap = (size_t)1 << 21, len = 0, i;
+  char        *text = malloc(cap);
+  lg_calendar *c = NULL;
+  lg_error     err;
+  (void)state;
+  assert_non_null(text);
+  for (i = 0; i < 55189; i++) {
+    int64_t y;
+    int     m, d;
+    ref_date(ref_days(1, 1, 1) + (int64_t)i, &y, &m, &d);
+    len += (size_t)snprintf(text + len, cap - len, "holiday %04d-%02d-%02d\n", (int)y, m, d);
+    if (i == 55187) {
+      assert_int_equal(len, 55188 * 19);
+      assert_true(len <= (size_t)1 << 20);
+      assert_int_equal(lg_calendar_parse(text, len, &c, &err), LG_OK);
+      { /* all of them kept: 21 canonical bytes each after the 29 of the head */
+        size_t needed = 0;
+        assert_int_equal(lg_calendar_to_text(c, NULL, 0, &needed), LG_ERR_BUFFER);
+        assert_int_equal(needed, 29 + 55188 * 21 + 1);
+      }
+      lg_calendar_free(c);
+    }
+  }
+  assert_true(len > (size_t)1 << 20);
+  assert_int_equal(lg_calendar_parse(text, len, &c, &err), LG_ERR_LIMIT);
+  free(text);
+}
+
 /* ---- allocation failures and bad arguments ------------------------------- */
 
 static void allocation_failure_at_every_point_leaks_nothing(void **state) {
@@ -702,7 +984,9 @@ static void allocation_failure_at_every_point_leaks_nothing(void **state) {
     "holiday 2026-01-09\n"
     "offset-change 2026-03-29T01:00:00Z +02:00\noffset-change 2026-10-25T01:00:00Z +01:00\n"
     "offset-change 2027-03-28T01:00:00Z +02:00\noffset-change 2027-10-31T01:00:00Z +01:00\n"
-    "offset-change 2028-03-26T01:00:00Z +02:00\noffset-change 2028-10-29T01:00:00Z +01:00\n";
+    "offset-change 2028-03-26T01:00:00Z +02:00\noffset-change 2028-10-29T01:00:00Z +01:00\n"
+    "hours mon 22:00-02:00\nhours 2026-01-10 10:00-12:00\nhours 2026-12-24 09:00-13:00\n"
+    "hours 2026-12-31 22:00-01:00, 09:00-12:00\n";
   long n, failures = 0;
   (void)state;
   for (n = 1;; n++) {
@@ -713,7 +997,7 @@ static void allocation_failure_at_every_point_leaks_nothing(void **state) {
     ts_alloc_fail_at(n, 1);
     st = lg_calendar_parse(text, sizeof text - 1, &c, &err);
     if (st == LG_OK) {
-      /* Holidays to Friday 9th: Monday 12th 09:00-11:00 local = 10:00Z. */
+      /* Holidays to Friday 9th, then Saturday 10th 10:00-12:00 local = 11:00Z. */
       lg_time deadline = 0;
       int     failed = ts_alloc_failed();
       lg_status add_st = lg_calendar_add(c, utc(2026, 1, 9, 16, 0, 0), 2 * H, &deadline);
@@ -723,7 +1007,7 @@ static void allocation_failure_at_every_point_leaks_nothing(void **state) {
       ts_alloc_restore();
       assert_false(failed);
       assert_int_equal(add_st, LG_OK);
-      assert_int_equal(deadline, utc(2026, 1, 12, 10, 0, 0));
+      assert_int_equal(deadline, utc(2026, 1, 10, 11, 0, 0));
       assert_int_equal(live, 0);
       break;
     }
@@ -738,7 +1022,7 @@ static void allocation_failure_at_every_point_leaks_nothing(void **state) {
       assert_int_equal(live, 0);
     }
   }
-  assert_true(failures >= 4); /* state, holiday and change growth, the calendar */
+  assert_true(failures >= 6); /* state, date, interval and change growth, the calendar */
 }
 
 static void null_arguments_are_rejected_by_every_function(void **state) {
@@ -772,9 +1056,12 @@ static void null_arguments_are_rejected_by_every_function(void **state) {
 typedef struct ref_cal {
   int64_t base;           /* seconds */
   int     n_iv[7];        /* per day, Monday first */
-  int     iv_from[7][8], iv_to[7][8]; /* minutes */
+  int     iv_from[7][5], iv_to[7][5]; /* minutes from midnight; overnight: to > 1440 */
   int     n_hol;
   int64_t hol[12];        /* local day numbers, unsorted, maybe repeated */
+  int     n_sp;           /* special days: their own hours instead of the weekday's */
+  int64_t sp_day[4];
+  int     sp_n[4], sp_from[4][5], sp_to[4][5];
   int     n_chg;
   int64_t chg_at[6], chg_off[6]; /* unsorted */
 } ref_cal;
@@ -792,16 +1079,69 @@ static int64_t ref_offset(const ref_cal *r, int64_t t) {
   return off;
 }
 
-static int ref_open(const ref_cal *r, int64_t t) {
-  int64_t local = t + ref_offset(r, t), day = floor_div(local, 86400);
+/* The intervals local day `day` owns: none on a holiday, a special day's
+ * own, else its weekday's.  Returns how many; *from and *to point at them. */
+static int ref_own(const ref_cal *r, int64_t day, const int **from, const int **to) {
   int64_t wd = (day - ref_monday) % 7;
-  int     minute = (int)((local - day * 86400) / 60), i;
+  int     i;
   if (wd < 0) wd += 7;
   for (i = 0; i < r->n_hol; i++)
     if (r->hol[i] == day) return 0;
-  for (i = 0; i < r->n_iv[wd]; i++)
-    if (minute >= r->iv_from[wd][i] && minute < r->iv_to[wd][i]) return 1;
+  for (i = 0; i < r->n_sp; i++)
+    if (r->sp_day[i] == day) {
+      *from = r->sp_from[i];
+      *to = r->sp_to[i];
+      return r->sp_n[i];
+    }
+  *from = r->iv_from[wd];
+  *to = r->iv_to[wd];
+  return r->n_iv[wd];
+}
+
+/* Open straight from the definition: the minute lies in an interval of
+ * its own day, or in an overnight one of the day before. */
+static int ref_open(const ref_cal *r, int64_t t) {
+  int64_t    local = t + ref_offset(r, t), day = floor_div(local, 86400);
+  int        minute = (int)((local - day * 86400) / 60), i, n, back;
+  const int *from, *to;
+  for (back = 0; back <= 1; back++) {
+    n = ref_own(r, day - back, &from, &to);
+    for (i = 0; i < n; i++)
+      if (minute + back * 1440 >= from[i] && minute + back * 1440 < to[i]) return 1;
+  }
   return 0;
+}
+
+/* 1 if no minute is claimed twice: within the weekly pattern (overnight
+ * parts wrap into the next day, sunday into monday), and around every
+ * special day; and no date is both a holiday and a special day. */
+static int ref_valid(const ref_cal *r) {
+  static unsigned char used[4 * 1440];
+  int                  d, i, k, b;
+  memset(used, 0, 7 * 1440 > sizeof used ? sizeof used : 7 * 1440);
+  {
+    static unsigned char week[7 * 1440];
+    memset(week, 0, sizeof week);
+    for (d = 0; d < 7; d++)
+      for (i = 0; i < r->n_iv[d]; i++) {
+        int m;
+        for (m = r->iv_from[d][i]; m < r->iv_to[d][i]; m++)
+          if (week[(d * 1440 + m) % (7 * 1440)]++) return 0;
+      }
+  }
+  for (k = 0; k < r->n_sp; k++) {
+    for (i = 0; i < r->n_hol; i++)
+      if (r->hol[i] == r->sp_day[k]) return 0;
+    memset(used, 0, sizeof used);
+    for (b = -1; b <= 1; b++) {
+      const int *from, *to;
+      int        n = ref_own(r, r->sp_day[k] + b, &from, &to), m;
+      for (i = 0; i < n; i++)
+        for (m = from[i]; m < to[i]; m++)
+          if (used[(b + 1) * 1440 + m]++) return 0;
+    }
+  }
+  return 1;
 }
 
 static int64_t ref_step(const ref_cal *r, int64_t t) {
@@ -868,6 +1208,60 @@ static size_t put_date(char *s, size_t cap, int64_t days) {
   return (size_t)snprintf(s, cap, "%04d-%02d-%02d", (int)y, m, d);
 }
 
+static size_t put_hhmm(char *s, size_t cap, int minutes) {
+  return (size_t)snprintf(s, cap, "%02d:%02d", minutes / 60, minutes % 60);
+}
+
+/* Up to three random intervals of one day (sorted, distinct boundaries,
+ * some on odd minutes, sometimes written as two adjacent halves), and now
+ * and then an overnight one after them; appended to line at *l.  Returns
+ * how many were stored in from/to. */
+static int random_day(int *from, int *to, char *line, size_t *l) {
+  int pts[6], k = (int)rng_in(0, 3), j, n = 0, count = 0, last = 0;
+  while (n < 2 * k) { /* distinct sorted boundaries */
+    int v = (int)(rng_in(0, 3) == 0 ? rng_in(0, 1) * 1440 : rng_in(0, 96) * 15);
+    if (rng_in(0, 3) == 0) v = (int)rng_in(0, 1440);
+    for (j = 0; j < n && pts[j] != v; j++) {
+    }
+    if (j < n) continue;
+    for (j = n; j > 0 && pts[j - 1] > v; j--) pts[j] = pts[j - 1];
+    pts[j] = v;
+    n++;
+  }
+  for (j = 0; j < k; j++) {
+    int a = pts[2 * j], b = pts[2 * j + 1];
+    from[count] = a;
+    to[count++] = b;
+    last = b;
+    *l += (size_t)snprintf(line + *l, 160 - *l, "%s ", j ? "," : "");
+    if (b - a >= 2 && rng_in(0, 3) == 0) { /* adjacent halves: merged */
+      int mid = a + (b - a) / 2;
+      *l += put_hhmm(line + *l, 160 - *l, a);
+      *l += (size_t)snprintf(line + *l, 160 - *l, "-");
+      *l += put_hhmm(line + *l, 160 - *l, mid);
+      *l += (size_t)snprintf(line + *l, 160 - *l, ", ");
+      a = mid;
+    }
+    *l += put_hhmm(line + *l, 160 - *l, a);
+    *l += (size_t)snprintf(line + *l, 160 - *l, "-");
+    *l += put_hhmm(line + *l, 160 - *l, b);
+  }
+  if (last < 1438 && rng_in(0, 3) == 0) { /* overnight: ends the next day */
+    int a = (int)rng_in(last, 1439), b;
+    if (rng_in(0, 1) && (a + 14) / 15 * 15 < 1440) a = (a + 14) / 15 * 15;
+    if (a < 2) a = 2;
+    b = (int)(rng_in(0, 1) ? rng_in(1, a - 1 < 180 ? a - 1 : 180) : rng_in(1, 12) * 15);
+    if (b >= a) b = a - 1;
+    from[count] = a;
+    to[count++] = 1440 + b;
+    *l += (size_t)snprintf(line + *l, 160 - *l, "%s ", k ? "," : "");
+    *l += put_hhmm(line + *l, 160 - *l, a);
+    *l += (size_t)snprintf(line + *l, 160 - *l, "-");
+    *l += put_hhmm(line + *l, 160 - *l, b);
+  }
+  return count;
+}
+
 /* A random calendar around UTC instant `w`, and its text with the
  * statements in random order. */
 static void random_calendar(ref_cal *r, int64_t w, char *text, size_t cap) {
@@ -880,7 +1274,6 @@ static void random_calendar(ref_cal *r, int64_t w, char *text, size_t cap) {
   r->base = rng_in(-1080, 1080) * 60;
   if (rng_in(0, 1)) r->base = r->base / 1800 * 1800;
   for (d = 0; d < 7; d++) {
-    int    pts[6], k = kind == 0 ? 0 : (int)rng_in(0, 3), j, n = 0;
     size_t l;
     if (kind == 1) { /* always open */
       r->n_iv[d] = 1;
@@ -889,34 +1282,23 @@ static void random_calendar(ref_cal *r, int64_t w, char *text, size_t cap) {
       snprintf(lines[n_lines++], 160, "hours %s 00:00-24:00", days[d]);
       continue;
     }
-    while (n < 2 * k) { /* distinct sorted boundaries */
-      int v = (int)(rng_in(0, 3) == 0 ? rng_in(0, 1) * 1440 : rng_in(0, 96) * 15);
-      if (rng_in(0, 3) == 0) v = (int)rng_in(0, 1440);
-      for (j = 0; j < n && pts[j] != v; j++) {
-      }
-      if (j < n) continue;
-      for (j = n; j > 0 && pts[j - 1] > v; j--) pts[j] = pts[j - 1];
-      pts[j] = v;
-      n++;
-    }
-    if (k == 0) continue;
+    if (kind == 0) continue;
     l = (size_t)snprintf(lines[n_lines], 160, "hours %s", days[d]);
-    for (j = 0; j < k; j++) {
-      int from = pts[2 * j], to = pts[2 * j + 1];
-      r->iv_from[d][r->n_iv[d]] = from;
-      r->iv_to[d][r->n_iv[d]++] = to;
-      if (to - from >= 2 && rng_in(0, 3) == 0) { /* adjacent halves: merged */
-        int mid = from + (to - from) / 2;
-        l += (size_t)snprintf(lines[n_lines] + l, 160 - l, "%s %02d:%02d-%02d:%02d,",
-                              j ? "," : "", from / 60, from % 60, mid / 60, mid % 60);
-        from = mid;
-        l += (size_t)snprintf(lines[n_lines] + l, 160 - l, " %02d:%02d-%02d:%02d", from / 60,
-                              from % 60, to / 60, to % 60);
-      } else {
-        l += (size_t)snprintf(lines[n_lines] + l, 160 - l, "%s %02d:%02d-%02d:%02d",
-                              j ? "," : "", from / 60, from % 60, to / 60, to % 60);
-      }
+    r->n_iv[d] = random_day(r->iv_from[d], r->iv_to[d], lines[n_lines], &l);
+    if (r->n_iv[d] > 0) n_lines++;
+  }
+  for (i = (int)rng_in(0, 3); i > 0 && kind >= 6; i--) { /* special days */
+    int64_t day = floor_div(w, 86400) + rng_in(-2, 20);
+    int     j;
+    size_t  l;
+    for (j = 0; j < r->n_sp && r->sp_day[j] != day; j++) {
     }
+    if (j < r->n_sp || day < ref_days(1, 1, 1) || day > ref_days(9999, 12, 31)) continue;
+    l = (size_t)snprintf(lines[n_lines], 160, "hours ");
+    l += put_date(lines[n_lines] + l, 160 - l, day);
+    r->sp_n[r->n_sp] = random_day(r->sp_from[r->n_sp], r->sp_to[r->n_sp], lines[n_lines], &l);
+    if (r->sp_n[r->n_sp] == 0) continue;
+    r->sp_day[r->n_sp++] = day;
     n_lines++;
   }
   if (rng_in(0, 3)) {
@@ -984,7 +1366,8 @@ static void random_calendars_match_the_brute_force_reference(void **state) {
                              utc(9999, 12, 10, 0, 0, 0)};
   uint64_t      seed = seed_from_env();
   const char   *env_rounds = getenv("LG_TEST_ROUNDS");
-  int           k, q, rounds = env_rounds ? atoi(env_rounds) : 250;
+  int           k, q, wd, rounds = env_rounds ? atoi(env_rounds) : 400;
+  int           invalid = 0, overnight = 0, special = 0;
   char          text[8192];
   (void)state;
   ref_monday = ref_days(2024, 1, 1);
@@ -995,6 +1378,18 @@ static void random_calendars_match_the_brute_force_reference(void **state) {
     lg_calendar *c, *again;
     char         canon[8192];
     random_calendar(&r, w, text, sizeof text);
+    if (!ref_valid(&r)) { /* overlapping hours: the parser must say so */
+      lg_error err;
+      c = NULL;
+      CHECK(lg_calendar_parse(text, strlen(text), &c, &err) == LG_ERR_SYNTAX,
+            "overlapping hours accepted");
+      invalid++;
+      continue;
+    }
+    for (q = 0, wd = 0; wd < 7; wd++)
+      q |= r.n_iv[wd] > 0 && r.iv_to[wd][r.n_iv[wd] - 1] > 1440;
+    overnight += q;
+    special += r.n_sp > 0;
     c = parse_ok(text);
     strcpy(canon, print(c));
     again = parse_ok(canon);
@@ -1058,6 +1453,14 @@ static void random_calendars_match_the_brute_force_reference(void **state) {
     }
     lg_calendar_free(c);
     lg_calendar_free(again);
+  }
+  /* The mix covers what it is meant to (for the default rounds). */
+  print_message("calendars: %d rejected, %d overnight, %d with special days\n", invalid,
+                overnight, special);
+  if (rounds >= 400) {
+    assert_true(invalid >= 20);
+    assert_true(overnight >= 50);
+    assert_true(special >= 50);
   }
 }
 
@@ -1126,6 +1529,18 @@ int main(void) {
     cmocka_unit_test(more_than_10000_offset_changes_is_a_limit_error),
     cmocka_unit_test(printing_is_canonical_and_a_fixed_point),
     cmocka_unit_test(a_policy_block_stops_at_the_first_line_that_is_not_a_calendar_statement),
+    cmocka_unit_test(whole_days_written_00_to_24_never_close_at_midnight),
+    cmocka_unit_test(an_evening_shift_to_01h_runs_into_the_next_day),
+    cmocka_unit_test(a_weekend_start_after_hours_does_not_roll_a_day_too_far),
+    cmocka_unit_test(a_days_hours_before_a_holiday_end_at_its_close),
+    cmocka_unit_test(a_short_day_before_a_holiday),
+    cmocka_unit_test(overnight_hours_across_a_dst_change),
+    cmocka_unit_test(a_holiday_removes_the_whole_overnight_interval_it_starts),
+    cmocka_unit_test(special_days_replace_the_hours_of_their_date),
+    cmocka_unit_test(a_calendar_of_special_days_only_runs_out),
+    cmocka_unit_test(overnight_intervals_print_canonically),
+    cmocka_unit_test(malformed_overnight_and_special_days_say_where_and_why),
+    cmocka_unit_test(the_most_holidays_1_mib_holds_is_55188),
     cmocka_unit_test(allocation_failure_at_every_point_leaks_nothing),
     cmocka_unit_test(null_arguments_are_rejected_by_every_function),
     cmocka_unit_test(random_calendars_match_the_brute_force_reference),

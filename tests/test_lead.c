@@ -96,8 +96,12 @@ static char *lead_dump(const lg_lead *lead) {
     dump_add(&d, "event %lld %u\n", (long long)lead->ev_at[i], lead->ev_type[i]);
   for (i = 0; i < lead->n_asg; i++) {
     const lg__assignment *a = &lead->asg[i];
+    uint32_t              k;
     dump_add(&d, "asg %s at=%lld touched=%lld rec=%u\n", lg__lead_str(lead, a->owner),
              (long long)a->assigned_at, (long long)a->touched_at, a->recorded);
+    for (k = 0; k < a->n_snz; k++)
+      dump_add(&d, "  snooze %lld-%lld\n", (long long)lead->snz[a->snz + k].from,
+               (long long)lead->snz[a->snz + k].until);
   }
   if (!d.p) dump_add(&d, "%s", "");
   return d.p;
@@ -995,6 +999,7 @@ static lg_lead *full_lead(void) {
   assert_int_equal(lg_lead_touch(lead, 60), LG_OK);
   assert_int_equal(lg_lead_assign(lead, "rep-b", 70), LG_OK);
   assert_int_equal(lg_lead_record_action(lead, LG_ACTION_WARN, 80), LG_OK);
+  assert_int_equal(lg_lead_snooze(lead, 75, 90), LG_OK);
   return lead;
 }
 
@@ -1183,7 +1188,7 @@ static void every_allocation_failure_of_create_and_clone_leaks_nothing(void **st
     if (lg_lead_create("new", &lead) == LG_OK) break;
     assert_true(ts_alloc_failed());
     assert_ptr_equal(lead, keep);
-    assert_int_equal(ts_alloc_live_blocks(), 1 + 5 /* src */);
+    assert_int_equal(ts_alloc_live_blocks(), 1 + 6 /* src */);
   }
   ts_alloc_fail_at(0, 0);
   assert_int_equal(n, 2); /* one block: the lead and its id */
@@ -1194,13 +1199,13 @@ static void every_allocation_failure_of_create_and_clone_leaks_nothing(void **st
     if (lg_lead_clone(src, &lead) == LG_OK) break;
     assert_true(ts_alloc_failed());
     assert_ptr_equal(lead, keep);
-    assert_int_equal(ts_alloc_live_blocks(), 6);
+    assert_int_equal(ts_alloc_live_blocks(), 7);
     after = lead_dump(src);
     assert_string_equal(before, after);
     free(after);
   }
   ts_alloc_fail_at(0, 0);
-  assert_int_equal(n, 7); /* lead, attrs, types, asg, events, arena */
+  assert_int_equal(n, 8); /* lead, attrs, types, asg, snoozes, events, arena */
   after = lead_dump(lead);
   assert_string_equal(before, after);
   free(after);
@@ -1232,6 +1237,85 @@ static void the_id_string_lives_as_long_as_the_lead(void **state) {
   assert_int_equal(lg_lead_assign(lead, "rep-a", 1700000000), LG_OK);
   assert_true(lg_lead_id(lead) == id);
   assert_string_equal(id, "lead-stays");
+  lg_lead_free(lead);
+}
+
+/* ---- snoozes ------------------------------------------------------------------ */
+
+/* The stored snoozes of assignment i, as "from-until;" text. */
+static void snoozes_of(const lg_lead *lead, uint32_t i, char *out, size_t cap) {
+  size_t   n = 0;
+  uint32_t k;
+  out[0] = '\0';
+  for (k = 0; k < lead->asg[i].n_snz; k++) {
+    const lg__snooze *z = &lead->snz[lead->asg[i].snz + k];
+    n += (size_t)snprintf(out + n, cap - n, "%lld-%lld;", (long long)z->from,
+                          (long long)z->until);
+  }
+}
+
+/* Clones copy snoozes, and each copy takes new ones on its own. */
+static void clones_copy_snoozes(void **state) {
+  lg_lead *lead = new_lead("snoozy"), *c = NULL;
+  char     a[256], b[256];
+  (void)state;
+  assert_int_equal(lg_lead_assign(lead, "ana", 1000), LG_OK);
+  assert_int_equal(lg_lead_snooze(lead, 1100, 1200), LG_OK);
+  assert_int_equal(lg_lead_assign(lead, "ben", 2000), LG_OK);
+  assert_int_equal(lg_lead_snooze(lead, 2500, 2600), LG_OK);
+  assert_int_equal(lg_lead_snooze(lead, 2100, 2200), LG_OK);
+  assert_int_equal(lg_lead_clone(lead, &c), LG_OK);
+  snoozes_of(c, 0, a, sizeof a);
+  assert_string_equal(a, "1100-1200;");
+  snoozes_of(c, 1, a, sizeof a);
+  assert_string_equal(a, "2100-2200;2500-2600;");
+  assert_int_equal(lg_lead_snooze(c, 2150, 2550), LG_OK);
+  snoozes_of(c, 1, a, sizeof a);
+  assert_string_equal(a, "2100-2600;");
+  snoozes_of(lead, 1, b, sizeof b);
+  assert_string_equal(b, "2100-2200;2500-2600;");
+  /* a third owner starts empty, after both others */
+  assert_int_equal(lg_lead_assign(c, "cid", 3000), LG_OK);
+  assert_int_equal(lg_lead_snooze(c, 3000, 3001), LG_OK);
+  snoozes_of(c, 2, a, sizeof a);
+  assert_string_equal(a, "3000-3001;");
+  snoozes_of(c, 1, a, sizeof a);
+  assert_string_equal(a, "2100-2600;");
+  lg_lead_free(c);
+  lg_lead_free(lead);
+}
+
+/* Every allocation lg_lead_snooze makes may fail: LG_ERR_NOMEM, the lead
+ * as it was (same snoozes, same blocks), and the same call then works. */
+static void every_allocation_failure_of_snooze_leaves_the_lead_unchanged(void **state) {
+  lg_lead *lead = new_lead("snoozy");
+  char     before[4096], after[4096];
+  int      k, failures = 0;
+  (void)state;
+  assert_int_equal(lg_lead_assign(lead, "ana", 1000), LG_OK);
+  for (k = 0; k < 40; k++) { /* growing from none, and from full tables */
+    long      blocks = ts_alloc_live_blocks();
+    size_t    bytes = ts_alloc_live_bytes();
+    lg_status st;
+    snoozes_of(lead, 0, before, sizeof before);
+    ts_alloc_fail_at(1, 1);
+    st = lg_lead_snooze(lead, 2000 + 10 * k, 2005 + 10 * k);
+    ts_alloc_fail_at(0, 0);
+    snoozes_of(lead, 0, after, sizeof after);
+    if (st == LG_OK) continue; /* room was there */
+    failures++;
+    assert_int_equal(st, LG_ERR_NOMEM);
+    assert_string_equal(before, after);
+    assert_int_equal(ts_alloc_live_blocks(), blocks);
+    assert_int_equal(ts_alloc_live_bytes(), bytes);
+    assert_int_equal(lg_lead_snooze(lead, 2000 + 10 * k, 2005 + 10 * k), LG_OK);
+  }
+  assert_true(failures >= 5); /* 1, 2, 4, 8, 16, 32 */
+  /* a merge needs no room: it never allocates */
+  ts_alloc_fail_at(1, 1);
+  assert_int_equal(lg_lead_snooze(lead, 2000, 2400), LG_OK);
+  ts_alloc_fail_at(0, 0);
+  assert_int_equal(lead->asg[0].n_snz, 1);
   lg_lead_free(lead);
 }
 
@@ -1273,9 +1357,9 @@ static void a_typical_lead_holds_only_what_it_needs(void **state) {
   assert_int_equal(ts_alloc_live_bytes(), 2 * bytes);
   lg_lead_free(c);
   lg_lead_free(lead);
-  /* LP64: 104 (struct) + 8 * 16 (attributes) + 8 * 10 (events) + 4 * 4
+  /* LP64: 120 (struct) + 8 * 16 (attributes) + 8 * 10 (events) + 4 * 4
    * (types) + 187 (strings). */
-  if (sizeof(void *) == 8) assert_int_equal(bytes, 515);
+  if (sizeof(void *) == 8) assert_int_equal(bytes, 531);
 }
 
 /* ---- runner -------------------------------------------------------------- */
@@ -1416,6 +1500,8 @@ int main(void) {
     T(every_allocation_failure_of_add_event_leaves_the_lead_unchanged),
     T(every_allocation_failure_of_assign_leaves_the_lead_unchanged),
     T(every_allocation_failure_of_create_and_clone_leaks_nothing),
+    T(clones_copy_snoozes),
+    T(every_allocation_failure_of_snooze_leaves_the_lead_unchanged),
     T(a_typical_lead_holds_only_what_it_needs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -374,6 +374,50 @@ static void test_warn_at_zero(void **state) {
   expect_none(lint_steps("  warn at 1s\n"));
 }
 
+/* ---- follow-up tiers -------------------------------------------------------------- */
+
+static void test_shadowed_tier(void **state) {
+  (void)state;
+  /* an event within 1h is within 1d: the earlier rule always takes it */
+  expect_only(lint_texts(NULL, "follow-up within 1h when event demo within 1d\n"
+                               "follow-up within 4h when event demo within 1h\n"),
+              LG_SEVERITY_WARNING, 1, 2, "shadowed-tier");
+  assert_non_null(strstr(found[0].message, "the rule on line 1"));
+  /* an `and` holds only where its operands do */
+  expect_only(lint_texts(NULL, "follow-up within 1h when stage is mql\n"
+                               "follow-up within 4h when stage is mql and attr a = \"x\"\n"),
+              LG_SEVERITY_WARNING, 1, 2, "shadowed-tier");
+  /* x or not y, with y implying x, holds for every lead: nothing after it applies */
+  expect_only(lint_texts(NULL, "follow-up within 1h when event demo within 1d or not event demo "
+                               "within 1h\n"
+                               "follow-up within 48h\n"),
+              LG_SEVERITY_WARNING, 1, 2, "shadowed-tier");
+  assert_non_null(strstr(found[0].message, "holds for every lead"));
+  /* not x implies not y when y implies x */
+  expect_only(lint_texts(NULL, "follow-up within 1h when not event demo within 1h\n"
+                               "follow-up within 4h when not event demo within 1d\n"),
+              LG_SEVERITY_WARNING, 1, 2, "shadowed-tier");
+}
+
+static void test_shadowed_tier_near_miss(void **state) {
+  (void)state;
+  expect_none(lint_texts(NULL, "follow-up within 1h when event demo within 1h\n"
+                               "follow-up within 4h when event demo within 1d\n"));
+  expect_none(lint_texts(NULL, "follow-up within 1h when stage is mql and attr a = \"x\"\n"
+                               "follow-up within 4h when stage is mql\n"));
+  expect_none(lint_texts(NULL, "follow-up within 1h when event demo within 1h or not event demo "
+                               "within 1d\n"
+                               "follow-up within 48h\n"));
+  expect_none(lint_texts(NULL, "follow-up within 1h when not event demo within 1d\n"
+                               "follow-up within 4h when not event demo within 1h\n"));
+  expect_none(lint_texts(NULL, "follow-up within 1h when stage is sal\n"
+                               "follow-up within 4h when stage is mql and attr a = \"x\"\n"));
+  /* each tier's ladder is checked on its own */
+  expect_only(lint_texts(NULL, "follow-up within 1h when stage is mql\n  escalate at 30m\n"
+                               "follow-up within 4h\n  escalate at 3h\n  remind at 3h\n"),
+              LG_SEVERITY_WARNING, 1, 5, "unreachable-step");
+}
+
 /* ---- order, buffer contract, arguments ---------------------------------------- */
 
 static void test_order_rubric_then_policy_by_line(void **state) {
@@ -594,6 +638,25 @@ static void random_rubric(char *b, size_t cap) {
   if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "knockout \"k0\" when a0 is \"c\"\n");
 }
 
+/* A condition of a follow-up rule: lead atoms only. */
+static void random_tier_cond(char *b, size_t cap, int depth) {
+  static const char *const atoms[] = { "event e0 within 1h", "event e0 within 1d",
+                                       "event e0 within 3d", "event e1 within 1d",
+                                       "attr a1 is \"a\"",   "missing a1" };
+  char                     x[200];
+  int                      form = depth > 1 ? 0 : pick(5);
+  if (form == 0 || form == 4) {
+    snprintf(b, cap, "%s%s", form == 4 ? "not " : "", atoms[pick(6)]);
+    return;
+  }
+  random_tier_cond(x, sizeof x, depth + 1);
+  snprintf(b, cap,
+           form == 1   ? "%s and %s"
+           : form == 2 ? "%s or %s"
+                       : "not (%s or %s)",
+           atoms[pick(6)], x);
+}
+
 static void random_policy(char *b, size_t cap) {
   char   e[512];
   size_t len = 0;
@@ -605,6 +668,10 @@ static void random_policy(char *b, size_t cap) {
     len += (size_t)snprintf(b + len, cap - len, "grade \"G%d\" when %s\n", g, e);
   }
   if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "grade \"Z\"\n");
+  for (g = pick(4); g > 0; g--) {
+    random_tier_cond(e, sizeof e, 0);
+    len += (size_t)snprintf(b + len, cap - len, "follow-up within 2h when %s\n", e);
+  }
   len += (size_t)snprintf(b + len, cap - len, "follow-up within %dh\n", 10 + pick(40));
   if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "  warn at %d%%\n", pick(3) * 40);
   if (pick(2)) len += (size_t)snprintf(b + len, cap - len, "  remind at %dh\n", pick(60));
@@ -682,14 +749,33 @@ static void check_claims(const lg_rubric *r, const lg_policy *p, lg_lead **leads
           if (w >= 0) assert_int_not_equal(r->crits[j].whens[w].line, f[i].line);
         }
     }
+    if (strcmp(f[i].code, "shadowed-tier") == 0) {
+      uint32_t t, idx = UINT32_MAX;
+      for (t = 0; t < lg__policy_followup_count(p); t++)
+        if (lg__policy_followup_at(p, t)->line == f[i].line) idx = t;
+      assert_true(idx != UINT32_MAX);
+      for (k = 0; k < N_LEADS; k++) {
+        lg_lead      *l = NULL;
+        lg_sla_status st;
+        assert_int_equal(lg_lead_clone(leads[k], &l), LG_OK);
+        assert_int_equal(lg_lead_assign(l, "rep", NOW), LG_OK);
+        assert_int_equal(lg_sla_eval(p, l, NOW, &st), LG_OK);
+        assert_int_not_equal(st.tier, (int32_t)idx);
+        lg_lead_free(l);
+      }
+    }
     if (strcmp(f[i].code, "unreachable-step") == 0) {
-      const lg__followup *fu = lg__policy_followup(p);
-      int32_t             action = -1;
-      uint32_t            j, m, asg;
-      for (j = 0; j < fu->n_steps; j++)
-        if (fu->steps[j].line == f[i].line) action = fu->steps[j].action;
+      int32_t  action = -1, tier = -1;
+      uint32_t j, m, asg, t;
+      for (t = 0; t < lg__policy_followup_count(p); t++)
+        for (j = 0; j < lg__policy_followup_at(p, t)->n_steps; j++)
+          if (lg__policy_followup_at(p, t)->steps[j].line == f[i].line) {
+            action = lg__policy_followup_at(p, t)->steps[j].action;
+            tier = (int32_t)t;
+          }
       assert_true(action > 0);
-      /* first and third assignments: reassign turns into recycle at max */
+      /* first and third assignments: reassign turns into recycle at max;
+       * a lead with no attributes or events, when that selects the tier */
       for (asg = 1; asg <= 3; asg += 2) {
         lg_lead *l = NULL;
         assert_int_equal(lg_lead_create("S", &l), LG_OK);
@@ -697,6 +783,7 @@ static void check_claims(const lg_rubric *r, const lg_policy *p, lg_lead **leads
         for (m = 0; m <= 200 * 60; m++) {
           lg_sla_status st;
           assert_int_equal(lg_sla_eval(p, l, (lg_time)(asg - 1) + (lg_time)m * 60, &st), LG_OK);
+          if (st.tier != tier) break;
           assert_int_not_equal(st.action, action);
         }
         lg_lead_free(l);
@@ -748,6 +835,8 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_unreachable_step, setup, teardown),
     cmocka_unit_test_setup_teardown(test_unreachable_step_near_miss, setup, teardown),
     cmocka_unit_test_setup_teardown(test_warn_at_zero, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_shadowed_tier, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_shadowed_tier_near_miss, setup, teardown),
     cmocka_unit_test_setup_teardown(test_order_rubric_then_policy_by_line, setup, teardown),
     cmocka_unit_test_setup_teardown(test_buffer_contract, setup, teardown),
     cmocka_unit_test_setup_teardown(test_arguments, setup, teardown),

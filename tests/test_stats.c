@@ -136,8 +136,8 @@ static void build_book(lg_stats *s) {
   l = new_lead(); assign(l, "ben", H(70)); touch(l, H(80)); assign(l, "cid", H(90));
   add_and_free(s, l, BOOK_NOW);
   /* L10: ben from 100, touched at 110 - the very instant of the
-   * reassignment to cid, so it does not count for ben (running, stopped
-   * at 10h); cid from 110, untouched: 90h, breached and current. */
+   * reassignment to cid (recorded on ben's assignment, before it), so it
+   * belongs to cid: ben untouched (running, stopped at 10h), cid MET 0h. */
   l = new_lead(); assign(l, "ben", H(100)); touch(l, H(110)); assign(l, "cid", H(110));
   add_and_free(s, l, BOOK_NOW);
   l = new_lead(); assign(l, "ben", H(120)); touch(l, H(121)); /* L11 MET 1h */
@@ -186,11 +186,11 @@ static void a_hand_built_book_of_20_leads_counts_every_assignment(void **state) 
    * breached L7 only (history: not overdue).  Responses 1 10 23:
    * median = ceil(1.5) = 2nd = 10h, p90 = ceil(2.7) = 3rd = 23h. */
   assert_row(s, 2, "ben", 7, 3, 3, 1, 0, 10 * HOUR, 23 * HOUR);
-  /* cid: L7-L10, L13-L16 = 8 assigned; touched L7 L8 L13 L14 = 4; in SLA
-   * L7 L13 L14 = 3; breached L8 (late) L9 L10 L15 = 4; overdue L9 L10 L15
-   * = 3.  Responses 0 1 5 40: median = 2nd = 1h, p90 = ceil(3.6) = 4th =
-   * 40h. */
-  assert_row(s, 3, "cid", 8, 4, 3, 4, 3, 1 * HOUR, 40 * HOUR);
+  /* cid: L7-L10, L13-L16 = 8 assigned; touched L7 L8 L10 L13 L14 = 5; in
+   * SLA L7 L10 L13 L14 = 4; breached L8 (late) L9 L15 = 3; overdue L9 L15
+   * = 2.  Responses 0 0 1 5 40: median = ceil(2.5) = 3rd = 1h, p90 =
+   * ceil(4.5) = 5th = 40h. */
+  assert_row(s, 3, "cid", 8, 5, 4, 3, 2, 1 * HOUR, 40 * HOUR);
   lg_stats_free(s);
   lg_policy_free(p);
 }
@@ -273,8 +273,8 @@ static void without_a_follow_up_rule_only_counts_and_wall_clock_times_remain(voi
   /* ana: touched after 66 wall hours (no deadline: not late, not in SLA). */
   l = new_lead(); assign(l, "ana", H(4 * 24 + 16)); touch(l, H(7 * 24 + 10));
   add_and_free(s, l, H(300));
-  /* ana: never touched.  ben, then: a touch at the reassignment instant
-   * belongs to the new owner, so ben gets no response... */
+  /* ben, then ana: a touch at the reassignment instant belongs to the new
+   * owner (ana, response 0), even recorded on ben's assignment... */
   l = new_lead(); assign(l, "ben", H(10)); touch(l, H(20)); assign(l, "ana", H(20));
   add_and_free(s, l, H(300));
   /* ...while one a second earlier counts (10h - 1s); a touch after now
@@ -283,9 +283,62 @@ static void without_a_follow_up_rule_only_counts_and_wall_clock_times_remain(voi
   touch(l, H(400));
   add_and_free(s, l, H(300));
   assert_int_equal(lg_stats_rep_count(s), 3);
-  assert_row(s, 0, "ana", 2, 1, 0, 0, 0, 66 * HOUR, 66 * HOUR);
+  assert_row(s, 0, "ana", 2, 2, 0, 0, 0, 0, 66 * HOUR);
   assert_row(s, 1, "ben", 2, 1, 0, 0, 0, 10 * HOUR - 1, 10 * HOUR - 1);
   assert_row(s, 2, "cid", 1, 0, 0, 0, 0, 0, 0);
+  lg_stats_free(s);
+  lg_policy_free(p);
+}
+
+/* Response times are net of snoozes, in the tier's basis; an assignment no
+ * tier applies to counts as without a rule (wall clock, net of snoozes). */
+static void responses_are_net_of_snoozes_and_follow_each_tier(void **state) {
+  lg_policy *p = parse_policy("calendar\n  hours mon-fri 09:00-17:00\n"
+                              "follow-up within 8h business when attr hot = true\n"
+                              "follow-up within 24h when missing hot\n");
+  lg_stats  *s = new_stats(p);
+  lg_lead   *l;
+  (void)state;
+  /* ana, hot (business 8h) from Mon 09:00, snoozed 10-12, touched 14:00:
+   * 1h + 2h = 3h, in SLA. */
+  l = new_lead(); assert_int_equal(lg_lead_set_bool(l, "hot", 1), LG_OK);
+  assign(l, "ana", H(9)); assert_int_equal(lg_lead_snooze(l, H(10), H(12)), LG_OK);
+  touch(l, H(14));
+  add_and_free(s, l, H(100));
+  /* ana, no `hot` (wall 24h) from Mon 09:00, snoozed 20h, touched after
+   * 30h: 10h net, in SLA. */
+  l = new_lead(); assign(l, "ana", H(9)); assert_int_equal(lg_lead_snooze(l, H(10), H(30)), LG_OK);
+  touch(l, H(39));
+  add_and_free(s, l, H(100));
+  /* ben, hot = false: no tier; touched 5h later, 1h of it snoozed: 4h,
+   * neither in SLA nor breached. */
+  l = new_lead(); assert_int_equal(lg_lead_set_bool(l, "hot", 0), LG_OK);
+  assign(l, "ben", H(9)); assert_int_equal(lg_lead_snooze(l, H(11), H(12)), LG_OK);
+  touch(l, H(14));
+  add_and_free(s, l, H(100));
+  assert_row(s, 0, "ana", 2, 2, 2, 0, 0, 3 * HOUR, 10 * HOUR);
+  assert_row(s, 1, "ben", 1, 1, 0, 0, 0, 4 * HOUR, 4 * HOUR);
+  lg_stats_free(s);
+  lg_policy_free(p);
+}
+
+/* A reassigned lead: the old owner's snooze still counts for the old
+ * owner's clock, not for the new one. */
+static void an_old_owners_snooze_stays_with_the_old_clock(void **state) {
+  lg_policy *p = parse_policy("follow-up within 10h\n");
+  lg_stats  *s = new_stats(p);
+  lg_lead   *l = new_lead();
+  (void)state;
+  /* ana from 0, snoozed 1-9, reassigned at 12 (4h net: reassigned before
+   * her deadline: neither met nor breached); ben from 12, touched at 20:
+   * 8h, in SLA */
+  assign(l, "ana", H(0));
+  assert_int_equal(lg_lead_snooze(l, H(1), H(9)), LG_OK);
+  assign(l, "ben", H(12));
+  touch(l, H(20));
+  add_and_free(s, l, H(100));
+  assert_row(s, 0, "ana", 1, 0, 0, 0, 0, 0, 0);
+  assert_row(s, 1, "ben", 1, 1, 1, 0, 0, 8 * HOUR, 8 * HOUR);
   lg_stats_free(s);
   lg_policy_free(p);
 }
@@ -698,6 +751,8 @@ int main(void) {
     T(response_times_count_business_seconds_on_a_business_rule),
     T(without_a_follow_up_rule_only_counts_and_wall_clock_times_remain),
     T(without_a_rule_a_later_reassignment_leaves_the_owner_current),
+    T(responses_are_net_of_snoozes_and_follow_each_tier),
+    T(an_old_owners_snooze_stays_with_the_old_clock),
     T(percentiles_are_exact_nearest_ranks),
     T(reps_are_listed_in_byte_order_of_id),
     T(correlation_matches_a_hand_computed_pearson_r),

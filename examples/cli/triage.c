@@ -23,7 +23,7 @@
  * duplicates).  examples/bench_triage.sh times a run on 100,000 generated
  * leads.
  *
- * Uses only <leadgate.h>, cli.h, csv.h, whatif.h and the C library (plus POSIX
+ * Uses only <leadgate.h>, cli.h, csv.h, data.h, whatif.h and the C library (plus POSIX
  * clock_gettime for --stats and isatty for the default format, when
  * available).
  */
@@ -33,6 +33,7 @@
 
 #include "cli.h"
 #include "csv.h"
+#include "data.h"
 #include "whatif.h"
 
 #include <stdarg.h>
@@ -440,29 +441,6 @@ typedef struct options {
   lg_dimension dimension;
 } options;
 
-typedef struct column {
-  char *name; /* the attribute (or "id"), without the header's :type */
-  int   type; /* lg_value_type its cells are read as */
-  int   used; /* read by the rubric or the policy: loaded */
-} column;
-
-typedef struct columns {
-  int     id; /* index of the id column */
-  size_t  n;  /* columns in the header */
-  column *c;
-  size_t *load; /* the columns loaded, in header order */
-  size_t  n_load;
-} columns;
-
-/* An attribute or event type the definitions read. */
-typedef struct input {
-  const char *name; /* points into the rubric or the policy */
-  int         kind; /* lg_input_kind */
-  int         type; /* lg_value_type compared with; -1 when the two disagree */
-  int         by;   /* bits: 1 the rubric, 2 the policy, 4 the draft rubric,
-                       8 the draft policy */
-} input;
-
 /* Counts for the text summary. */
 typedef struct grade_count {
   char          grade[16];
@@ -484,22 +462,20 @@ typedef struct run {
   options          opt;
   cli_csv          csv;  /* the leads file */
   cli_csv          aux;  /* the events or assignments file being read */
-  columns          cols; /* the leads header */
+  data_columns     cols; /* the leads header */
   lg_lead         *lead; /* the lead of the current row */
   lg_rubric       *rubric;
   lg_policy       *policy;
   lg_rubric       *draft_rubric; /* what-if: the drafts, NULL when not given */
   lg_policy       *draft_policy;
   whatif           wi;
-  input           *inputs;
-  size_t           n_inputs;
+  data_inputs      in;         /* what the definitions read */
   char            *qualify;    /* the policy's qualify rule, or NULL */
   lg_points        fit_needed; /* its `fit >= N` conjunct's N, or -1 */
   event_index      events;
   strmap           seen; /* lead ids read so far; value 1: line */
   owners           own;
   unsigned long    skipped, leads, duplicates;
-  unsigned long    n_strict; /* input warnings that --strict makes errors */
   unsigned long    verdicts[3];
   grade_count     *grades;
   size_t           n_grades, cap_grades;
@@ -515,20 +491,11 @@ typedef struct run {
 
 static run the_run;
 
-static void free_columns(columns *cols) {
-  size_t i;
-  if (cols->c)
-    for (i = 0; i < cols->n; i++) free(cols->c[i].name);
-  free(cols->c);
-  free(cols->load);
-  memset(cols, 0, sizeof *cols);
-}
-
 static void release(void) {
   run *r = &the_run;
   cli_csv_close(&r->csv);
   cli_csv_close(&r->aux);
-  free_columns(&r->cols);
+  data_columns_free(&r->cols);
   lg_lead_free(r->lead);
   event_index_free(&r->events);
   strmap_free(&r->seen);
@@ -539,7 +506,7 @@ static void release(void) {
   free(r->own.total);
   free(r->own.mql);
   free(r->grades);
-  free(r->inputs);
+  data_inputs_free(&r->in);
   free(r->qualify);
   free(r->items);
   free(r->ex);
@@ -619,6 +586,72 @@ static void parse_args(int argc, char **argv, options *o) {
   else cli_usage_error("--dimension: '%s' is not fit, engagement or total", dimension);
 }
 
+/* ---- what-if: the drafts' inputs --------------------------------------------------
+ * Added to r->in after the current ones (bits 4 and 8 in `by`), so that
+ * the columns they read are loaded and typed.  A draft that compares an
+ * attribute with another type than the current definitions do, or reads
+ * one that no column provides and the current definitions do not read,
+ * is for other data: an error. */
+
+static void add_draft_input(run *r, const char *path, const char *name, int kind, int type,
+                            int by) {
+  size_t i;
+  for (i = 0; i < r->in.n; i++) {
+    data_input *in = &r->in.v[i];
+    if (in->kind != kind || strcmp(in->name, name) != 0) continue;
+    if (kind == LG_INPUT_ATTRIBUTE && (in->by & 3) && type != LG_VALUE_NONE &&
+        in->type > LG_VALUE_NONE && in->type != type)
+      cli_die(path,
+              "compares attribute '%s' with %s values where the current definitions use %s: "
+              "it is a draft for other data",
+              name, type == LG_VALUE_INT ? "int" : type == LG_VALUE_BOOL ? "bool" : "text",
+              in->type == LG_VALUE_INT ? "int" : in->type == LG_VALUE_BOOL ? "bool" : "text");
+    in->by |= by;
+    if (in->type == LG_VALUE_NONE) in->type = type;
+    else if (type != LG_VALUE_NONE && type != in->type) in->type = -1;
+    return;
+  }
+  r->in.v[r->in.n].name = name;
+  r->in.v[r->in.n].kind = kind;
+  r->in.v[r->in.n].type = type;
+  r->in.v[r->in.n++].by = by;
+}
+
+static void collect_draft_inputs(run *r) {
+  const lg_rubric *dr = r->draft_rubric;
+  const lg_policy *dp = r->draft_policy;
+  size_t           nr = dr ? lg_rubric_input_count(dr) : 0, np = dp ? lg_policy_input_count(dp) : 0;
+  size_t           k;
+  data_input      *grown;
+  const char      *name;
+  lg_input_kind    kind;
+  lg_value_type    type;
+  if (!(grown = realloc(r->in.v, (r->in.n + nr + np + 1) * sizeof *grown)))
+    cli_die(cli_name(), "out of memory");
+  r->in.v = grown;
+  for (k = 0; k < nr + np; k++)
+    if ((k < nr ? lg_rubric_input_at(dr, k, &name, &kind, &type)
+                : lg_policy_input_at(dp, k - nr, &name, &kind, &type)) == LG_OK)
+      add_draft_input(r, k < nr ? r->opt.compare_rubric : r->opt.compare_policy, name,
+                      (int)kind, (int)type, k < nr ? 4 : 8);
+}
+
+/* After the header is read: an attribute only a draft reads must be there. */
+static void check_draft_columns(run *r) {
+  size_t i, j;
+  for (i = 0; i < r->in.n; i++) {
+    const data_input *in = &r->in.v[i];
+    if (in->kind != LG_INPUT_ATTRIBUTE || (in->by & 3)) continue;
+    for (j = 0; j < r->cols.n; j++)
+      if ((int)j != r->cols.id && strcmp(r->cols.c[j].name, in->name) == 0) break;
+    if (j == r->cols.n)
+      cli_die(in->by & 4 ? r->opt.compare_rubric : r->opt.compare_policy,
+              "reads attribute '%s', which neither the leads file %s nor the current "
+              "definitions have: it is a draft for other data",
+              in->name, r->opt.leads);
+  }
+}
+
 /* Reports a bad row of `file`; fatal unless --keep-going. */
 static void bad_row(run *r, const char *file, unsigned long line, unsigned long col,
                     const char *why) {
@@ -627,214 +660,21 @@ static void bad_row(run *r, const char *file, unsigned long line, unsigned long 
   r->skipped++;
 }
 
-/* ---- what the definitions read ------------------------------------------------ */
-
-static const char *type_name(int type) {
-  return type == LG_VALUE_INT ? "int" : type == LG_VALUE_BOOL ? "bool" : "text";
-}
-
-static void add_input(run *r, const char *name, int kind, int type, int by) {
-  size_t i;
-  for (i = 0; i < r->n_inputs; i++) {
-    input *in = &r->inputs[i];
-    if (in->kind != kind || strcmp(in->name, name) != 0) continue;
-    in->by |= by;
-    if (in->type == LG_VALUE_NONE)
-      in->type = type;
-    else if (type != LG_VALUE_NONE && type != in->type)
-      in->type = -1;
-    return;
-  }
-  r->inputs[r->n_inputs].name = name;
-  r->inputs[r->n_inputs].kind = kind;
-  r->inputs[r->n_inputs].type = type;
-  r->inputs[r->n_inputs++].by = by;
-}
-
-static void collect_inputs(run *r) {
-  size_t        nr = lg_rubric_input_count(r->rubric), np = lg_policy_input_count(r->policy), i;
-  const char   *name;
-  lg_input_kind kind;
-  lg_value_type type;
-  if (!(r->inputs = malloc((nr + np + 1) * sizeof *r->inputs)))
-    cli_die(cli_name(), "out of memory");
-  for (i = 0; i < nr; i++)
-    if (lg_rubric_input_at(r->rubric, i, &name, &kind, &type) == LG_OK)
-      add_input(r, name, (int)kind, (int)type, 1);
-  for (i = 0; i < np; i++)
-    if (lg_policy_input_at(r->policy, i, &name, &kind, &type) == LG_OK)
-      add_input(r, name, (int)kind, (int)type, 2);
-}
-
-/* The drafts' inputs, after the current ones.  A draft that compares an
- * attribute with another type than the current definitions do is for
- * other data: an error, as no column type can serve both. */
-static void collect_draft_inputs(run *r, const lg_rubric *dr, const lg_policy *dp) {
-  size_t        nr = dr ? lg_rubric_input_count(dr) : 0, np = dp ? lg_policy_input_count(dp) : 0;
-  size_t        j, k;
-  input        *grown;
-  const char   *name;
-  lg_input_kind kind;
-  lg_value_type type;
-  if (!(grown = realloc(r->inputs, (r->n_inputs + nr + np + 1) * sizeof *grown)))
-    cli_die(cli_name(), "out of memory");
-  r->inputs = grown;
-  for (k = 0; k < nr + np; k++) {
-    const char *path = k < nr ? r->opt.compare_rubric : r->opt.compare_policy;
-    if ((k < nr ? lg_rubric_input_at(dr, k, &name, &kind, &type)
-                : lg_policy_input_at(dp, k - nr, &name, &kind, &type)) != LG_OK)
-      continue;
-    for (j = 0; j < r->n_inputs; j++) {
-      const input *in = &r->inputs[j];
-      if (in->kind != (int)kind || strcmp(in->name, name) != 0 || !(in->by & 3)) continue;
-      if (kind == LG_INPUT_ATTRIBUTE && type != LG_VALUE_NONE && in->type > LG_VALUE_NONE &&
-          in->type != (int)type)
-        cli_die(path,
-                "compares attribute '%s' with %s values where the current definitions use %s: "
-                "it is a draft for other data",
-                name, type_name((int)type), type_name(in->type));
-    }
-    add_input(r, name, (int)kind, (int)type, k < nr ? 4 : 8);
-  }
-}
-
-static const input *find_input(const run *r, const char *name, int kind) {
-  size_t i;
-  for (i = 0; i < r->n_inputs; i++)
-    if (r->inputs[i].kind == kind && strcmp(r->inputs[i].name, name) == 0) return &r->inputs[i];
-  return NULL;
-}
-
-/* An attribute the definitions read whose name equals `name` but for
- * ASCII case, or NULL. */
-static const input *find_input_like(const run *r, const char *name) {
-  size_t i, k;
-  for (i = 0; i < r->n_inputs; i++) {
-    const char *a = r->inputs[i].name;
-    if (r->inputs[i].kind != LG_INPUT_ATTRIBUTE) continue;
-    for (k = 0; a[k] && (name[k] == a[k] ||
-                         (name[k] >= 'A' && name[k] <= 'Z' && name[k] + ('a' - 'A') == a[k]));
-         k++) {
-    }
-    if (a[k] == '\0' && name[k] == '\0') return &r->inputs[i];
-  }
-  return NULL;
-}
-
-static const char *readers(int by) {
-  by &= 3;
-  return by == 3   ? "the rubric and the policy read"
-         : by == 1 ? "the rubric reads"
-         : by == 2 ? "the policy reads"
-                   : "the draft reads";
-}
-
-/* A warning about the inputs: with --strict an error (counted, fatal once
- * all are reported). */
-static void input_warning(run *r, const char *fmt, ...) {
-  char    msg[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  if (!r->opt.strict) {
-    cli_warn("%s", msg);
-    return;
-  }
-  cli_note("error: %s", msg);
-  r->n_strict++;
-}
-
 static void strict_check(const run *r) {
-  if (r->n_strict) {
-    cli_note("%lu input problem%s (--strict)", r->n_strict, r->n_strict == 1 ? "" : "s");
+  if (r->in.n_strict) {
+    cli_note("%lu input problem%s (--strict)", r->in.n_strict, r->in.n_strict == 1 ? "" : "s");
     exit(CLI_EXIT_INPUT);
-  }
-}
-
-/* Digits with at most three decimals as milli-points, the whole of s[0..n). */
-static int parse_points(const char *s, size_t n, lg_points *out) {
-  lg_points v = 0;
-  size_t    i = 0, dec = 0;
-  int       dot = 0;
-  if (!n) return 0;
-  for (; i < n; i++) {
-    if (s[i] == '.' && !dot)
-      dot = 1;
-    else if (s[i] >= '0' && s[i] <= '9' && v < INT64_C(1000000000000) && dec < 3) {
-      v = v * 10 + (s[i] - '0');
-      if (dot) dec++;
-    } else
-      return 0;
-  }
-  for (; dec < 3; dec++) v *= 10;
-  *out = v;
-  return 1;
-}
-
-/* The policy's qualify rule (canonical text) and, when one of its top-level
- * `and` operands is `fit >= N`, N. */
-static void find_qualify(run *r) {
-  size_t      needed = 0, len;
-  char       *text, *q, *end;
-  const char *p, *start;
-  int         depth = 0, quoted = 0;
-  r->fit_needed = -1;
-  if (lg_policy_to_text(r->policy, NULL, 0, &needed) != LG_ERR_BUFFER || !needed) return;
-  if (!(text = malloc(needed))) cli_die(cli_name(), "out of memory");
-  if (lg_policy_to_text(r->policy, text, needed, &needed) != LG_OK) {
-    free(text);
-    return;
-  }
-  q = strstr(text, "\nqualify when ");
-  if (!q) {
-    free(text);
-    return;
-  }
-  q += strlen("\nqualify when ");
-  if ((end = strchr(q, '\n')) != NULL) *end = '\0';
-  len = strlen(q);
-  r->qualify = malloc(len + 1);
-  if (!r->qualify) {
-    free(text);
-    cli_die(cli_name(), "out of memory");
-  }
-  memcpy(r->qualify, q, len + 1);
-  free(text);
-  /* the top-level operands of `and` (an `or` at the top level: none) */
-  for (p = start = r->qualify;; p++) {
-    int at_and = !quoted && depth == 0 && strncmp(p, " and ", 5) == 0;
-    if (!quoted && depth == 0 && strncmp(p, " or ", 4) == 0) {
-      r->fit_needed = -1;
-      return;
-    }
-    if (at_and || *p == '\0') {
-      lg_points v;
-      if ((size_t)(p - start) > 7 && strncmp(start, "fit >= ", 7) == 0 &&
-          parse_points(start + 7, (size_t)(p - start) - 7, &v) && r->fit_needed < 0)
-        r->fit_needed = v;
-      if (*p == '\0') return;
-      p += 4;
-      start = p + 1;
-      continue;
-    }
-    if (*p == '"')
-      quoted = !quoted;
-    else if (*p == '\\' && quoted && p[1])
-      p++;
-    else if (!quoted && *p == '(')
-      depth++;
-    else if (!quoted && *p == ')')
-      depth--;
   }
 }
 
 static void check_definitions(run *r) {
   if (lg_rubric_input_count(r->rubric) == 0)
-    input_warning(r, "%s: the rubric has no criteria: every lead scores 0", r->opt.rubric);
-  find_qualify(r);
+    data_input_warning(&r->in, "%s: the rubric has no criteria: every lead scores 0",
+                       r->opt.rubric);
+  r->qualify = data_qualify_rule(r->policy, &r->fit_needed);
   if (!r->qualify)
-    input_warning(r, "%s: the policy has no qualify rule: no lead qualifies", r->opt.policy);
+    data_input_warning(&r->in, "%s: the policy has no qualify rule: no lead qualifies",
+                       r->opt.policy);
 }
 
 /* ---- events -------------------------------------------------------------------- */
@@ -902,16 +742,16 @@ static void load_events(run *r) {
 /* Warns about each event type the definitions read that no event has. */
 static void check_event_types(run *r) {
   size_t i;
-  for (i = 0; i < r->n_inputs; i++) {
-    const input *in = &r->inputs[i];
+  for (i = 0; i < r->in.n; i++) {
+    const data_input *in = &r->in.v[i];
     if (in->kind != LG_INPUT_EVENT) continue;
     if (!r->opt.events)
-      input_warning(r, "%s event '%s', but no --events file is given: it never occurs",
-                    readers(in->by), in->name);
+      data_input_warning(&r->in, "%s event '%s', but no --events file is given: it never occurs",
+                         data_readers(in->by), in->name);
     else if (!strmap_find_h(&r->events.types, in->name, strlen(in->name),
                             hash_key(in->name, strlen(in->name))))
-      input_warning(r, "%s event '%s', which no row of the events file has", readers(in->by),
-                    in->name);
+      data_input_warning(&r->in, "%s event '%s', which no row of the events file has",
+                         data_readers(in->by), in->name);
   }
 }
 
@@ -969,132 +809,6 @@ static void load_assignments(run *r) {
 static uint32_t owner_of(const run *r, const char *id, size_t len, uint32_t h) {
   const char *e = strmap_find_h(&r->own.leads, id, len, h);
   return e ? r->own.owner_of[entry_value(e, 0)] : NO_INDEX;
-}
-
-/* ---- the leads header ---------------------------------------------------------- */
-
-static int parse_type(const char *s) {
-  if (strcmp(s, "text") == 0) return LG_VALUE_TEXT;
-  if (strcmp(s, "int") == 0) return LG_VALUE_INT;
-  if (strcmp(s, "bool") == 0) return LG_VALUE_BOOL;
-  return -1;
-}
-
-static void read_header(run *r, columns *cols) {
-  const char       *path = r->opt.leads;
-  cli_csv          *c = &r->csv;
-  const csv_reader *cr = &c->r;
-  size_t            i, j;
-
-  cli_csv_open(c, path, "with an 'id' column");
-  cols->id = -1;
-  cols->n = c->n_header;
-  cols->c = calloc(cols->n, sizeof *cols->c);
-  cols->load = calloc(cols->n, sizeof *cols->load);
-  if (!cols->c || !cols->load) cli_die(path, "out of memory");
-  for (i = 0; i < cols->n; i++) {
-    const char   *cell = c->header[i], *colon = strchr(cell, ':');
-    size_t        n = colon ? (size_t)(colon - cell) : strlen(cell);
-    int           declared = -1;
-    const input  *in;
-    column       *col = &cols->c[i];
-    unsigned long line = cr->pos[i].line, at = cr->pos[i].col;
-    if (!(col->name = malloc(n + 1))) cli_die(path, "out of memory");
-    memcpy(col->name, cell, n);
-    col->name[n] = '\0';
-    if (strcmp(col->name, "id") == 0) {
-      if (cols->id >= 0) cli_die_at(path, line, at, "column 'id' appears twice");
-      cols->id = (int)i;
-      continue;
-    }
-    in = find_input(r, col->name, LG_INPUT_ATTRIBUTE);
-    if (!in) {
-      /* not read by the definitions: not loaded, not looked at, unless it
-       * looks like a misspelt name they read */
-      const input *like = find_input_like(r, col->name);
-      if (like && !name_valid(col->name))
-        cli_die_at(path, line, 0,
-                   "column %lu: header '%.80s' is not a valid attribute name "
-                   "(lower-case [a-z][a-z0-9_]{0,63}, e.g. timeframe_months); %s '%s'",
-                   (unsigned long)i + 1, col->name, readers(like->by), like->name);
-      continue;
-    }
-    if (colon && (declared = parse_type(colon + 1)) < 0)
-      cli_die_at(path, line, at,
-                 "column %lu: type '%.32s' in header '%.80s' is not text, int or bool",
-                 (unsigned long)i + 1, colon + 1, cell);
-    for (j = 0; j < i; j++)
-      if ((int)j != cols->id && strcmp(cols->c[j].name, col->name) == 0)
-        cli_die_at(path, line, at, "column '%s' appears twice", col->name);
-    col->used = 1;
-    cols->load[cols->n_load++] = i;
-    if (declared >= 0) {
-      col->type = declared;
-      if (in->type > LG_VALUE_NONE && in->type != declared)
-        input_warning(r,
-                      "column '%s' is declared %s, but the definitions compare it with %s "
-                      "values: those tests never hold",
-                      col->name, type_name(declared), type_name(in->type));
-    } else if (in->type < 0) {
-      col->type = LG_VALUE_TEXT;
-      input_warning(r,
-                    "the definitions compare '%s' with values of different types; its "
-                    "column is read as text (declare %s:int or :bool in the header)",
-                    col->name, col->name);
-    } else {
-      col->type = in->type == LG_VALUE_NONE ? LG_VALUE_TEXT : in->type;
-    }
-  }
-  if (cols->id < 0) cli_die_at(path, c->header_line, 0, "no 'id' column in the header");
-  if (cols->n_load > LG_MAX_ATTRIBUTES)
-    cli_die_at(path, c->header_line, 0,
-               "the definitions read %lu of its columns; a lead holds "
-               "at most %d attributes",
-               (unsigned long)cols->n_load, LG_MAX_ATTRIBUTES);
-  for (i = 0; i < r->n_inputs; i++) {
-    const input *in = &r->inputs[i];
-    if (in->kind != LG_INPUT_ATTRIBUTE) continue;
-    for (j = 0; j < cols->n; j++)
-      if ((int)j != cols->id && strcmp(cols->c[j].name, in->name) == 0) break;
-    if (j < cols->n) continue;
-    if (!(in->by & 3))
-      cli_die(in->by & 4 ? r->opt.compare_rubric : r->opt.compare_policy,
-              "reads attribute '%s', which neither the leads file %s nor the current "
-              "definitions have: it is a draft for other data",
-              in->name, path);
-    input_warning(r,
-                  "%s attribute '%s', which no column of the leads file provides: it is "
-                  "missing for every lead",
-                  readers(in->by), in->name);
-  }
-}
-
-/* ---- cells ---------------------------------------------------------------------- */
-
-/* Sets attribute `col` from a cell (already trimmed when unquoted): LG_OK
- * for an empty (absent) cell; -1 with why[] when the cell does not fit the
- * column's type; otherwise the library's status. */
-static int set_cell(lg_lead *lead, const column *col, const char *cell, char *why, size_t cap) {
-  int64_t     v;
-  int         b;
-  const char *p;
-  if (cell[0] == '\0') return LG_OK;
-  switch (col->type) {
-  case LG_VALUE_INT:
-    if (csv_parse_int64(cell, &v)) return (int)lg_lead_set_int(lead, col->name, v);
-    for (p = cell + (*cell == '+' || *cell == '-'); *p >= '0' && *p <= '9'; p++) {
-    }
-    snprintf(why, cap, "column '%s' is int: '%.40s' %s", col->name, cell,
-             *p == '\0' && p > cell + (*cell == '+' || *cell == '-')
-                 ? "is outside the int64 range"
-                 : "is not a whole number ([+-]digits)");
-    return -1;
-  case LG_VALUE_BOOL:
-    if (cli_parse_bool(cell, &b)) return (int)lg_lead_set_bool(lead, col->name, b);
-    snprintf(why, cap, "column '%s' is bool: '%.40s' is not true or false", col->name, cell);
-    return -1;
-  default: return (int)lg_lead_set_text(lead, col->name, cell);
-  }
 }
 
 /* ---- the explanation ---------------------------------------------------------------- */
@@ -1427,7 +1141,7 @@ typedef struct row_error {
 
 /* Builds the lead of the current row, decides and prints it.  0 on
  * success; otherwise -1 with why the row is bad in *err. */
-static int triage_row(run *r, const csv_reader *c, const columns *cols, row_error *err) {
+static int triage_row(run *r, const csv_reader *c, const data_columns *cols, row_error *err) {
   const char     *id;
   lg_lead        *lead;
   lg_decision     d;
@@ -1467,14 +1181,14 @@ static int triage_row(run *r, const csv_reader *c, const columns *cols, row_erro
   if (r->events.grouped) strmap_prefetch_entry(&r->events.ids, id_h);
   lead = r->lead;
   for (k = 0; k < cols->n_load; k++) {
-    size_t        i = cols->load[k];
-    const column *col = &cols->c[i];
-    int           rc;
+    size_t             i = cols->load[k];
+    const data_column *col = &cols->c[i];
+    int                rc;
     if (k == mid && r->events.grouped) {
       find_events(&r->events, id, id_len, id_h, &e, &end);
       fetched = 1;
     }
-    rc = set_cell(lead, col, c->fields[i], err->why, sizeof err->why);
+    rc = data_set_cell(lead, col, c->fields[i], err->why, sizeof err->why);
     if (rc == LG_OK) continue;
     if (rc == LG_ERR_NOMEM) cli_die(r->opt.leads, "%s", lg_status_message(LG_ERR_NOMEM));
     err->line = c->pos[i].line;
@@ -1598,9 +1312,10 @@ int main(int argc, char **argv) {
   r->policy = cli_load_policy(r->opt.policy);
   if (r->opt.compare_rubric) r->draft_rubric = cli_load_rubric(r->opt.compare_rubric);
   if (r->opt.compare_policy) r->draft_policy = cli_load_policy(r->opt.compare_policy);
-  collect_inputs(r);
+  r->in.strict = r->opt.strict;
+  data_inputs_collect(&r->in, r->rubric, r->policy);
   if (r->draft_rubric || r->draft_policy) {
-    collect_draft_inputs(r, r->draft_rubric, r->draft_policy);
+    collect_draft_inputs(r);
     r->wi.cur_name = r->opt.compare_rubric && r->opt.compare_policy
                        ? "the current rubric and policy"
                      : r->opt.compare_rubric ? r->opt.rubric : r->opt.policy;
@@ -1615,7 +1330,9 @@ int main(int argc, char **argv) {
     r->wi.capacity = r->opt.capacity;
     r->wi.dimension = r->opt.dimension;
   }
-  read_header(r, &r->cols); /* opens the leads file: its errors come first */
+  data_read_header(&r->in, &r->csv, r->opt.leads,
+                   &r->cols); /* opens the leads file: its errors come first */
+  if (r->draft_rubric || r->draft_policy) check_draft_columns(r);
   check_definitions(r);
   if (r->opt.events) load_events(r);
   check_event_types(r);
