@@ -364,16 +364,26 @@ static napi_value new_handle(napi_env env, int kind, void *ptr, handle *owner) {
 }
 
 /* A string argument as NUL-terminated UTF-8.  Short strings use the inline
- * buffer; release with str_free. */
+ * buffer, so `p` of a jstr in an array that grew (moved) is stale until
+ * strs_moved; release with str_free, which is right either way. */
 typedef struct jstr {
   char  *p;
   size_t len;
+  int    heap; /* p is malloc'd */
   char   buf[256];
 } jstr;
 
 static void str_free(jstr *s) {
-  if (s->p && s->p != s->buf) free(s->p);
+  if (s->heap) free(s->p);
   s->p = NULL;
+  s->heap = 0;
+}
+
+/* Points the inline strings of s[0..n) back at their own buffers. */
+static void strs_moved(jstr *s, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (!s[i].heap) s[i].p = s[i].buf;
 }
 
 /* Index of the first lone surrogate in the UTF-16 of v, or -1. */
@@ -416,6 +426,7 @@ static int get_string(napi_env env, napi_value v, const char *what, jstr *s) {
   napi_status st;
   s->p = s->buf;
   s->len = 0;
+  s->heap = 0;
   /* One call when the string fits the inline buffer with room to spare
    * (a character that does not fit is left out whole, up to 4 bytes). */
   st = napi_get_value_string_utf8(env, v, s->buf, sizeof s->buf, &got);
@@ -435,6 +446,7 @@ static int get_string(napi_env env, napi_value v, const char *what, jstr *s) {
       napi_throw_error(env, "LG_ERR_NOMEM", "out of memory");
       return 0;
     }
+    s->heap = 1;
     if (napi_get_value_string_utf8(env, v, s->p, len + 1, &got) != napi_ok) {
       str_free(s);
       throw_napi(env);
@@ -456,6 +468,18 @@ static int get_string(napi_env env, napi_value v, const char *what, jstr *s) {
     return 0;
   }
   return 1;
+}
+
+/* Element i of the Array arr as a string, "<prefix>[i]" in errors. */
+static int get_string_at(napi_env env, napi_value arr, uint32_t i, const char *prefix, jstr *s) {
+  napi_value e;
+  char       what[48];
+  snprintf(what, sizeof what, "%s[%u]", prefix, (unsigned)i);
+  if (napi_get_element(env, arr, i, &e) != napi_ok) {
+    throw_napi(env);
+    return 0;
+  }
+  return get_string(env, e, what, s);
 }
 
 #define SAFE_MAX 9007199254740991.0 /* 2^53 - 1 */
@@ -1186,6 +1210,18 @@ static napi_value lead_record_action(napi_env env, napi_callback_info info) {
   return js_undefined(env);
 }
 
+/* leadSnooze(lead, from, until) */
+static napi_value lead_snooze(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  handle    *h;
+  lg_time    from, until;
+  if (!get_args(env, info, 3, argv) || !(h = get_handle(env, argv[0], K_LEAD, "lead")) ||
+      !get_time(env, argv[1], "from", &from) || !get_time(env, argv[2], "until", &until))
+    return NULL;
+  if (!lg_ok(env, lg_lead_snooze(h->ptr, from, until), "lead.snooze")) return NULL;
+  return js_undefined(env);
+}
+
 static napi_value lead_set_stage(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   handle    *h;
@@ -1631,9 +1667,15 @@ static napi_value route(napi_env env, napi_callback_info info) {
       throw_napi(env);
       break;
     }
-    if (!get_rep(env, e, got, &reps[got], &ids[got])) break;
+    ids[got].heap = 0; /* for str_free below, if get_rep fails after the id */
+    if (!get_rep(env, e, got, &reps[got], &ids[got])) {
+      str_free(&ids[got]);
+      break;
+    }
   }
   if (got == n) {
+    strs_moved(ids, n); /* ids grew: the reps' id pointers follow them */
+    for (i = 0; i < n; i++) reps[i].id = ids[i].p;
     st = lg_route(p->ptr, l->ptr, reps, n, now, &chosen);
     if (st == LG_OK) {
       v = js_int(env, (int64_t)chosen);
@@ -1746,14 +1788,10 @@ static napi_value stats_correlation(napi_env env, napi_callback_info info) {
       goto done;
     }
     att[got] = x;
-    snprintf(what, sizeof what, "reps[%u]", (unsigned)got);
-    if (napi_get_element(env, argv[1], got, &e) != napi_ok) {
-      throw_napi(env);
-      goto done;
-    }
-    if (!get_string(env, e, what, &names[got])) goto done;
-    ptrs[got] = names[got].p;
+    if (!get_string_at(env, argv[1], got, "reps", &names[got])) goto done;
   }
+  strs_moved(names, n); /* names grew: the pointers follow them */
+  for (i = 0; i < n; i++) ptrs[i] = names[i].p;
   st = lg_stats_correlation(s->ptr, ptrs, att, n, &r);
   if (st != LG_OK)
     throw_lg(env, st, "stats.correlation", NULL, -1);
@@ -1808,6 +1846,196 @@ static napi_value calibrate(napi_env env, napi_callback_info info) {
   return o;
 }
 
+/* ---- learning ----------------------------------------------------------- */
+
+#define LEARN_MAX_ATTRIBUTES 1024 /* lg_learn_rubric's limit (LG_ERR_LIMIT beyond) */
+
+/* An optional unsigned 32-bit option (0 when absent: the default). */
+static int learn_option_u32(napi_env env, napi_value opts, const char *name, uint32_t *out) {
+  napi_value v;
+  int64_t    x;
+  char       what[48];
+  if (!rep_prop(env, opts, name, &v)) return 0;
+  if (!v) return 1;
+  join3(what, sizeof what, "options.", name, "");
+  if (!get_int64(env, v, what, &x)) return 0;
+  if (x < 0 || x > (int64_t)UINT32_MAX) {
+    throw_range(env, what, "must be an integer from 0 to 4294967295");
+    return 0;
+  }
+  *out = (uint32_t)x;
+  return 1;
+}
+
+/* {maxValues, bins, minCount, scale}, all optional; undefined or null: all
+ * defaults. */
+static int get_learn_options(napi_env env, napi_value v, lg_learn_options *o) {
+  napi_value scale;
+  bool       is_arr = false;
+  memset(o, 0, sizeof *o);
+  if (is_nullish(env, v)) return 1;
+  napi_is_array(env, v, &is_arr);
+  if (type_of(env, v) != napi_object || is_arr) {
+    throw_type(env, "options", "an object {maxValues, bins, minCount, scale}", v);
+    return 0;
+  }
+  if (!learn_option_u32(env, v, "maxValues", &o->max_values) ||
+      !learn_option_u32(env, v, "bins", &o->bins) ||
+      !learn_option_u32(env, v, "minCount", &o->min_count) || !rep_prop(env, v, "scale", &scale))
+    return 0;
+  return !scale || get_int64(env, scale, "options.scale", &o->scale);
+}
+
+/* Why lg_learn_rubric said LG_ERR_INVALID, when it is about a name:
+ * throws, with the attribute's index when it is one. */
+static void throw_learn_invalid(napi_env env, const jstr *attrs, uint32_t n, const jstr *name) {
+  lg_error e;
+  uint32_t i, j;
+  size_t   k;
+  int      control = 0;
+  memset(&e, 0, sizeof e);
+  for (i = 0; i < n; i++) {
+    char what[48];
+    snprintf(what, sizeof what, "learnRubric: attributes[%u]", (unsigned)i);
+    if (lg_name_check(attrs[i].p, &e) != LG_OK) {
+      throw_lg(env, LG_ERR_INVALID, what, &e, (long)i);
+      return;
+    }
+    for (j = 0; j < i; j++) {
+      if (!strcmp(attrs[j].p, attrs[i].p)) {
+        snprintf(e.message, sizeof e.message, "'%s' is given twice", attrs[i].p);
+        throw_lg(env, LG_ERR_INVALID, what, &e, (long)i);
+        return;
+      }
+    }
+  }
+  for (k = 0; k < name->len; k++)
+    if ((unsigned char)name->p[k] < 0x20 || name->p[k] == 0x7f) control = 1;
+  if (n == 0)
+    snprintf(e.message, sizeof e.message, "no attributes to learn from");
+  else if (name->len < 1 || name->len > 64 || control)
+    snprintf(e.message, sizeof e.message,
+             "the rubric name must be 1 to 64 bytes of UTF-8 without control characters");
+  else
+    snprintf(e.message, sizeof e.message,
+             "an option is out of range (maxValues and bins at most 256, scale at most "
+             "1000000 milli-points)");
+  throw_lg(env, LG_ERR_INVALID, "learnRubric", &e, -1);
+}
+
+/* learnRubric(leads, converted, attributes, name, options?) -> rubric text */
+static napi_value learn_rubric(napi_env env, napi_callback_info info) {
+  napi_value       argv[5], v = NULL;
+  const lg_lead  **leads = NULL;
+  int32_t         *conv = NULL;
+  jstr            *attrs = NULL, name;
+  const char     **ptrs = NULL;
+  char            *buf = NULL;
+  size_t           n = 0, conv_cap = 0, cap, needed = 0, won = 0;
+  uint32_t         m, n_attrs, got = 0, i;
+  int              have_name = 0, tries;
+  lg_learn_options opts;
+  lg_status        st = LG_OK;
+  lg_error         e;
+  if (!get_args(env, info, 5, argv) || !(leads = get_leads(env, argv[0], &n))) return NULL;
+  if (!get_array(env, argv[1], "converted", &m)) goto done;
+  if (m != n) {
+    throw_range(env, "converted", "must have one outcome per lead");
+    goto done;
+  }
+  if (!room_for(env, (void **)&conv, &conv_cap, n ? n - 1 : 0, sizeof *conv, "converted"))
+    goto done;
+  for (i = 0; i < m; i++) {
+    napi_value     c;
+    napi_valuetype t;
+    char           what[40];
+    int64_t        x;
+    snprintf(what, sizeof what, "converted[%u]", (unsigned)i);
+    if (napi_get_element(env, argv[1], i, &c) != napi_ok) {
+      throw_napi(env);
+      goto done;
+    }
+    t = type_of(env, c);
+    if (t == napi_boolean) {
+      int b;
+      if (!get_bool(env, c, what, &b)) goto done;
+      x = b;
+    } else if (t == napi_number) {
+      if (!get_int64(env, c, what, &x)) goto done;
+      if (x != 0 && x != 1) {
+        throw_range(env, what, "must be true, false, 1 or 0");
+        goto done;
+      }
+    } else {
+      throw_type(env, what, "a boolean (or 1 or 0)", c);
+      goto done;
+    }
+    conv[i] = (int32_t)x;
+    won += (size_t)x;
+  }
+  if (!get_array(env, argv[2], "attributes", &n_attrs)) goto done;
+  if (n_attrs > LEARN_MAX_ATTRIBUTES) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "learnRubric: %u attributes, at most %d", (unsigned)n_attrs,
+             LEARN_MAX_ATTRIBUTES);
+    throw_lg(env, LG_ERR_LIMIT, msg, NULL, -1);
+    goto done;
+  }
+  /* allocated whole: a jstr must not move (short strings point into it) */
+  attrs = malloc((n_attrs ? n_attrs : 1) * sizeof *attrs);
+  ptrs = malloc((n_attrs ? n_attrs : 1) * sizeof *ptrs);
+  if (!attrs || !ptrs) {
+    napi_throw_error(env, "LG_ERR_NOMEM", "out of memory");
+    goto done;
+  }
+  for (; got < n_attrs; got++) {
+    if (!get_string_at(env, argv[2], got, "attributes", &attrs[got])) goto done;
+    ptrs[got] = attrs[got].p;
+  }
+  if (!get_string(env, argv[3], "name", &name)) goto done;
+  have_name = 1;
+  if (!get_learn_options(env, argv[4], &opts)) goto done;
+  /* a first guess, then the size the library asks for */
+  cap = (size_t)1024 * ((size_t)n_attrs + 1);
+  if (cap > ((size_t)1 << 20) + 1) cap = ((size_t)1 << 20) + 1;
+  for (tries = 0; tries < 2; tries++) {
+    char *nb = realloc(buf, cap);
+    if (!nb) {
+      napi_throw_error(env, "LG_ERR_NOMEM", "out of memory");
+      goto done;
+    }
+    buf = nb;
+    st = lg_learn_rubric(leads, conv, n, ptrs, n_attrs, name.p, &opts, buf, cap, &needed);
+    if (st != LG_ERR_BUFFER) break;
+    cap = needed;
+  }
+  memset(&e, 0, sizeof e);
+  if (st == LG_OK) {
+    v = js_str(env, buf);
+  } else if (st == LG_ERR_INVALID) {
+    throw_learn_invalid(env, attrs, n_attrs, &name);
+  } else if (st == LG_ERR_RANGE) {
+    if (won < 10 || n - won < 10)
+      snprintf(e.message, sizeof e.message,
+               "needs at least 10 converted and 10 other leads (got %zu and %zu)", won, n - won);
+    else
+      snprintf(e.message, sizeof e.message,
+               "an integer bin edge lies beyond +-10^15 (a rubric's match numbers)");
+    throw_lg(env, st, "learnRubric", &e, -1);
+  } else {
+    throw_lg(env, st, "learnRubric", NULL, -1);
+  }
+done:
+  for (i = 0; i < got; i++) str_free(&attrs[i]);
+  if (have_name) str_free(&name);
+  free(buf);
+  free(attrs);
+  free(ptrs);
+  free(conv);
+  free(leads);
+  return v;
+}
+
 /* ---- times -------------------------------------------------------------- */
 
 static napi_value time_parse(napi_env env, napi_callback_info info) {
@@ -1851,7 +2079,7 @@ static const struct {
   { "lg_rep", sizeof(lg_rep) },
   { "lg_rep_stats", sizeof(lg_rep_stats) },
   { "lg_finding", 0 }, /* not used by the addon: any size */
-  { "lg_learn_options", 0 },
+  { "lg_learn_options", sizeof(lg_learn_options) },
 };
 #define N_COMPILED (sizeof compiled / sizeof *compiled)
 
@@ -1950,6 +2178,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     FN("leadAssign", lead_assign),
     FN("leadTouch", lead_touch),
     FN("leadRecordAction", lead_record_action),
+    FN("leadSnooze", lead_snooze),
     FN("leadSetStage", lead_set_stage),
     FN("leadInfo", lead_info),
     FN("leadKey", lead_key),
@@ -1965,6 +2194,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     FN("statsReps", stats_reps),
     FN("statsCorrelation", stats_correlation),
     FN("calibrate", calibrate),
+    FN("learnRubric", learn_rubric),
     FN("parseTime", time_parse),
     FN("formatTime", time_format),
   };

@@ -122,6 +122,10 @@ export class Lead extends Native {
   touch(at: TimeInput): this;
   /** The host carried out `action` (not 'none') for the current assignment. */
   recordAction(action: Exclude<Action, 'none'>, at: TimeInput): this;
+  /** Pauses the current assignment's follow-up clock in [from, until)
+   * (from < until, not before the assignment); overlapping snoozes merge,
+   * and there is no read-back or undo. */
+  snooze(from: TimeInput, until: TimeInput): this;
   setStage(stage: Stage, at: TimeInput): this;
   readonly id: string;
   readonly stage: Stage;
@@ -243,6 +247,22 @@ export function route(policy: Policy, lead: Lead, reps: Rep[], now: TimeInput): 
 /** The smallest threshold at which at most `capacity` leads not knocked out pass. */
 export function calibrate(rubric: Rubric, leads: Lead[], now: TimeInput, dimension: Dimension,
                           capacity: number): { threshold: MilliPoints; count: number };
+
+export interface LearnOptions {
+  /** Text values kept per attribute, most frequent first (0 or left out: 16; at most 256). */
+  maxValues?: number;
+  /** Quantile bins of an integer attribute (0 or left out: 5; at most 256). */
+  bins?: number;
+  /** A text value seen fewer times counts as `otherwise` (0 or left out: 20). */
+  minCount?: number;
+  /** Points per doubling of the odds, in milli-points (0 or left out: 1000; at most 1,000,000). */
+  scale?: MilliPoints;
+}
+/** A rubric text (parse it with new Rubric(text)) with one fit criterion
+ * per attribute, learned from the leads whose outcome converted[i] is true
+ * (won) or false.  At least 10 leads of each outcome ('LG_ERR_RANGE'). */
+export function learnRubric(leads: Lead[], converted: (boolean | 0 | 1)[], attributes: string[],
+                            name: string, options?: LearnOptions | null): string;
 
 /** Epoch seconds from 'YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)' or decimal epoch seconds. */
 export function parseTime(text: string): Seconds;

@@ -174,6 +174,8 @@ class Lead extends Native {
   assign(owner, at) { native.leadAssign(this.#h(), owner, at); return this; }
   touch(at) { native.leadTouch(this.#h(), at); return this; }
   recordAction(action, at) { native.leadRecordAction(this.#h(), action, at); return this; }
+  /* Pauses the current assignment's follow-up clock in [from, until). */
+  snooze(from, until) { native.leadSnooze(this.#h(), from, until); return this; }
   setStage(stage, at) { native.leadSetStage(this.#h(), stage, at); return this; }
   get id() { return native.leadInfo(this.#h(), 'id'); }
   get stage() { return native.leadInfo(this.#h(), 'stage'); }
@@ -269,6 +271,14 @@ function calibrate(rubric, leads, now, dimension, capacity) {
                           capacity);
 }
 
+/* A rubric text with one fit criterion per attribute, learned from the
+ * leads whose outcome converted[i] is true (won) or false; options
+ * {maxValues, bins, minCount, scale (milli-points)}, each 0 or left out for
+ * the library's default. */
+function learnRubric(leads, converted, attributes, name, options) {
+  return native.learnRubric(leadKeys(leads), converted, attributes, name, options);
+}
+
 /* Epoch seconds from leadgate's time text (or decimal epoch seconds). */
 const parseTime = (text) => native.parseTime(text);
 /* 'YYYY-MM-DDTHH:MM:SSZ' from a time. */
@@ -278,7 +288,7 @@ const toDate = (seconds) => (seconds === null ? null : new Date(Number(seconds) 
 
 module.exports = {
   LeadgateError, Rubric, Policy, Calendar, Lead, Stats,
-  score, scoreMany, decide, explain, nextQuestion, sla, route, calibrate,
+  score, scoreMany, decide, explain, nextQuestion, sla, route, calibrate, learnRubric,
   parseTime, formatTime, toDate,
   libraryVersion: native.libraryVersion,
   _native: native,

@@ -405,5 +405,9 @@ test('the addon checks struct sizes against the library at load', () => {
   bad[5] += 8; // lg_decision
   assert.match(n._sizeMismatch(bad), /lg_decision is \d+ bytes but this addon was compiled for \d+/);
   assert.match(n._sizeMismatch([]), /lg_error is 0 bytes/);
+  assert.equal(sizes[10], 24); // lg_learn_options: 4 x 4 + 8
+  const learn = sizes.slice();
+  learn[10] = 32;
+  assert.match(n._sizeMismatch(learn), /lg_learn_options is 32 bytes but this addon was compiled for 24/);
   assert.equal(typeof lg.libraryVersion, 'string');
 });

@@ -62,7 +62,7 @@ __all__ = [
     "Score", "Decision", "Contribution", "Question", "SlaStatus", "RepStats",
     "Assignment", "Input", "Calibration",
     "score", "score_many", "decide", "explain", "next_question", "sla", "route",
-    "calibrate", "version",
+    "calibrate", "learn_rubric", "version",
     "LeadgateError", "OutOfMemoryError", "InvalidError", "ParseError", "NotFoundError",
     "RangeError", "LimitError", "TypeMismatchError", "StateError", "BufferTooSmallError",
     "LibraryError",
@@ -627,6 +627,14 @@ class Lead(_Object):
         _check(_lib.lg_lead_record_action(self._p(), _enum(action, ACTIONS, "action"),
                                           _time(at)), "record_action")
 
+    def snooze(self, start: TimeLike, until: TimeLike) -> None:
+        """Pauses the current assignment's follow-up clock in [start, until)
+        (RangeError unless start < until; StateError when the lead is not
+        assigned or `start` precedes the assignment).  Overlapping snoozes
+        merge; there is no read-back and no undo."""
+        _check(_lib.lg_lead_snooze(self._p(), _time(start, "start"), _time(until, "until")),
+               "snooze")
+
     @property
     def owner(self) -> Optional[str]:
         o = _lib.lg_lead_owner(self._p())
@@ -956,3 +964,101 @@ def calibrate(rubric: Rubric, leads: Sequence[Lead], now: TimeLike, capacity: in
     _check(_lib.lg_calibrate(r, arr, n, t, dim, cap, byref(threshold), byref(count)),
            "calibrate")
     return Calibration(_points(threshold.value), count.value)
+
+
+_UINT32_MAX = 2 ** 32 - 1
+
+
+def _milli_points(p: Any, what: str) -> int:
+    """Points (Decimal or int) as exact milli-points."""
+    if isinstance(p, bool) or not isinstance(p, (int, Decimal)):
+        raise TypeError("%s must be a Decimal or an int of points, not %s"
+                        % (what, type(p).__name__))
+    if isinstance(p, Decimal) and not p.is_finite():
+        raise ValueError("%s is %s: must be finite" % (what, p))
+    milli = _EXACT.multiply(Decimal(p), Decimal(1000))
+    if milli != milli.to_integral_value():
+        raise ValueError("%s %s is not a whole number of milli-points" % (what, p))
+    return _int(int(milli), what + " (milli-points)")
+
+
+def _learn_invalid(names: List[bytes], name: bytes) -> str:
+    """Why lg_learn_rubric refused the names, when it is about them."""
+    seen = set()
+    for i, a in enumerate(names):
+        err = _native.Error()
+        if _lib.lg_name_check(a, byref(err)) != 0:
+            return "attributes[%d] %r: %s (column %d)" % (
+                i, a.decode(), err.message.decode("utf-8", "replace"), err.column)
+        if a in seen:
+            return "attributes[%d] %r is given twice" % (i, a.decode())
+        seen.add(a)
+    if not names:
+        return "no attributes to learn from"
+    if not 1 <= len(name) <= 64 or any(b < 0x20 or b == 0x7f for b in name):
+        return "the rubric name must be 1 to 64 bytes of UTF-8 without control characters"
+    return ("an option is out of range (max_values and bins at most 256, scale at most "
+            "1000 points)")
+
+
+def learn_rubric(leads: Sequence[Lead], converted: Sequence[Union[bool, int]],
+                 attributes: Sequence[str], name: str, *, max_values: int = 0, bins: int = 0,
+                 min_count: int = 0, scale: Union[Decimal, int] = Decimal(1)) -> str:
+    """A rubric text (lg_learn_rubric) named `name` with one fit criterion
+    per attribute, learned from the leads whose outcome converted[i] is
+    True (won) or False; ``Rubric(text)`` parses it.
+
+    max_values (text values kept per attribute, 0: 16), bins (quantile
+    bins of an integer attribute, 0: 5) and min_count (a text value seen
+    fewer times counts as `otherwise`, 0: 20) are the library's options,
+    at most 256, 256 and 2^32 - 1; `scale` is the points per doubling of
+    the odds (Decimal or int, 0.001 to 1000).  RangeError with fewer than
+    10 leads of either outcome; InvalidError for a bad name or an option
+    out of range.
+    """
+    arr, n = _lead_array(leads)
+    if isinstance(converted, (str, bytes, Mapping)) or not isinstance(converted, Iterable):
+        raise TypeError("converted must be a sequence of bool, one per lead")
+    outcomes = list(converted)
+    if len(outcomes) != n:
+        raise ValueError("converted has %d outcomes for %d leads" % (len(outcomes), n))
+    conv = (ctypes.c_int32 * max(n, 1))()
+    for i, c in enumerate(outcomes):
+        if not isinstance(c, int):
+            raise TypeError("converted[%d] must be a bool (or 0 or 1), not %s"
+                            % (i, type(c).__name__))
+        if c not in (0, 1):
+            raise ValueError("converted[%d] is %r: must be True, False, 1 or 0" % (i, c))
+        conv[i] = int(c)
+    if isinstance(attributes, (str, bytes, Mapping)) or not isinstance(attributes, Iterable):
+        raise TypeError("attributes must be a sequence of attribute names")
+    names = [_utf8(a, "attributes[%d]" % i) for i, a in enumerate(attributes)]
+    rubric_name = _utf8(name, "rubric name")
+    opts = _native.LearnOptions()
+    opts.max_values = _int(max_values, "max_values", 0, _UINT32_MAX)
+    opts.bins = _int(bins, "bins", 0, _UINT32_MAX)
+    opts.min_count = _int(min_count, "min_count", 0, _UINT32_MAX)
+    opts.scale = _milli_points(scale, "scale")
+    if opts.scale <= 0:
+        raise ValueError("scale is %s: must be positive points" % scale)
+    attrs = (c_char_p * max(len(names), 1))(*names)
+    needed = c_size_t()
+    cap = min(1024 * (len(names) + 1), (1 << 20) + 1)
+    for _ in range(2):
+        buf = ctypes.create_string_buffer(cap)
+        status = _lib.lg_learn_rubric(arr, conv, n, attrs, len(names), rubric_name,
+                                      byref(opts), buf, cap, byref(needed))
+        if status != 9:
+            break
+        cap = needed.value
+    if status == 2:
+        _raise(status, "learn_rubric", _learn_invalid(names, rubric_name))
+    if status == 5:
+        won = sum(conv[i] for i in range(n))
+        if won < 10 or n - won < 10:
+            _raise(status, "learn_rubric", "needs at least 10 converted and 10 other leads "
+                   "(got %d and %d)" % (won, n - won))
+        _raise(status, "learn_rubric", "an integer bin edge lies beyond +-10^15 "
+               "(a rubric's match numbers)")
+    _check(status, "learn_rubric")
+    return buf.value.decode()

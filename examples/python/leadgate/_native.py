@@ -72,6 +72,11 @@ class RepStats(Structure):        # lg_rep_stats
                 ("reserved2", c_int64 * 2)]
 
 
+class LearnOptions(Structure):    # lg_learn_options
+    _fields_ = [("max_values", c_uint32), ("bins", c_uint32), ("min_count", c_uint32),
+                ("reserved", c_uint32), ("scale", c_int64)]
+
+
 # lg_struct_id values for the structs above: the ABI check compares
 # lg_struct_size(id) with ctypes.sizeof.
 STRUCT_IDS: List[Tuple[str, int, Any]] = [
@@ -82,6 +87,7 @@ STRUCT_IDS: List[Tuple[str, int, Any]] = [
     ("lg_sla_status", 6, SlaStatus),
     ("lg_rep", 7, Rep),
     ("lg_rep_stats", 8, RepStats),
+    ("lg_learn_options", 10, LearnOptions),
 ]
 
 P = c_void_p
@@ -140,6 +146,7 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
                                       POINTER(c_int64)]),
     "lg_lead_touch": (c_int, [P, c_int64]),
     "lg_lead_record_action": (c_int, [P, c_int, c_int64]),
+    "lg_lead_snooze": (c_int, [P, c_int64, c_int64]),
     "lg_score_lead": (c_int, [P, P, c_int64, POINTER(Score)]),
     "lg_score_many": (c_int, [P, POINTER(P), c_size_t, c_int64, POINTER(Score)]),
     "lg_explain": (c_int, [P, P, c_int64, POINTER(Contribution), c_size_t,
@@ -157,6 +164,10 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
                                      POINTER(c_double)]),
     "lg_calibrate": (c_int, [P, POINTER(P), c_size_t, c_int64, c_int, c_size_t,
                              POINTER(c_int64), POINTER(c_size_t)]),
+    "lg_learn_rubric": (c_int, [POINTER(P), POINTER(c_int32), c_size_t, POINTER(c_char_p),
+                                c_size_t, c_char_p, POINTER(LearnOptions), c_char_p, c_size_t,
+                                POINTER(c_size_t)]),
+    "lg_name_check": (c_int, [c_char_p, POINTER(Error)]),
     "lg_verdict_name": (c_char_p, [c_int]),
     "lg_stage_name": (c_char_p, [c_int]),
     "lg_action_name": (c_char_p, [c_int]),

@@ -76,6 +76,8 @@ class Abi(unittest.TestCase):
         msg = self.refused(self.stub(200, sizes(lg_rep=0, lg_sla_status=56)))
         self.assertIn("lg_rep is 0 bytes", msg)
         self.assertIn("lg_sla_status is 56 bytes", msg)
+        msg = self.refused(self.stub(200, sizes(lg_learn_options=32)))
+        self.assertIn("lg_learn_options is 32 bytes in the library, 24 in the binding", msg)
 
     def test_another_version_is_refused(self):
         for version, text in ((100, "0.1.0"), (300, "0.3.0"), (10200, "1.2.0")):

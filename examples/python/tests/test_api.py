@@ -12,8 +12,11 @@ in comments; none comes from the library.  Decay results are allowed the
 contract's error of 1 milli-point per decayed event.
 """
 
+import csv
 import ctypes
 import datetime as dt
+import random
+import re
 import gc
 import math
 import os
@@ -76,12 +79,13 @@ class Layout(Base):
         #   lg_sla_status   4 + 4 + 5*8 + 4 + 4 + 2*8                = 72
         #   lg_rep          8 + 4*4 + 8 + 2*8                        = 48
         #   lg_rep_stats    8 + 6*4 + 2*8 + 2*8                      = 64
+        #   lg_learn_options 4*4 + 8                                 = 24
         if ctypes.sizeof(ctypes.c_void_p) != 8:
             self.skipTest("sizes below are for 64-bit pointers")
         sizes = {name: ctypes.sizeof(cls) for name, _, cls in _native.STRUCT_IDS}
         self.assertEqual(sizes, {"lg_error": 172, "lg_score": 40, "lg_contribution": 56,
                                  "lg_decision": 272, "lg_sla_status": 72, "lg_rep": 48,
-                                 "lg_rep_stats": 64})
+                                 "lg_rep_stats": 64, "lg_learn_options": 24})
         self.assertEqual(_native.Decision.reason.offset, 64)     # 40 + 4 + 4 + 16
         self.assertEqual(_native.Decision.next_at.offset, 240)   # 64 + 160 + 16
         self.assertEqual(_native.SlaStatus.tier.offset, 52)      # 8 + 5*8 + 4
@@ -575,6 +579,214 @@ class BadInput(Base):
             reps = [leadgate.Rep("r%d" % i, open_leads=1, capacity=2) for i in range(100000)]
             reps.append(leadgate.Rep("idle", capacity=2))
             self.assertEqual(leadgate.route(self.policy, lead, reps, NOW), 100000)
+
+
+# A wall-clock follow-up (no calendar): 24 h from the assignment.
+WALL_POLICY = """policy "wall"
+qualify when fit >= 4
+follow-up within 24h
+  warn at 50%
+"""
+
+
+class Snooze(Base):
+    def test_a_snooze_moves_the_deadline_by_its_length(self):
+        t0 = utc(2026, 11, 23, 8)
+        with leadgate.Policy(WALL_POLICY) as policy, leadgate.Lead("z") as lead:
+            with self.assertRaises(leadgate.StateError):       # not assigned yet
+                lead.snooze(t0, t0 + HOUR)
+            lead.assign("ana", t0)
+            s = leadgate.sla(policy, lead, t0 + HOUR)
+            self.assertEqual((s.due_at, s.remaining), (t0 + 24 * HOUR, 23 * HOUR))
+            # 3 h paused from 02:00 to 05:00 after the assignment: due 3 h
+            # later; remaining is the target less the (unsnoozed) elapsed time
+            lead.snooze(t0 + 2 * HOUR, t0 + 5 * HOUR)
+            s = leadgate.sla(policy, lead, t0 + HOUR)
+            self.assertEqual((s.due_at, s.remaining), (t0 + 27 * HOUR, 23 * HOUR))
+            # at 06:00: 6 h on the wall, 3 h of them snoozed
+            self.assertEqual(leadgate.sla(policy, lead, t0 + 6 * HOUR).elapsed, 3 * HOUR)
+            # an overlapping snooze (04:00-07:00) merges: 02:00-07:00, 5 h
+            lead.snooze(int((t0 - dt.datetime(1970, 1, 1, tzinfo=UTC)).total_seconds())
+                        + 4 * 3600, t0 + 7 * HOUR)
+            self.assertEqual(leadgate.sla(policy, lead, t0).due_at, t0 + 29 * HOUR)
+            with self.assertRaises(leadgate.RangeError):       # empty
+                lead.snooze(t0 + 9 * HOUR, t0 + 9 * HOUR)
+            with self.assertRaises(leadgate.RangeError):       # backwards
+                lead.snooze(t0 + 9 * HOUR, t0 + 8 * HOUR)
+            with self.assertRaises(leadgate.StateError):       # before the assignment
+                lead.snooze(t0 - HOUR, t0 + HOUR)
+            with self.assertRaises(ValueError):
+                lead.snooze(dt.datetime(2026, 11, 23, 9), t0 + 9 * HOUR)
+            with self.assertRaises(TypeError):
+                lead.snooze("2026-11-23T09:00:00Z", t0 + 9 * HOUR)
+            with self.assertRaises(ValueError):
+                lead.snooze(t0, 2 ** 63)
+            self.assertEqual(leadgate.sla(policy, lead, t0).due_at, t0 + 29 * HOUR)
+            with lead.clone() as copy:                         # clones copy snoozes
+                self.assertEqual(leadgate.sla(policy, copy, t0).due_at, t0 + 29 * HOUR)
+        lead = leadgate.Lead("closed")
+        lead.close()
+        with self.assertRaises(ValueError):
+            lead.snooze(t0, t0 + HOUR)
+
+
+SAMPLE_ATTRIBUTES = ["need", "timeframe_months", "role", "industry", "persona", "employees",
+                     "email_opt_in"]
+
+
+def sample_leads():
+    """examples/data's leads that have an outcome, columns typed as
+    leadgate-learn types them (int when every non-empty cell is a whole
+    number, bool when every one is true or false, else text; an empty cell
+    is missing), and their outcomes."""
+    data = os.path.join(ROOT, "examples", "data")
+    with open(os.path.join(data, "outcomes.csv"), newline="", encoding="utf-8") as f:
+        outcome = {r["id"]: int(r["converted"]) for r in csv.DictReader(f)}
+    with open(os.path.join(data, "leads.csv"), newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["id"] in outcome]
+    typed = {}
+    for a in SAMPLE_ATTRIBUTES:
+        cells = [r[a] for r in rows if r[a] != ""]
+        if all(re.fullmatch(r"[+-]?[0-9]+", c) for c in cells):
+            typed[a] = int
+        elif all(c.lower() in ("true", "false") for c in cells):
+            typed[a] = lambda c: c.lower() == "true"
+        else:
+            typed[a] = str
+    leads = [leadgate.Lead(r["id"], {a: typed[a](r[a]) for a in SAMPLE_ATTRIBUTES if r[a] != ""})
+             for r in rows]
+    return leads, [bool(outcome[r["id"]]) for r in rows]
+
+
+def opt_in_leads():
+    """20 leads: converted, 8 opted in and 2 not; not converted, 2 and 8."""
+    leads = [leadgate.Lead("w%d" % i, {"opt": i < 8}) for i in range(10)]
+    leads += [leadgate.Lead("l%d" % i, {"opt": i < 2}) for i in range(10)]
+    return leads, [True] * 10 + [False] * 10
+
+
+class Learning(Base):
+    def test_the_sample_gives_the_programs_rubric_byte_for_byte(self):
+        leads, converted = sample_leads()
+        self.assertEqual((len(leads), sum(converted)), (300, 101))
+        text = leadgate.learn_rubric(leads, converted, SAMPLE_ATTRIBUTES, "learned",
+                                     min_count=5)
+        # examples/data/expected/learned.rubric is what leadgate-learn writes
+        # for these leads (ctest example_learn_sample)
+        with open(os.path.join(ROOT, "examples", "data", "expected", "learned.rubric"),
+                  encoding="utf-8") as f:
+            self.assertEqual(text, f.read())
+        with leadgate.Rubric(text) as learned:
+            self.assertEqual(learned.name, "learned")
+            self.assertEqual([i.name for i in learned.inputs], SAMPLE_ATTRIBUTES)
+        # the text does not depend on the order of the leads
+        order = list(range(len(leads)))
+        random.Random(7).shuffle(order)
+        self.assertEqual(leadgate.learn_rubric([leads[i] for i in order],
+                                               [converted[i] for i in order],
+                                               SAMPLE_ATTRIBUTES, "learned", min_count=5), text)
+        for lead in leads:
+            lead.close()
+
+    def test_points_are_the_weight_of_evidence(self):
+        # k = 4 buckets (true, false, otherwise, missing), 10 won, 10 lost:
+        #   true:  log2(((8 + 1) / 14) / ((2 + 1) / 14)) = log2 3 = 1.58496 -> 1.585
+        #   false: log2((3 / 14) / (9 / 14)) = -log2 3 -> -1.585
+        #   otherwise, missing: log2((1 / 14) / (1 / 14)) = 0
+        leads, converted = opt_in_leads()
+        text = leadgate.learn_rubric(leads, converted, ["opt"], "hand")
+        self.assertTrue(text.startswith('rubric "hand"\n'))
+        with leadgate.Rubric(text) as r, leadgate.Lead("t", {"opt": True}) as yes, \
+                leadgate.Lead("f", {"opt": False}) as no, leadgate.Lead("m") as missing, \
+                leadgate.Lead("o", {"opt": "maybe"}) as other:
+            self.assertEqual(leadgate.score(r, yes, NOW).fit, pts("1.585"))
+            self.assertEqual(leadgate.score(r, no, NOW).fit, pts("-1.585"))
+            self.assertEqual(leadgate.score(r, missing, NOW).fit, pts("0"))
+            self.assertEqual(leadgate.score(r, other, NOW).fit, pts("0"))
+        # scale 2.5 points: 2500 x 1.5849625 = 3962.4 -> 3.962; integers work too
+        for scale, want in ((Decimal("2.5"), "3.962"), (2, "3.170")):
+            with leadgate.Rubric(leadgate.learn_rubric(leads, converted, ["opt"], "s",
+                                                       scale=scale)) as r, \
+                    leadgate.Lead("t", {"opt": True}) as yes:
+                self.assertEqual(leadgate.score(r, yes, NOW).fit, pts(want))
+
+    def test_a_long_text_grows_the_buffer(self):
+        # 300 distinct long values, 256 kept: far more than the first buffer
+        value = "a-rather-long-value-for-the-buffer-%03d-" + "x" * 100
+        leads = [leadgate.Lead("v%d" % i, {"v": value % i}) for i in range(300)]
+        text = leadgate.learn_rubric(leads, [i % 2 == 0 for i in range(300)], ["v"], "long",
+                                     max_values=256, min_count=1)
+        self.assertGreater(len(text), 256 * 140)
+        self.assertEqual(text.count("\n  when "), 256)
+        with leadgate.Rubric(text) as r:
+            self.assertEqual(r.name, "long")
+
+    def test_bad_arguments(self):
+        leads, converted = opt_in_leads()
+        learn = leadgate.learn_rubric
+        with self.assertRaises(TypeError):
+            learn(leads[0], converted, ["opt"], "x")
+        with self.assertRaises(TypeError):
+            learn(leads + ["lead"], converted + [True], ["opt"], "x")
+        with self.assertRaises(ValueError):
+            learn(leads, converted[:-1], ["opt"], "x")
+        with self.assertRaises(ValueError):
+            learn(leads, converted[:-1] + [2], ["opt"], "x")
+        with self.assertRaises(TypeError):
+            learn(leads, converted[:-1] + ["1"], ["opt"], "x")
+        with self.assertRaises(TypeError):
+            learn(leads, converted[:-1] + [None], ["opt"], "x")
+        with self.assertRaises(TypeError):
+            learn(leads, "1" * 20, ["opt"], "x")
+        with self.assertRaises(TypeError):
+            learn(leads, converted, "opt", "x")
+        with self.assertRaises(TypeError):
+            learn(leads, converted, ["opt", 3], "x")
+        with self.assertRaises(ValueError):
+            learn(leads, converted, ["op\0t"], "x")
+        with self.assertRaises(TypeError):
+            learn(leads, converted, ["opt"], None)
+        with self.assertRaises(ValueError):
+            learn(leads, converted, ["opt"], "x", bins=-1)
+        with self.assertRaises(TypeError):
+            learn(leads, converted, ["opt"], "x", bins=5.0)
+        with self.assertRaises(TypeError):
+            learn(leads, converted, ["opt"], "x", scale=1.5)
+        for scale in (0, Decimal("-1"), Decimal("0.0005"), Decimal("NaN"), Decimal("Infinity")):
+            with self.assertRaises(ValueError, msg=str(scale)):
+                learn(leads, converted, ["opt"], "x", scale=scale)
+        with self.assertRaises(TypeError):
+            learn(leads, converted, ["opt"], "x", 5)            # options are keywords
+        # what the library refuses
+        for attrs, said in (([], "no attributes"), (["opt", "opt"], "given twice"),
+                            (["bad name"], "attributes[0] 'bad name'"),
+                            ([""], "attributes[0] ''")):
+            with self.assertRaises(leadgate.InvalidError, msg=repr(attrs)) as cm:
+                learn(leads, converted, attrs, "x")
+            self.assertIn(said, str(cm.exception))
+        for name in ("", "n" * 65, "tab\there"):
+            with self.assertRaises(leadgate.InvalidError) as cm:
+                learn(leads, converted, ["opt"], name)
+            self.assertIn("rubric name", str(cm.exception))
+        for options in ({"bins": 257}, {"max_values": 257}, {"scale": 1001}):
+            with self.assertRaises(leadgate.InvalidError) as cm:
+                learn(leads, converted, ["opt"], "x", **options)
+            self.assertIn("out of range", str(cm.exception))
+        with self.assertRaises(leadgate.RangeError) as cm:
+            learn(leads[1:], converted[1:], ["opt"], "x")
+        self.assertIn("(got 9 and 10)", str(cm.exception))
+        with self.assertRaises(leadgate.RangeError):
+            learn([], [], ["opt"], "x")
+        with self.assertRaises(leadgate.LimitError):
+            learn(leads, converted, ["a%d" % i for i in range(1025)], "x")
+        # a huge integer edge is not a rubric number: the lower half ends at 9 x 10^15
+        big = [leadgate.Lead("b%d" % i, {"n": i * 10 ** 15}) for i in range(20)]
+        with self.assertRaises(leadgate.RangeError) as cm:
+            learn(big, [i % 2 == 0 for i in range(20)], ["n"], "x", bins=2)
+        self.assertIn("10^15", str(cm.exception))
+        leads[3].close()
+        with self.assertRaises(ValueError):
+            learn(leads, converted, ["opt"], "x")
 
 
 if __name__ == "__main__":
