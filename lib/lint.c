@@ -337,13 +337,15 @@ static int eval3(const linter *L, const lg__expr *e, uint32_t i, const box *b) {
 /* "fit 0..12, engagement -20..50035" for messages (with a rubric). */
 static const char *ranges_text(const linter *L, char *buf, size_t cap) {
   char a[32], b[32], c[32], d[32];
+  int  n;
   if (!L->r) {
     snprintf(buf, cap, "any score");
     return buf;
   }
-  snprintf(buf, cap, "fit %s..%s, engagement %s..%s", points_text(L->reach.d[0].lo, a, 32),
-           points_text(L->reach.d[0].hi, b, 32), points_text(L->reach.d[1].lo, c, 32),
-           points_text(L->reach.d[1].hi, d, 32));
+  n = snprintf(buf, cap, "fit %s..%s, engagement %s..%s", points_text(L->reach.d[0].lo, a, 32),
+               points_text(L->reach.d[0].hi, b, 32), points_text(L->reach.d[1].lo, c, 32),
+               points_text(L->reach.d[1].hi, d, 32));
+  if (n < 0 || (size_t)n >= cap) buf[cap - 1] = '\0'; /* cut to fit: a message */
   return buf;
 }
 

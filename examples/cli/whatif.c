@@ -52,8 +52,9 @@ static void count_grades(whatif *w, const char *cur, const char *draft) {
       w->cap_grades = cap;
     }
     memset(&w->grades[i], 0, sizeof w->grades[i]);
-    strncpy(w->grades[i].cur, cur, sizeof w->grades[i].cur - 1);
-    strncpy(w->grades[i].draft, draft, sizeof w->grades[i].draft - 1);
+    /* grades are at most 15 bytes (lg_decision.grade) */
+    snprintf(w->grades[i].cur, sizeof w->grades[i].cur, "%s", cur);
+    snprintf(w->grades[i].draft, sizeof w->grades[i].draft, "%s", draft);
     w->n_grades++;
   }
   w->grades[i].n++;

@@ -264,6 +264,22 @@ export interface LearnOptions {
 export function learnRubric(leads: Lead[], converted: (boolean | 0 | 1)[], attributes: string[],
                             name: string, options?: LearnOptions | null): string;
 
+export type Severity = 'info' | 'warning' | 'error';
+/** What lint proved about a definition. */
+export interface Finding {
+  severity: Severity;
+  source: 'rubric' | 'policy';
+  /** Line in that definition's text; 0 when not about a line. */
+  line: number;
+  /** Stable identifier, e.g. 'unreachable-qualify'. */
+  code: string;
+  message: string;
+}
+/** Lints a rubric, a policy, or the two together (checks that need both
+ * run only with both); rubric lines first, then policy lines, each in line
+ * order.  Neither given: a LeadgateError 'LG_ERR_INVALID'. */
+export function lint(definitions: { rubric?: Rubric | null; policy?: Policy | null }): Finding[];
+
 /** Epoch seconds from 'YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)' or decimal epoch seconds. */
 export function parseTime(text: string): Seconds;
 /** 'YYYY-MM-DDTHH:MM:SSZ'. */

@@ -279,6 +279,20 @@ function learnRubric(leads, converted, attributes, name, options) {
   return native.learnRubric(leadKeys(leads), converted, attributes, name, options);
 }
 
+/* What can be proved about a rubric, a policy or both ({rubric, policy},
+ * either left out): [{severity, source, line, code, message}], rubric
+ * lines first, then policy lines; line 0 when not about a line. */
+function lint(definitions) {
+  if (definitions === null || typeof definitions !== 'object' || definitions instanceof Native) {
+    const got = definitions === null ? 'null'
+      : typeof definitions === 'object' ? `a ${definitions.constructor.name}` : typeof definitions;
+    throw new TypeError(`lint() takes {rubric, policy}, got ${got}`);
+  }
+  const { rubric, policy } = definitions;
+  return native.lint(rubric == null ? null : handleOf(rubric, Rubric, 'rubric'),
+                     policy == null ? null : handleOf(policy, Policy, 'policy'));
+}
+
 /* Epoch seconds from leadgate's time text (or decimal epoch seconds). */
 const parseTime = (text) => native.parseTime(text);
 /* 'YYYY-MM-DDTHH:MM:SSZ' from a time. */
@@ -289,6 +303,7 @@ const toDate = (seconds) => (seconds === null ? null : new Date(Number(seconds) 
 module.exports = {
   LeadgateError, Rubric, Policy, Calendar, Lead, Stats,
   score, scoreMany, decide, explain, nextQuestion, sla, route, calibrate, learnRubric,
+  lint,
   parseTime, formatTime, toDate,
   libraryVersion: native.libraryVersion,
   _native: native,

@@ -405,6 +405,7 @@ test('the addon checks struct sizes against the library at load', () => {
   bad[5] += 8; // lg_decision
   assert.match(n._sizeMismatch(bad), /lg_decision is \d+ bytes but this addon was compiled for \d+/);
   assert.match(n._sizeMismatch([]), /lg_error is 0 bytes/);
+  assert.equal(sizes[9], 208); // lg_finding: 4 x 4 + 32 + 160
   assert.equal(sizes[10], 24); // lg_learn_options: 4 x 4 + 8
   const learn = sizes.slice();
   learn[10] = 32;

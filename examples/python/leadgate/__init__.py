@@ -60,13 +60,14 @@ from ._native import LibraryError
 __all__ = [
     "Rubric", "Policy", "Calendar", "Lead", "Stats", "Rep",
     "Score", "Decision", "Contribution", "Question", "SlaStatus", "RepStats",
-    "Assignment", "Input", "Calibration",
+    "Assignment", "Input", "Calibration", "Finding",
     "score", "score_many", "decide", "explain", "next_question", "sla", "route",
-    "calibrate", "learn_rubric", "version",
+    "calibrate", "learn_rubric", "lint", "version",
     "LeadgateError", "OutOfMemoryError", "InvalidError", "ParseError", "NotFoundError",
     "RangeError", "LimitError", "TypeMismatchError", "StateError", "BufferTooSmallError",
     "LibraryError",
-    "VERDICTS", "STAGES", "ACTIONS", "SLA_STATES", "KINDS", "TIME_MIN", "TIME_MAX",
+    "VERDICTS", "STAGES", "ACTIONS", "SLA_STATES", "KINDS", "SEVERITIES", "TIME_MIN",
+    "TIME_MAX",
 ]
 
 _lib, library_path = _native.load()
@@ -92,9 +93,11 @@ STAGES = _names(_lib.lg_stage_name)
 ACTIONS = _names(_lib.lg_action_name)
 SLA_STATES = _names(_lib.lg_sla_state_name)
 KINDS = _names(_lib.lg_kind_name)
+SEVERITIES = _names(_lib.lg_severity_name)
 _VALUE_TYPES = (None, "text", "int", "bool")
 _INPUT_KINDS = ("attribute", "event")
 _DIMENSIONS = ("fit", "engagement", "total")
+_SOURCES = ("rubric", "policy")
 
 
 def version() -> str:
@@ -1062,3 +1065,32 @@ def learn_rubric(leads: Sequence[Lead], converted: Sequence[Union[bool, int]],
                "(a rubric's match numbers)")
     _check(status, "learn_rubric")
     return buf.value.decode()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What lint proved about a definition."""
+    severity: str                    # "info", "warning" or "error"
+    source: str                      # "rubric" or "policy"
+    line: Optional[int]              # line of that text; None when not about a line
+    code: str                        # stable identifier, e.g. "unreachable-qualify"
+    message: str
+
+
+def lint(rubric: Optional[Rubric] = None, policy: Optional[Policy] = None) -> List[Finding]:
+    """The findings about the rubric, the policy, or the two together
+    (checks that need both run only with both): rubric lines first, then
+    policy lines, each in line order.  ValueError when both are None."""
+    r = None if rubric is None else _handle(rubric, Rubric, "rubric")
+    p = None if policy is None else _handle(policy, Policy, "policy")
+    if r is None and p is None:
+        raise ValueError("lint needs a rubric, a policy or both")
+    count = c_size_t()
+    status = _lib.lg_lint(r, p, None, 0, byref(count))
+    if status not in (0, 9):
+        _check(status, "lint")
+    items = (_native.Finding * max(count.value, 1))()
+    _check(_lib.lg_lint(r, p, items, count.value, byref(count)), "lint")
+    return [Finding(_name(f.severity, SEVERITIES), _name(f.source, _SOURCES), f.line or None,
+                    f.code.decode(), f.message.decode("utf-8", "replace"))
+            for f in items[:count.value]]

@@ -72,6 +72,11 @@ class RepStats(Structure):        # lg_rep_stats
                 ("reserved2", c_int64 * 2)]
 
 
+class Finding(Structure):         # lg_finding
+    _fields_ = [("severity", c_int32), ("source", c_int32), ("line", c_uint32),
+                ("reserved", c_uint32), ("code", c_char * 32), ("message", c_char * 160)]
+
+
 class LearnOptions(Structure):    # lg_learn_options
     _fields_ = [("max_values", c_uint32), ("bins", c_uint32), ("min_count", c_uint32),
                 ("reserved", c_uint32), ("scale", c_int64)]
@@ -87,6 +92,7 @@ STRUCT_IDS: List[Tuple[str, int, Any]] = [
     ("lg_sla_status", 6, SlaStatus),
     ("lg_rep", 7, Rep),
     ("lg_rep_stats", 8, RepStats),
+    ("lg_finding", 9, Finding),
     ("lg_learn_options", 10, LearnOptions),
 ]
 
@@ -168,6 +174,8 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
                                 c_size_t, c_char_p, POINTER(LearnOptions), c_char_p, c_size_t,
                                 POINTER(c_size_t)]),
     "lg_name_check": (c_int, [c_char_p, POINTER(Error)]),
+    "lg_lint": (c_int, [P, P, POINTER(Finding), c_size_t, POINTER(c_size_t)]),
+    "lg_severity_name": (c_char_p, [c_int]),
     "lg_verdict_name": (c_char_p, [c_int]),
     "lg_stage_name": (c_char_p, [c_int]),
     "lg_action_name": (c_char_p, [c_int]),

@@ -79,13 +79,15 @@ class Layout(Base):
         #   lg_sla_status   4 + 4 + 5*8 + 4 + 4 + 2*8                = 72
         #   lg_rep          8 + 4*4 + 8 + 2*8                        = 48
         #   lg_rep_stats    8 + 6*4 + 2*8 + 2*8                      = 64
+        #   lg_finding      4*4 + 32 + 160                           = 208
         #   lg_learn_options 4*4 + 8                                 = 24
         if ctypes.sizeof(ctypes.c_void_p) != 8:
             self.skipTest("sizes below are for 64-bit pointers")
         sizes = {name: ctypes.sizeof(cls) for name, _, cls in _native.STRUCT_IDS}
         self.assertEqual(sizes, {"lg_error": 172, "lg_score": 40, "lg_contribution": 56,
                                  "lg_decision": 272, "lg_sla_status": 72, "lg_rep": 48,
-                                 "lg_rep_stats": 64, "lg_learn_options": 24})
+                                 "lg_rep_stats": 64, "lg_finding": 208,
+                                 "lg_learn_options": 24})
         self.assertEqual(_native.Decision.reason.offset, 64)     # 40 + 4 + 4 + 16
         self.assertEqual(_native.Decision.next_at.offset, 240)   # 64 + 160 + 16
         self.assertEqual(_native.SlaStatus.tier.offset, 52)      # 8 + 5*8 + 4
@@ -787,6 +789,79 @@ class Learning(Base):
         leads[3].close()
         with self.assertRaises(ValueError):
             learn(leads, converted, ["opt"], "x")
+
+
+SHADOWED_RUBRIC = """rubric "s"
+fit "size" from employees
+  when >= 100 -> 3
+  when 200..500 -> 2
+engagement "demo" on demo_requested -> 25 max 20
+"""
+LADDER_POLICY = """policy "l"
+follow-up within 48h
+  warn at 0%
+  escalate at 36h
+  remind at 48h
+  reassign at 60h
+"""
+UNREACHABLE_POLICY = """policy "u"
+qualify when fit >= 13 and event demo_requested within 30d
+grade "A" when fit >= 6
+grade "B" when fit >= 8
+grade "D"
+"""
+
+
+class Lint(Base):
+    @staticmethod
+    def codes(findings):
+        return [(f.severity, f.source, f.line, f.code) for f in findings]
+
+    def test_findings_by_source_and_line(self):
+        with leadgate.Rubric(SHADOWED_RUBRIC) as r, leadgate.Policy(LADDER_POLICY) as p:
+            # line 4: 200..500 lies inside ">= 100" of line 3 (first match wins);
+            # line 5: one demo is 25 points, more than the max of 20
+            rubric_findings = [("warning", "rubric", 4, "unreachable-when"),
+                               ("warning", "rubric", 5, "max-below-points")]
+            # line 3: warning from the start; line 5: remind at 48 h comes after
+            # the more severe escalate at 36 h
+            policy_findings = [("warning", "policy", 3, "warn-at-zero"),
+                               ("warning", "policy", 5, "unreachable-step")]
+            self.assertEqual(self.codes(leadgate.lint(r)), rubric_findings)
+            self.assertEqual(self.codes(leadgate.lint(policy=p)), policy_findings)
+            both = leadgate.lint(rubric=r, policy=p)
+            self.assertEqual(self.codes(both), rubric_findings + policy_findings)
+            for f in both:
+                self.assertIsInstance(f, leadgate.Finding)
+                self.assertTrue(f.message)
+            with self.assertRaises(dataclasses_frozen()):
+                both[0].line = 1     # type: ignore[misc]
+
+    def test_checks_that_need_the_rubric(self):
+        # b2b's best fit is 3 + 3 + 3 + 3 = 12: `fit >= 13` never holds (line 2);
+        # grade A (fit >= 6) holds whenever B (fit >= 8) would (line 4)
+        with leadgate.Policy(UNREACHABLE_POLICY) as p:
+            self.assertEqual(self.codes(leadgate.lint(self.rubric, p)),
+                             [("error", "policy", 2, "unreachable-qualify"),
+                              ("warning", "policy", 4, "unreachable-grade")])
+        self.assertEqual(leadgate.lint(self.rubric), [])
+        self.assertEqual(leadgate.SEVERITIES, ("info", "warning", "error"))
+
+    def test_bad_arguments(self):
+        with self.assertRaises(ValueError):
+            leadgate.lint()
+        with self.assertRaises(ValueError):
+            leadgate.lint(None, None)
+        with self.assertRaises(TypeError):
+            leadgate.lint(self.policy)
+        with self.assertRaises(TypeError):
+            leadgate.lint(policy=self.rubric)
+        with self.assertRaises(TypeError):
+            leadgate.lint(SHADOWED_RUBRIC)
+        r = leadgate.Rubric(SHADOWED_RUBRIC)
+        r.close()
+        with self.assertRaises(ValueError):
+            leadgate.lint(r)
 
 
 if __name__ == "__main__":
