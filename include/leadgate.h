@@ -91,11 +91,10 @@ extern "C" {
  * Version
  * ===================================================================== */
 
-#define LG_VERSION_MAJOR 0
-#define LG_VERSION_MINOR 2
-#define LG_VERSION_PATCH 0
-#define LG_VERSION_NUMBER \
-  (LG_VERSION_MAJOR * 10000 + LG_VERSION_MINOR * 100 + LG_VERSION_PATCH)
+#define LG_VERSION_MAJOR  0
+#define LG_VERSION_MINOR  2
+#define LG_VERSION_PATCH  0
+#define LG_VERSION_NUMBER (LG_VERSION_MAJOR * 10000 + LG_VERSION_MINOR * 100 + LG_VERSION_PATCH)
 #define LG_VERSION_STRING "0.2.0"
 
 /* The version of the library actually linked, as LG_VERSION_NUMBER and as
@@ -118,18 +117,18 @@ typedef int64_t lg_points;   /* milli-points: 1 point == 1000 */
 #define LG_TIME_MAX   INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
 
 typedef enum lg_status {
-  LG_OK            = 0,
-  LG_ERR_NOMEM     = 1, /* an allocation failed; nothing was changed */
-  LG_ERR_INVALID   = 2, /* a bad argument (NULL where not allowed, bad name,
+  LG_OK = 0,
+  LG_ERR_NOMEM = 1,     /* an allocation failed; nothing was changed */
+  LG_ERR_INVALID = 2,   /* a bad argument (NULL where not allowed, bad name,
                            ...); lg_name_check / lg_text_check say why */
-  LG_ERR_SYNTAX    = 3, /* text definition does not parse; see lg_error */
+  LG_ERR_SYNTAX = 3,    /* text definition does not parse; see lg_error */
   LG_ERR_NOT_FOUND = 4, /* no such attribute / rep / criterion */
-  LG_ERR_RANGE     = 5, /* a number or time out of range, or would overflow */
-  LG_ERR_LIMIT     = 6, /* a documented limit was exceeded */
-  LG_ERR_TYPE      = 7, /* a value of the wrong type for the operation */
-  LG_ERR_STATE     = 8, /* not allowed in the object's current state
+  LG_ERR_RANGE = 5,     /* a number or time out of range, or would overflow */
+  LG_ERR_LIMIT = 6,     /* a documented limit was exceeded */
+  LG_ERR_TYPE = 7,      /* a value of the wrong type for the operation */
+  LG_ERR_STATE = 8,     /* not allowed in the object's current state
                            (e.g. an illegal lifecycle transition) */
-  LG_ERR_BUFFER    = 9  /* caller's buffer too small; *needed says how big */
+  LG_ERR_BUFFER = 9     /* caller's buffer too small; *needed says how big */
 } lg_status;
 
 /* The enumerator's name ("LG_ERR_SYNTAX") and one English sentence saying
@@ -195,15 +194,15 @@ LG_API lg_status lg_time_format(lg_time t, char *buf, size_t cap, size_t *needed
  * ===================================================================== */
 
 typedef enum lg_struct_id {
-  LG_STRUCT_ERROR         = 1,
-  LG_STRUCT_ALLOCATOR     = 2,
-  LG_STRUCT_SCORE         = 3,
-  LG_STRUCT_CONTRIBUTION  = 4,
-  LG_STRUCT_DECISION      = 5,
-  LG_STRUCT_SLA_STATUS    = 6,
-  LG_STRUCT_REP           = 7,
-  LG_STRUCT_REP_STATS     = 8,
-  LG_STRUCT_FINDING       = 9,
+  LG_STRUCT_ERROR = 1,
+  LG_STRUCT_ALLOCATOR = 2,
+  LG_STRUCT_SCORE = 3,
+  LG_STRUCT_CONTRIBUTION = 4,
+  LG_STRUCT_DECISION = 5,
+  LG_STRUCT_SLA_STATUS = 6,
+  LG_STRUCT_REP = 7,
+  LG_STRUCT_REP_STATS = 8,
+  LG_STRUCT_FINDING = 9,
   LG_STRUCT_LEARN_OPTIONS = 10
 } lg_struct_id;
 
@@ -233,13 +232,13 @@ LG_API size_t lg_struct_size(lg_struct_id id);
 
 typedef struct lg_lead lg_lead;
 
-#define LG_MAX_ID_BYTES       256
-#define LG_MAX_NAME_BYTES     64
-#define LG_MAX_TEXT_BYTES     1024
-#define LG_MAX_ATTRIBUTES     256
-#define LG_MAX_EVENTS         10000
-#define LG_MAX_ASSIGNMENTS    1000
-#define LG_MAX_SNOOZES        1000 /* per assignment, after merging */
+#define LG_MAX_ID_BYTES    256
+#define LG_MAX_NAME_BYTES  64
+#define LG_MAX_TEXT_BYTES  1024
+#define LG_MAX_ATTRIBUTES  256
+#define LG_MAX_EVENTS      10000
+#define LG_MAX_ASSIGNMENTS 1000
+#define LG_MAX_SNOOZES     1000 /* per assignment, after merging */
 
 /* Makes an empty lead in stage LG_STAGE_NEW.
  * Returns: LG_ERR_INVALID for a NULL or malformed id, LG_ERR_NOMEM. */
@@ -271,7 +270,10 @@ LG_API lg_status lg_lead_unset(lg_lead *lead, const char *name);
 
 /* Attribute type codes returned by lg_lead_attr_type. */
 typedef enum lg_value_type {
-  LG_VALUE_NONE = 0, LG_VALUE_TEXT = 1, LG_VALUE_INT = 2, LG_VALUE_BOOL = 3
+  LG_VALUE_NONE = 0,
+  LG_VALUE_TEXT = 1,
+  LG_VALUE_INT = 2,
+  LG_VALUE_BOOL = 3
 } lg_value_type;
 
 /* The type of attribute `name` (lg_value_type); LG_VALUE_NONE when absent
@@ -310,21 +312,20 @@ LG_API size_t lg_lead_event_count(const lg_lead *lead);
 LG_API size_t    lg_lead_attr_count(const lg_lead *lead);
 LG_API lg_status lg_lead_attr_at(const lg_lead *lead, size_t i, const char **name,
                                  lg_value_type *type);
-LG_API lg_status lg_lead_event_at(const lg_lead *lead, size_t i, const char **type,
-                                  lg_time *at);
+LG_API lg_status lg_lead_event_at(const lg_lead *lead, size_t i, const char **type, lg_time *at);
 LG_API lg_status lg_lead_assignment_at(const lg_lead *lead, size_t i, const char **owner,
                                        lg_time *assigned_at, lg_time *touched_at);
 
 /* Lifecycle stages. */
 typedef enum lg_stage {
-  LG_STAGE_NEW          = 0,
-  LG_STAGE_NURTURE      = 1,
-  LG_STAGE_MQL          = 2,
-  LG_STAGE_SAL          = 3,
-  LG_STAGE_SQL          = 4,
-  LG_STAGE_OPPORTUNITY  = 5,
-  LG_STAGE_WON          = 6,
-  LG_STAGE_LOST         = 7,
+  LG_STAGE_NEW = 0,
+  LG_STAGE_NURTURE = 1,
+  LG_STAGE_MQL = 2,
+  LG_STAGE_SAL = 3,
+  LG_STAGE_SQL = 4,
+  LG_STAGE_OPPORTUNITY = 5,
+  LG_STAGE_WON = 6,
+  LG_STAGE_LOST = 7,
   LG_STAGE_DISQUALIFIED = 8
 } lg_stage;
 
@@ -385,12 +386,12 @@ LG_API lg_status lg_lead_touch(lg_lead *lead, lg_time at);
 /* SLA actions, in increasing severity (the order is part of the
  * contract: a recorded action hides every less severe one). */
 typedef enum lg_action {
-  LG_ACTION_NONE     = 0,
-  LG_ACTION_WARN     = 1,
-  LG_ACTION_REMIND   = 2,
+  LG_ACTION_NONE = 0,
+  LG_ACTION_WARN = 1,
+  LG_ACTION_REMIND = 2,
   LG_ACTION_ESCALATE = 3,
   LG_ACTION_REASSIGN = 4,
-  LG_ACTION_RECYCLE  = 5
+  LG_ACTION_RECYCLE = 5
 } lg_action;
 
 /* "none", "warn", "remind", "escalate", "reassign", "recycle" (the policy
@@ -489,8 +490,7 @@ typedef struct lg_rubric lg_rubric;
  * number beyond +-10^15), LG_ERR_RANGE (a decay span over 1000 years),
  * LG_ERR_NOMEM.  On failure *out is untouched and nothing is left
  * allocated. */
-LG_API lg_status lg_rubric_parse(const char *text, size_t len, lg_rubric **out,
-                                 lg_error *err);
+LG_API lg_status lg_rubric_parse(const char *text, size_t len, lg_rubric **out, lg_error *err);
 
 /* Frees the rubric.  Strings obtained from it (lg_rubric_name,
  * lg_contribution fields, lg_next_question's attribute) become invalid.
@@ -503,8 +503,7 @@ LG_API void lg_rubric_free(lg_rubric *rubric);
  * LG_ERR_BUFFER.  buf may be NULL when cap is 0.
  * Returns: LG_ERR_INVALID, LG_ERR_BUFFER when cap < *needed (buf is then
  * not written). */
-LG_API lg_status lg_rubric_to_text(const lg_rubric *rubric, char *buf, size_t cap,
-                                   size_t *needed);
+LG_API lg_status lg_rubric_to_text(const lg_rubric *rubric, char *buf, size_t cap, size_t *needed);
 
 /* 64-bit FNV-1a of the canonical text (offset basis 0xcbf29ce484222325,
  * prime 0x100000001b3): equal for texts that differ only in comments and
@@ -565,26 +564,24 @@ LG_API lg_status lg_score_lead(const lg_rubric *rubric, const lg_lead *lead, lg_
 
 /* Scores n leads into out[0..n-1].  On failure (a NULL lead) out is
  * untouched.  Returns: as lg_score_lead. */
-LG_API lg_status lg_score_many(const lg_rubric *rubric, const lg_lead *const *leads,
-                               size_t n, lg_time now, lg_score *out);
+LG_API lg_status lg_score_many(const lg_rubric *rubric, const lg_lead *const *leads, size_t n,
+                               lg_time now, lg_score *out);
 
-typedef enum lg_kind {
-  LG_KIND_FIT = 0, LG_KIND_ENGAGEMENT = 1, LG_KIND_KNOCKOUT = 2
-} lg_kind;
+typedef enum lg_kind { LG_KIND_FIT = 0, LG_KIND_ENGAGEMENT = 1, LG_KIND_KNOCKOUT = 2 } lg_kind;
 
 /* "fit", "engagement", "knockout"; NULL for a value outside lg_kind.
  * Thread-safe; static strings. */
 LG_API const char *lg_kind_name(lg_kind kind);
 
 typedef struct lg_contribution {
-  const char *criterion;  /* the criterion's name */
-  const char *attribute;  /* attribute or event type */
-  int32_t     kind;       /* lg_kind */
-  int32_t     missing;    /* 1 if the attribute was absent (fit and
+  const char *criterion;   /* the criterion's name */
+  const char *attribute;   /* attribute or event type */
+  int32_t     kind;        /* lg_kind */
+  int32_t     missing;     /* 1 if the attribute was absent (fit and
                              knockout criteria; always 0 for engagement) */
-  lg_points   points;     /* after decay and caps; for a knockout 1000 if it
+  lg_points   points;      /* after decay and caps; for a knockout 1000 if it
                              matched, else 0 */
-  lg_points   max_points; /* best this criterion can give: the highest
+  lg_points   max_points;  /* best this criterion can give: the highest
                              outcome for fit, |points| x events counted
                              (those at or before now; at most 1 for
                              `once`; 0 when there are none) capped by max
@@ -684,8 +681,7 @@ typedef struct lg_calendar lg_calendar;
  * beyond +-10^15); LG_ERR_RANGE (a zero follow-up target, a warn step not
  * before the target, a duration over 1000 years); LG_ERR_NOMEM.  On
  * failure *out is untouched and nothing is left allocated. */
-LG_API lg_status lg_policy_parse(const char *text, size_t len, lg_policy **out,
-                                 lg_error *err);
+LG_API lg_status lg_policy_parse(const char *text, size_t len, lg_policy **out, lg_error *err);
 
 /* Frees the policy and its calendar (so lg_policy_calendar's result dies
  * with it).  A policy must outlive every lg_stats made from it.  NULL does
@@ -693,8 +689,7 @@ LG_API lg_status lg_policy_parse(const char *text, size_t len, lg_policy **out,
 LG_API void lg_policy_free(lg_policy *policy);
 
 /* Canonical text, with the buffer contract of lg_rubric_to_text. */
-LG_API lg_status lg_policy_to_text(const lg_policy *policy, char *buf, size_t cap,
-                                   size_t *needed);
+LG_API lg_status lg_policy_to_text(const lg_policy *policy, char *buf, size_t cap, size_t *needed);
 
 /* FNV-1a 64 of the canonical text, as lg_rubric_fingerprint. */
 LG_API uint64_t lg_policy_fingerprint(const lg_policy *policy);
@@ -722,7 +717,9 @@ LG_API lg_status lg_policy_input_at(const lg_policy *policy, size_t i, const cha
  * ===================================================================== */
 
 typedef enum lg_verdict {
-  LG_VERDICT_NURTURE = 0, LG_VERDICT_MQL = 1, LG_VERDICT_DISQUALIFY = 2
+  LG_VERDICT_NURTURE = 0,
+  LG_VERDICT_MQL = 1,
+  LG_VERDICT_DISQUALIFY = 2
 } lg_verdict;
 
 /* "nurture", "mql", "disqualify"; NULL for a value outside lg_verdict.
@@ -787,8 +784,8 @@ typedef struct lg_decision {
  *   - after 64 change points (event times and window ends) with no change
  *     of the decision: the next change point is returned.
  * Returns: LG_ERR_INVALID, LG_ERR_RANGE for a bad `now`. */
-LG_API lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy,
-                           const lg_lead *lead, lg_time now, lg_decision *out);
+LG_API lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy, const lg_lead *lead,
+                           lg_time now, lg_decision *out);
 
 /* ========================================================================
  * Business calendar
@@ -849,8 +846,7 @@ LG_API lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy,
 /* Parses a calendar (the lines of a policy's calendar block); an empty
  * text is a calendar that is never open.
  * Returns: as lg_rubric_parse. */
-LG_API lg_status lg_calendar_parse(const char *text, size_t len, lg_calendar **out,
-                                   lg_error *err);
+LG_API lg_status lg_calendar_parse(const char *text, size_t len, lg_calendar **out, lg_error *err);
 
 /* Frees a calendar made by lg_calendar_parse; never pass the result of
  * lg_policy_calendar (the policy owns it).  NULL does nothing. */
@@ -888,11 +884,11 @@ LG_API lg_time lg_calendar_next_open(const lg_calendar *calendar, lg_time t);
  * ===================================================================== */
 
 typedef enum lg_sla_state {
-  LG_SLA_NONE     = 0, /* not assigned, or no follow-up rule applies */
-  LG_SLA_RUNNING  = 1,
-  LG_SLA_WARNING  = 2,
+  LG_SLA_NONE = 0, /* not assigned, or no follow-up rule applies */
+  LG_SLA_RUNNING = 1,
+  LG_SLA_WARNING = 2,
   LG_SLA_BREACHED = 3,
-  LG_SLA_MET      = 4,
+  LG_SLA_MET = 4,
   LG_SLA_MET_LATE = 5
 } lg_sla_state;
 
@@ -901,18 +897,18 @@ typedef enum lg_sla_state {
 LG_API const char *lg_sla_state_name(lg_sla_state state);
 
 typedef struct lg_sla_status {
-  int32_t     state;         /* lg_sla_state */
-  int32_t     action;        /* most severe step reached and not yet recorded */
-  lg_time     started_at;    /* current assignment */
-  lg_time     due_at;        /* target deadline, in wall-clock time */
-  lg_time     next_at;       /* when state or action next changes; LG_TIME_NEVER */
-  lg_duration elapsed;       /* basis seconds since started_at (until touch),
+  int32_t     state;      /* lg_sla_state */
+  int32_t     action;     /* most severe step reached and not yet recorded */
+  lg_time     started_at; /* current assignment */
+  lg_time     due_at;     /* target deadline, in wall-clock time */
+  lg_time     next_at;    /* when state or action next changes; LG_TIME_NEVER */
+  lg_duration elapsed;    /* basis seconds since started_at (until touch),
                                 net of snoozes */
-  lg_duration remaining;     /* basis seconds to due_at; negative when late */
+  lg_duration remaining;  /* basis seconds to due_at; negative when late */
   int32_t     reassignments;
-  int32_t     tier;          /* index of the follow-up rule in effect; -1
+  int32_t     tier;         /* index of the follow-up rule in effect; -1
                                 with LG_SLA_NONE */
-  int64_t     reserved2[2];  /* 0 */
+  int64_t     reserved2[2]; /* 0 */
 } lg_sla_status;
 
 /* Evaluates the follow-up SLA of the lead's current assignment as of `now`.
@@ -975,7 +971,7 @@ typedef struct lg_rep {
   int32_t     open_leads, capacity; /* capacity 0 = unlimited */
   int32_t     weight;               /* round-robin weight, >= 1 */
   lg_time     last_assigned_at;
-  int64_t     reserved[2];          /* 0 */
+  int64_t     reserved[2]; /* 0 */
 } lg_rep;
 
 /* Picks a rep for the lead under the policy's route rule (least-loaded when
@@ -1095,9 +1091,7 @@ LG_API lg_status lg_stats_rep(const lg_stats *stats, size_t i, lg_rep_stats *out
 LG_API lg_status lg_stats_correlation(const lg_stats *stats, const char *const *reps,
                                       const double *attainment, size_t n, double *r);
 
-typedef enum lg_dimension {
-  LG_DIM_FIT = 0, LG_DIM_ENGAGEMENT = 1, LG_DIM_TOTAL = 2
-} lg_dimension;
+typedef enum lg_dimension { LG_DIM_FIT = 0, LG_DIM_ENGAGEMENT = 1, LG_DIM_TOTAL = 2 } lg_dimension;
 
 /* Capacity-aware threshold: the smallest threshold T (milli-points) such
  * that at most `capacity` leads that are not knocked out score >= T on
@@ -1112,9 +1106,8 @@ typedef enum lg_dimension {
  * Returns: LG_ERR_INVALID for NULL rubric/threshold/count, leads NULL with
  * n > 0, a NULL lead, or a bad dimension; LG_ERR_RANGE for a bad `now`;
  * LG_ERR_NOMEM.  Outputs untouched on failure. */
-LG_API lg_status lg_calibrate(const lg_rubric *rubric, const lg_lead *const *leads,
-                              size_t n, lg_time now, lg_dimension dimension,
-                              size_t capacity,
+LG_API lg_status lg_calibrate(const lg_rubric *rubric, const lg_lead *const *leads, size_t n,
+                              lg_time now, lg_dimension dimension, size_t capacity,
                               lg_points *threshold, size_t *count);
 
 /* ========================================================================
@@ -1176,7 +1169,9 @@ LG_API lg_status lg_calibrate(const lg_rubric *rubric, const lg_lead *const *lea
  * ===================================================================== */
 
 typedef enum lg_severity {
-  LG_SEVERITY_INFO = 0, LG_SEVERITY_WARNING = 1, LG_SEVERITY_ERROR = 2
+  LG_SEVERITY_INFO = 0,
+  LG_SEVERITY_WARNING = 1,
+  LG_SEVERITY_ERROR = 2
 } lg_severity;
 
 /* "info", "warning", "error"; NULL for a value outside lg_severity.
@@ -1203,8 +1198,8 @@ typedef struct lg_finding {
  * from any number of threads.
  * Returns: LG_ERR_INVALID when both definitions are NULL, count is NULL,
  * or items is NULL with cap > 0; LG_ERR_BUFFER when cap is too small. */
-LG_API lg_status lg_lint(const lg_rubric *rubric, const lg_policy *policy,
-                         lg_finding *items, size_t cap, size_t *count);
+LG_API lg_status lg_lint(const lg_rubric *rubric, const lg_policy *policy, lg_finding *items,
+                         size_t cap, size_t *count);
 
 /* ========================================================================
  * Advanced: the allocator
@@ -1213,9 +1208,9 @@ LG_API lg_status lg_lint(const lg_rubric *rubric, const lg_policy *policy,
 typedef struct lg_allocator {
   void *(*malloc_fn)(void *ud, size_t size);
   void *(*realloc_fn)(void *ud, void *ptr, size_t size);
-  void  (*free_fn)(void *ud, void *ptr);
-  void  *ud;
-  void  *reserved[2]; /* NULL */
+  void (*free_fn)(void *ud, void *ptr);
+  void *ud;
+  void *reserved[2]; /* NULL */
 } lg_allocator;
 
 /* Routes every allocation of the library through `a` (copied); NULL
@@ -1314,11 +1309,10 @@ typedef struct lg_learn_options {
  * Nothing is written on failure other than *needed with LG_ERR_BUFFER.
  * Thread safety: reads its arguments only; may run concurrently with
  * anything that only reads the same leads. */
-LG_API lg_status lg_learn_rubric(const lg_lead *const *leads, const int32_t *converted,
-                                 size_t n, const char *const *attributes,
-                                 size_t n_attributes, const char *name,
-                                 const lg_learn_options *options, char *buf, size_t cap,
-                                 size_t *needed);
+LG_API lg_status lg_learn_rubric(const lg_lead *const *leads, const int32_t *converted, size_t n,
+                                 const char *const *attributes, size_t n_attributes,
+                                 const char *name, const lg_learn_options *options, char *buf,
+                                 size_t cap, size_t *needed);
 
 #ifdef __cplusplus
 }

@@ -20,8 +20,9 @@ static void default_free(void *ud, void *ptr) {
   free(ptr);
 }
 
-static lg_allocator current = {default_malloc, default_realloc, default_free, NULL,
-                                {NULL, NULL}};
+static lg_allocator current = {
+  default_malloc, default_realloc, default_free, NULL, { NULL, NULL }
+};
 
 /* Set by the first allocation: from then on objects exist (or existed)
  * that the allocator in force must free, so it may no longer change.  The
@@ -30,10 +31,10 @@ static lg_allocator current = {default_malloc, default_realloc, default_free, NU
 static int allocated;
 
 lg_status lg_set_allocator(const lg_allocator *a) {
-  static const lg_allocator defaults = {default_malloc, default_realloc, default_free,
-                                        NULL, {NULL, NULL}};
-  if (a && (!a->malloc_fn || !a->realloc_fn || !a->free_fn || a->reserved[0] ||
-            a->reserved[1]))
+  static const lg_allocator defaults = {
+    default_malloc, default_realloc, default_free, NULL, { NULL, NULL }
+  };
+  if (a && (!a->malloc_fn || !a->realloc_fn || !a->free_fn || a->reserved[0] || a->reserved[1]))
     return LG_ERR_INVALID;
   if (allocated) return LG_ERR_STATE;
   current = a ? *a : defaults;

@@ -53,9 +53,7 @@ static void buf_uint(lg__buf *b, uint64_t v) {
   lg__buf_put(b, tmp + i, sizeof tmp - i);
 }
 
-static uint64_t magnitude(int64_t v) {
-  return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-}
+static uint64_t magnitude(int64_t v) { return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v; }
 
 void lg__buf_int(lg__buf *b, int64_t v) {
   if (v < 0) lg__buf_putc(b, '-');
@@ -80,7 +78,8 @@ void lg__buf_milli(lg__buf *b, int64_t milli) {
 }
 
 const lg__duration_unit lg__duration_units[LG__N_DURATION_UNITS] = {
-  {'w', 604800}, {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
+  { 'w', 604800 }, { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 }
+};
 
 void lg__buf_duration(lg__buf *b, int64_t secs) {
   size_t i;
@@ -109,8 +108,8 @@ void lg__buf_quoted(lg__buf *b, const char *s, size_t n) {
   lg__buf_putc(b, '"');
 }
 
-lg_status lg__render_text(void (*render)(const void *obj, lg__buf *b), const void *obj,
-                          char *buf, size_t cap, size_t *needed) {
+lg_status lg__render_text(void (*render)(const void *obj, lg__buf *b), const void *obj, char *buf,
+                          size_t cap, size_t *needed) {
   lg__buf b;
   size_t  need;
   if (!obj || (!buf && cap > 0)) return LG_ERR_INVALID;
@@ -131,4 +130,3 @@ uint64_t lg__render_hash(void (*render)(const void *obj, lg__buf *b), const void
   render(obj, &b);
   return b.hash;
 }
-

@@ -41,22 +41,34 @@
 
 /* ---- the always-open calendar ------------------------------------------- */
 
-static const int64_t always_iv_start[7] = {0, 0, 0, 0, 0, 0, 0};
-static const int64_t always_iv_end[7] = {DAY_SECS, DAY_SECS, DAY_SECS, DAY_SECS,
-                                         DAY_SECS, DAY_SECS, DAY_SECS};
-static const int64_t always_iv_cum[7] = {0, 0, 0, 0, 0, 0, 0};
-static const int64_t always_exc[1] = {7};
-static const int64_t always_exc_cum[1] = {0};
+static const int64_t always_iv_start[7] = { 0, 0, 0, 0, 0, 0, 0 };
+static const int64_t always_iv_end[7] = { DAY_SECS, DAY_SECS, DAY_SECS, DAY_SECS,
+                                          DAY_SECS, DAY_SECS, DAY_SECS };
+static const int64_t always_iv_cum[7] = { 0, 0, 0, 0, 0, 0, 0 };
+static const int64_t always_exc[1] = { 7 };
+static const int64_t always_exc_cum[1] = { 0 };
 
 static const lg_calendar always_calendar = {
-  0, WEEK_SECS,
-  {0, DAY_SECS, 2 * DAY_SECS, 3 * DAY_SECS, 4 * DAY_SECS, 5 * DAY_SECS, 6 * DAY_SECS, WEEK_SECS},
-  {0, 0, 0, 0, 0, 0, 0},
-  1, 7, 0, 0,
-  {0, 1, 2, 3, 4, 5, 6, 7},
-  always_iv_start, always_iv_end, always_iv_cum,
-  NULL, always_exc, always_exc_cum, NULL,
-  NULL, NULL, NULL};
+  0,
+  WEEK_SECS,
+  { 0, DAY_SECS, 2 * DAY_SECS, 3 * DAY_SECS, 4 * DAY_SECS, 5 * DAY_SECS, 6 * DAY_SECS, WEEK_SECS },
+  { 0, 0, 0, 0, 0, 0, 0 },
+  1,
+  7,
+  0,
+  0,
+  { 0, 1, 2, 3, 4, 5, 6, 7 },
+  always_iv_start,
+  always_iv_end,
+  always_iv_cum,
+  NULL,
+  always_exc,
+  always_exc_cum,
+  NULL,
+  NULL,
+  NULL,
+  NULL
+};
 
 const lg_calendar *lg__calendar_always(void) { return &always_calendar; }
 
@@ -224,8 +236,7 @@ static int open_add(const lg_calendar *c, int64_t start, int64_t d, int64_t *out
 /* 1 if the calendar has no open time at all. */
 static int never_open(const lg_calendar *c) { return c->week_open == 0 && c->n_iv == 0; }
 
-lg_status lg_calendar_add(const lg_calendar *c, lg_time start, lg_duration d,
-                          lg_time *out) {
+lg_status lg_calendar_add(const lg_calendar *c, lg_time start, lg_duration d, lg_time *out) {
   int64_t t;
   if (!c || !out) return LG_ERR_INVALID;
   if (!lg__time_valid(start) || d < 0) return LG_ERR_RANGE;
@@ -244,8 +255,7 @@ lg_status lg_calendar_add(const lg_calendar *c, lg_time start, lg_duration d,
   return LG_OK;
 }
 
-lg_status lg_calendar_between(const lg_calendar *c, lg_time a, lg_time b,
-                              lg_duration *out) {
+lg_status lg_calendar_between(const lg_calendar *c, lg_time a, lg_time b, lg_duration *out) {
   if (!c || !out) return LG_ERR_INVALID;
   if (!lg__time_valid(a) || !lg__time_valid(b)) return LG_ERR_RANGE;
   if (b <= a || never_open(c))

@@ -8,14 +8,14 @@
 
 #include "internal.h"
 
-#define DAY_SECS      LG__DAY_SECS
-#define WEEK_SECS     (7 * LG__DAY_SECS)
-#define DAY_MINUTES   1440
-#define MAX_OFFSET    (18 * 3600)
+#define DAY_SECS    LG__DAY_SECS
+#define WEEK_SECS   (7 * LG__DAY_SECS)
+#define DAY_MINUTES 1440
+#define MAX_OFFSET  (18 * 3600)
 /* Holidays and special days together.  Unreachable in practice: 1 MiB of
  * text holds at most 55,188 holiday lines (19 bytes each). */
-#define MAX_HOLIDAYS  100000u
-#define MAX_CHANGES   10000u
+#define MAX_HOLIDAYS 100000u
+#define MAX_CHANGES  10000u
 
 /* Every open interval belongs to one local day (the day it starts on) and
  * is kept as [start, end) seconds from that day's midnight; an overnight
@@ -25,8 +25,8 @@
  * day_iv[d + 1]); exception k (a holiday or a special day, by local date)
  * owns iv[exc_iv[k], exc_iv[k + 1]), none for a holiday. */
 struct lg_calendar {
-  int64_t        base_offset;  /* seconds east of UTC before any change */
-  int64_t        week_open;    /* open seconds the weekly pattern holds a week */
+  int64_t base_offset; /* seconds east of UTC before any change */
+  int64_t week_open;   /* open seconds the weekly pattern holds a week */
   /* G (calendar.c) of the weekly pattern alone at the midnight starting
    * weekday d of week 0, the week of day -3 (a Monday); d = 7 is the next
    * Monday.  Week q adds q * week_open. */
@@ -44,7 +44,7 @@ struct lg_calendar {
   const int64_t *exc_day, *exc_iv, *exc_cum, *exc_g;
   /* Offset changes sorted by UTC instant; offsets in seconds. */
   const int64_t *chg_at, *chg_off;
-  int64_t       *block;        /* the one allocation behind the arrays */
+  int64_t       *block; /* the one allocation behind the arrays */
 };
 
 static inline int64_t lg__floor_div(int64_t a, int64_t b) {

@@ -26,7 +26,7 @@
 
 typedef struct cal_change {
   int64_t  at, off;
-  uint32_t seq;        /* order in the text, to report the later duplicate */
+  uint32_t seq; /* order in the text, to report the later duplicate */
   uint32_t line;
   size_t   line_start, pos;
 } cal_change;
@@ -35,7 +35,7 @@ typedef struct cal_change {
 typedef struct cal_date {
   int64_t  day;
   uint32_t line;
-  uint32_t iv, n_iv;   /* a special day's intervals in cal_parser.sp; n_iv 0: holiday */
+  uint32_t iv, n_iv; /* a special day's intervals in cal_parser.sp; n_iv 0: holiday */
   size_t   line_start, pos;
 } cal_date;
 
@@ -52,13 +52,13 @@ typedef struct cal_parser {
   int64_t     base_offset;
   cal_date   *dates;
   uint32_t    n_dates, cap_dates;
-  int32_t    *sp;                        /* special days' intervals: minute pairs */
+  int32_t    *sp; /* special days' intervals: minute pairs */
   uint32_t    n_sp, cap_sp;
   cal_change *chg;
   uint32_t    n_chg, cap_chg;
 } cal_parser;
 
-const char *const lg__calendar_days[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+const char *const lg__calendar_days[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 
 static int peek_char(const lg__lexer *lx, size_t at) {
   return at < lx->line_end ? (unsigned char)lx->src[at] : -1;
@@ -189,7 +189,7 @@ static lg_status parse_interval(lg__lexer *lx, int *from, int *to, size_t *at_fr
   return LG_OK;
 }
 
-static int bit_get(const uint8_t *map, int m) { return (map[m / 8] >> (m % 8)) & 1; }
+static int  bit_get(const uint8_t *map, int m) { return (map[m / 8] >> (m % 8)) & 1; }
 static void bit_set(uint8_t *map, int m) { map[m / 8] = (uint8_t)(map[m / 8] | (1u << (m % 8))); }
 
 /* Marks minutes [from, to) of every day of mask as open and owned by that
@@ -252,13 +252,13 @@ static lg_status parse_date(lg__lexer *lx, const char *what, int64_t *day, size_
 }
 
 /* Records a holiday (n_iv 0) or a special day dated at `at`. */
-static lg_status add_date(cal_parser *p, size_t keyword_at, int64_t day, size_t at,
-                          uint32_t iv, uint32_t n_iv) {
+static lg_status add_date(cal_parser *p, size_t keyword_at, int64_t day, size_t at, uint32_t iv,
+                          uint32_t n_iv) {
   lg__lexer *lx = p->lx;
   cal_date  *d;
   if (p->n_dates >= MAX_HOLIDAYS)
-    return lg__lex_error_at(lx, keyword_at, LG_ERR_LIMIT,
-                            "more than %u holidays and special days", MAX_HOLIDAYS);
+    return lg__lex_error_at(lx, keyword_at, LG_ERR_LIMIT, "more than %u holidays and special days",
+                            MAX_HOLIDAYS);
   if (p->n_dates == p->cap_dates) {
     cal_date *grown = lg__grow(p->dates, &p->cap_dates, p->n_dates + 1, sizeof *grown);
     if (!grown) return lg__lex_nomem(lx);
@@ -302,8 +302,7 @@ static lg_status parse_special(cal_parser *p, size_t keyword_at) {
     if ((st = parse_interval(lx, &from, &to, &at_from)) != LG_OK) return st;
     for (m = from; m < to; m++) {
       if (bit_get(map, m))
-        return lg__lex_error_at(lx, at_from, LG_ERR_SYNTAX, "hours overlap on %.10s",
-                                lx->src + at);
+        return lg__lex_error_at(lx, at_from, LG_ERR_SYNTAX, "hours overlap on %.10s", lx->src + at);
       bit_set(map, m);
     }
     if (!lg__lex_accept(lx, ",")) break;
@@ -350,12 +349,11 @@ static lg_status parse_offset(lg__lexer *lx, int64_t *secs) {
   sign = peek_char(lx, at);
   h = digits_at(lx, at + 1, 2);
   m = digits_at(lx, at + 4, 2);
-  if ((sign != '+' && sign != '-') || h < 0 || m < 0 || peek_char(lx, at + 3) != ':' ||
-      m > 59 || is_digit_at(lx, at + 6))
+  if ((sign != '+' && sign != '-') || h < 0 || m < 0 || peek_char(lx, at + 3) != ':' || m > 59 ||
+      is_digit_at(lx, at + 6))
     return expected(lx, at, "an offset like +01:00");
   if (h * 60 + m > MAX_OFFSET / 60)
-    return lg__lex_error_at(lx, at, LG_ERR_RANGE, "offset %.6s beyond +-18:00",
-                            lx->src + at);
+    return lg__lex_error_at(lx, at, LG_ERR_RANGE, "offset %.6s beyond +-18:00", lx->src + at);
   *secs = (sign == '-' ? -1 : 1) * (int64_t)(h * 3600 + m * 60);
   lx->pos = at + 6;
   return LG_OK;
@@ -363,19 +361,18 @@ static lg_status parse_offset(lg__lexer *lx, int64_t *secs) {
 
 static lg_status parse_offset_change(cal_parser *p, size_t keyword_at) {
   static const char *const what = "an instant like 2026-03-29T01:00:00Z";
-  lg__lexer *lx = p->lx;
-  cal_change ch;
-  size_t     at;
-  int        h, m, s;
-  lg_status  st;
+  lg__lexer               *lx = p->lx;
+  cal_change               ch;
+  size_t                   at;
+  int                      h, m, s;
+  lg_status                st;
   at = lg__lex_token_at(lx);
   if ((st = parse_date_at(lx, at, what, &ch.at)) != LG_OK) return st;
   h = digits_at(lx, at + 11, 2);
   m = digits_at(lx, at + 14, 2);
   s = digits_at(lx, at + 17, 2);
-  if (peek_char(lx, at + 10) != 'T' || h < 0 || m < 0 || s < 0 ||
-      peek_char(lx, at + 13) != ':' || peek_char(lx, at + 16) != ':' ||
-      peek_char(lx, at + 19) != 'Z')
+  if (peek_char(lx, at + 10) != 'T' || h < 0 || m < 0 || s < 0 || peek_char(lx, at + 13) != ':' ||
+      peek_char(lx, at + 16) != ':' || peek_char(lx, at + 19) != 'Z')
     return expected(lx, at, what);
   if (h > 23 || m > 59 || s > 59)
     return lg__lex_error_at(lx, at, LG_ERR_SYNTAX, "no such time %.20s", lx->src + at);
@@ -399,7 +396,6 @@ static lg_status parse_offset_change(cal_parser *p, size_t keyword_at) {
   return LG_OK;
 }
 
-
 static int cmp_change(const void *a, const void *b) {
   const cal_change *x = a, *y = b;
   if (x->at != y->at) return (x->at > y->at) - (x->at < y->at);
@@ -412,8 +408,7 @@ static lg_status check_changes(cal_parser *p) {
   uint32_t          i;
   if (p->n_chg > 1) qsort(p->chg, p->n_chg, sizeof *p->chg, cmp_change);
   for (i = 1; i < p->n_chg; i++)
-    if (p->chg[i].at == p->chg[i - 1].at && (!dup || p->chg[i].seq < dup->seq))
-      dup = &p->chg[i];
+    if (p->chg[i].at == p->chg[i - 1].at && (!dup || p->chg[i].seq < dup->seq)) dup = &p->chg[i];
   if (dup)
     return error_on_line(p->lx, dup->line, dup->line_start, dup->pos,
                          "offset change at %.20s is given twice", p->lx->src + dup->pos);
@@ -452,10 +447,11 @@ static lg_status check_dates(cal_parser *p) {
     if (bad->n_iv && first->n_iv)
       return error_on_line(lx, bad->line, bad->line_start, bad->pos,
                            "%.10s has hours on line %u too: list all its intervals on one "
-                           "line", date, other);
+                           "line",
+                           date, other);
     return error_on_line(lx, bad->line, bad->line_start, bad->pos,
-                         "%.10s %s on line %u: a date is either a holiday or a special day",
-                         date, first->n_iv ? "has hours" : "is a holiday", other);
+                         "%.10s %s on line %u: a date is either a holiday or a special day", date,
+                         first->n_iv ? "has hours" : "is a holiday", other);
   }
   /* Only repeated holidays are left: keep the first of each. */
   n = 0;
@@ -657,8 +653,8 @@ static lg_status parse_statements(cal_parser *p, int standalone, int *more) {
 }
 
 /* have_line: 1 if a statement line is waiting at the cursor. */
-static lg_status parse_block(lg__lexer *lx, int standalone, int have_line,
-                             lg_calendar **out, int *more) {
+static lg_status parse_block(lg__lexer *lx, int standalone, int have_line, lg_calendar **out,
+                             int *more) {
   cal_parser *p;
   lg_status   st;
   /* The parser state holds 5 KB of minute maps: heap, not stack. */
@@ -677,8 +673,7 @@ static lg_status parse_block(lg__lexer *lx, int standalone, int have_line,
   return st;
 }
 
-lg_status lg__calendar_parse_block(lg__lexer *lx, int standalone, lg_calendar **out,
-                                   int *more) {
+lg_status lg__calendar_parse_block(lg__lexer *lx, int standalone, lg_calendar **out, int *more) {
   return parse_block(lx, standalone, 1, out, more);
 }
 

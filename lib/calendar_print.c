@@ -123,7 +123,6 @@ void lg__calendar_print(const lg_calendar *c, lg__buf *b) {
 
 static void render(const void *obj, lg__buf *b) { lg__calendar_print(obj, b); }
 
-lg_status lg_calendar_to_text(const lg_calendar *calendar, char *buf, size_t cap,
-                              size_t *needed) {
+lg_status lg_calendar_to_text(const lg_calendar *calendar, char *buf, size_t cap, size_t *needed) {
   return lg__render_text(render, calendar, buf, cap, needed);
 }

@@ -15,9 +15,9 @@
 
 static lg_points pick_dimension(const lg_score *sc, lg_dimension dimension) {
   switch (dimension) {
-    case LG_DIM_FIT: return sc->fit;
-    case LG_DIM_ENGAGEMENT: return sc->engagement;
-    default: return sc->total;
+  case LG_DIM_FIT: return sc->fit;
+  case LG_DIM_ENGAGEMENT: return sc->engagement;
+  default: return sc->total;
   }
 }
 
@@ -32,8 +32,7 @@ static int by_score_desc(const void *pa, const void *pb) {
  * number of leads above it: the first index holding a score <= s[capacity],
  * found by binary search since ties at the cut may reach back past
  * s[capacity - 1]. */
-static lg_status cut(const lg_points *s, size_t capacity, lg_points *threshold,
-                     size_t *count) {
+static lg_status cut(const lg_points *s, size_t capacity, lg_points *threshold, size_t *count) {
   lg_points floor_score = s[capacity];
   size_t    lo = 0, hi = capacity;
   if (floor_score == INT64_MAX) return LG_ERR_RANGE;
@@ -49,8 +48,8 @@ static lg_status cut(const lg_points *s, size_t capacity, lg_points *threshold,
   return LG_OK;
 }
 
-lg_status lg_calibrate(const lg_rubric *rubric, const lg_lead *const *leads, size_t n,
-                       lg_time now, lg_dimension dimension, size_t capacity, lg_points *threshold,
+lg_status lg_calibrate(const lg_rubric *rubric, const lg_lead *const *leads, size_t n, lg_time now,
+                       lg_dimension dimension, size_t capacity, lg_points *threshold,
                        size_t *count) {
   lg_points *s;
   lg_score   sc;

@@ -27,4 +27,3 @@ int lg__mul_overflow(int64_t a, int64_t b, int64_t *out) {
 }
 
 int lg__time_valid(lg_time t) { return t >= LG_TIME_MIN && t <= LG_TIME_MAX; }
-

@@ -104,9 +104,7 @@ static uint64_t long_div(uint64_t rem, uint64_t src, unsigned nbits, uint64_t d,
  * not depend on inv at all.  (A branch-free correction measured slower:
  * it lengthens the chain of dependent multiplies.) */
 
-uint64_t lg__decay_inverse(int64_t span) {
-  return span > 0 ? UINT64_MAX / (uint64_t)span : 0;
-}
+uint64_t lg__decay_inverse(int64_t span) { return span > 0 ? UINT64_MAX / (uint64_t)span : 0; }
 
 /* floor(x / d) and x mod d, exactly, from inv = floor((2^64 - 1) / d). */
 static uint64_t div_inv(uint64_t x, uint64_t d, uint64_t inv, uint64_t *rem) {
@@ -131,9 +129,7 @@ static uint64_t frac56(uint64_t r, uint64_t d, uint64_t inv) {
   return long_div(r, 0, 56, d, &r);
 }
 
-static uint64_t magnitude(int64_t p) {
-  return p < 0 ? (uint64_t)0 - (uint64_t)p : (uint64_t)p;
-}
+static uint64_t magnitude(int64_t p) { return p < 0 ? (uint64_t)0 - (uint64_t)p : (uint64_t)p; }
 
 /* Signed result from a magnitude and the sign of the points. */
 static int64_t with_sign(uint64_t mag, int negative) {
@@ -145,110 +141,80 @@ static int64_t with_sign(uint64_t mag, int negative) {
 
 /* 2^(-k/64) in Q62, k = 0..63, rounded to nearest. */
 static const uint64_t pow2_6[64] = {
-  UINT64_C(0x4000000000000000), UINT64_C(0x3f4f83033d21b05d),
-  UINT64_C(0x3ea0ecb6dc8a80cf), UINT64_C(0x3df437dcc2b44eee),
-  UINT64_C(0x3d495f454921b30b), UINT64_C(0x3ca05dcf167fec4e),
-  UINT64_C(0x3bf92e66f736bd73), UINT64_C(0x3b53cc07b6650ae1),
-  UINT64_C(0x3ab031b9f7490e4c), UINT64_C(0x3a0e5a940f12f71a),
-  UINT64_C(0x396e41b9df20d22a), UINT64_C(0x38cfe25cafa29694),
-  UINT64_C(0x383337bb0aa53844), UINT64_C(0x37983d209783a449),
-  UINT64_C(0x36feede5f6bc8dd5), UINT64_C(0x366745709e2bf5ed),
-  UINT64_C(0x35d13f32b5a75abd), UINT64_C(0x353cd6aaf3fb7e88),
-  UINT64_C(0x34aa07647c4ab917), UINT64_C(0x3418ccf6bbcac965),
-  UINT64_C(0x3389230547e12039), UINT64_C(0x32fb053fbc9c9f17),
-  UINT64_C(0x326e6f619b8bc9e9), UINT64_C(0x31e35d322aee6c57),
-  UINT64_C(0x3159ca845541b6b7), UINT64_C(0x30d1b3368925d902),
-  UINT64_C(0x304b1332999c2516), UINT64_C(0x2fc5e66d9e9cc421),
-  UINT64_C(0x2f4228e7d6030db0), UINT64_C(0x2ebfd6ac84cf917f),
-  UINT64_C(0x2e3eebd1d8bee7ba), UINT64_C(0x2dbf6478ca345de4),
-  UINT64_C(0x2d413cccfe779921), UINT64_C(0x2cc47104aa444922),
-  UINT64_C(0x2c48fd6074ab0964), UINT64_C(0x2bcede2b5a4290dd),
-  UINT64_C(0x2b560fba90a852b2), UINT64_C(0x2ade8e6d6a4fb4ce),
-  UINT64_C(0x2a6856ad3a9f03be), UINT64_C(0x29f364ed3a594d5a),
-  UINT64_C(0x297fb5aa6c544e3b), UINT64_C(0x290d456b8279a028),
-  UINT64_C(0x289c10c0c3125a06), UINT64_C(0x282c1443ee5c53f1),
-  UINT64_C(0x27bd4c982468446b), UINT64_C(0x274fb669cb3fedd4),
-  UINT64_C(0x26e34e6e7553954e), UINT64_C(0x26781164c82dfe99),
-  UINT64_C(0x260dfc14636e2a5c), UINT64_C(0x25a50b4dc8061680),
-  UINT64_C(0x253d3bea3fbdc258), UINT64_C(0x24d68acbc4f9ba4b),
-  UINT64_C(0x2470f4dceac470ce), UINT64_C(0x240c7710c519ac77),
-  UINT64_C(0x23a90e62d17354f0), UINT64_C(0x2346b7d6df96ea79),
-  UINT64_C(0x22e57078faa2f5ba), UINT64_C(0x2285355d525bbf67),
-  UINT64_C(0x222603a024b6a14a), UINT64_C(0x21c7d865a7a34404),
-  UINT64_C(0x216ab0d9f3121ec5), UINT64_C(0x210e8a30eb379012),
-  UINT64_C(0x20b361a62b0ae876), UINT64_C(0x2059347cef00c1dd)
+  UINT64_C(0x4000000000000000), UINT64_C(0x3f4f83033d21b05d), UINT64_C(0x3ea0ecb6dc8a80cf),
+  UINT64_C(0x3df437dcc2b44eee), UINT64_C(0x3d495f454921b30b), UINT64_C(0x3ca05dcf167fec4e),
+  UINT64_C(0x3bf92e66f736bd73), UINT64_C(0x3b53cc07b6650ae1), UINT64_C(0x3ab031b9f7490e4c),
+  UINT64_C(0x3a0e5a940f12f71a), UINT64_C(0x396e41b9df20d22a), UINT64_C(0x38cfe25cafa29694),
+  UINT64_C(0x383337bb0aa53844), UINT64_C(0x37983d209783a449), UINT64_C(0x36feede5f6bc8dd5),
+  UINT64_C(0x366745709e2bf5ed), UINT64_C(0x35d13f32b5a75abd), UINT64_C(0x353cd6aaf3fb7e88),
+  UINT64_C(0x34aa07647c4ab917), UINT64_C(0x3418ccf6bbcac965), UINT64_C(0x3389230547e12039),
+  UINT64_C(0x32fb053fbc9c9f17), UINT64_C(0x326e6f619b8bc9e9), UINT64_C(0x31e35d322aee6c57),
+  UINT64_C(0x3159ca845541b6b7), UINT64_C(0x30d1b3368925d902), UINT64_C(0x304b1332999c2516),
+  UINT64_C(0x2fc5e66d9e9cc421), UINT64_C(0x2f4228e7d6030db0), UINT64_C(0x2ebfd6ac84cf917f),
+  UINT64_C(0x2e3eebd1d8bee7ba), UINT64_C(0x2dbf6478ca345de4), UINT64_C(0x2d413cccfe779921),
+  UINT64_C(0x2cc47104aa444922), UINT64_C(0x2c48fd6074ab0964), UINT64_C(0x2bcede2b5a4290dd),
+  UINT64_C(0x2b560fba90a852b2), UINT64_C(0x2ade8e6d6a4fb4ce), UINT64_C(0x2a6856ad3a9f03be),
+  UINT64_C(0x29f364ed3a594d5a), UINT64_C(0x297fb5aa6c544e3b), UINT64_C(0x290d456b8279a028),
+  UINT64_C(0x289c10c0c3125a06), UINT64_C(0x282c1443ee5c53f1), UINT64_C(0x27bd4c982468446b),
+  UINT64_C(0x274fb669cb3fedd4), UINT64_C(0x26e34e6e7553954e), UINT64_C(0x26781164c82dfe99),
+  UINT64_C(0x260dfc14636e2a5c), UINT64_C(0x25a50b4dc8061680), UINT64_C(0x253d3bea3fbdc258),
+  UINT64_C(0x24d68acbc4f9ba4b), UINT64_C(0x2470f4dceac470ce), UINT64_C(0x240c7710c519ac77),
+  UINT64_C(0x23a90e62d17354f0), UINT64_C(0x2346b7d6df96ea79), UINT64_C(0x22e57078faa2f5ba),
+  UINT64_C(0x2285355d525bbf67), UINT64_C(0x222603a024b6a14a), UINT64_C(0x21c7d865a7a34404),
+  UINT64_C(0x216ab0d9f3121ec5), UINT64_C(0x210e8a30eb379012), UINT64_C(0x20b361a62b0ae876),
+  UINT64_C(0x2059347cef00c1dd)
 };
 
 /* 2^(-k/4096) in Q62, k = 0..63, rounded to nearest. */
 static const uint64_t pow2_12[64] = {
-  UINT64_C(0x4000000000000000), UINT64_C(0x3ffd3a46ffc6e30f),
-  UINT64_C(0x3ffa74acbdf6c9d5), UINT64_C(0x3ff7af31393ac610),
-  UINT64_C(0x3ff4e9d4703df843), UINT64_C(0x3ff2249661ab8fb4),
-  UINT64_C(0x3fef5f770c2eca6e), UINT64_C(0x3fec9a766e72f53f),
-  UINT64_C(0x3fe9d59487236bb4), UINT64_C(0x3fe710d154eb9821),
-  UINT64_C(0x3fe44c2cd676f395), UINT64_C(0x3fe187a70a7105e3),
-  UINT64_C(0x3fdec33fef85659d), UINT64_C(0x3fdbfef7845fb814),
-  UINT64_C(0x3fd93acdc7abb155), UINT64_C(0x3fd676c2b815142f),
-  UINT64_C(0x3fd3b2d65447b229), UINT64_C(0x3fd0ef089aef6b8c),
-  UINT64_C(0x3fce2b598ab82f57), UINT64_C(0x3fcb67c9224dfb49),
-  UINT64_C(0x3fc8a457605cdbd9), UINT64_C(0x3fc5e1044390ec38),
-  UINT64_C(0x3fc31dcfca965650), UINT64_C(0x3fc05ab9f41952c5),
-  UINT64_C(0x3fbd97c2bec628f3), UINT64_C(0x3fbad4ea29492eea),
-  UINT64_C(0x3fb81230324ec975), UINT64_C(0x3fb54f94d8836c13),
-  UINT64_C(0x3fb28d181a9398f7), UINT64_C(0x3fafcab9f72be10c),
-  UINT64_C(0x3fad087a6cf8e3ee), UINT64_C(0x3faa46597aa74fef),
-  UINT64_C(0x3fa784571ee3e213), UINT64_C(0x3fa4c273585b660f),
-  UINT64_C(0x3fa200ae25bab64a), UINT64_C(0x3f9f3f0785aebbde),
-  UINT64_C(0x3f9c7d7f76e46e93), UINT64_C(0x3f99bc15f808d4e1),
-  UINT64_C(0x3f96facb07c903f0), UINT64_C(0x3f94399ea4d21f97),
-  UINT64_C(0x3f917890cdd15a57), UINT64_C(0x3f8eb7a18173f563),
-  UINT64_C(0x3f8bf6d0be674097), UINT64_C(0x3f89361e83589a7d),
-  UINT64_C(0x3f86758acef57049), UINT64_C(0x3f83b5159feb3dd9),
-  UINT64_C(0x3f80f4bef4e78db7), UINT64_C(0x3f7e3486cc97f915),
-  UINT64_C(0x3f7b746d25aa27cd), UINT64_C(0x3f78b471fecbd063),
-  UINT64_C(0x3f75f49556aab800), UINT64_C(0x3f7334d72bf4b277),
-  UINT64_C(0x3f7075377d57a23d), UINT64_C(0x3f6db5b649817870),
-  UINT64_C(0x3f6af6538f2034d0), UINT64_C(0x3f68370f4ce1e5c5),
-  UINT64_C(0x3f6577e98174a858), UINT64_C(0x3f62b8e22b86a833),
-  UINT64_C(0x3f5ff9f949c61fa8), UINT64_C(0x3f5d3b2edae157a5),
-  UINT64_C(0x3f5a7c82dd86a7bc), UINT64_C(0x3f57bdf55064761f),
-  UINT64_C(0x3f54ff86322937a0), UINT64_C(0x3f52413581836fb0)
+  UINT64_C(0x4000000000000000), UINT64_C(0x3ffd3a46ffc6e30f), UINT64_C(0x3ffa74acbdf6c9d5),
+  UINT64_C(0x3ff7af31393ac610), UINT64_C(0x3ff4e9d4703df843), UINT64_C(0x3ff2249661ab8fb4),
+  UINT64_C(0x3fef5f770c2eca6e), UINT64_C(0x3fec9a766e72f53f), UINT64_C(0x3fe9d59487236bb4),
+  UINT64_C(0x3fe710d154eb9821), UINT64_C(0x3fe44c2cd676f395), UINT64_C(0x3fe187a70a7105e3),
+  UINT64_C(0x3fdec33fef85659d), UINT64_C(0x3fdbfef7845fb814), UINT64_C(0x3fd93acdc7abb155),
+  UINT64_C(0x3fd676c2b815142f), UINT64_C(0x3fd3b2d65447b229), UINT64_C(0x3fd0ef089aef6b8c),
+  UINT64_C(0x3fce2b598ab82f57), UINT64_C(0x3fcb67c9224dfb49), UINT64_C(0x3fc8a457605cdbd9),
+  UINT64_C(0x3fc5e1044390ec38), UINT64_C(0x3fc31dcfca965650), UINT64_C(0x3fc05ab9f41952c5),
+  UINT64_C(0x3fbd97c2bec628f3), UINT64_C(0x3fbad4ea29492eea), UINT64_C(0x3fb81230324ec975),
+  UINT64_C(0x3fb54f94d8836c13), UINT64_C(0x3fb28d181a9398f7), UINT64_C(0x3fafcab9f72be10c),
+  UINT64_C(0x3fad087a6cf8e3ee), UINT64_C(0x3faa46597aa74fef), UINT64_C(0x3fa784571ee3e213),
+  UINT64_C(0x3fa4c273585b660f), UINT64_C(0x3fa200ae25bab64a), UINT64_C(0x3f9f3f0785aebbde),
+  UINT64_C(0x3f9c7d7f76e46e93), UINT64_C(0x3f99bc15f808d4e1), UINT64_C(0x3f96facb07c903f0),
+  UINT64_C(0x3f94399ea4d21f97), UINT64_C(0x3f917890cdd15a57), UINT64_C(0x3f8eb7a18173f563),
+  UINT64_C(0x3f8bf6d0be674097), UINT64_C(0x3f89361e83589a7d), UINT64_C(0x3f86758acef57049),
+  UINT64_C(0x3f83b5159feb3dd9), UINT64_C(0x3f80f4bef4e78db7), UINT64_C(0x3f7e3486cc97f915),
+  UINT64_C(0x3f7b746d25aa27cd), UINT64_C(0x3f78b471fecbd063), UINT64_C(0x3f75f49556aab800),
+  UINT64_C(0x3f7334d72bf4b277), UINT64_C(0x3f7075377d57a23d), UINT64_C(0x3f6db5b649817870),
+  UINT64_C(0x3f6af6538f2034d0), UINT64_C(0x3f68370f4ce1e5c5), UINT64_C(0x3f6577e98174a858),
+  UINT64_C(0x3f62b8e22b86a833), UINT64_C(0x3f5ff9f949c61fa8), UINT64_C(0x3f5d3b2edae157a5),
+  UINT64_C(0x3f5a7c82dd86a7bc), UINT64_C(0x3f57bdf55064761f), UINT64_C(0x3f54ff86322937a0),
+  UINT64_C(0x3f52413581836fb0)
 };
 
 /* 2^(-k/262144) in Q62, k = 0..63, rounded to nearest. */
 static const uint64_t pow2_18[64] = {
-  UINT64_C(0x4000000000000000), UINT64_C(0x3ffff4e8df7680c5),
-  UINT64_C(0x3fffe9d1c0d8fd14), UINT64_C(0x3fffdebaa4277499),
-  UINT64_C(0x3fffd3a38961e6ff), UINT64_C(0x3fffc88c708853ef),
-  UINT64_C(0x3fffbd75599abb15), UINT64_C(0x3fffb25e44991c1b),
-  UINT64_C(0x3fffa747318376ac), UINT64_C(0x3fff9c302059ca74),
-  UINT64_C(0x3fff9119111c171c), UINT64_C(0x3fff860203ca5c4f),
-  UINT64_C(0x3fff7aeaf86499b9), UINT64_C(0x3fff6fd3eeeacf04),
-  UINT64_C(0x3fff64bce75cfbda), UINT64_C(0x3fff59a5e1bb1fe7),
-  UINT64_C(0x3fff4e8ede053ad5), UINT64_C(0x3fff4377dc3b4c4f),
-  UINT64_C(0x3fff3860dc5d53ff), UINT64_C(0x3fff2d49de6b5191),
-  UINT64_C(0x3fff2232e26544b0), UINT64_C(0x3fff171be84b2d05),
-  UINT64_C(0x3fff0c04f01d0a3c), UINT64_C(0x3fff00edf9dadbff),
-  UINT64_C(0x3ffef5d70584a1f9), UINT64_C(0x3ffeeac0131a5bd6),
-  UINT64_C(0x3ffedfa9229c093f), UINT64_C(0x3ffed4923409a9df),
-  UINT64_C(0x3ffec97b47633d62), UINT64_C(0x3ffebe645ca8c371),
-  UINT64_C(0x3ffeb34d73da3bb8), UINT64_C(0x3ffea8368cf7a5e2),
-  UINT64_C(0x3ffe9d1fa8010199), UINT64_C(0x3ffe9208c4f64e88),
-  UINT64_C(0x3ffe86f1e3d78c59), UINT64_C(0x3ffe7bdb04a4bab8),
-  UINT64_C(0x3ffe70c4275dd950), UINT64_C(0x3ffe65ad4c02e7ca),
-  UINT64_C(0x3ffe5a967293e5d2), UINT64_C(0x3ffe4f7f9b10d312),
-  UINT64_C(0x3ffe4468c579af36), UINT64_C(0x3ffe3951f1ce79e7),
-  UINT64_C(0x3ffe2e3b200f32d1), UINT64_C(0x3ffe2324503bd99f),
-  UINT64_C(0x3ffe180d82546dfb), UINT64_C(0x3ffe0cf6b658ef90),
-  UINT64_C(0x3ffe01dfec495e09), UINT64_C(0x3ffdf6c92425b910),
-  UINT64_C(0x3ffdebb25dee0051), UINT64_C(0x3ffde09b99a23375),
-  UINT64_C(0x3ffdd584d7425229), UINT64_C(0x3ffdca6e16ce5c16),
-  UINT64_C(0x3ffdbf57584650e7), UINT64_C(0x3ffdb4409baa3047),
-  UINT64_C(0x3ffda929e0f9f9e1), UINT64_C(0x3ffd9e132835ad60),
-  UINT64_C(0x3ffd92fc715d4a6d), UINT64_C(0x3ffd87e5bc70d0b5),
-  UINT64_C(0x3ffd7ccf09703fe2), UINT64_C(0x3ffd71b8585b979f),
-  UINT64_C(0x3ffd66a1a932d795), UINT64_C(0x3ffd5b8afbf5ff71),
-  UINT64_C(0x3ffd507450a50edd), UINT64_C(0x3ffd455da7400584)
+  UINT64_C(0x4000000000000000), UINT64_C(0x3ffff4e8df7680c5), UINT64_C(0x3fffe9d1c0d8fd14),
+  UINT64_C(0x3fffdebaa4277499), UINT64_C(0x3fffd3a38961e6ff), UINT64_C(0x3fffc88c708853ef),
+  UINT64_C(0x3fffbd75599abb15), UINT64_C(0x3fffb25e44991c1b), UINT64_C(0x3fffa747318376ac),
+  UINT64_C(0x3fff9c302059ca74), UINT64_C(0x3fff9119111c171c), UINT64_C(0x3fff860203ca5c4f),
+  UINT64_C(0x3fff7aeaf86499b9), UINT64_C(0x3fff6fd3eeeacf04), UINT64_C(0x3fff64bce75cfbda),
+  UINT64_C(0x3fff59a5e1bb1fe7), UINT64_C(0x3fff4e8ede053ad5), UINT64_C(0x3fff4377dc3b4c4f),
+  UINT64_C(0x3fff3860dc5d53ff), UINT64_C(0x3fff2d49de6b5191), UINT64_C(0x3fff2232e26544b0),
+  UINT64_C(0x3fff171be84b2d05), UINT64_C(0x3fff0c04f01d0a3c), UINT64_C(0x3fff00edf9dadbff),
+  UINT64_C(0x3ffef5d70584a1f9), UINT64_C(0x3ffeeac0131a5bd6), UINT64_C(0x3ffedfa9229c093f),
+  UINT64_C(0x3ffed4923409a9df), UINT64_C(0x3ffec97b47633d62), UINT64_C(0x3ffebe645ca8c371),
+  UINT64_C(0x3ffeb34d73da3bb8), UINT64_C(0x3ffea8368cf7a5e2), UINT64_C(0x3ffe9d1fa8010199),
+  UINT64_C(0x3ffe9208c4f64e88), UINT64_C(0x3ffe86f1e3d78c59), UINT64_C(0x3ffe7bdb04a4bab8),
+  UINT64_C(0x3ffe70c4275dd950), UINT64_C(0x3ffe65ad4c02e7ca), UINT64_C(0x3ffe5a967293e5d2),
+  UINT64_C(0x3ffe4f7f9b10d312), UINT64_C(0x3ffe4468c579af36), UINT64_C(0x3ffe3951f1ce79e7),
+  UINT64_C(0x3ffe2e3b200f32d1), UINT64_C(0x3ffe2324503bd99f), UINT64_C(0x3ffe180d82546dfb),
+  UINT64_C(0x3ffe0cf6b658ef90), UINT64_C(0x3ffe01dfec495e09), UINT64_C(0x3ffdf6c92425b910),
+  UINT64_C(0x3ffdebb25dee0051), UINT64_C(0x3ffde09b99a23375), UINT64_C(0x3ffdd584d7425229),
+  UINT64_C(0x3ffdca6e16ce5c16), UINT64_C(0x3ffdbf57584650e7), UINT64_C(0x3ffdb4409baa3047),
+  UINT64_C(0x3ffda929e0f9f9e1), UINT64_C(0x3ffd9e132835ad60), UINT64_C(0x3ffd92fc715d4a6d),
+  UINT64_C(0x3ffd87e5bc70d0b5), UINT64_C(0x3ffd7ccf09703fe2), UINT64_C(0x3ffd71b8585b979f),
+  UINT64_C(0x3ffd66a1a932d795), UINT64_C(0x3ffd5b8afbf5ff71), UINT64_C(0x3ffd507450a50edd),
+  UINT64_C(0x3ffd455da7400584)
 };
 
 #define Q62_LN2 UINT64_C(0x2c5c85fdf473de6b) /* ln 2 */
@@ -258,8 +224,8 @@ static const uint64_t pow2_18[64] = {
 /* 2^(-f / 2^56) in Q62, for a 56-bit fraction f. */
 static uint64_t pow2_neg_frac(uint64_t f) {
   uint64_t rest = f & ((((uint64_t)1) << 38) - 1u); /* r < 2^-18 */
-  uint64_t y = mul_q62(rest << 6, Q62_LN2);        /* r ln 2 < 2^44 in Q62 */
-  uint64_t y22 = y >> 22;                          /* top 22 bits of y */
+  uint64_t y = mul_q62(rest << 6, Q62_LN2);         /* r ln 2 < 2^44 in Q62 */
+  uint64_t y22 = y >> 22;                           /* top 22 bits of y */
   /* e^(-y) = 1 - y + y^2/2; y^2/2 in Q62 is y*y / 2^63 = y22^2 / 2^19 */
   uint64_t e = Q62_ONE - y + ((y22 * y22) >> 19);
   uint64_t t = mul_q62(pow2_6[f >> 50], pow2_12[(f >> 44) & 63u]);
@@ -329,14 +295,10 @@ int64_t lg__decay_one(const lg__decay_rule *rule, int64_t age) {
   int64_t p = rule->points, span = rule->span;
   if (age <= 0 || p == 0) return p;
   switch (rule->kind) {
-  case LG__DECAY_HALF_LIFE:
-    return span > 0 ? half_life(span, rule->inv, p, age) : 0;
-  case LG__DECAY_EXPIRE:
-    return age < span ? p : 0;
-  case LG__DECAY_LINEAR:
-    return age < span ? linear(span, p, age) : 0;
-  default:
-    return p;
+  case LG__DECAY_HALF_LIFE: return span > 0 ? half_life(span, rule->inv, p, age) : 0;
+  case LG__DECAY_EXPIRE: return age < span ? p : 0;
+  case LG__DECAY_LINEAR: return age < span ? linear(span, p, age) : 0;
+  default: return p;
   }
 }
 
@@ -401,10 +363,10 @@ static uint64_t half_life_fast(const lg__decay_rule *rule, uint64_t mag, uint64_
   uint64_t h1, l1, h2, l2, mid, n, f, hi, lo;
   mul_64x64(age, rule->m_lo, &h1, &l1);
   mul_64x64(age, rule->m_hi, &h2, &l2);
-  mid = l2 + h1;               /* bits 64..127 of age M */
-  n = h2 + (mid < l2);         /* bits 128.. : Q / 2^56 */
-  if (n > 66) return 0;        /* |p| g < 2^92: below 2^-32 past 2^-(62+60) */
-  f = mid >> 8;                /* bits 72..127: Q mod 2^56 */
+  mid = l2 + h1;        /* bits 64..127 of age M */
+  n = h2 + (mid < l2);  /* bits 128.. : Q / 2^56 */
+  if (n > 66) return 0; /* |p| g < 2^92: below 2^-32 past 2^-(62+60) */
+  f = mid >> 8;         /* bits 72..127: Q mod 2^56 */
   mul_64x64(mag, pow2_neg_frac(f), &hi, &lo);
   return fine_shift(hi, lo, n);
 }
@@ -443,7 +405,7 @@ int64_t lg__decay_sum(const lg__decay_rule *rule, lg_time now, const lg_time *at
   uint64_t mag = magnitude(p), total;
   uint32_t base, i, k, m, c = 0;
   uint16_t idx[CHUNK];
-  fine_sum fine = {0, 0};
+  fine_sum fine = { 0, 0 };
   int      small = mag < ((uint64_t)1 << 30), fast = rule->m_hi != 0 && small;
   for (base = 0; base < n; base += CHUNK) {
     uint32_t end = n - base < CHUNK ? n : base + CHUNK;

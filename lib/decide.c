@@ -38,8 +38,7 @@ static void finish_text(char *out, size_t cap, const lg__buf *b) {
   out[end] = '\0';
 }
 
-static void set_reason(lg_decision *d, const lg__expr *rule, const lg__expr_ctx *ctx,
-                       int holds) {
+static void set_reason(lg_decision *d, const lg__expr *rule, const lg__expr_ctx *ctx, int holds) {
   lg__buf b;
   lg__buf_init(&b, d->reason, sizeof d->reason);
   if (rule)

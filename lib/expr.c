@@ -22,45 +22,47 @@
 
 #include <string.h>
 
-#define NIL UINT32_MAX
+#define NIL       UINT32_MAX
 #define MAX_DEPTH 64
 /* attr comparisons use the match lists' number range (see match.c). */
 #define ATTR_NUMBER_LIMIT INT64_C(1000000000000000000)
 
 enum {
-  X_OR = 1, X_AND, X_NOT,
-  X_SCORE,       /* which: fit / engagement / total; op; value milli */
-  X_KO_ANY,      /* bare `knockout` */
-  X_KO_NAMED,    /* name: the knockout's name */
-  X_EVENT,       /* name: event type; value: window in seconds */
-  X_ATTR_NUM,    /* name; op; value milli */
-  X_ATTR_TEXT,   /* name; op (= or !=); text */
-  X_ATTR_BOOL,   /* name; op (= or !=); value 0/1 */
-  X_ATTR_IS,     /* name; value: index into lists */
-  X_MISSING,     /* name */
-  X_STAGE        /* which: lg_stage */
+  X_OR = 1,
+  X_AND,
+  X_NOT,
+  X_SCORE,     /* which: fit / engagement / total; op; value milli */
+  X_KO_ANY,    /* bare `knockout` */
+  X_KO_NAMED,  /* name: the knockout's name */
+  X_EVENT,     /* name: event type; value: window in seconds */
+  X_ATTR_NUM,  /* name; op; value milli */
+  X_ATTR_TEXT, /* name; op (= or !=); text */
+  X_ATTR_BOOL, /* name; op (= or !=); value 0/1 */
+  X_ATTR_IS,   /* name; value: index into lists */
+  X_MISSING,   /* name */
+  X_STAGE      /* which: lg_stage */
 };
 
 enum { S_FIT = 0, S_ENGAGEMENT = 1, S_TOTAL = 2 };
 
 struct lg__xnode {
-  int64_t  value;    /* see the kinds above */
-  uint32_t first;    /* OR / AND / NOT: first operand */
-  uint32_t next;     /* next operand of the parent OR / AND, or NIL */
-  uint32_t name;     /* strs offset of the attribute / event / knockout name */
+  int64_t  value; /* see the kinds above */
+  uint32_t first; /* OR / AND / NOT: first operand */
+  uint32_t next;  /* next operand of the parent OR / AND, or NIL */
+  uint32_t name;  /* strs offset of the attribute / event / knockout name */
   uint32_t name_len;
-  uint32_t text;     /* X_ATTR_TEXT: strs offset and length of the value */
+  uint32_t text; /* X_ATTR_TEXT: strs offset and length of the value */
   uint32_t text_len;
   uint8_t  kind;
-  uint8_t  op;       /* lg__cmp */
-  uint8_t  which;    /* X_SCORE: S_*; X_STAGE: lg_stage */
+  uint8_t  op;    /* lg__cmp */
+  uint8_t  which; /* X_SCORE: S_*; X_STAGE: lg_stage */
   uint8_t  reserved;
 };
 
-static const char *const score_names[] = {"fit", "engagement", "total"};
+static const char *const score_names[] = { "fit", "engagement", "total" };
 /* Indexed by lg_stage. */
-static const char *const stage_names[] = {"new", "nurture", "mql", "sal", "sql",
-                                          "opportunity", "won", "lost", "disqualified"};
+static const char *const stage_names[] = { "new",         "nurture", "mql",  "sal",         "sql",
+                                           "opportunity", "won",     "lost", "disqualified" };
 #define N_STAGES (sizeof stage_names / sizeof stage_names[0])
 
 /* ---- building ------------------------------------------------------------ */
@@ -68,10 +70,9 @@ static const char *const stage_names[] = {"new", "nurture", "mql", "sal", "sql",
 typedef struct xparser {
   lg__lexer *lx;
   lg__expr  *e;
-  int        depth;   /* open parentheses and `not`s around the cursor */
+  int        depth;    /* open parentheses and `not`s around the cursor */
   int        no_score; /* lg__expr_parse_lead: the score atoms are errors */
 } xparser;
-
 
 static lg_status new_node(xparser *p, int kind, uint32_t *out) {
   lg__expr  *e = p->e;
@@ -103,8 +104,6 @@ static lg_status add_str(xparser *p, const char *s, size_t n, uint32_t *off) {
   e->n_strs = need;
   return LG_OK;
 }
-
-
 
 /* A name (attribute or event type) stored in the arena. */
 static lg_status parse_name(xparser *p, uint32_t node, const char *what) {
@@ -171,8 +170,7 @@ static lg_status parse_attr_cmp(xparser *p, uint32_t node, size_t op_at, int op)
   if (lg__lex_peek_string(lx)) {
     if (op != LG__EQ && op != LG__NE)
       return lg__lex_error_at(lx, op_at, LG_ERR_SYNTAX,
-                              "text can only be compared with = or !=, not %s",
-                              lg__cmp_text(op));
+                              "text can only be compared with = or !=, not %s", lg__cmp_text(op));
     st = parse_string(p, "text", &off, &len);
     if (st != LG_OK) return st;
     n = &p->e->nodes[node];
@@ -201,12 +199,12 @@ static lg_status parse_attr_cmp(xparser *p, uint32_t node, size_t op_at, int op)
 }
 
 static lg_status parse_attr(xparser *p, uint32_t *out) {
-  lg__lexer     *lx = p->lx;
-  lg__match_list list;
+  lg__lexer      *lx = p->lx;
+  lg__match_list  list;
   lg__match_list *lists;
-  size_t         op_at;
-  int            op;
-  lg_status      st = new_node(p, X_ATTR_IS, out);
+  size_t          op_at;
+  int             op;
+  lg_status       st = new_node(p, X_ATTR_IS, out);
   if (st == LG_OK) st = parse_name(p, *out, "attribute name");
   if (st != LG_OK) return st;
   if (lg__lex_accept_word(lx, "is")) {
@@ -277,7 +275,8 @@ static lg_status parse_primary(xparser *p, uint32_t *out) {
     st = new_node(p, X_EVENT, out);
     if (st == LG_OK) st = parse_name(p, *out, "event type");
     if (st != LG_OK) return st;
-    if (!lg__lex_accept_word(lx, "within")) return lg__lex_expected(lx, "'within' after the event type");
+    if (!lg__lex_accept_word(lx, "within"))
+      return lg__lex_expected(lx, "'within' after the event type");
     st = lg__lex_duration(lx, "the time window", &secs);
     if (st == LG_OK) p->e->nodes[*out].value = secs;
     return st;
@@ -290,15 +289,15 @@ static lg_status parse_primary(xparser *p, uint32_t *out) {
   }
   if (lg__lex_accept_word(lx, "stage")) return parse_stage(p, out);
   return lg__lex_expected(lx, "a condition (fit, engagement, total, knockout, event, attr, "
-                      "missing, stage, not or '(')");
+                              "missing, stage, not or '(')");
 }
 
 static lg_status parse_or(xparser *p, uint32_t *out);
 
 static lg_status enter(xparser *p, size_t at) {
   if (++p->depth > MAX_DEPTH)
-    return lg__lex_error_at(p->lx, at, LG_ERR_LIMIT,
-                            "expression nested more than %d levels deep", MAX_DEPTH);
+    return lg__lex_error_at(p->lx, at, LG_ERR_LIMIT, "expression nested more than %d levels deep",
+                            MAX_DEPTH);
   return LG_OK;
 }
 
@@ -327,8 +326,7 @@ static lg_status parse_unary(xparser *p, uint32_t *out) {
       for (i = lx->line_start; i < at; i++) /* columns count characters */
         if (((unsigned char)lx->src[i] & 0xC0) != 0x80) col++;
       lg__lex_describe(lx, tok, sizeof tok);
-      return lg__lex_error(lx, LG_ERR_SYNTAX,
-                           "expected ')' to close the '(' at column %u, got %s",
+      return lg__lex_error(lx, LG_ERR_SYNTAX, "expected ')' to close the '(' at column %u, got %s",
                            (unsigned)col, tok);
     }
     p->depth--;
@@ -393,8 +391,10 @@ int lg__expr_atom(const lg__expr *e, uint32_t i, lg__atom *out) {
     uint32_t              k;
     out->vtype = LG__ATOM_PRESENCE;
     for (k = 0; k < m->n; k++) {
-      if (out->vtype == LG__ATOM_PRESENCE) out->vtype = m->items[k].vtype;
-      else if (out->vtype != m->items[k].vtype) out->vtype = LG__VAL_NONE;
+      if (out->vtype == LG__ATOM_PRESENCE)
+        out->vtype = m->items[k].vtype;
+      else if (out->vtype != m->items[k].vtype)
+        out->vtype = LG__VAL_NONE;
     }
     return 1;
   }
@@ -487,8 +487,8 @@ static void print_node(const lg__expr *e, uint32_t i, lg__buf *b, const lg__expr
 
 /* Parentheses only where the text would otherwise parse differently: an
  * `or` inside an `and`, and an `and`/`or` under `not`. */
-static void print_operand(const lg__expr *e, uint32_t i, lg__buf *b,
-                          const lg__expr_ctx *ctx, int under_not, int paren) {
+static void print_operand(const lg__expr *e, uint32_t i, lg__buf *b, const lg__expr_ctx *ctx,
+                          int under_not, int paren) {
   if (paren) lg__buf_putc(b, '(');
   print_node(e, i, b, ctx, under_not);
   if (paren) lg__buf_putc(b, ')');
@@ -615,8 +615,9 @@ static int eval_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c, unsig
   case X_NOT: return !eval_node(e, n->first, c, touched);
   case X_SCORE:
     if (touched && n->which != S_FIT) *touched |= LG__TOUCH_SCORE;
-    v = n->which == S_FIT ? c->score->fit
-        : n->which == S_ENGAGEMENT ? c->score->engagement : c->score->total;
+    v = n->which == S_FIT          ? c->score->fit
+        : n->which == S_ENGAGEMENT ? c->score->engagement
+                                   : c->score->total;
     return lg__cmp_holds(n->op, v < n->value ? -1 : v > n->value);
   case X_KO_ANY: return c->score->knocked_out != 0;
   case X_KO_NAMED:
@@ -638,9 +639,8 @@ static int eval_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c, unsig
     return a->type == LG__VAL_INT && lg__cmp_holds(n->op, lg__cmp_int_milli(a->value, n->value));
   case X_ATTR_TEXT:
     return a->type == LG__VAL_TEXT &&
-           lg__text_ieq(e->strs + n->text, n->text_len,
-                        lg__lead_str(c->lead, (uint32_t)a->value), a->text_len) ==
-               (n->op == LG__EQ);
+           lg__text_ieq(e->strs + n->text, n->text_len, lg__lead_str(c->lead, (uint32_t)a->value),
+                        a->text_len) == (n->op == LG__EQ);
   case X_ATTR_BOOL: return a->type == LG__VAL_BOOL && (a->value == n->value) == (n->op == LG__EQ);
   default: return lg__match_list_test(&e->lists[n->value], c->lead, a);
   }
@@ -661,8 +661,8 @@ int lg__expr_eval_touched(const lg__expr *e, const lg__expr_ctx *ctx, unsigned *
  * every alternative, so it is given whole, parenthesised where the
  * canonical text has it in parentheses (as an operand of an `and`). */
 
-static void reason_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c, int holds,
-                        int in_and, lg__buf *b) {
+static void reason_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c, int holds, int in_and,
+                        lg__buf *b) {
   const lg__xnode *n = &e->nodes[i];
   uint32_t         k;
   if (n->kind == X_OR && holds) {

@@ -12,9 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LG__MAX_TEXT_INPUT   ((size_t)1 << 20) /* 1 MiB of definition text */
-#define LG__MAX_POINTS       INT64_C(1000000000) /* +-1,000,000 points, milli */
-#define LG__DAY_SECS         INT64_C(86400)
+#define LG__MAX_TEXT_INPUT ((size_t)1 << 20)   /* 1 MiB of definition text */
+#define LG__MAX_POINTS     INT64_C(1000000000) /* +-1,000,000 points, milli */
+#define LG__DAY_SECS       INT64_C(86400)
 
 #if defined(__GNUC__)
 #  define LG__UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -33,8 +33,8 @@
  * LEADGATE_SANITIZE) a broken belief aborts, so tests find it. */
 #if defined(LG_DEBUG)
 #  include <assert.h>
-#  define LG__NEVER(x)  ((x) ? (assert(0 && "LG__NEVER: " #x), 1) : 0)
-#  define LG__ALWAYS(x) ((x) ? 1 : (assert(0 && "LG__ALWAYS: " #x), 0))
+#  define LG__NEVER(x)  ((x) ? (assert(0 && "LG__NEVER: " #  x), 1) : 0)
+#  define LG__ALWAYS(x) ((x) ? 1 : (assert(0 && "LG__ALWAYS: " #  x), 0))
 #else
 #  define LG__NEVER(x)  (x)
 #  define LG__ALWAYS(x) (x)
@@ -42,15 +42,15 @@
 
 /* ---- alloc.c: every allocation goes through these ---------------------- */
 
-void *lg__malloc(size_t size);               /* NULL for size 0 or failure */
-void *lg__calloc(size_t n, size_t size);     /* zeroed; overflow-checked */
-void *lg__realloc(void *ptr, size_t size);   /* size > 0 */
-void  lg__free(void *ptr);                   /* NULL ok */
+void *lg__malloc(size_t size);             /* NULL for size 0 or failure */
+void *lg__calloc(size_t n, size_t size);   /* zeroed; overflow-checked */
+void *lg__realloc(void *ptr, size_t size); /* size > 0 */
+void  lg__free(void *ptr);                 /* NULL ok */
 /* Forgets that the library has allocated, so lg_set_allocator works again.
  * For the test suite only (which swaps in failing allocators between
  * cases); never exported. */
 void  lg__alloc_reset(void);
-char *lg__strndup(const char *s, size_t n);  /* copies n bytes + NUL */
+char *lg__strndup(const char *s, size_t n); /* copies n bytes + NUL */
 /* Grows `ptr` (an array of *cap elements of `elem` bytes) to hold at least
  * `need` elements, doubling.  Returns the (possibly moved) array and
  * updates *cap; NULL on failure, with ptr and *cap untouched. */
@@ -58,14 +58,14 @@ void *lg__grow(void *ptr, uint32_t *cap, uint32_t need, size_t elem);
 
 /* ---- checked.c: checked arithmetic ------------------------------------ */
 
-int lg__add_overflow(int64_t a, int64_t b, int64_t *out);  /* 1 on overflow */
-int lg__mul_overflow(int64_t a, int64_t b, int64_t *out);  /* 1 on overflow */
-int lg__time_valid(lg_time t);           /* LG_TIME_MIN <= t <= LG_TIME_MAX */
+int lg__add_overflow(int64_t a, int64_t b, int64_t *out); /* 1 on overflow */
+int lg__mul_overflow(int64_t a, int64_t b, int64_t *out); /* 1 on overflow */
+int lg__time_valid(lg_time t);                            /* LG_TIME_MIN <= t <= LG_TIME_MAX */
 
 /* ---- time.c: the proleptic Gregorian calendar ------------------------- */
 
-int     lg__is_leap(int64_t y);
-int     lg__days_in_month(int64_t y, int m);            /* m in 1..12 */
+int lg__is_leap(int64_t y);
+int lg__days_in_month(int64_t y, int m); /* m in 1..12 */
 /* Days since 1970-01-01 of a valid date, and back. */
 int64_t lg__days_from_date(int64_t y, int m, int d);
 void    lg__date_from_days(int64_t days, int64_t *y, int *m, int *d);
@@ -93,8 +93,8 @@ int lg__text_ieq(const char *a, size_t an, const char *b, size_t bn);
 typedef struct lg__buf {
   char    *dst;
   size_t   cap;
-  size_t   len;   /* bytes produced so far (may exceed cap) */
-  uint64_t hash;  /* FNV-1a 64 of all bytes produced */
+  size_t   len;  /* bytes produced so far (may exceed cap) */
+  uint64_t hash; /* FNV-1a 64 of all bytes produced */
 } lg__buf;
 
 void lg__buf_init(lg__buf *b, char *dst, size_t cap);
@@ -119,8 +119,8 @@ void lg__buf_duration(lg__buf *b, int64_t secs);
 void lg__buf_quoted(lg__buf *b, const char *s, size_t n);
 /* Finishes a to_text call: the snprintf-style public contract. `render`
  * is called once to measure and, if it fits, once more to write. */
-lg_status lg__render_text(void (*render)(const void *obj, lg__buf *b), const void *obj,
-                          char *buf, size_t cap, size_t *needed);
+lg_status lg__render_text(void (*render)(const void *obj, lg__buf *b), const void *obj, char *buf,
+                          size_t cap, size_t *needed);
 /* FNV-1a 64 of what `render` produces. */
 uint64_t lg__render_hash(void (*render)(const void *obj, lg__buf *b), const void *obj);
 
@@ -154,9 +154,9 @@ typedef struct lg__lexer {
 lg_status lg__lex_init(lg__lexer *lx, const char *text, size_t len, lg_error *err);
 /* Advances to the next line holding a statement (skipping blank and
  * comment-only lines) with the cursor on its first token; 0 at the end. */
-int  lg__lex_next_line(lg__lexer *lx);
+int lg__lex_next_line(lg__lexer *lx);
 /* Skips blanks; 1 when only a comment or nothing is left on the line. */
-int  lg__lex_at_eol(lg__lexer *lx);
+int lg__lex_at_eol(lg__lexer *lx);
 /* Thousands separators: 1 if the next token is a ',' right after a digit
  * and followed by exactly three plain digits (`1,000`); the error says
  * numbers take no separators.  lg__lex_plain_digits counts the digits at
@@ -168,11 +168,11 @@ size_t    lg__lex_plain_digits(const lg__lexer *lx, size_t at);
 lg_status lg__lex_expect_eol(lg__lexer *lx, const char *after);
 /* 1 if the next token is the word `w` (a keyword such as "half-life",
  * ending at a non-word character); lg__lex_accept_word also consumes it. */
-int  lg__lex_peek_word(lg__lexer *lx, const char *w);
-int  lg__lex_accept_word(lg__lexer *lx, const char *w);
+int lg__lex_peek_word(lg__lexer *lx, const char *w);
+int lg__lex_accept_word(lg__lexer *lx, const char *w);
 /* 1 and consumes if the next characters are `p` (punctuation: "->", ",",
  * "..", "(", ")").  lg__lex_expect errors with "expected WHAT". */
-int  lg__lex_accept(lg__lexer *lx, const char *p);
+int       lg__lex_accept(lg__lexer *lx, const char *p);
 lg_status lg__lex_expect(lg__lexer *lx, const char *p, const char *what);
 /* The next word [a-z][a-z0-9_-]* as a span (keywords, day names); empty
  * span if none. */
@@ -184,12 +184,11 @@ lg_status lg__lex_name(lg__lexer *lx, const char *what, lg__span *out);
 /* A double-quoted string, unescaped into a new allocation (*out, *n). */
 lg_status lg__lex_string(lg__lexer *lx, const char *what, char **out, size_t *n);
 /* 1 if the next token starts a string / a number (sign or digit). */
-int  lg__lex_peek_string(lg__lexer *lx);
-int  lg__lex_peek_number(lg__lexer *lx);
+int lg__lex_peek_string(lg__lexer *lx);
+int lg__lex_peek_number(lg__lexer *lx);
 /* A signed decimal with at most 3 fractional digits, in thousandths.
  * |value| must be <= limit_milli (LG_ERR_LIMIT otherwise). */
-lg_status lg__lex_number(lg__lexer *lx, const char *what, int64_t limit_milli,
-                         int64_t *milli);
+lg_status lg__lex_number(lg__lexer *lx, const char *what, int64_t limit_milli, int64_t *milli);
 /* A duration: a non-negative number and a unit s m h d w, whole seconds,
  * at most 1000 years. */
 lg_status lg__lex_duration(lg__lexer *lx, const char *what, int64_t *secs);
@@ -198,7 +197,7 @@ lg_status lg__lex_duration(lg__lexer *lx, const char *what, int64_t *secs);
 lg_status lg__lex_percent(lg__lexer *lx, const char *what, int64_t *milli_pct);
 /* A comparison operator < <= > >= = !=. */
 typedef enum lg__cmp { LG__LT, LG__LE, LG__GT, LG__GE, LG__EQ, LG__NE } lg__cmp;
-int  lg__lex_accept_cmp(lg__lexer *lx, int *op);
+int         lg__lex_accept_cmp(lg__lexer *lx, int *op);
 const char *lg__cmp_text(int op);
 /* Records an error at the cursor (or at byte offset `at`) and returns st.
  * The message is printf-formatted and cut to fit lg_error.message. */
@@ -211,7 +210,7 @@ lg_status lg__lex_expected(lg__lexer *lx, const char *what);
 /* LG_ERR_NOMEM, with "out of memory" in the lexer's error. */
 lg_status lg__lex_nomem(lg__lexer *lx);
 /* The cursor's offset after blanks: where the next token starts. */
-size_t    lg__lex_token_at(lg__lexer *lx);
+size_t lg__lex_token_at(lg__lexer *lx);
 /* Marks a successful parse in the caller's lg_error (status 0, empty). */
 void lg__error_clear(lg_error *err);
 /* Fills err (if not NULL) with a status and no position, e.g. NOMEM. */
@@ -243,7 +242,7 @@ typedef struct lg__attr {
 /* An event type's name: its arena offset (NUL-terminated there) and its
  * length in one word, as arena offsets stay below 2^24 (lead.c). */
 typedef struct lg__evtype {
-  uint32_t ref;      /* offset | length << 24 */
+  uint32_t ref; /* offset | length << 24 */
 } lg__evtype;
 
 #define LG__ARENA_MAX ((uint32_t)1 << 24)
@@ -252,10 +251,10 @@ static inline uint32_t lg__evtype_len(const lg__evtype *t) { return t->ref >> 24
 
 typedef struct lg__assignment {
   lg_time  assigned_at;
-  lg_time  touched_at;  /* LG_TIME_NEVER until touched */
-  uint32_t owner;       /* arena offset */
-  uint32_t recorded;    /* bit (1u << lg_action) per recorded action */
-  uint32_t snz, n_snz;  /* its snoozes: lead->snz[snz, snz + n_snz) */
+  lg_time  touched_at; /* LG_TIME_NEVER until touched */
+  uint32_t owner;      /* arena offset */
+  uint32_t recorded;   /* bit (1u << lg_action) per recorded action */
+  uint32_t snz, n_snz; /* its snoozes: lead->snz[snz, snz + n_snz) */
 } lg__assignment;
 
 /* A paused stretch [from, until) of one assignment's clock.  An
@@ -268,13 +267,13 @@ typedef struct lg__snooze {
 
 /* Pointers and 64-bit fields first, then the 32-bit ones: no padding. */
 struct lg_lead {
-  char           *arena;    /* NUL-terminated strings; offset 0 is the id */
-  lg__attr       *attrs;    /* unordered */
-  lg_time        *ev_at;    /* events sorted by time, then insertion */
-  uint16_t       *ev_type;  /* index into types */
-  lg__evtype     *types;    /* distinct event types */
-  lg__assignment *asg;      /* in time order; the last one is current */
-  lg__snooze     *snz;      /* every assignment's snoozes (lg__assignment.snz) */
+  char           *arena;   /* NUL-terminated strings; offset 0 is the id */
+  lg__attr       *attrs;   /* unordered */
+  lg_time        *ev_at;   /* events sorted by time, then insertion */
+  uint16_t       *ev_type; /* index into types */
+  lg__evtype     *types;   /* distinct event types */
+  lg__assignment *asg;     /* in time order; the last one is current */
+  lg__snooze     *snz;     /* every assignment's snoozes (lg__assignment.snz) */
   lg_time         stage_at;
   uint32_t        arena_len, arena_cap, arena_garbage;
   uint32_t        n_attrs, cap_attrs;
@@ -301,17 +300,17 @@ uint32_t lg__lead_events_upto(const lg_lead *lead, lg_time now);
 enum { LG__M_TEXT = 1, LG__M_CMP = 2, LG__M_RANGE = 3, LG__M_BOOL = 4 };
 
 typedef struct lg__match {
-  int32_t     kind;   /* LG__M_* */
-  int32_t     op;     /* lg__cmp for LG__M_CMP */
-  int64_t     a, b;   /* milli numbers (CMP: a; RANGE: a..b); BOOL: a 0/1 */
+  int32_t kind; /* LG__M_* */
+  int32_t op;   /* lg__cmp for LG__M_CMP */
+  int64_t a, b; /* milli numbers (CMP: a; RANGE: a..b); BOOL: a 0/1 */
   /* The test, worked out by the parser: an attribute of type vtype whose
    * value v has lo <= v <= hi matches (does not, when `outside`).  Numbers
    * become whole bounds (`< 2.5` is v <= 2, `= 2.5` the empty [1, 0]). */
-  int64_t     lo, hi;
-  uint8_t     vtype;  /* LG__VAL_* */
-  uint8_t     outside;
-  char       *text;   /* LG__M_TEXT: owned, NUL-terminated */
-  size_t      text_len;
+  int64_t lo, hi;
+  uint8_t vtype; /* LG__VAL_* */
+  uint8_t outside;
+  char   *text; /* LG__M_TEXT: owned, NUL-terminated */
+  size_t  text_len;
 } lg__match;
 
 typedef struct lg__match_list {
@@ -326,8 +325,7 @@ lg_status lg__match_list_parse(lg__lexer *lx, lg__match_list *out);
 void      lg__match_list_free(lg__match_list *m);
 void      lg__match_list_print(const lg__match_list *m, lg__buf *b);
 /* 1 if the attribute (non-NULL) satisfies any item of the list. */
-int       lg__match_list_test(const lg__match_list *m, const lg_lead *lead,
-                              const lg__attr *attr);
+int lg__match_list_test(const lg__match_list *m, const lg_lead *lead, const lg__attr *attr);
 
 /* Byte equality of a[0..n) and b[0..n), ASCII letters compared without
  * case. */
@@ -346,10 +344,10 @@ static inline int lg__ascii_ieq(const char *a, const char *b, size_t n) {
 
 /* Whether attribute `a` of the lead whose arena is `arena` satisfies one
  * item (lg__match_list_test is this in a loop). */
-int       lg__match_one(const lg__match *it, const char *arena, const lg__attr *a);
+int lg__match_one(const lg__match *it, const char *arena, const lg__attr *a);
 /* Compares an integer with a milli value exactly: -1, 0, 1. */
-int       lg__cmp_int_milli(int64_t v, int64_t milli);
-int       lg__cmp_holds(int op, int sign); /* sign = -1/0/1 of (lhs - rhs) */
+int lg__cmp_int_milli(int64_t v, int64_t milli);
+int lg__cmp_holds(int op, int sign); /* sign = -1/0/1 of (lhs - rhs) */
 
 /* ---- rubric.c / score.c / decay.c ------------------------------------- */
 
@@ -366,24 +364,24 @@ int64_t lg__decay(int kind, int64_t param, int64_t points, int64_t age);
  * worked out once (lg__decay_rule_init): inv = lg__decay_inverse(span)
  * turns the division by the span into a multiply. */
 typedef struct lg__decay_rule {
-  int64_t  points;       /* per event, milli-points */
-  int64_t  span;         /* half-life / expiry / linear span, seconds; 0: none */
+  int64_t  points; /* per event, milli-points */
+  int64_t  span;   /* half-life / expiry / linear span, seconds; 0: none */
   uint64_t inv;
-  uint64_t m_hi, m_lo;   /* half-life: ceil(2^128 / span) (see decay.c) */
-  int32_t  kind;         /* LG__DECAY_* */
+  uint64_t m_hi, m_lo; /* half-life: ceil(2^128 / span) (see decay.c) */
+  int32_t  kind;       /* LG__DECAY_* */
 } lg__decay_rule;
 void     lg__decay_rule_init(lg__decay_rule *rule, int kind, int64_t span, int64_t points);
 uint64_t lg__decay_inverse(int64_t span);
 /* lg__decay of one event under the rule. */
-int64_t  lg__decay_one(const lg__decay_rule *rule, int64_t age);
+int64_t lg__decay_one(const lg__decay_rule *rule, int64_t age);
 /* The decayed sum over i < n with type[i] == t of the events' points at
  * age now - at[i] (events at or before now, n <= LG_MAX_EVENTS); *count
  * gets how many there were.  The events are summed at 2^-32 milli-points
  * and rounded once, so the sum is within 1 milli-point (0.501) of the
  * exact one however many events there are; not the sum of lg__decay_one's
  * per-event roundings. */
-int64_t  lg__decay_sum(const lg__decay_rule *rule, lg_time now, const lg_time *at,
-                       const uint16_t *type, uint16_t t, uint32_t n, uint32_t *count);
+int64_t lg__decay_sum(const lg__decay_rule *rule, lg_time now, const lg_time *at,
+                      const uint16_t *type, uint16_t t, uint32_t n, uint32_t *count);
 
 /* For decision wake-ups (score.c).  The engagement score at `now` split
  * by the sign of the criteria's points: *pos + *neg is lg_score.engagement
@@ -408,8 +406,7 @@ void lg__engagement_trend(const lg_rubric *r, const lg_lead *lead, lg_time now, 
  * not belong to the block (lg__lex_next_line already called), or at the
  * end; *more tells which (1 = a line is waiting).  In standalone mode any
  * other statement is a syntax error. */
-lg_status lg__calendar_parse_block(lg__lexer *lx, int standalone, lg_calendar **out,
-                                   int *more);
+lg_status lg__calendar_parse_block(lg__lexer *lx, int standalone, lg_calendar **out, int *more);
 /* Prints the block in canonical form: "calendar\n" then indented lines. */
 void lg__calendar_print(const lg_calendar *c, lg__buf *b);
 /* A shared, immutable calendar that is always open. */
@@ -424,7 +421,7 @@ lg_status lg__sla_eval_assignment(const lg_policy *p, const lg_lead *lead, uint3
                                   lg_time now, lg_sla_status *out);
 /* The one rule for which touch counts for assignment i as of now (see
  * sla.c): its instant, or LG_TIME_NEVER when none does.  i < n_asg. */
-lg_time     lg__assignment_touch(const lg_lead *lead, uint32_t i, lg_time now);
+lg_time lg__assignment_touch(const lg_lead *lead, uint32_t i, lg_time now);
 /* Wall-clock seconds of assignment i's clock in [assigned_at, until), net
  * of its snoozes; 0 when until is not after the assignment. */
 lg_duration lg__assignment_wall(const lg_lead *lead, uint32_t i, lg_time until);
@@ -482,7 +479,7 @@ typedef struct lg__atom {
   int         kind;  /* lg_input_kind, or -1 */
   int         vtype; /* LG__VAL_*, or LG__ATOM_PRESENCE */
 } lg__atom;
-int       lg__expr_atom(const lg__expr *e, uint32_t i, lg__atom *out);
+int lg__expr_atom(const lg__expr *e, uint32_t i, lg__atom *out);
 /* Node i of the expression as lint.c reasons about it: an `or`/`and`
  * (first operand, operands linked by next), a `not` (first), a score
  * comparison (which: 0 fit, 1 engagement, 2 total; op lg__cmp; value
@@ -490,24 +487,32 @@ int       lg__expr_atom(const lg__expr *e, uint32_t i, lg__atom *out);
  * or any other atom (one that reads the lead).  0 when i is past the
  * last node.  The root is e->root. */
 #define LG__XV_NIL UINT32_MAX
-enum { LG__XV_OR = 1, LG__XV_AND, LG__XV_NOT, LG__XV_SCORE, LG__XV_KO_ANY, LG__XV_KO_NAMED,
-       LG__XV_EVENT, LG__XV_LEAD };
+enum {
+  LG__XV_OR = 1,
+  LG__XV_AND,
+  LG__XV_NOT,
+  LG__XV_SCORE,
+  LG__XV_KO_ANY,
+  LG__XV_KO_NAMED,
+  LG__XV_EVENT,
+  LG__XV_LEAD
+};
 typedef struct lg__xview {
-  int         kind;  /* LG__XV_* */
+  int         kind; /* LG__XV_* */
   int         op, which;
   int64_t     value;
   uint32_t    first, next;
   const char *name;
   size_t      name_len;
 } lg__xview;
-int       lg__expr_view(const lg__expr *e, uint32_t i, lg__xview *out);
+int lg__expr_view(const lg__expr *e, uint32_t i, lg__xview *out);
 /* Canonical text: one space between tokens, parentheses only around an
  * `or` inside an `and` and an `and`/`or` under `not`. */
-void      lg__expr_print(const lg__expr *e, lg__buf *b);
+void lg__expr_print(const lg__expr *e, lg__buf *b);
 /* The same for node i alone (lint.c compares atoms by their text). */
-void      lg__expr_print_node(const lg__expr *e, uint32_t i, lg__buf *b);
+void lg__expr_print_node(const lg__expr *e, uint32_t i, lg__buf *b);
 /* 1 if the expression holds for ctx. */
-int       lg__expr_eval(const lg__expr *e, const lg__expr_ctx *ctx);
+int lg__expr_eval(const lg__expr *e, const lg__expr_ctx *ctx);
 /* The same, and adds to *touched (when not NULL) what the evaluation
  * consulted on its way (`and` and `or` stop at the first operand that
  * settles them): LG__TOUCH_SCORE for an engagement or total comparison,
@@ -515,7 +520,7 @@ int       lg__expr_eval(const lg__expr *e, const lg__expr_ctx *ctx);
  * neither is the same for every engagement and every instant. */
 #define LG__TOUCH_SCORE 1u
 #define LG__TOUCH_EVENT 2u
-int       lg__expr_eval_touched(const lg__expr *e, const lg__expr_ctx *ctx, unsigned *touched);
+int lg__expr_eval_touched(const lg__expr *e, const lg__expr_ctx *ctx, unsigned *touched);
 /* The part that decided, as canonical text: `holds` is lg__expr_eval's
  * result.  Holding: an `or` gives its first holding alternative
  * (recursively), anything else its own text.  Failing: an `and` gives its
@@ -523,33 +528,33 @@ int       lg__expr_eval_touched(const lg__expr *e, const lg__expr_ctx *ctx, unsi
  * included, its own text, an `or` in parentheses when it is an operand of
  * an `and`.  A bare `knockout` (not under `not`) prints as
  * `knockout "NAME"` of the score's first matched knockout. */
-void      lg__expr_reason(const lg__expr *e, const lg__expr_ctx *ctx, int holds, lg__buf *b);
+void lg__expr_reason(const lg__expr *e, const lg__expr_ctx *ctx, int holds, lg__buf *b);
 /* For decision wake-ups.  The earliest instant after s at which one of the
  * expression's `event X within D` conditions may change, the lead's
  * events as they are: the latest event of type X at or before s leaves the
  * window at at + D + 1, the first one after s enters it at its time;
  * LG_TIME_NEVER when none does by LG_TIME_MAX. */
-lg_time   lg__expr_event_change(const lg__expr *e, const lg_lead *lead, lg_time s);
+lg_time lg__expr_event_change(const lg__expr *e, const lg_lead *lead, lg_time s);
 /* The thresholds of the expression's engagement and total comparisons in
  * engagement terms (`total CMP N` compares the engagement with N - fit):
  * moves *next to the nearest one beyond x (below x for dir < 0, above for
  * dir > 0) when it is nearer to x than *next, and returns 1 if it did;
  * sets *at to 1 when a threshold equals x. */
-int       lg__expr_threshold_next(const lg__expr *e, int64_t fit, int64_t x, int dir,
-                                  int64_t *next, int *at);
+int lg__expr_threshold_next(const lg__expr *e, int64_t fit, int64_t x, int dir, int64_t *next,
+                            int *at);
 /* The same thresholds written to out[n..cap) in node order; returns n plus
  * their number (which may exceed cap: those past it are not written). */
-uint32_t  lg__expr_thresholds(const lg__expr *e, int64_t fit, int64_t *out, uint32_t cap,
-                              uint32_t n);
+uint32_t lg__expr_thresholds(const lg__expr *e, int64_t fit, int64_t *out, uint32_t cap,
+                             uint32_t n);
 
 /* ---- policy.c: what the SLA, routing and stats modules read ------------ */
 
 typedef struct lg__sla_step {
-  int32_t action;     /* lg_action */
-  int32_t is_percent; /* 1: value is milli-percent of the target */
-  int64_t value;      /* seconds, or milli-percent */
-  int32_t  max;       /* reassign: max reassignments (-1 = unlimited) */
-  uint32_t line;      /* source line, for lg_lint (lint.c) */
+  int32_t  action;     /* lg_action */
+  int32_t  is_percent; /* 1: value is milli-percent of the target */
+  int64_t  value;      /* seconds, or milli-percent */
+  int32_t  max;        /* reassign: max reassignments (-1 = unlimited) */
+  uint32_t line;       /* source line, for lg_lint (lint.c) */
 } lg__sla_step;
 
 /* One `follow-up` rule (a tier): its target, ladder and the condition
@@ -576,6 +581,6 @@ const lg__followup *lg__policy_followup_at(const lg_policy *p, uint32_t i);
 int                 lg__policy_route(const lg_policy *p); /* LG__ROUTE_* */
 /* A step's offset in basis seconds (sla.c): a percentage of the target
  * rounded up, INT64_MAX when that overflows. */
-lg_duration         lg__sla_step_offset(const lg__followup *f, const lg__sla_step *s);
+lg_duration lg__sla_step_offset(const lg__followup *f, const lg__sla_step *s);
 
 #endif /* LG_INTERNAL_H */

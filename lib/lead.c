@@ -107,8 +107,7 @@ static uint32_t arena_live(const lg_lead *lead) {
 
 /* Copies the string at `*off` of `src_arena` (n bytes + NUL) to the end of
  * dst and points *off at the copy. */
-static void move_str(char *dst, uint32_t *dst_len, const char *src_arena, uint32_t *off,
-                     size_t n) {
+static void move_str(char *dst, uint32_t *dst_len, const char *src_arena, uint32_t *off, size_t n) {
   memcpy(dst + *dst_len, src_arena + *off, n + 1);
   *off = *dst_len;
   *dst_len += (uint32_t)n + 1;
@@ -205,8 +204,7 @@ static void arena_undo_fresh(lg_lead *lead, int fresh) {
 /* `arr` (capacity *cap) with room for `need` elements, starting at `first`
  * elements for a table that has none yet.  NULL on failure, with arr and
  * *cap untouched. */
-static void *table_reserve(void *arr, uint32_t *cap, uint32_t need, size_t elem,
-                           uint32_t first) {
+static void *table_reserve(void *arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t first) {
   void *p;
   if (need <= *cap) return arr;
   if (*cap > 0 || need > first) return lg__grow(arr, cap, need, elem);
@@ -239,8 +237,7 @@ static int32_t attr_index(const lg_lead *lead, const char *name, size_t n) {
   uint32_t i;
   for (i = 0; i < lead->n_attrs; i++) {
     const lg__attr *a = &lead->attrs[i];
-    if (a->name_len == n && memcmp(lead->arena + a->name, name, n) == 0)
-      return (int32_t)i;
+    if (a->name_len == n && memcmp(lead->arena + a->name, name, n) == 0) return (int32_t)i;
   }
   return -1;
 }
@@ -270,8 +267,10 @@ static uint32_t events_after(const lg_lead *lead, lg_time t) {
   uint32_t lo = 0, hi = lead->n_events;
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
-    if (lead->ev_at[mid] <= t) lo = mid + 1;
-    else hi = mid;
+    if (lead->ev_at[mid] <= t)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return lo;
 }
@@ -329,8 +328,10 @@ static void *dup_bytes(const void *src, size_t n, int *ok) {
   void *p;
   if (n == 0 || !*ok) return NULL;
   p = lg__malloc(n);
-  if (!p) *ok = 0;
-  else memcpy(p, src, n);
+  if (!p)
+    *ok = 0;
+  else
+    memcpy(p, src, n);
   return p;
 }
 
@@ -386,9 +387,7 @@ lg_status lg_lead_clone(const lg_lead *lead, lg_lead **out) {
   return LG_OK;
 }
 
-const char *lg_lead_id(const lg_lead *lead) {
-  return lead ? (const char *)(lead + 1) : NULL;
-}
+const char *lg_lead_id(const lg_lead *lead) { return lead ? (const char *)(lead + 1) : NULL; }
 
 /* ---- attributes --------------------------------------------------------- */
 
@@ -443,8 +442,7 @@ static lg_status set_attr(lg_lead *lead, const char *name, size_t n, const new_v
   st = arena_reserve(lead, set_arena_need(i < 0 ? NULL : &lead->attrs[i], n, v));
   if (st != LG_OK) return st;
   if (i < 0) {
-    a = table_reserve(lead->attrs, &lead->cap_attrs, lead->n_attrs + 1, sizeof *a,
-                      FIRST_ATTRS);
+    a = table_reserve(lead->attrs, &lead->cap_attrs, lead->n_attrs + 1, sizeof *a, FIRST_ATTRS);
     if (!a) {
       arena_undo_fresh(lead, fresh);
       return LG_ERR_NOMEM;
@@ -464,7 +462,7 @@ static lg_status set_attr(lg_lead *lead, const char *name, size_t n, const new_v
 /* Argument errors come first (INVALID), then the text's size (LIMIT, found
  * without reading past 1025 bytes), then its encoding. */
 lg_status lg_lead_set_text(lg_lead *lead, const char *name, const char *value) {
-  new_value v = {LG__VAL_TEXT, 0, NULL, 0};
+  new_value v = { LG__VAL_TEXT, 0, NULL, 0 };
   size_t    n;
   char      text[LG_MAX_TEXT_BYTES];
   if (!lead || !value || !name_ok(name, &n)) return LG_ERR_INVALID;
@@ -476,7 +474,7 @@ lg_status lg_lead_set_text(lg_lead *lead, const char *name, const char *value) {
 }
 
 lg_status lg_lead_set_int(lg_lead *lead, const char *name, int64_t value) {
-  new_value v = {LG__VAL_INT, 0, NULL, 0};
+  new_value v = { LG__VAL_INT, 0, NULL, 0 };
   size_t    n;
   if (!lead || !name_ok(name, &n)) return LG_ERR_INVALID;
   v.num = value;
@@ -484,7 +482,7 @@ lg_status lg_lead_set_int(lg_lead *lead, const char *name, int64_t value) {
 }
 
 lg_status lg_lead_set_bool(lg_lead *lead, const char *name, int value) {
-  new_value v = {LG__VAL_BOOL, 0, NULL, 0};
+  new_value v = { LG__VAL_BOOL, 0, NULL, 0 };
   size_t    n;
   if (!lead || !name_ok(name, &n)) return LG_ERR_INVALID;
   v.num = value != 0;
@@ -559,8 +557,7 @@ static lg_status event_reserve(lg_lead *lead, int new_type, size_t name_len) {
     lg__evtype *t;
     st = arena_reserve(lead, name_len + 1);
     if (st != LG_OK) return st;
-    t = table_reserve(lead->types, &lead->cap_types, lead->n_types + 1, sizeof *t,
-                      FIRST_TYPES);
+    t = table_reserve(lead->types, &lead->cap_types, lead->n_types + 1, sizeof *t, FIRST_TYPES);
     if (!t) {
       arena_undo_fresh(lead, fresh_arena);
       return LG_ERR_NOMEM;
@@ -598,8 +595,7 @@ lg_status lg_lead_add_event(lg_lead *lead, const char *type, lg_time at) {
   pos = lead->n_events;
   if (pos > 0 && lead->ev_at[pos - 1] > at) {
     pos = events_after(lead, at);
-    memmove(lead->ev_at + pos + 1, lead->ev_at + pos,
-            (lead->n_events - pos) * sizeof(lg_time));
+    memmove(lead->ev_at + pos + 1, lead->ev_at + pos, (lead->n_events - pos) * sizeof(lg_time));
     memmove(lead->ev_type + pos + 1, lead->ev_type + pos,
             (lead->n_events - pos) * sizeof(uint16_t));
   }
@@ -639,9 +635,7 @@ lg_status lg_lead_set_stage(lg_lead *lead, lg_stage to, lg_time at) {
   return LG_OK;
 }
 
-lg_stage lg_lead_stage(const lg_lead *lead) {
-  return lead ? (lg_stage)lead->stage : LG_STAGE_NEW;
-}
+lg_stage lg_lead_stage(const lg_lead *lead) { return lead ? (lg_stage)lead->stage : LG_STAGE_NEW; }
 
 /* ---- follow-up timeline ------------------------------------------------- */
 
@@ -662,7 +656,7 @@ lg_status lg_lead_assign(lg_lead *lead, const char *owner, lg_time at) {
       return LG_OK;
   }
   if (lead->n_asg >= LG_MAX_ASSIGNMENTS) return LG_ERR_LIMIT;
-  int             fresh = lead->arena == NULL;
+  int fresh = lead->arena == NULL;
   owner = stack_copy(buf, owner, n); /* e.g. lg_lead_owner(lead) itself */
   st = arena_reserve(lead, n + 1);
   if (st != LG_OK) return st;
@@ -748,7 +742,7 @@ lg_status lg_lead_snooze(lg_lead *lead, lg_time from, lg_time until) {
   s = n ? lead->snz + a->snz : NULL;
   lo = n ? snooze_bound(s, n, from, 0) : 0;  /* first that ends at or after from */
   hi = n ? snooze_bound(s, n, until, 1) : 0; /* first that starts after until */
-  if (hi == lo) { /* nothing to merge with: one more */
+  if (hi == lo) {                            /* nothing to merge with: one more */
     lg__snooze *grown;
     if (n >= LG_MAX_SNOOZES) return LG_ERR_LIMIT;
     grown = table_reserve(lead->snz, &lead->cap_snz, lead->n_snz + 1, sizeof *grown, 1);
@@ -774,8 +768,7 @@ lg_status lg_lead_snooze(lg_lead *lead, lg_time from, lg_time until) {
 
 size_t lg_lead_attr_count(const lg_lead *lead) { return lead ? lead->n_attrs : 0; }
 
-lg_status lg_lead_attr_at(const lg_lead *lead, size_t i, const char **name,
-                          lg_value_type *type) {
+lg_status lg_lead_attr_at(const lg_lead *lead, size_t i, const char **name, lg_value_type *type) {
   const lg__attr *a;
   if (!lead) return LG_ERR_INVALID;
   if (i >= lead->n_attrs) return LG_ERR_NOT_FOUND;

@@ -58,12 +58,12 @@
 
 #include <string.h>
 
-#define LEARN_MAX_VALUES  256u   /* when lines a criterion may have */
+#define LEARN_MAX_VALUES  256u /* when lines a criterion may have */
 #define LEARN_MAX_SCALE   INT64_C(1000000)
-#define LEARN_MAX_ATTRS   1024u  /* criteria a rubric may have */
+#define LEARN_MAX_ATTRS   1024u /* criteria a rubric may have */
 #define LEARN_MIN_OUTCOME 10u
 #define LEARN_EDGE_LIMIT  INT64_C(1000000000000000) /* match numbers: +-10^15 */
-#define Q                 48     /* fraction bits of the fixed-point log2 */
+#define Q                 48                        /* fraction bits of the fixed-point log2 */
 
 /* ---- fixed-point log2 ---------------------------------------------------- */
 
@@ -126,14 +126,14 @@ typedef struct text_entry {
 typedef struct tally {
   const char *name;
   size_t      name_len;
-  uint64_t    type_count[4];  /* leads with a value of each LG__VAL_* type */
-  uint64_t    missing[2];     /* [converted] */
-  uint64_t    boolean[2][2];  /* [value][converted] */
-  text_entry *slots;          /* open addressing, power-of-two size */
+  uint64_t    type_count[4]; /* leads with a value of each LG__VAL_* type */
+  uint64_t    missing[2];    /* [converted] */
+  uint64_t    boolean[2][2]; /* [value][converted] */
+  text_entry *slots;         /* open addressing, power-of-two size */
   size_t      n_slots, n_used;
   char       *keys;
   size_t      keys_len, keys_cap;
-  int64_t    *ints[2];        /* [converted]: the integer values */
+  int64_t    *ints[2]; /* [converted]: the integer values */
   size_t      n_ints[2];
 } tally;
 
@@ -215,8 +215,10 @@ static lg_status tally_text(tally *t, const char *s, size_t n, int converted) {
     e = &t->slots[j];
     if (e->won + e->lost == 0) break;
     if (e->hash == h && e->len == n && lg__ascii_ieq(t->keys + e->key, s, n)) {
-      if (converted) e->won++;
-      else e->lost++;
+      if (converted)
+        e->won++;
+      else
+        e->lost++;
       return LG_OK;
     }
   }
@@ -252,8 +254,7 @@ static lg_status tally_lead(tally *t, const lg_lead *lead, int c, const uint64_t
   }
   t->type_count[a->type]++;
   switch (a->type) {
-  case LG__VAL_TEXT:
-    return tally_text(t, lg__lead_str(lead, (uint32_t)a->value), a->text_len, c);
+  case LG__VAL_TEXT: return tally_text(t, lg__lead_str(lead, (uint32_t)a->value), a->text_len, c);
   case LG__VAL_INT:
     if (!t->ints[c]) {
       /* at most one value a lead: the outcome's total is enough */
@@ -262,9 +263,7 @@ static lg_status tally_lead(tally *t, const lg_lead *lead, int c, const uint64_t
     }
     t->ints[c][t->n_ints[c]++] = a->value;
     return LG_OK;
-  default:
-    t->boolean[a->value != 0][c]++;
-    return LG_OK;
+  default: t->boolean[a->value != 0][c]++; return LG_OK;
   }
 }
 
@@ -274,17 +273,17 @@ static lg_status tally_lead(tally *t, const lg_lead *lead, int c, const uint64_t
  * in which every key has the same digit; tmp holds n values. */
 static void radix_sort(int64_t *v, int64_t *tmp, size_t n) {
   static const uint64_t flip = (uint64_t)1 << 63;
-  size_t   count[8][256];
-  size_t   i;
-  int      d;
-  int64_t *src = v, *dst = tmp;
+  size_t                count[8][256];
+  size_t                i;
+  int                   d;
+  int64_t              *src = v, *dst = tmp;
   memset(count, 0, sizeof count);
   for (i = 0; i < n; i++) {
     uint64_t u = (uint64_t)v[i] ^ flip;
     for (d = 0; d < 8; d++) count[d][(u >> (8 * d)) & 0xff]++;
   }
   for (d = 0; d < 8; d++) {
-    size_t sum = 0, j, *c = count[d];
+    size_t   sum = 0, j, *c = count[d];
     int64_t *swap;
     if (n == 0 || c[((uint64_t)v[0] ^ flip) >> (8 * d) & 0xff] == n) continue;
     for (j = 0; j < 256; j++) {
@@ -315,9 +314,12 @@ static int walk_next(walk *w, int64_t *value, uint64_t count[2]) {
   int     c;
   int64_t x;
   if (w->i[0] == w->n[0] && w->i[1] == w->n[1]) return 0;
-  if (w->i[0] == w->n[0]) x = w->v[1][w->i[1]];
-  else if (w->i[1] == w->n[1]) x = w->v[0][w->i[0]];
-  else x = w->v[0][w->i[0]] < w->v[1][w->i[1]] ? w->v[0][w->i[0]] : w->v[1][w->i[1]];
+  if (w->i[0] == w->n[0])
+    x = w->v[1][w->i[1]];
+  else if (w->i[1] == w->n[1])
+    x = w->v[0][w->i[0]];
+  else
+    x = w->v[0][w->i[0]] < w->v[1][w->i[1]] ? w->v[0][w->i[0]] : w->v[1][w->i[1]];
   for (c = 0; c < 2; c++) {
     size_t s = w->i[c];
     while (w->i[c] < w->n[c] && w->v[c][w->i[c]] == x) w->i[c]++;
@@ -403,8 +405,8 @@ static void add_count(bucket *b, uint64_t won, uint64_t lost) {
 
 /* The when-line buckets of a text attribute into b (room for max_values);
  * returns how many, adding every other text value to *other. */
-static size_t text_buckets(const tally *t, uint32_t max_values, uint32_t min_count,
-                           bucket *b, bucket *other) {
+static size_t text_buckets(const tally *t, uint32_t max_values, uint32_t min_count, bucket *b,
+                           bucket *other) {
   const text_entry *top[LEARN_MAX_VALUES];
   size_t            n = 0, i, j;
   for (i = 0; i < t->n_slots; i++) {
@@ -478,8 +480,8 @@ static lg_status sort_ints(tally *t) {
 }
 
 /* Works out one criterion's buckets and points. */
-static lg_status build_criterion(tally *t, const lg_learn_options *o, uint64_t won,
-                                 uint64_t lost, lg_points scale, criterion *c) {
+static lg_status build_criterion(tally *t, const lg_learn_options *o, uint64_t won, uint64_t lost,
+                                 lg_points scale, criterion *c) {
   bucket   *b;
   bucket    other, missing;
   size_t    n = 0, i;
@@ -581,7 +583,7 @@ static int64_t per_mille(uint64_t part, uint64_t whole) {
   return (int64_t)((part * 1000 + whole / 2) / whole);
 }
 
-static const char *const type_names[] = {"", "text", "int", "bool"};
+static const char *const type_names[] = { "", "text", "int", "bool" };
 
 static void render(const void *obj, lg__buf *b) {
   const model *m = obj;
@@ -690,13 +692,12 @@ static lg_status write_text(const model *m, char *buf, size_t cap, size_t *neede
 }
 
 lg_status lg_learn_rubric(const lg_lead *const *leads, const int32_t *converted, size_t n,
-                          const char *const *attributes, size_t n_attributes,
-                          const char *name, const lg_learn_options *options, char *buf,
-                          size_t cap, size_t *needed) {
+                          const char *const *attributes, size_t n_attributes, const char *name,
+                          const lg_learn_options *options, char *buf, size_t cap, size_t *needed) {
   lg_learn_options o;
   model            m;
   tally           *t;
-  uint64_t         outcome[2] = {0, 0};
+  uint64_t         outcome[2] = { 0, 0 };
   size_t           i, a;
   lg_status        st;
 
@@ -735,8 +736,7 @@ lg_status lg_learn_rubric(const lg_lead *const *leads, const int32_t *converted,
     goto done;
   }
   for (a = 0; a < n_attributes; a++)
-    if ((st = build_criterion(&t[a], &o, m.won, m.lost, m.scale, &m.crit[a])) != LG_OK)
-      goto done;
+    if ((st = build_criterion(&t[a], &o, m.won, m.lost, m.scale, &m.crit[a])) != LG_OK) goto done;
   st = write_text(&m, buf, cap, needed);
 done:
   model_free(&m, t, n_attributes);

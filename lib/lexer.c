@@ -30,8 +30,7 @@ static uint32_t column_of(const lg__lexer *lx, size_t at) {
   return col;
 }
 
-static lg_status lex_verror(lg__lexer *lx, size_t at, lg_status st, const char *fmt,
-                            va_list ap) {
+static lg_status lex_verror(lg__lexer *lx, size_t at, lg_status st, const char *fmt, va_list ap) {
   if (lx->err->status != LG_OK) return st; /* the first error is the one */
   lx->err->status = (int32_t)st;
   lx->err->line = lx->line ? lx->line : 1;
@@ -312,11 +311,11 @@ lg_status lg__lex_name(lg__lexer *lx, const char *what, lg__span *out) {
   if (n == 0 || lg__is_digit(lx->src[start]) || lx->src[start] == '_')
     return lg__lex_expected(lx, what);
   if (upper)
-    return lg__lex_error(lx, LG_ERR_SYNTAX, "unknown %s '%.*s': names are lower case",
-                         what, (int)(n > 64 ? 64 : n), lx->src + start);
+    return lg__lex_error(lx, LG_ERR_SYNTAX, "unknown %s '%.*s': names are lower case", what,
+                         (int)(n > 64 ? 64 : n), lx->src + start);
   if (n > LG_MAX_NAME_BYTES)
-    return lg__lex_error(lx, LG_ERR_LIMIT, "%s '%.20s...' is longer than 64 characters",
-                         what, lx->src + start);
+    return lg__lex_error(lx, LG_ERR_LIMIT, "%s '%.20s...' is longer than 64 characters", what,
+                         lx->src + start);
   out->p = lx->src + start;
   out->n = n;
   lx->pos = start + n;
@@ -345,8 +344,7 @@ lg_status lg__lex_string(lg__lexer *lx, const char *what, char **out, size_t *n)
   char   tok[48];
   if (!lg__lex_peek_string(lx)) {
     lg__lex_describe(lx, tok, sizeof tok);
-    return lg__lex_error(lx, LG_ERR_SYNTAX, "expected %s in double quotes, got %s", what,
-                         tok);
+    return lg__lex_error(lx, LG_ERR_SYNTAX, "expected %s in double quotes, got %s", what, tok);
   }
   start = lx->pos + 1;
   for (i = start; i < lx->line_end && lx->src[i] != '"'; i++) {
@@ -376,8 +374,8 @@ lg_status lg__lex_string(lg__lexer *lx, const char *what, char **out, size_t *n)
 
 /* Scans [+-]digits[.d{1,3}] into thousandths without consuming on error.
  * *end gets the offset after the number. */
-static lg_status scan_number(lg__lexer *lx, const char *what, int64_t limit_milli,
-                             int64_t *milli, size_t *end) {
+static lg_status scan_number(lg__lexer *lx, const char *what, int64_t limit_milli, int64_t *milli,
+                             size_t *end) {
   size_t   i = lx->pos, start = lx->pos;
   int      neg = 0, frac_digits = 0;
   uint64_t v = 0, limit = (uint64_t)limit_milli;
@@ -392,23 +390,21 @@ static lg_status scan_number(lg__lexer *lx, const char *what, int64_t limit_mill
     uint64_t scale = 100;
     for (i++; i < lx->line_end && lg__is_digit(lx->src[i]); i++) {
       if (++frac_digits > 3)
-        return lg__lex_error_at(lx, start, LG_ERR_SYNTAX,
-                                "%s has more than 3 decimal places", what);
+        return lg__lex_error_at(lx, start, LG_ERR_SYNTAX, "%s has more than 3 decimal places",
+                                what);
       v += (uint64_t)(lx->src[i] - '0') * scale;
       scale /= 10;
     }
   }
   if (v > limit)
-    return lg__lex_error_at(lx, start, LG_ERR_LIMIT, "%s %.*s is beyond the limit of +-%llu",
-                            what, (int)(i - start), lx->src + start,
-                            (unsigned long long)(limit / 1000));
+    return lg__lex_error_at(lx, start, LG_ERR_LIMIT, "%s %.*s is beyond the limit of +-%llu", what,
+                            (int)(i - start), lx->src + start, (unsigned long long)(limit / 1000));
   *milli = neg ? -(int64_t)v : (int64_t)v;
   *end = i;
   return LG_OK;
 }
 
-lg_status lg__lex_number(lg__lexer *lx, const char *what, int64_t limit_milli,
-                         int64_t *milli) {
+lg_status lg__lex_number(lg__lexer *lx, const char *what, int64_t limit_milli, int64_t *milli) {
   size_t    end = 0; /* set by scan_number; zeroed for the optimiser's sake */
   int64_t   v = 0;
   lg_status st;
@@ -416,8 +412,7 @@ lg_status lg__lex_number(lg__lexer *lx, const char *what, int64_t limit_milli,
   st = scan_number(lx, what, limit_milli, &v, &end);
   if (st != LG_OK) return st;
   if (end < lx->line_end && (lg__is_word_char(lx->src[end]) || lx->src[end] == '%'))
-    return lg__lex_error_at(lx, end, LG_ERR_SYNTAX, "unexpected '%c' after %s",
-                            lx->src[end], what);
+    return lg__lex_error_at(lx, end, LG_ERR_SYNTAX, "unexpected '%c' after %s", lx->src[end], what);
   lx->pos = end;
   *milli = v;
   return LG_OK;
@@ -442,15 +437,13 @@ lg_status lg__lex_duration(lg__lexer *lx, const char *what, int64_t *secs) {
     if (lx->src[end] == lg__duration_units[i].name) unit = lg__duration_units[i].secs;
   if (!unit || (end + 1 < lx->line_end && lg__is_word_char(lx->src[end + 1])))
     return lg__lex_error_at(lx, end, LG_ERR_SYNTAX,
-                            "expected %s: a number and a unit s, m, h, d or w (like 48h)",
-                            what);
+                            "expected %s: a number and a unit s, m, h, d or w (like 48h)", what);
   if (milli / 1000 > MAX_DURATION_SECS / unit)
     return lg__lex_error_at(lx, start, LG_ERR_RANGE, "%s is longer than 1000 years", what);
   /* now milli / 1000 * unit <= 1000 years and unit <= 1 week: no overflow */
   total = milli / 1000 * unit + (milli % 1000) * unit / 1000;
   if ((milli % 1000) * unit % 1000 != 0)
-    return lg__lex_error_at(lx, start, LG_ERR_SYNTAX, "%s is not a whole number of seconds",
-                            what);
+    return lg__lex_error_at(lx, start, LG_ERR_SYNTAX, "%s is not a whole number of seconds", what);
   if (total > MAX_DURATION_SECS)
     return lg__lex_error_at(lx, start, LG_ERR_RANGE, "%s is longer than 1000 years", what);
   lx->pos = end + 1;
@@ -467,7 +460,8 @@ lg_status lg__lex_percent(lg__lexer *lx, const char *what, int64_t *milli_pct) {
   st = scan_number(lx, what, INT64_C(1000000000), &milli, &end);
   if (st != LG_OK) return st;
   if (milli < 0 || lx->src[start] == '+')
-    return lg__lex_error_at(lx, start, LG_ERR_SYNTAX, "%s must be a plain non-negative number", what);
+    return lg__lex_error_at(lx, start, LG_ERR_SYNTAX, "%s must be a plain non-negative number",
+                            what);
   if (end >= lx->line_end || lx->src[end] != '%')
     return lg__lex_error_at(lx, end, LG_ERR_SYNTAX, "expected '%%' after %s", what);
   lx->pos = end + 1;

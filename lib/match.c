@@ -147,7 +147,7 @@ static int suspect_separator(lg__lexer *lx, const lg__match *prev) {
 }
 
 lg_status lg__match_list_parse(lg__lexer *lx, lg__match_list *out) {
-  lg__match_list list = {NULL, 0};
+  lg__match_list list = { NULL, 0 };
   uint32_t       cap = 0;
   lg_status      st;
   do {

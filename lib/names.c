@@ -10,7 +10,6 @@
 
 /* ---- names, UTF-8, hashing -------------------------------------------- */
 
-
 int lg__name_valid(const char *s, size_t n) {
   size_t i;
   if (!s || n == 0 || n > LG_MAX_NAME_BYTES || !lg__is_lower(s[0])) return 0;
@@ -32,8 +31,7 @@ size_t lg__utf8_seq_len(const unsigned char *s, size_t n) {
   }
   if (c >= 0xF0 && c <= 0xF4) {
     unsigned lo = (c == 0xF0) ? 0x90 : 0x80, hi = (c == 0xF4) ? 0x8F : 0xBF;
-    if (n < 4 || s[1] < lo || s[1] > hi || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
-      return 0;
+    if (n < 4 || s[1] < lo || s[1] > hi || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80) return 0;
     return 4;
   }
   return 0;
@@ -77,16 +75,14 @@ uint32_t lg__name_hash(const char *s, size_t n) {
   return h;
 }
 
-
 int lg__text_ieq(const char *a, size_t an, const char *b, size_t bn) {
   return an == bn && lg__ascii_ieq(a, b, an);
 }
 
-
 /* ---- the public checks ---------------------------------------------------- */
 
-static lg_status check_fail(lg_error *err, lg_status st, size_t at, const char *msg,
-                            const char *s, size_t n) {
+static lg_status check_fail(lg_error *err, lg_status st, size_t at, const char *msg, const char *s,
+                            size_t n) {
   if (err) {
     char shown[8] = "";
     err->status = (int32_t)st;
@@ -99,8 +95,7 @@ static lg_status check_fail(lg_error *err, lg_status st, size_t at, const char *
       else
         snprintf(shown, sizeof shown, "0x%02X", (unsigned)c);
     }
-    snprintf(err->message, sizeof err->message, "%s%s%s", msg, shown[0] ? ", got " : "",
-             shown);
+    snprintf(err->message, sizeof err->message, "%s%s%s", msg, shown[0] ? ", got " : "", shown);
   }
   return st;
 }
@@ -111,15 +106,15 @@ lg_status lg_name_check(const char *name, lg_error *err) {
   n = strlen(name);
   if (n == 0) return check_fail(err, LG_ERR_INVALID, 0, "name is empty", NULL, 0);
   if (!lg__is_lower(name[0]))
-    return check_fail(err, LG_ERR_INVALID, 0, "name must start with a lowercase letter a-z",
-                      name, n);
+    return check_fail(err, LG_ERR_INVALID, 0, "name must start with a lowercase letter a-z", name,
+                      n);
   for (i = 1; i < n && i < LG_MAX_NAME_BYTES; i++)
     if (!lg__is_name_char(name[i]))
       return check_fail(err, LG_ERR_INVALID, i,
                         "name may hold only lowercase letters a-z, digits and '_'", name, n);
   if (n > LG_MAX_NAME_BYTES)
-    return check_fail(err, LG_ERR_INVALID, LG_MAX_NAME_BYTES, "name is longer than 64 bytes",
-                      NULL, 0);
+    return check_fail(err, LG_ERR_INVALID, LG_MAX_NAME_BYTES, "name is longer than 64 bytes", NULL,
+                      0);
   lg__error_clear(err);
   return LG_OK;
 }

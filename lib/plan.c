@@ -79,7 +79,6 @@ static uint32_t key_for(lg__keyset *ks, const lg__crit *c) {
   return ks->n - 1;
 }
 
-
 /* Appends c's match items to the tests at *next, their text to *fold. */
 static void add_tests(lg__plan *pl, lg__crit *c, uint32_t *next, char **fold) {
   uint32_t j, k;
@@ -107,7 +106,7 @@ static void add_tests(lg__plan *pl, lg__crit *c, uint32_t *next, char **fold) {
         t->lo = (uint64_t)INT64_MIN;
         t->span = UINT64_MAX;
         t->outside = 0;
-      } else {                  /* = a fraction: no number */
+      } else {                    /* = a fraction: no number */
         t->tag = tag_of(0xff, 0); /* no value's type */
       }
     }
@@ -146,8 +145,8 @@ static void plan_steps(lg_rubric *r) {
   }
   for (i = 0; i < r->n_crits; i++) {
     const lg__crit *c = &r->crits[i];
-    lg__key  *key = &(c->kind == LG_KIND_ENGAGEMENT ? &pl->types : &pl->attrs)->keys[c->key];
-    lg__step *st = &pl->steps[key->first + key->count++];
+    lg__key        *key = &(c->kind == LG_KIND_ENGAGEMENT ? &pl->types : &pl->attrs)->keys[c->key];
+    lg__step       *st = &pl->steps[key->first + key->count++];
     st->crit = c;
     st->kind = (uint8_t)c->kind;
     st->test0 = c->test0;
@@ -199,4 +198,3 @@ void lg__rubric_plan_free(lg_rubric *r) {
   lg__free(r->plan.block);
   memset(&r->plan, 0, sizeof r->plan);
 }
-

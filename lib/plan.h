@@ -19,9 +19,9 @@
  * more than their bodies (measured with callgrind).  Coverage builds
  * define LG_NO_FORCED_INLINE so that each helper is measured once. */
 #if defined(__GNUC__) && !defined(LG_NO_FORCED_INLINE)
-#  define LG__HOT_INLINE  __attribute__((always_inline)) inline
+#  define LG__HOT_INLINE __attribute__((always_inline)) inline
 #else
-#  define LG__HOT_INLINE  inline
+#  define LG__HOT_INLINE inline
 #endif
 
 /* ---- bytes ---------------------------------------------------------------
@@ -82,7 +82,7 @@ static inline int same_folded(const char *s, const char *b, size_t n) {
  * `zeros` instead, and the result is picked by conditional moves.  For
  * n > 16 the words are of no use but harmless. */
 #define LG__WORD_TEXT 16
-static const char zeros[16] = {0};
+static const char          zeros[16] = { 0 };
 static LG__HOT_INLINE void text_words(const char *s, size_t n, uint64_t *w0, uint64_t *w1) {
   int         big = n >= 8, mid = n >= 4;
   const char *p8 = big ? s : zeros, *p4 = mid ? s : zeros;
@@ -114,8 +114,7 @@ static LG__HOT_INLINE uint32_t key_slot(const lg__keyset *ks, const char *name, 
 static LG__HOT_INLINE const lg__key *find_key(const lg__keyset *ks, const char *name,
                                               uint32_t len) {
   uint32_t slot, k;
-  for (slot = key_slot(ks, name, len); (k = ks->table[slot]) != 0;
-       slot = (slot + 1) & ks->mask) {
+  for (slot = key_slot(ks, name, len); (k = ks->table[slot]) != 0; slot = (slot + 1) & ks->mask) {
     const lg__key *key = &ks->keys[k - 1];
     if (key->len == len && same(name, key->name, len)) return key;
   }
@@ -126,6 +125,5 @@ static LG__HOT_INLINE const lg__key *find_key(const lg__keyset *ks, const char *
 static LG__HOT_INLINE uint64_t tag_of(unsigned type, size_t text_len) {
   return (uint64_t)type << 32 | (uint64_t)text_len;
 }
-
 
 #endif /* LG_PLAN_H */

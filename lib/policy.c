@@ -24,22 +24,23 @@
 
 #include <string.h>
 
-static const char *const action_names[] = {"", "warn", "remind", "escalate", "reassign",
-                                           "recycle"};
-#define N_ACTIONS 6
-#define MAX_PERCENT INT64_C(1000000)   /* 1000% in milli-percent */
+static const char *const action_names[] = {
+  "", "warn", "remind", "escalate", "reassign", "recycle"
+};
+#define N_ACTIONS       6
+#define MAX_PERCENT     INT64_C(1000000) /* 1000% in milli-percent */
 #define HUNDRED_PERCENT INT64_C(100000)
-#define MAX_REASSIGN INT64_C(1000000)  /* 1000 (a lead's assignment limit), milli */
+#define MAX_REASSIGN    INT64_C(1000000) /* 1000 (a lead's assignment limit), milli */
 
 typedef struct pparser {
   lg__lexer *lx;
   lg_policy *p;
-  uint32_t   statements;   /* statements seen so far */
+  uint32_t   statements; /* statements seen so far */
   int        has_disqualify, has_route, has_calendar;
-  int        in_followup;  /* the previous statement was the follow-up line or a step */
+  int        in_followup;   /* the previous statement was the follow-up line or a step */
   uint32_t   fallback_line; /* line of the fallback grade, 0 if none yet */
-  uint32_t   always_line;  /* line of the follow-up rule without `when`, 0 if none */
-  unsigned   steps_seen;   /* bit per lg_action, of the latest follow-up rule */
+  uint32_t   always_line;   /* line of the follow-up rule without `when`, 0 if none */
+  unsigned   steps_seen;    /* bit per lg_action, of the latest follow-up rule */
 } pparser;
 
 /* ---- freeing ---------------------------------------------------------------- */
@@ -59,9 +60,6 @@ void lg_policy_free(lg_policy *p) {
 }
 
 /* ---- parsing helpers ------------------------------------------------------- */
-
-
-
 
 /* `when EXPR` to the end of the line. */
 static lg_status parse_when(lg__lexer *lx, const char *after, lg__expr *out) {
@@ -98,8 +96,7 @@ static lg_status parse_rule(pparser *pp, size_t at, int qualify) {
   if (qualify ? p->has_qualify : pp->has_disqualify)
     return lg__lex_error_at(lx, at, LG_ERR_SYNTAX, "a policy has one %s rule",
                             qualify ? "qualify" : "disqualify");
-  st = parse_when(lx, qualify ? "qualify" : "disqualify",
-                  qualify ? &p->qualify : &p->disqualify);
+  st = parse_when(lx, qualify ? "qualify" : "disqualify", qualify ? &p->qualify : &p->disqualify);
   if (st != LG_OK) return st;
   if (qualify) {
     p->has_qualify = 1;
@@ -124,8 +121,7 @@ static lg_status parse_grade(pparser *pp, size_t at) {
                             "matches every lead",
                             (unsigned)pp->fallback_line);
   if (p->n_grades >= LG__MAX_GRADES)
-    return lg__lex_error_at(lx, at, LG_ERR_LIMIT, "a policy has at most %d grades",
-                            LG__MAX_GRADES);
+    return lg__lex_error_at(lx, at, LG_ERR_LIMIT, "a policy has at most %d grades", LG__MAX_GRADES);
   grades = lg__grow(p->grades, &p->cap_grades, p->n_grades + 1, sizeof *grades);
   if (!grades) return lg__lex_nomem(lx);
   p->grades = grades;
@@ -138,8 +134,8 @@ static lg_status parse_grade(pparser *pp, size_t at) {
   if (name_len == 0)
     return lg__lex_error_at(lx, name_at, LG_ERR_SYNTAX, "a grade name must not be empty");
   if (name_len > LG__MAX_GRADE_NAME)
-    return lg__lex_error_at(lx, name_at, LG_ERR_LIMIT,
-                            "a grade name is at most %d bytes", LG__MAX_GRADE_NAME);
+    return lg__lex_error_at(lx, name_at, LG_ERR_LIMIT, "a grade name is at most %d bytes",
+                            LG__MAX_GRADE_NAME);
   g.name_len = (uint32_t)name_len;
   g.line = lx->line;
   if (lg__lex_at_eol(lx)) {
@@ -217,18 +213,17 @@ static lg_status parse_followup(pparser *pp, size_t at) {
  * than a unit (a duration). */
 static int percent_ahead(const lg__lexer *lx) {
   size_t i = lx->pos;
-  while (i < lx->line_end &&
-         ((lx->src[i] >= '0' && lx->src[i] <= '9') || lx->src[i] == '.' || lx->src[i] == '+' ||
-          lx->src[i] == '-'))
+  while (i < lx->line_end && ((lx->src[i] >= '0' && lx->src[i] <= '9') || lx->src[i] == '.' ||
+                              lx->src[i] == '+' || lx->src[i] == '-'))
     i++;
   return i < lx->line_end && lx->src[i] == '%';
 }
 
 static lg_status parse_step_offset(pparser *pp, int action, lg__sla_step *s) {
-  lg__lexer *lx = pp->lx;
+  lg__lexer  *lx = pp->lx;
   lg_duration target = pp->p->followups[pp->p->n_followups - 1].target;
-  size_t     at = lg__lex_token_at(lx);
-  lg_status  st;
+  size_t      at = lg__lex_token_at(lx);
+  lg_status   st;
   if (!lg__lex_peek_number(lx))
     return lg__lex_expected(lx, "a share of the target (like 75%) or a duration (like 36h)");
   if (percent_ahead(lx)) {
@@ -304,8 +299,7 @@ static lg_status parse_step(pparser *pp, size_t at, int action) {
 
 static lg_status parse_route(pparser *pp, size_t at) {
   lg__lexer *lx = pp->lx;
-  if (pp->has_route)
-    return lg__lex_error_at(lx, at, LG_ERR_SYNTAX, "a policy has one route rule");
+  if (pp->has_route) return lg__lex_error_at(lx, at, LG_ERR_SYNTAX, "a policy has one route rule");
   if (lg__lex_accept_word(lx, "least-loaded"))
     pp->p->route = LG__ROUTE_LEAST_LOADED;
   else if (lg__lex_accept_word(lx, "round-robin"))
@@ -325,12 +319,11 @@ static int step_action(lg__lexer *lx) {
 
 /* One statement at the cursor.  *have: 1 if another line is waiting. */
 static lg_status parse_statement(pparser *pp, int *have) {
-  static const char *const calendar_words[] = {"utc-offset", "hours", "holiday",
-                                               "offset-change"};
-  lg__lexer *lx = pp->lx;
-  size_t     at = lg__lex_token_at(lx), i;
-  int        action, was_followup = pp->in_followup;
-  lg_status  st;
+  static const char *const calendar_words[] = { "utc-offset", "hours", "holiday", "offset-change" };
+  lg__lexer               *lx = pp->lx;
+  size_t                   at = lg__lex_token_at(lx), i;
+  int                      action, was_followup = pp->in_followup;
+  lg_status                st;
   pp->in_followup = 0;
   if ((action = step_action(lx)) != 0) {
     pp->in_followup = was_followup;
@@ -364,7 +357,7 @@ static lg_status parse_statement(pparser *pp, int *have) {
                                 "'calendar' line",
                                 calendar_words[i]);
     return lg__lex_expected(lx, "a statement: policy, disqualify, qualify, grade, calendar, "
-                        "follow-up or route");
+                                "follow-up or route");
   }
   if (st != LG_OK) return st;
   pp->statements++;
@@ -431,8 +424,8 @@ static void render(const void *obj, lg__buf *b) {
   }
   if (p->calendar) lg__calendar_print(p->calendar, b);
   for (i = 0; i < p->n_followups; i++) render_followup(&p->followups[i], b);
-  lg__buf_puts(b, p->route == LG__ROUTE_ROUND_ROBIN ? "route round-robin\n"
-                                                     : "route least-loaded\n");
+  lg__buf_puts(b,
+               p->route == LG__ROUTE_ROUND_ROBIN ? "route round-robin\n" : "route least-loaded\n");
 }
 
 /* ---- public API ------------------------------------------------------------- */
@@ -470,9 +463,7 @@ lg_status lg_policy_to_text(const lg_policy *policy, char *buf, size_t cap, size
   return lg__render_text(render, policy, buf, cap, needed);
 }
 
-uint64_t lg_policy_fingerprint(const lg_policy *policy) {
-  return policy ? policy->fingerprint : 0;
-}
+uint64_t lg_policy_fingerprint(const lg_policy *policy) { return policy ? policy->fingerprint : 0; }
 
 const lg_calendar *lg_policy_calendar(const lg_policy *policy) {
   if (!policy) return NULL;
@@ -524,8 +515,8 @@ typedef struct input_query {
   size_t           skip;      /* distinct inputs still to pass over */
   size_t           pos;       /* atoms visited by the outer walk */
   lg__atom         found;
-  int              type;      /* combined over every atom of found's name */
-  const lg__atom  *probe;     /* inner walk: the atom at outer position */
+  int              type;  /* combined over every atom of found's name */
+  const lg__atom  *probe; /* inner walk: the atom at outer position */
   size_t           probe_pos, inner_pos;
   int              seen_before;
 } input_query;
@@ -561,8 +552,10 @@ static int list_visit(void *ud, const lg__atom *a) {
 static int type_visit(void *ud, const lg__atom *a) {
   input_query *q = ud;
   if (!same_atom(a, &q->found) || a->vtype == LG__ATOM_PRESENCE) return 0;
-  if (q->type == LG__ATOM_PRESENCE) q->type = a->vtype;
-  else if (q->type != a->vtype) q->type = LG__VAL_NONE;
+  if (q->type == LG__ATOM_PRESENCE)
+    q->type = a->vtype;
+  else if (q->type != a->vtype)
+    q->type = LG__VAL_NONE;
   return 0;
 }
 

@@ -25,19 +25,19 @@ typedef struct lg__grade {
 } lg__grade;
 
 struct lg_policy {
-  char        *name; /* the `policy "..."` line; NULL when absent */
-  size_t       name_len;
-  lg__expr     disqualify; /* always set: `knockout` when the text has none */
-  int32_t      has_qualify;
-  uint32_t     disqualify_line, qualify_line; /* source lines (0: none), for lint.c */
-  lg__expr     qualify;
-  lg__grade   *grades; /* text order; first match wins */
-  uint32_t     n_grades, cap_grades;
-  lg_calendar *calendar; /* NULL: always open */
+  char         *name; /* the `policy "..."` line; NULL when absent */
+  size_t        name_len;
+  lg__expr      disqualify; /* always set: `knockout` when the text has none */
+  int32_t       has_qualify;
+  uint32_t      disqualify_line, qualify_line; /* source lines (0: none), for lint.c */
+  lg__expr      qualify;
+  lg__grade    *grades; /* text order; first match wins */
+  uint32_t      n_grades, cap_grades;
+  lg_calendar  *calendar;  /* NULL: always open */
   lg__followup *followups; /* text order; the first that holds applies */
   uint32_t      n_followups, cap_followups;
-  int32_t      route; /* LG__ROUTE_* */
-  uint64_t     fingerprint;
+  int32_t       route; /* LG__ROUTE_* */
+  uint64_t      fingerprint;
 };
 
 /* ---- decide.c and wake.c ------------------------------------------------ */
@@ -49,8 +49,8 @@ int32_t lg__recommended_stage(int32_t verdict, int32_t stage);
  * (the disqualify rule, else the qualify rule).  *touched (NULL: not
  * wanted) gets what the rules consulted (lg__expr_eval_touched).  Does not
  * allocate. */
-int     lg__decide_judge(const lg_policy *policy, const lg__expr_ctx *ctx, int32_t *verdict,
-                         int32_t *grade, unsigned *touched);
+int lg__decide_judge(const lg_policy *policy, const lg__expr_ctx *ctx, int32_t *verdict,
+                     int32_t *grade, unsigned *touched);
 /* lg_decision.next_at for the decision (verdict, grade) made at `now` from
  * `score`, whose rules consulted `touched` (wake.c).  Does not allocate. */
 lg_time lg__decide_wake(const lg_rubric *rubric, const lg_policy *policy, const lg_lead *lead,

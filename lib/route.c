@@ -131,8 +131,7 @@ static int goes_before(int rule, const lg_rep *reps, size_t ia, size_t ib, lg_ti
     c = load_cmp(a, b);
   }
   if (c != 0) return c < 0;
-  if (a->last_assigned_at != b->last_assigned_at)
-    return a->last_assigned_at < b->last_assigned_at;
+  if (a->last_assigned_at != b->last_assigned_at) return a->last_assigned_at < b->last_assigned_at;
   return ia < ib;
 }
 
@@ -149,8 +148,8 @@ static size_t pick(int rule, const lg_lead *lead, const lg_rep *reps, size_t n, 
   return best;
 }
 
-lg_status lg_route(const lg_policy *policy, const lg_lead *lead, const lg_rep *reps,
-                   size_t n, lg_time now, size_t *chosen) {
+lg_status lg_route(const lg_policy *policy, const lg_lead *lead, const lg_rep *reps, size_t n,
+                   lg_time now, size_t *chosen) {
   size_t    i, best;
   int       rule;
   lg_status st;

@@ -131,9 +131,7 @@ lg_status lg_rubric_to_text(const lg_rubric *rubric, char *buf, size_t cap, size
   return lg__render_text(render, rubric, buf, cap, needed);
 }
 
-uint64_t lg_rubric_fingerprint(const lg_rubric *rubric) {
-  return rubric ? rubric->fingerprint : 0;
-}
+uint64_t lg_rubric_fingerprint(const lg_rubric *rubric) { return rubric ? rubric->fingerprint : 0; }
 
 const char *lg_rubric_name(const lg_rubric *rubric) {
   if (!rubric) return NULL;
@@ -162,8 +160,10 @@ static int key_type(const lg_rubric *r, const lg__key *key) {
     for (j = 0; j < lists; j++) {
       const lg__match_list *m = c->kind == LG_KIND_KNOCKOUT ? &c->ko : &c->whens[j].list;
       for (k = 0; k < m->n; k++) {
-        if (type == LG__VAL_NONE) type = m->items[k].vtype;
-        else if (type != m->items[k].vtype) return LG__VAL_NONE;
+        if (type == LG__VAL_NONE)
+          type = m->items[k].vtype;
+        else if (type != m->items[k].vtype)
+          return LG__VAL_NONE;
       }
     }
   }
@@ -225,12 +225,12 @@ const char *lg__rubric_knockout_name(const lg_rubric *r, int32_t index) {
 
 typedef struct parser {
   lg__lexer lx;
-  lg_rubric r;          /* being built; freed whole on any failure */
+  lg_rubric r; /* being built; freed whole on any failure */
   uint16_t  set[SET_SLOTS];
   uint32_t  cap_crits;
-  uint32_t  cap_whens;  /* of the open fit criterion */
-  int       open_fit;   /* the last criterion is a fit taking lines */
-  int       fit_tail;   /* ... and has had `otherwise` or `missing` */
+  uint32_t  cap_whens; /* of the open fit criterion */
+  int       open_fit;  /* the last criterion is a fit taking lines */
+  int       fit_tail;  /* ... and has had `otherwise` or `missing` */
   int       have_otherwise, have_missing;
   int       statements; /* statements seen so far */
 } parser;
@@ -241,8 +241,7 @@ static lg_status expect_word(parser *p, const char *w, const char *after) {
   char tok[48];
   if (lg__lex_accept_word(&p->lx, w)) return LG_OK;
   lg__lex_describe(&p->lx, tok, sizeof tok);
-  return lg__lex_error(&p->lx, LG_ERR_SYNTAX, "expected '%s' after %s, got %s", w, after,
-                       tok);
+  return lg__lex_error(&p->lx, LG_ERR_SYNTAX, "expected '%s' after %s, got %s", w, after, tok);
 }
 
 /* `-> POINTS` */
@@ -263,8 +262,7 @@ static lg_status parse_arrow_points(parser *p, const char *after, int64_t *point
 static lg_status new_crit(parser *p, int32_t kind, size_t at, lg__crit **out) {
   lg__crit *grown;
   if (p->r.n_crits >= LG__MAX_CRITERIA)
-    return lg__lex_error_at(&p->lx, at, LG_ERR_LIMIT, "more than %d criteria",
-                            LG__MAX_CRITERIA);
+    return lg__lex_error_at(&p->lx, at, LG_ERR_LIMIT, "more than %d criteria", LG__MAX_CRITERIA);
   grown = lg__grow(p->r.crits, &p->cap_crits, p->r.n_crits + 1, sizeof *grown);
   if (!grown) return nomem(p);
   p->r.crits = grown;
@@ -370,8 +368,7 @@ static lg_status parse_default(parser *p, size_t at, int is_missing) {
   lg_status   st = open_fit(p, kw, at, &c);
   if (st != LG_OK) return st;
   if (*seen)
-    return lg__lex_error_at(&p->lx, at, LG_ERR_SYNTAX, "duplicate '%s' in fit \"%s\"", kw,
-                            c->name);
+    return lg__lex_error_at(&p->lx, at, LG_ERR_SYNTAX, "duplicate '%s' in fit \"%s\"", kw, c->name);
   *seen = 1;
   p->fit_tail = 1;
   st = parse_arrow_points(p, kw, is_missing ? &c->missing : &c->otherwise);
@@ -470,11 +467,9 @@ static lg_status parse_knockout(parser *p, size_t at) {
 static lg_status parse_rubric_line(parser *p, size_t at) {
   size_t    sat;
   lg_status st;
-  if (p->r.name)
-    return lg__lex_error_at(&p->lx, at, LG_ERR_SYNTAX, "duplicate 'rubric' line");
+  if (p->r.name) return lg__lex_error_at(&p->lx, at, LG_ERR_SYNTAX, "duplicate 'rubric' line");
   if (p->statements > 0)
-    return lg__lex_error_at(&p->lx, at, LG_ERR_SYNTAX,
-                            "'rubric' must be the first statement");
+    return lg__lex_error_at(&p->lx, at, LG_ERR_SYNTAX, "'rubric' must be the first statement");
   lg__lex_peek_string(&p->lx);
   sat = p->lx.pos;
   st = lg__lex_string(&p->lx, "the rubric name", &p->r.name, &p->r.name_len);

@@ -41,11 +41,11 @@ typedef struct lg__crit lg__crit;
  * than 16 bytes are compared with `fold`, 8 bytes at a time.  See
  * lg__match for the item's meaning. */
 typedef struct lg__test {
-  uint64_t    tag;       /* vtype << 32 | text_len (score.c, tag_of) */
+  uint64_t    tag; /* vtype << 32 | text_len (score.c, tag_of) */
   uint64_t    lo, span;
   uint64_t    w0, w1;
-  int64_t     points;    /* fit: its `when` line's points less `missing` */
-  const char *fold;      /* text: lower-cased copy, in the plan's block */
+  int64_t     points; /* fit: its `when` line's points less `missing` */
+  const char *fold;   /* text: lower-cased copy, in the plan's block */
   uint32_t    text_len;
   uint8_t     outside;
   uint8_t     long_text; /* text_len > 16 */
@@ -55,16 +55,16 @@ typedef struct lg__test {
  * engagement criteria), and the criteria reading it:
  * plan.steps[first .. first + count), in text order. */
 typedef struct lg__key {
-  const char *name;     /* a criterion's attr */
+  const char *name; /* a criterion's attr */
   uint32_t    len;
   uint32_t    first, count;
 } lg__key;
 
 typedef struct lg__keyset {
   lg__key  *keys;
-  uint16_t *table;      /* key index + 1, 0 empty; at most 1/8 full */
-  uint32_t  n, mask;    /* mask + 1 table entries, a power of two */
-  uint32_t  shift;      /* 64 - log2(mask + 1): a hash's top bits index */
+  uint16_t *table;   /* key index + 1, 0 empty; at most 1/8 full */
+  uint32_t  n, mask; /* mask + 1 table entries, a power of two */
+  uint32_t  shift;   /* 64 - log2(mask + 1): a hash's top bits index */
 } lg__keyset;
 
 enum { LG__TESTS_MIXED = 0, LG__TESTS_TEXT, LG__TESTS_NUMBER };
@@ -75,30 +75,30 @@ typedef struct lg__step {
   const lg__crit *crit;
   int64_t         otherwise; /* fit: otherwise - missing */
   uint32_t        test0, n_tests;
-  uint32_t        ko_index;  /* knockout: its number among the knockouts */
-  uint8_t         kind;      /* LG_KIND_* */
-  uint8_t         tests;     /* LG__TESTS_*: all tests short texts, or none a text */
+  uint32_t        ko_index; /* knockout: its number among the knockouts */
+  uint8_t         kind;     /* LG_KIND_* */
+  uint8_t         tests;    /* LG__TESTS_*: all tests short texts, or none a text */
 } lg__step;
 
 typedef struct lg__plan {
-  void      *block;     /* the one allocation holding everything below */
+  void      *block; /* the one allocation holding everything below */
   lg__test  *tests;
-  lg__step  *steps;     /* grouped by key */
+  lg__step  *steps; /* grouped by key */
   lg__keyset attrs, types;
   int64_t    fit_missing; /* sum of `missing` over the fit criteria */
   uint32_t   n_fits;
 } lg__plan;
 
 struct lg__crit {
-  int32_t  kind;     /* LG_KIND_FIT, LG_KIND_ENGAGEMENT, LG_KIND_KNOCKOUT */
-  uint32_t hash;     /* lg__name_hash(attr): attribute or event type */
-  char    *attr;     /* owned, NUL-terminated */
+  int32_t  kind; /* LG_KIND_FIT, LG_KIND_ENGAGEMENT, LG_KIND_KNOCKOUT */
+  uint32_t hash; /* lg__name_hash(attr): attribute or event type */
+  char    *attr; /* owned, NUL-terminated */
   size_t   attr_len;
-  char    *name;     /* the criterion's name, owned, NUL-terminated */
+  char    *name; /* the criterion's name, owned, NUL-terminated */
   size_t   name_len;
 
   /* fit */
-  lg__when *whens;     /* first match wins */
+  lg__when *whens; /* first match wins */
   uint32_t  n_whens;
   int32_t   group_first; /* 1: first fit criterion reading this attribute */
   int64_t   otherwise;   /* present but unmatched */
@@ -117,7 +117,7 @@ struct lg__crit {
 
   /* fit and knockout: plan.tests[test0 .. test0 + n_tests) */
   uint32_t test0, n_tests;
-  uint32_t key; /* its key in plan.attrs (fit, knockout) or plan.types */
+  uint32_t key;  /* its key in plan.attrs (fit, knockout) or plan.types */
   uint32_t line; /* source line of its statement, for lg_lint (lint.c) */
 };
 
@@ -127,8 +127,8 @@ struct lg_rubric {
   lg__crit *crits; /* in text order */
   uint32_t  n_crits;
   uint32_t  n_knockouts;
-  uint32_t *knockouts;   /* crit index of knockout number i */
-  lg_points max_fit;     /* sum of best over fit criteria */
+  uint32_t *knockouts; /* crit index of knockout number i */
+  lg_points max_fit;   /* sum of best over fit criteria */
   lg__plan  plan;
   uint64_t  fingerprint; /* FNV-1a 64 of the canonical text */
 };

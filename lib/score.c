@@ -28,10 +28,10 @@
 /* A lead's attribute as the tests read it (see lg__test), worked out once
  * for all the tests of the attribute. */
 typedef struct value {
-  uint64_t    tag;      /* tag_of(type, text bytes or 0) */
-  uint64_t    v;        /* int, bool; 0 for text */
-  uint64_t    w0, w1;   /* text: text_words; 0 otherwise */
-  const char *text;     /* text */
+  uint64_t    tag;    /* tag_of(type, text bytes or 0) */
+  uint64_t    v;      /* int, bool; 0 for text */
+  uint64_t    w0, w1; /* text: text_words; 0 otherwise */
+  const char *text;   /* text */
 } value;
 
 static LG__HOT_INLINE void value_of(const lg_lead *lead, const lg__attr *a, value *v) {
@@ -106,8 +106,8 @@ static int64_t apply_cap(const lg__crit *c, int64_t sum) {
  * the lead's type number t among the first `upto` (those at or before
  * now); *counted gets how many counted.  The sum cannot overflow: at most
  * 10,000 events of at most 10^9 each. */
-static int64_t engagement_value(const lg__crit *c, const lg_lead *lead, uint16_t t,
-                                uint32_t upto, lg_time now, uint32_t *counted) {
+static int64_t engagement_value(const lg__crit *c, const lg_lead *lead, uint16_t t, uint32_t upto,
+                                lg_time now, uint32_t *counted) {
   const uint16_t *type = lead->ev_type;
   uint32_t        i, last = 0;
   if (c->each)
@@ -159,16 +159,14 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
     memset(has, 0, pl->types.n * sizeof *has);
     for (i = 0; i < lead->n_types; i++) {
       const lg__evtype *t = &lead->types[i];
-      const lg__key    *key = find_key(&pl->types, lead->arena + lg__evtype_off(t),
-                                       lg__evtype_len(t));
+      const lg__key *key = find_key(&pl->types, lead->arena + lg__evtype_off(t), lg__evtype_len(t));
       if (key) has[key - pl->types.keys] = (uint16_t)(i + 1);
     }
     for (i = 0; i < pl->types.n; i++) {
       const lg__key *key = &pl->types.keys[i];
       if (!has[i]) continue;
       for (st = pl->steps + key->first, end = st + key->count; st < end; st++)
-        engagement += engagement_value(st->crit, lead, (uint16_t)(has[i] - 1), upto, now,
-                                       &counted);
+        engagement += engagement_value(st->crit, lead, (uint16_t)(has[i] - 1), upto, now, &counted);
     }
   }
   out->fit = fit;
@@ -180,8 +178,7 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
   out->reserved = 0;
 }
 
-lg_status lg_score_lead(const lg_rubric *rubric, const lg_lead *lead, lg_time now,
-                        lg_score *out) {
+lg_status lg_score_lead(const lg_rubric *rubric, const lg_lead *lead, lg_time now, lg_score *out) {
   if (!rubric || !lead || !out) return LG_ERR_INVALID;
   if (!lg__time_valid(now)) return LG_ERR_RANGE;
   score_one(rubric, lead, now, out);
@@ -204,8 +201,8 @@ static void prefetch_lead(const lg_lead *l) {
   prefetch_span(l->types, (size_t)l->n_types * sizeof *l->types);
 }
 
-lg_status lg_score_many(const lg_rubric *rubric, const lg_lead *const *leads, size_t n,
-                        lg_time now, lg_score *out) {
+lg_status lg_score_many(const lg_rubric *rubric, const lg_lead *const *leads, size_t n, lg_time now,
+                        lg_score *out) {
   size_t i;
   if (!rubric || (n > 0 && (!leads || !out))) return LG_ERR_INVALID;
   if (!lg__time_valid(now)) return LG_ERR_RANGE;
@@ -227,8 +224,8 @@ lg_status lg_score_many(const lg_rubric *rubric, const lg_lead *const *leads, si
 
 static lg_points abs_points(int64_t p) { return p < 0 ? -p : p; }
 
-static void explain_one(const lg_rubric *r, const lg__crit *c, const lg_lead *lead,
-                        uint32_t upto, lg_time now, lg_contribution *item) {
+static void explain_one(const lg_rubric *r, const lg__crit *c, const lg_lead *lead, uint32_t upto,
+                        lg_time now, lg_contribution *item) {
   const lg__attr *a = NULL;
   value           v;
   uint32_t        counted = 0;
@@ -247,8 +244,8 @@ static void explain_one(const lg_rubric *r, const lg__crit *c, const lg_lead *le
   case LG_KIND_FIT:
     item->points = c->missing;
     if (a)
-      item->points += fit_delta(r->plan.tests + c->test0, c->n_tests, c->otherwise - c->missing,
-                                &v, LG__TESTS_MIXED);
+      item->points += fit_delta(r->plan.tests + c->test0, c->n_tests, c->otherwise - c->missing, &v,
+                                LG__TESTS_MIXED);
     item->max_points = c->best;
     break;
   case LG_KIND_ENGAGEMENT:
@@ -280,8 +277,8 @@ lg_status lg_explain(const lg_rubric *rubric, const lg_lead *lead, lg_time now,
 
 /* ---- progressive profiling ----------------------------------------------- */
 
-lg_status lg_next_question(const lg_rubric *rubric, const lg_lead *lead,
-                           const char **attribute, lg_points *gain) {
+lg_status lg_next_question(const lg_rubric *rubric, const lg_lead *lead, const char **attribute,
+                           lg_points *gain) {
   const lg__crit *best = NULL;
   uint32_t        i;
   if (!rubric || !lead || !attribute || !gain) return LG_ERR_INVALID;
@@ -314,8 +311,7 @@ void lg__engagement_parts(const lg_rubric *r, const lg_lead *lead, lg_time now, 
   /* as score_one: each of the lead's event types, then the criteria on it */
   for (i = 0; upto > 0 && i < lead->n_types; i++) {
     const lg__evtype *t = &lead->types[i];
-    const lg__key    *key = find_key(&pl->types, lead->arena + lg__evtype_off(t),
-                                     lg__evtype_len(t));
+    const lg__key *key = find_key(&pl->types, lead->arena + lg__evtype_off(t), lg__evtype_len(t));
     if (!key) continue;
     for (st = pl->steps + key->first, end = st + key->count; st < end; st++) {
       int64_t v = engagement_value(st->crit, lead, (uint16_t)i, upto, now, &counted);

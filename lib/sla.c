@@ -61,8 +61,7 @@ static lg_duration percent_of(lg_duration target, int64_t pct) {
   int64_t a, b, sum;
   int64_t frac = (r * pr + HUNDRED_PERCENT - 1) / HUNDRED_PERCENT;
   if (lg__mul_overflow(q, pct, &a) || lg__mul_overflow(r, pq, &b)) return OFFSET_UNREACHABLE;
-  if (lg__add_overflow(a, b, &sum) || lg__add_overflow(sum, frac, &sum))
-    return OFFSET_UNREACHABLE;
+  if (lg__add_overflow(a, b, &sum) || lg__add_overflow(sum, frac, &sum)) return OFFSET_UNREACHABLE;
   return sum;
 }
 
@@ -218,8 +217,8 @@ static void scan_ladder(const lg__followup *f, const clock_view *v, lg_duration 
 }
 
 /* The clock of assignment `index` of the lead under rule f. */
-static void clock_of(const lg_policy *p, const lg__followup *f, const lg_lead *lead,
-                     uint32_t index, sla_clock *c) {
+static void clock_of(const lg_policy *p, const lg__followup *f, const lg_lead *lead, uint32_t index,
+                     sla_clock *c) {
   const lg__assignment *a = &lead->asg[index];
   c->cal = NULL;
   if (f && f->business) {
@@ -306,9 +305,9 @@ static const lg__followup *select_tier(const lg_policy *p, const lg_lead *lead, 
  * out of order). */
 lg_time lg__assignment_touch(const lg_lead *lead, uint32_t i, lg_time now) {
   const lg__assignment *a = &lead->asg[i];
-  int      moved_on = i + 1 < lead->n_asg && lead->asg[i + 1].assigned_at <= now;
-  lg_time  end = moved_on ? lead->asg[i + 1].assigned_at : now;
-  uint32_t j;
+  int                   moved_on = i + 1 < lead->n_asg && lead->asg[i + 1].assigned_at <= now;
+  lg_time               end = moved_on ? lead->asg[i + 1].assigned_at : now;
+  uint32_t              j;
   if (moved_on ? a->assigned_at >= end : a->assigned_at > end) return LG_TIME_NEVER;
   /* Recorded on an earlier assignment (or several, all reassigned at this
    * one's instant) at exactly this assignment's start. */
@@ -327,8 +326,8 @@ lg_duration lg__assignment_wall(const lg_lead *lead, uint32_t i, lg_time until) 
 }
 
 /* Evaluates assignment `index` as of `now`; `now` and `index` are valid. */
-static lg_status eval_index(const lg_policy *p, const lg_lead *lead, uint32_t index,
-                            lg_time now, lg_sla_status *out) {
+static lg_status eval_index(const lg_policy *p, const lg_lead *lead, uint32_t index, lg_time now,
+                            lg_sla_status *out) {
   const lg__assignment *a = &lead->asg[index];
   const lg__followup   *f;
   clock_view            v;
@@ -367,8 +366,7 @@ lg_status lg__sla_eval_assignment(const lg_policy *p, const lg_lead *lead, uint3
   return eval_index(p, lead, index, now, out);
 }
 
-lg_status lg_sla_eval(const lg_policy *p, const lg_lead *lead, lg_time now,
-                      lg_sla_status *out) {
+lg_status lg_sla_eval(const lg_policy *p, const lg_lead *lead, lg_time now, lg_sla_status *out) {
   uint32_t lo, hi;
   if (!p || !lead || !out) return LG_ERR_INVALID;
   if (!lg__time_valid(now)) return LG_ERR_RANGE;

@@ -23,12 +23,12 @@
 #include <string.h>
 
 typedef struct stats_rep {
-  char        *id;       /* owned copy */
-  lg_duration *resp;     /* response times, ascending */
+  char        *id;   /* owned copy */
+  lg_duration *resp; /* response times, ascending */
   uint32_t     n_resp, cap_resp;
   uint32_t     assigned, touched, in_sla, breached, overdue;
-  uint32_t     pend_asg; /* scratch for lg_stats_add: assignments coming in */
-  uint32_t     pend_resp;/* scratch for lg_stats_add: responses coming in */
+  uint32_t     pend_asg;  /* scratch for lg_stats_add: assignments coming in */
+  uint32_t     pend_resp; /* scratch for lg_stats_add: responses coming in */
 } stats_rep;
 
 struct lg_stats {
@@ -79,8 +79,8 @@ static lg_status assess(const lg_stats *s, const lg_lead *lead, uint32_t i, lg_t
   /* Overdue is about work still on someone's desk: only the current
    * assignment (the latest one made by now) can be; an older one that
    * breached is history. */
-  o->overdue = st.state == LG_SLA_BREACHED &&
-               (i + 1 == lead->n_asg || lead->asg[i + 1].assigned_at > now);
+  o->overdue =
+      st.state == LG_SLA_BREACHED && (i + 1 == lead->n_asg || lead->asg[i + 1].assigned_at > now);
   /* Once touched, elapsed stops at the touch: it is the response time in
    * the rule's basis (business seconds for `business`, else wall clock),
    * net of snoozes. */
@@ -343,11 +343,11 @@ static double rate_of(const lg_stats *s, const char *rep) {
   return (double)r->in_sla / (double)r->assigned;
 }
 
-lg_status lg_stats_correlation(const lg_stats *s, const char *const *reps,
-                               const double *attainment, size_t n, double *r) {
-  double   mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0, ymax = 0, q, x0, x, y;
-  int      x_varies = 0, y_varies = 0;
-  size_t   i;
+lg_status lg_stats_correlation(const lg_stats *s, const char *const *reps, const double *attainment,
+                               size_t n, double *r) {
+  double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0, ymax = 0, q, x0, x, y;
+  int    x_varies = 0, y_varies = 0;
+  size_t i;
   if (!s || !r || (n > 0 && (!reps || !attainment))) return LG_ERR_INVALID;
   for (i = 0; i < n; i++)
     if (!reps[i]) return LG_ERR_INVALID;

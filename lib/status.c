@@ -13,14 +13,13 @@ typedef struct status_text {
 
 /* One list: each entry is keyed by its enumerator, and the name is the
  * enumerator's own spelling, so the table cannot drift from the enum. */
-#define LG__STATUS(code, text) [code] = {#code, text}
+#define LG__STATUS(code, text) [code] = { #code, text }
 static const status_text status_texts[] = {
   LG__STATUS(LG_OK, "The call succeeded."),
   LG__STATUS(LG_ERR_NOMEM, "An allocation failed; nothing was changed."),
   LG__STATUS(LG_ERR_INVALID,
              "An argument was invalid (NULL where not allowed, a malformed name, ...)."),
-  LG__STATUS(LG_ERR_SYNTAX,
-             "The text definition does not parse; the error gives line and column."),
+  LG__STATUS(LG_ERR_SYNTAX, "The text definition does not parse; the error gives line and column."),
   LG__STATUS(LG_ERR_NOT_FOUND, "No such attribute, rep or criterion."),
   LG__STATUS(LG_ERR_RANGE, "A number or time is out of range, or the result would overflow."),
   LG__STATUS(LG_ERR_LIMIT, "A documented limit was exceeded."),
@@ -32,13 +31,12 @@ static const status_text status_texts[] = {
 LG__STATIC_ASSERT(sizeof status_texts / sizeof status_texts[0] == LG_ERR_BUFFER + 1,
                   status_table_covers_every_code);
 
-static const status_text unknown_status = {
-  "LG_ERR_UNKNOWN", "The status code is not one leadgate defines."};
+static const status_text unknown_status = { "LG_ERR_UNKNOWN",
+                                            "The status code is not one leadgate defines." };
 
 static const status_text *status_lookup(lg_status status) {
   size_t i = (size_t)status;
-  if ((int)status < 0 || i >= sizeof status_texts / sizeof status_texts[0] ||
-      !status_texts[i].name)
+  if ((int)status < 0 || i >= sizeof status_texts / sizeof status_texts[0] || !status_texts[i].name)
     return &unknown_status;
   return &status_texts[i];
 }
@@ -50,24 +48,25 @@ const char *lg_status_message(lg_status status) { return status_lookup(status)->
 /* ---- enum names ---------------------------------------------------------- */
 
 static const char *const stage_names[] = {
-  [LG_STAGE_NEW] = "new",           [LG_STAGE_NURTURE] = "nurture",
-  [LG_STAGE_MQL] = "mql",           [LG_STAGE_SAL] = "sal",
-  [LG_STAGE_SQL] = "sql",           [LG_STAGE_OPPORTUNITY] = "opportunity",
-  [LG_STAGE_WON] = "won",           [LG_STAGE_LOST] = "lost",
-  [LG_STAGE_DISQUALIFIED] = "disqualified"};
-static const char *const verdict_names[] = {[LG_VERDICT_NURTURE] = "nurture",
-                                            [LG_VERDICT_MQL] = "mql",
-                                            [LG_VERDICT_DISQUALIFY] = "disqualify"};
+  [LG_STAGE_NEW] = "new", [LG_STAGE_NURTURE] = "nurture", [LG_STAGE_MQL] = "mql",
+  [LG_STAGE_SAL] = "sal", [LG_STAGE_SQL] = "sql",         [LG_STAGE_OPPORTUNITY] = "opportunity",
+  [LG_STAGE_WON] = "won", [LG_STAGE_LOST] = "lost",       [LG_STAGE_DISQUALIFIED] = "disqualified"
+};
+static const char *const verdict_names[] = {
+  [LG_VERDICT_NURTURE] = "nurture", [LG_VERDICT_MQL] = "mql", [LG_VERDICT_DISQUALIFY] = "disqualify"
+};
 static const char *const action_names[] = {
   [LG_ACTION_NONE] = "none",         [LG_ACTION_WARN] = "warn",
   [LG_ACTION_REMIND] = "remind",     [LG_ACTION_ESCALATE] = "escalate",
-  [LG_ACTION_REASSIGN] = "reassign", [LG_ACTION_RECYCLE] = "recycle"};
+  [LG_ACTION_REASSIGN] = "reassign", [LG_ACTION_RECYCLE] = "recycle"
+};
 static const char *const sla_state_names[] = {
   [LG_SLA_NONE] = "none",         [LG_SLA_RUNNING] = "running", [LG_SLA_WARNING] = "warning",
-  [LG_SLA_BREACHED] = "breached", [LG_SLA_MET] = "met",         [LG_SLA_MET_LATE] = "met_late"};
-static const char *const kind_names[] = {[LG_KIND_FIT] = "fit",
-                                         [LG_KIND_ENGAGEMENT] = "engagement",
-                                         [LG_KIND_KNOCKOUT] = "knockout"};
+  [LG_SLA_BREACHED] = "breached", [LG_SLA_MET] = "met",         [LG_SLA_MET_LATE] = "met_late"
+};
+static const char *const kind_names[] = {
+  [LG_KIND_FIT] = "fit", [LG_KIND_ENGAGEMENT] = "engagement", [LG_KIND_KNOCKOUT] = "knockout"
+};
 
 #define LG__COUNT(a) (sizeof(a) / sizeof((a)[0]))
 LG__STATIC_ASSERT(LG__COUNT(stage_names) == LG_STAGE_DISQUALIFIED + 1, stage_names_complete);
@@ -165,4 +164,3 @@ void lg__error_set(lg_error *err, lg_status st, const char *msg) {
   memcpy(err->message, msg, n);
   err->message[n] = '\0';
 }
-

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#define DAY_SECS      LG__DAY_SECS
+#define DAY_SECS LG__DAY_SECS
 /* Days from 0001-01-01 to 1970-01-01 in the proleptic Gregorian calendar. */
 #define EPOCH_DAYS INT64_C(719162)
 
@@ -17,7 +17,7 @@
 int lg__is_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 int lg__days_in_month(int64_t y, int m) {
-  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
   return m == 2 && lg__is_leap(y) ? 29 : days[m - 1];
 }
 
@@ -105,8 +105,8 @@ lg_status lg_time_parse(const char *text, size_t len, lg_time *out) {
   h = digits(s + 11, 2);
   mi = digits(s + 14, 2);
   sec = digits(s + 17, 2);
-  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0 || s[7] != '-' ||
-      s[10] != 'T' || s[13] != ':' || s[16] != ':')
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0 || s[7] != '-' || s[10] != 'T' ||
+      s[13] != ':' || s[16] != ':')
     return LG_ERR_SYNTAX;
   if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > lg__days_in_month(y, (int)mo) || h > 23 ||
       mi > 59 || sec > 59)

@@ -68,8 +68,8 @@ typedef struct wake {
   const lg_rubric *rubric;
   const lg_policy *policy;
   const lg_lead   *lead;
-  lg_score         score; /* engagement and total: the value being tried */
-  lg__expr_ctx     ctx;   /* ctx.now: the segment's start */
+  lg_score         score;          /* engagement and total: the value being tried */
+  lg__expr_ctx     ctx;            /* ctx.now: the segment's start */
   int32_t          verdict, grade; /* the decision at now */
   uint32_t         n_thr;          /* thresholds of the rules, thr[] if <= MAX_KEPT */
   int64_t          thr[MAX_KEPT];
