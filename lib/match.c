@@ -128,27 +128,41 @@ void lg__match_list_free(lg__match_list *m) {
   m->n = 0;
 }
 
-/* `>= 1,000` would read as the list `>= 1` or `= 0`, silently wrong, so a
- * number item followed by `,` and digits that cannot be meant as a second
- * item is refused: after a comparison (which takes one number), any plain
- * digits; after any number, digits with a leading zero (`1,000`,
- * `2,050`). */
-static int suspect_separator(lg__lexer *lx, const lg__match *prev) {
-  size_t at, digits, next;
+/* `>= 1,000` would read as the list `>= 1` or `= 0`, silently wrong.  Two
+ * rules refuse it, and both hold for canonical text too, so what parses
+ * prints as something that parses again:
+ *   - a comparison takes one number: the item after it may not be a bare
+ *     whole number (`< 20, 83`, `< 20, +5`; a range, a fraction, text or
+ *     another comparison may follow), checked on the parsed items because
+ *     the printer normalises how numbers are spelt;
+ *   - after a number or a range, digits with a leading zero (`1,000`,
+ *     `2,050`), checked on the text (the printer writes no leading
+ *     zeros). */
+static int leading_zero_item(lg__lexer *lx, const lg__match *prev) {
+  size_t at, next;
   if (prev->kind != LG__M_CMP && prev->kind != LG__M_RANGE) return 0;
   at = lg__lex_token_at(lx);
   if (at >= lx->line_end || lx->src[at] != ',') return 0;
   next = at + 1;
   while (next < lx->line_end && (lx->src[next] == ' ' || lx->src[next] == '\t')) next++;
-  digits = lg__lex_plain_digits(lx, next);
-  if (digits == 0) return 0;
-  if (prev->kind == LG__M_CMP && prev->op != LG__EQ) return 1;
-  return digits >= 2 && lx->src[next] == '0';
+  return next < lx->line_end && lx->src[next] == '0' && lg__lex_plain_digits(lx, next) >= 2;
+}
+
+static int whole_number_after_comparison(const lg__match *prev, const lg__match *cur) {
+  return prev->kind == LG__M_CMP && prev->op != LG__EQ && cur->kind == LG__M_CMP &&
+         cur->op == LG__EQ && cur->a % 1000 == 0;
+}
+
+static lg_status separator_error(lg__lexer *lx, size_t at) {
+  return lg__lex_error_at(lx, at, LG_ERR_SYNTAX,
+                          "a comparison takes one number, and numbers are written "
+                          "without thousands separators (write 1000, not 1,000)");
 }
 
 lg_status lg__match_list_parse(lg__lexer *lx, lg__match_list *out) {
   lg__match_list list = { NULL, 0 };
   uint32_t       cap = 0;
+  size_t         comma_at = 0;
   lg_status      st;
   do {
     lg__match *grown = lg__grow(list.items, &cap, list.n + 1, sizeof *list.items);
@@ -165,12 +179,16 @@ lg_status lg__match_list_parse(lg__lexer *lx, lg__match_list *out) {
     }
     set_bounds(&list.items[list.n]);
     list.n++;
-    if (suspect_separator(lx, &list.items[list.n - 1])) {
+    if ((list.n > 1 &&
+         whole_number_after_comparison(&list.items[list.n - 2], &list.items[list.n - 1])) ||
+        leading_zero_item(lx, &list.items[list.n - 1])) {
+      if (list.n == 1 ||
+          !whole_number_after_comparison(&list.items[list.n - 2], &list.items[list.n - 1]))
+        comma_at = lg__lex_token_at(lx);
       lg__match_list_free(&list);
-      return lg__lex_error(lx, LG_ERR_SYNTAX,
-                           "a comparison takes one number, and numbers are written "
-                           "without thousands separators (write 1000, not 1,000)");
+      return separator_error(lx, comma_at);
     }
+    comma_at = lg__lex_token_at(lx);
   } while (lg__lex_accept(lx, ","));
   *out = list;
   return LG_OK;

@@ -1011,13 +1011,19 @@ static void thousands_separators_are_refused_not_read_as_lists(void **state) {
     {"fit \"size\" from employees\n  when 0..1,000 -> 5\n", 2, 12},
     {"fit \"size\" from employees\n  when < 10, 250 -> 5\n", 2, 12},
     {"fit \"size\" from employees\n  when 5 -> 1,000\n", 2, 14},
+    /* a comparison takes one number, however the next one is written (the
+     * canonical text of `< 20, -0` would be `< 20, 0`) */
+    {"knockout \"k\" when employees is < 20,-0,83\n", 1, 36},
+    {"fit \"size\" from employees\n  when < 10, +250 -> 5\n", 2, 12},
   };
   static const char *fine[] = {
     "fit \"size\" from employees\n  when 1, 2, 3 -> 5\n",
     "fit \"size\" from employees\n  when 1, 250 -> 5\n",
     "fit \"size\" from employees\n  when 0, 10 -> 5\n",
     "fit \"size\" from employees\n  when >= 10, \"unknown\" -> 5\n",
-    "knockout \"small\" when employees is < 10, 0..1\n",
+    "knockout \"small\" when employees is 0..1, < 10\n",
+    "knockout \"small\" when employees is < 10, > 20\n",
+    "fit \"size\" from employees\n  when < 10, 20..30, 2.5 -> 5\n",
   };
   lg_rubric *r = NULL;
   lg_policy *p = NULL;
