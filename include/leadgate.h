@@ -464,10 +464,11 @@ LG_API lg_status lg_lead_snooze(lg_lead *lead, lg_time from, lg_time until);
  * Text people write (all three parsers): one leading UTF-8 byte order mark
  * is skipped (columns count from after it).  Numbers take no thousands
  * separators: `>= 1,000` would read as the list `>= 1` or `0`, so a
- * comparison followed by `,` and plain digits, a number followed by `,`
- * and digits with a leading zero, and a `,` plus three digits after any
- * rule that takes one number are LG_ERR_SYNTAX saying so (`1, 250` stays
- * a list of two).
+ * comparison followed by a bare whole number (`< 20, 83`; a range, a
+ * fraction, text or another comparison may follow), a number followed by
+ * `,` and digits with a leading zero, and a `,` plus three digits after
+ * any rule that takes one number are LG_ERR_SYNTAX saying so (`1, 250`
+ * stays a list of two).
  *
  * Rules: `rubric` at most once, as the first statement.  Criterion names
  * are non-empty and unique across fit, engagement and knockout criteria.
