@@ -265,9 +265,10 @@ typedef struct lg__snooze {
   lg_time from, until;
 } lg__snooze;
 
-/* Pointers and 64-bit fields first, then the 32-bit ones: no padding. */
+/* Pointers and 64-bit fields first, then the 32-bit ones. */
 struct lg_lead {
-  char           *arena;   /* NUL-terminated strings; offset 0 is the id */
+  char           *id;      /* right after the struct, or a block of its own */
+  char           *arena;   /* NUL-terminated strings */
   lg__attr       *attrs;   /* unordered */
   lg_time        *ev_at;   /* events sorted by time, then insertion */
   uint16_t       *ev_type; /* index into types */
@@ -281,6 +282,7 @@ struct lg_lead {
   uint32_t        n_types, cap_types;
   uint32_t        n_asg, cap_asg;
   uint32_t        n_snz, cap_snz;
+  uint32_t        id_cap; /* bytes `id` can hold, its NUL included */
   int32_t         stage;
 };
 
