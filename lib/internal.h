@@ -276,14 +276,17 @@ struct lg_lead {
   lg__assignment *asg;     /* in time order; the last one is current */
   lg__snooze     *snz;     /* every assignment's snoozes (lg__assignment.snz) */
   lg_time         stage_at;
-  uint32_t        arena_len, arena_cap, arena_garbage;
-  uint32_t        n_attrs, cap_attrs;
-  uint32_t        n_events, cap_events;
-  uint32_t        n_types, cap_types;
-  uint32_t        n_asg, cap_asg;
-  uint32_t        n_snz, cap_snz;
-  uint32_t        id_cap; /* bytes `id` can hold, its NUL included */
-  int32_t         stage;
+  /* A bit (lead.c, name_bit) for every attribute name stored since the
+   * lead was made or reset: a name whose bit is clear is not there. */
+  uint64_t attr_bits;
+  uint32_t arena_len, arena_cap, arena_garbage;
+  uint32_t n_attrs, cap_attrs;
+  uint32_t n_events, cap_events;
+  uint32_t n_types, cap_types;
+  uint32_t n_asg, cap_asg;
+  uint32_t n_snz, cap_snz;
+  uint32_t id_cap; /* bytes `id` can hold, its NUL included */
+  int32_t  stage;
 };
 
 static inline const char *lg__lead_str(const lg_lead *lead, uint32_t off) {

@@ -41,7 +41,6 @@
  * (lg_lead_reset keeps every block), so after the first few leads
  * building allocates nothing; lg_lead_reserve makes the room up front.
  */
-#include "chars.h"
 #include "internal.h"
 
 #include <string.h>
@@ -59,29 +58,55 @@
 
 /* ---- argument checks ---------------------------------------------------- */
 
-/* strlen that stops after max + 1 bytes: over-long input costs O(max). */
-static size_t bounded_len(const char *s, size_t max) {
-  size_t n = 0;
-  while (n <= max && s[n]) n++;
+/* Length of s, or max + 1 when it is longer than max bytes (memchr stops
+ * at the NUL: over-long input costs O(max)), and whether those bytes are
+ * all ASCII, so that the usual text needs no UTF-8 decoding. */
+static size_t text_scan(const char *s, size_t max, int *ascii) {
+  const char *end = memchr(s, '\0', max + 1);
+  size_t      n = end ? (size_t)(end - s) : max + 1, i = 0;
+  uint64_t    high = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    high |= w;
+  }
+  for (; i < n; i++) high |= (unsigned char)s[i];
+  *ascii = (high & UINT64_C(0x8080808080808080)) == 0;
   return n;
 }
 
-/* A name [a-z][a-z0-9_]{0,63}; its length in *len.  One pass, reading at
- * most 65 bytes (lg__name_valid's rule). */
+/* Bit 1: may be in a name ([a-z0-9_]); bit 2: may start one ([a-z]). */
+static const unsigned char name_class[256] = {
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20 */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, /* 0x30: 0-9 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x40 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, /* 0x50: _ */
+  0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 0x60: a-o */
+  3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, /* 0x70: p-z */
+};
+
+/* A name [a-z][a-z0-9_]{0,63} (lg__name_valid's rule); its length in
+ * *len.  One pass, reading at most 65 bytes. */
 static int name_ok(const char *name, size_t *len) {
   size_t n = 1;
-  if (!name || !lg__is_lower(name[0])) return 0;
-  while (n < LG_MAX_NAME_BYTES && lg__is_name_char(name[n])) n++;
+  if (!name || !(name_class[(unsigned char)name[0]] & 2)) return 0;
+  while (n < LG_MAX_NAME_BYTES && (name_class[(unsigned char)name[n]] & 1)) n++;
   *len = n;
   return name[n] == '\0';
 }
 
 /* An id or an owner: 1 to 256 bytes of UTF-8; its length in *len. */
 static int label_ok(const char *s, size_t *len) {
+  int ascii;
   if (!s) return 0;
-  *len = bounded_len(s, LG_MAX_ID_BYTES);
-  return *len >= 1 && *len <= LG_MAX_ID_BYTES && lg__utf8_valid(s, *len);
+  *len = text_scan(s, LG_MAX_ID_BYTES, &ascii);
+  return *len >= 1 && *len <= LG_MAX_ID_BYTES && (ascii || lg__utf8_valid(s, *len));
 }
+
+/* lg__time_valid, inline on the paths that check every event. */
+static int time_ok(lg_time t) { return t >= LG_TIME_MIN && t <= LG_TIME_MAX; }
 
 /* ---- arena -------------------------------------------------------------- */
 
@@ -244,11 +269,22 @@ static lg_status events_reserve(lg_lead *lead, uint32_t need) {
 
 /* ---- lookups ------------------------------------------------------------ */
 
+/* The bit of lg_lead.attr_bits for name[0..n), n >= 1: from the length
+ * and the first and last bytes (column names often share the first). */
+static uint64_t name_bit(const char *name, size_t n) {
+  size_t h = n * 7 ^ (unsigned char)name[0] ^ (size_t)(unsigned char)name[n - 1] << 1;
+  return (uint64_t)1 << (h % 64);
+}
+
+/* Names are told apart by length and first byte before any memcmp, and
+ * a name whose bit is clear (most new names) without looking. */
 static int32_t attr_index(const lg_lead *lead, const char *name, size_t n) {
   uint32_t i;
+  if (n == 0 || !(lead->attr_bits & name_bit(name, n))) return -1;
   for (i = 0; i < lead->n_attrs; i++) {
     const lg__attr *a = &lead->attrs[i];
-    if (a->name_len == n && memcmp(lead->arena + a->name, name, n) == 0) return (int32_t)i;
+    const char     *s = lead->arena + a->name;
+    if (a->name_len == n && s[0] == name[0] && memcmp(s, name, n) == 0) return (int32_t)i;
   }
   return -1;
 }
@@ -307,6 +343,7 @@ static lg_status attr_lookup(const lg_lead *lead, const char *name, const void *
  * their capacities are kept. */
 static void lead_empty(lg_lead *lead) {
   lead->arena_len = lead->arena_garbage = 0;
+  lead->attr_bits = 0;
   lead->n_attrs = lead->n_events = lead->n_types = lead->n_asg = lead->n_snz = 0;
   lead->stage = LG_STAGE_NEW;
   lead->stage_at = LG_TIME_NEVER; /* no stage change yet */
@@ -553,6 +590,7 @@ static lg_status set_attr(lg_lead *lead, const char *name, size_t n, new_value *
     memset(a, 0, sizeof *a);
     a->name_len = (uint8_t)n;
     a->name = arena_put(lead, name, n);
+    lead->attr_bits |= name_bit(name, n);
   } else {
     a = &lead->attrs[i];
   }
@@ -564,13 +602,13 @@ static lg_status set_attr(lg_lead *lead, const char *name, size_t n, new_value *
  * without reading past 1025 bytes), then its encoding (ASCII, the usual
  * case, is seen on the way). */
 lg_status lg_lead_set_text(lg_lead *lead, const char *name, const char *value) {
-  new_value     v = { LG__VAL_TEXT, 0, NULL, 0 };
-  size_t        n, len = 0;
-  unsigned char high = 0;
+  new_value v = { LG__VAL_TEXT, 0, NULL, 0 };
+  size_t    n, len;
+  int       ascii;
   if (!lead || !value || !name_ok(name, &n)) return LG_ERR_INVALID;
-  while (len <= LG_MAX_TEXT_BYTES && value[len]) high |= (unsigned char)value[len++];
+  len = text_scan(value, LG_MAX_TEXT_BYTES, &ascii);
   if (len > LG_MAX_TEXT_BYTES) return LG_ERR_LIMIT;
-  if (high >= 0x80 && !lg__utf8_valid(value, len)) return LG_ERR_INVALID;
+  if (!ascii && !lg__utf8_valid(value, len)) return LG_ERR_INVALID;
   v.text = value;
   v.text_len = len;
   return set_attr(lead, name, n, &v);
@@ -801,7 +839,7 @@ lg_status lg_lead_add_events(lg_lead *lead, const char *const *types, const lg_t
       st = LG_ERR_INVALID;
       break;
     }
-    if (!lg__time_valid(at[i])) {
+    if (!time_ok(at[i])) {
       st = LG_ERR_RANGE;
       break;
     }
