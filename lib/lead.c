@@ -579,12 +579,15 @@ static lg_status set_attr(lg_lead *lead, const char *name, size_t n, new_value *
     if (st != LG_OK) return st;
   }
   if (i < 0) {
-    a = lg__table_reserve(lead->attrs, &lead->cap_attrs, lead->n_attrs + 1, sizeof *a, FIRST_ATTRS);
-    if (!a) {
-      arena_undo_fresh(lead, fresh);
-      return LG_ERR_NOMEM;
+    if (lead->n_attrs == lead->cap_attrs) { /* no room left (a call only when it must grow) */
+      a = lg__table_reserve(lead->attrs, &lead->cap_attrs, lead->n_attrs + 1, sizeof *a,
+                            FIRST_ATTRS);
+      if (!a) {
+        arena_undo_fresh(lead, fresh);
+        return LG_ERR_NOMEM;
+      }
+      lead->attrs = a;
     }
-    lead->attrs = a;
     a = &lead->attrs[lead->n_attrs++];
     memset(a, 0, sizeof *a);
     a->name_len = (uint8_t)n;
