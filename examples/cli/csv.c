@@ -49,7 +49,6 @@ static void init(csv_reader *r, FILE *fp, int trim) {
   r->fp = fp;
   r->trim = trim;
   r->line = 1;
-  r->swar = little_endian();
 }
 
 static int alloc(csv_reader *r) {
@@ -186,8 +185,8 @@ static unsigned lowest_byte(uint64_t m) { /* m != 0, flags in bits 7, 15, ... */
  * latest.  Eight bytes at a time on little-endian machines: a byte's flag
  * is set when it is below 0x2d (exactly, per byte: no carry crosses
  * bytes), and each flagged byte is checked in the table. */
-static const char *find_special(const csv_reader *r, const char *p) {
-  if (!r->swar) {
+static const char *find_special(const char *p) {
+  if (!little_endian()) {
     while (!special[(unsigned char)*p]) p++;
     return p;
   }
@@ -202,6 +201,8 @@ static const char *find_special(const csv_reader *r, const char *p) {
     }
   }
 }
+
+static int is_blank(int c) { return c == ' ' || c == '\t'; }
 
 /* Where the skip of a bad record starts: inside a quoted field, inside an
  * unquoted one (or after a closing quote), or at the start of a field. */
@@ -284,87 +285,72 @@ static int skip_bom(csv_reader *r) {
   return 0;
 }
 
-/* Scans the record at buf[beg]: CSV_RECORD (fields[] and lens[] hold the
- * raw fields, not yet finished; beg moved past the record), NEED_MORE
- * (nothing changed), CSV_EOF, CSV_BAD or CSV_FATAL.  *quoted is set when
- * any field was quoted. */
-static int scan_record(csv_reader *r, int *quoted) {
+/* The scan found that the record runs past buf[end]: the NULs it wrote
+ * over commas go back (a record holds no other NUL unless it is
+ * malformed, and a malformed one is never scanned again). */
+static int need_more(char *rec, const char *end) {
+  char *z;
+  while ((z = memchr(rec, '\0', (size_t)(end - rec))) != NULL) *z++ = ',', rec = z;
+  return NEED_MORE;
+}
+
+/* Record flags from scan_record. */
+enum { ANY_QUOTED = 1, TO_FINISH = 2 };
+
+/* Scans the record at buf[beg]: CSV_RECORD, NEED_MORE (the buffer as it
+ * was), CSV_EOF, CSV_BAD or CSV_FATAL.  On CSV_RECORD beg is past the
+ * record, fields[] and lens[] hold its fields and *flags says whether any
+ * was quoted and whether some still need csv_next's finishing: unquoted
+ * fields are final (trimmed in front, NUL-terminated at their comma or
+ * line break), quoted ones are raw and so are trailing blanks to trim. */
+static int scan_record(csv_reader *r, int *flags) {
   char *const buf = r->buf;
-  const char *p = buf + r->beg, *const end = buf + r->end;
-  const int      eof = r->eof;
+  char *const rec = buf + r->beg;
+  const char *p = rec, *const end = buf + r->end;
+  const int      eof = r->eof, trim = r->trim;
   const uint64_t base = r->buf_base;
   unsigned long  line = r->line;
-  uint64_t       line_start = r->line_start; /* input offset */
-  size_t         content = 0, nf = 0;        /* bytes of the record as fields + NULs */
-  int            any_quoted = 0;
+  uint64_t       ls = r->line_start - base; /* where the line starts in buf (mod 2^64) */
+  size_t         content = 0, nf = 0;       /* bytes of the record as fields + NULs */
+  int            fl = 0;
+  /* in locals: the NULs written into buf may alias anything for the compiler */
+  csv_field_pos *pos = r->pos;
+  char         **fields = r->fields;
+  size_t        *lens = r->lens, cap = r->cap_fields;
 
-#define OFF(q) (base + (uint64_t)((q)-buf))
-#define COL(q) ((unsigned long)(OFF(q) - line_start) + 1)
-#define AT(q)  ((size_t)((q)-buf))
+#define AT(q)          ((size_t)((q)-buf))
+#define COL(q)         ((unsigned long)((uint64_t)AT(q) - ls) + 1)
+#define SKIP(q, state) skip_bad(r, AT(q), state, line, base + ls)
 #define TOO_LONG(q, state)                                          \
   do {                                                              \
     set_error(r, r->record_line, 0, "record longer than %lu bytes", \
               (unsigned long)CSV_MAX_RECORD);                       \
-    return skip_bad(r, AT(q), state, line, line_start);             \
+    return SKIP(q, state);                                          \
   } while (0)
 
-  if (p == end) {
-    if (!eof) return NEED_MORE;
-    return CSV_EOF;
-  }
+  if (p == end) return eof ? CSV_EOF : NEED_MORE;
   for (;;) {
     const char    *q, *d; /* d: the byte after the field */
     csv_field_pos *f;
-    size_t         len;
-    if (nf == r->cap_fields && grow_fields(r) != 0) {
-      set_error(r, r->record_line, 0, "out of memory");
-      return CSV_FATAL;
+    size_t         len; /* of the field as unescaped, before trimming */
+    if (nf == cap) {
+      if (grow_fields(r) != 0) {
+        set_error(r, r->record_line, 0, "out of memory");
+        return CSV_FATAL;
+      }
+      pos = r->pos;
+      fields = r->fields;
+      lens = r->lens;
+      cap = r->cap_fields;
     }
-    f = &r->pos[nf];
-    f->start = (size_t)(OFF(p) - r->record_offset);
+    f = &pos[nf];
+    f->start = (size_t)(p - rec);
     f->line = line;
-    f->col = p == end ? COL(p) - 1 : COL(p); /* an empty last field at the end: the comma's */
-    if (*p == '"') {
-      unsigned long open_line = line, open_col = COL(p);
-      size_t        doubled = 0;
-      any_quoted = 1;
-      f->quoted = 1;
-      for (q = p + 1;; q++) {
-        q = find_special(r, q);
-        if (content + (size_t)(q - p - 1) - doubled > CSV_MAX_RECORD) TOO_LONG(q, IN_QUOTED);
-        if (*q == ',') continue;
-        if (q + 1 == end && !eof && *q != '\0') return NEED_MORE; /* the next byte decides */
-        if (*q == '"') {
-          if (q[1] != '"') break;
-          q++;
-          doubled++;
-        } else if (*q == '\n' || (*q == '\r' && q[1] != '\n')) {
-          line++;
-          line_start = OFF(q + 1);
-        } else if (*q == '\0') {
-          if (q < end) {
-            set_error(r, line, COL(q), "NUL byte in a field");
-            return skip_bad(r, AT(q + 1), IN_QUOTED, line, line_start);
-          }
-          if (!eof) return NEED_MORE;
-          set_error(r, open_line, open_col,
-                    "unterminated quoted field (the quote opens on line %lu)", open_line);
-          return skip_bad(r, AT(q), IN_QUOTED, line, line_start);
-        }
-      }
-      /* q is the closing quote */
-      len = (size_t)(q - p - 1) - doubled;
-      r->fields[nf] = buf + AT(p + 1);
-      r->lens[nf] = (size_t)(q - p - 1); /* raw: unescaped when finished */
-      d = q + 1;
-      if (d == end && !eof) return NEED_MORE;
-      if (*d != ',' && *d != '\n' && *d != '\r' && d != end) {
-        set_error(r, line, COL(d), "expected ',' or end of line after a closing quote");
-        return skip_bad(r, AT(d), IN_PLAIN, line, line_start);
-      }
-    } else {
+    f->col = COL(p);
+    if (*p != '"') {
+      char *v = buf + AT(p);
       f->quoted = 0;
-      q = find_special(r, p);
+      q = find_special(p);
       len = (size_t)(q - p);
       if (content + len > CSV_MAX_RECORD) TOO_LONG(q, IN_PLAIN);
       if (*q == '"' || (*q == '\0' && q < end)) {
@@ -372,59 +358,105 @@ static int scan_record(csv_reader *r, int *quoted) {
                   *q == '"' ? "quote inside an unquoted field (quote the whole field "
                               "and double the quote)"
                             : "NUL byte in a field");
-        return skip_bad(r, AT(q + 1), IN_PLAIN, line, line_start);
+        return SKIP(q + 1, IN_PLAIN);
       }
-      if (q == end && !eof) return NEED_MORE;
-      r->fields[nf] = buf + AT(p);
-      r->lens[nf] = len;
+      if (q == end && !eof) return need_more(rec, end);
+      lens[nf] = len;
+      if (trim && len && ((unsigned char)*v <= ' ' || (unsigned char)q[-1] <= ' ')) {
+        size_t n = len;
+        while (n && is_blank(*v)) v++, n--;
+        lens[nf] = n;
+        if (n && is_blank(v[n - 1])) fl |= TO_FINISH;
+      }
+      fields[nf] = v;
       d = q;
+    } else {
+      unsigned long open_line = line, open_col = COL(p);
+      size_t        doubled = 0;
+      fl |= ANY_QUOTED | TO_FINISH;
+      f->quoted = 1;
+      for (q = p + 1;; q++) {
+        q = find_special(q);
+        if (content + (size_t)(q - p - 1) - doubled > CSV_MAX_RECORD) TOO_LONG(q, IN_QUOTED);
+        if (*q == ',') continue;
+        if (q + 1 == end && !eof && *q != '\0')
+          return need_more(rec, end); /* the next byte decides */
+        if (*q == '"') {
+          if (q[1] != '"') break;
+          q++;
+          doubled++;
+        } else if (*q == '\n' || (*q == '\r' && q[1] != '\n')) {
+          line++;
+          ls = AT(q + 1);
+        } else if (*q == '\0') {
+          if (q < end) {
+            set_error(r, line, COL(q), "NUL byte in a field");
+            return SKIP(q + 1, IN_QUOTED);
+          }
+          if (!eof) return need_more(rec, end);
+          set_error(r, open_line, open_col,
+                    "unterminated quoted field (the quote opens on line %lu)", open_line);
+          return SKIP(q, IN_QUOTED);
+        }
+      }
+      /* q is the closing quote */
+      len = (size_t)(q - p - 1) - doubled;
+      fields[nf] = buf + AT(p + 1);
+      lens[nf] = (size_t)(q - p - 1); /* raw: unescaped when finished */
+      d = q + 1;
+      if (d == end && !eof) return need_more(rec, end);
+      if (*d != ',' && *d != '\n' && *d != '\r' && d != end) {
+        set_error(r, line, COL(d), "expected ',' or end of line after a closing quote");
+        return SKIP(d, IN_PLAIN);
+      }
     }
     if (content + len + 1 > CSV_MAX_RECORD) TOO_LONG(d, IN_PLAIN);
     content += len + 1;
     nf++;
     if (*d == ',') {
+      buf[AT(d)] = '\0';
       p = d + 1;
       continue;
     }
-    if (d == end) { /* the input ends without a line break */
+    if (d == end) {                         /* the input ends without a line break */
+      if (len == 0 && !f->quoted) f->col--; /* an empty field after a last comma: the comma's */
       p = d;
       break;
     }
     if (*d == '\r') {
-      if (d + 1 == end && !eof) return NEED_MORE;
+      if (d + 1 == end && !eof) return need_more(rec, end);
       p = d + (d[1] == '\n' ? 2 : 1);
     } else {
       p = d + 1;
     }
+    buf[AT(d)] = '\0';
     line++;
-    line_start = OFF(p);
+    ls = AT(p);
     break;
   }
   r->n_fields = nf;
   r->beg = AT(p);
   r->line = line;
-  r->line_start = line_start;
-  *quoted = any_quoted;
+  r->line_start = base + ls;
+  *flags = fl;
   return CSV_RECORD;
-#undef OFF
-#undef COL
 #undef AT
+#undef COL
+#undef SKIP
 #undef TOO_LONG
 }
 
-/* Reads one physical record; *quoted is set when any field was quoted. */
-static int read_record(csv_reader *r, int *quoted) {
+/* Reads one physical record; *flags as for scan_record. */
+static int read_record(csv_reader *r, int *flags) {
   if (!r->started && skip_bom(r) != 0) return CSV_FATAL;
   r->record_line = r->line;
   r->record_offset = r->buf_base + r->beg;
   for (;;) {
-    int st = scan_record(r, quoted);
+    int st = scan_record(r, flags);
     if (st != NEED_MORE) return st;
     if (fill(r) != 0) return CSV_FATAL;
   }
 }
-
-static int is_blank(int c) { return c == ' ' || c == '\t'; }
 
 /* Removes the doubled quotes of a quoted field's raw text f[0..n). */
 static size_t unescape(char *f, size_t n) {
@@ -439,25 +471,27 @@ static size_t unescape(char *f, size_t n) {
   return (size_t)(w - f);
 }
 
+/* Unescapes quoted fields and trims trailing blanks (the rest is done). */
+static void finish(csv_reader *r) {
+  size_t i;
+  for (i = 0; i < r->n_fields; i++) {
+    char  *f = r->fields[i];
+    size_t n = r->lens[i];
+    if (r->pos[i].quoted)
+      n = unescape(f, n);
+    else if (r->trim)
+      while (n && is_blank(f[n - 1])) n--;
+    f[n] = '\0';
+    r->lens[i] = n;
+  }
+}
+
 int csv_next(csv_reader *r) {
   for (;;) {
-    int    quoted = 0, st = read_record(r, &quoted);
-    size_t i;
+    int flags = 0, st = read_record(r, &flags);
     if (st != CSV_RECORD) return st;
-    for (i = 0; i < r->n_fields; i++) {
-      char  *f = r->fields[i];
-      size_t n = r->lens[i];
-      if (r->pos[i].quoted) {
-        n = unescape(f, n);
-      } else if (r->trim) {
-        while (n && is_blank(f[n - 1])) n--;
-        while (n && is_blank(*f)) f++, n--;
-        r->fields[i] = f;
-      }
-      f[n] = '\0';
-      r->lens[i] = n;
-    }
-    if (r->n_fields == 1 && !quoted && r->lens[0] == 0) continue; /* a blank line */
+    if (flags & TO_FINISH) finish(r);
+    if (r->n_fields == 1 && !(flags & ANY_QUOTED) && r->lens[0] == 0) continue; /* a blank line */
     if (r->expect_fields && r->n_fields != r->expect_fields) {
       set_error(r, r->record_line, 0, "expected %lu fields as in the header, found %lu",
                 (unsigned long)r->expect_fields, (unsigned long)r->n_fields);
