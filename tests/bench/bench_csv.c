@@ -47,16 +47,16 @@ static size_t drain(csv_reader *r) {
 }
 
 static void synthesize(FILE *fp) {
-  static const char *types[] = {"email_open", "email_click", "web_visit", "demo_requested",
-                                "webinar_attended", "pricing_page"};
+  static const char *types[] = { "email_open",     "email_click",      "web_visit",
+                                 "demo_requested", "webinar_attended", "pricing_page" };
   size_t             bytes = 0;
   long               i;
   fputs("lead_id,type,at\n", fp);
   for (i = 0; bytes < (size_t)64 << 20; i++) {
     int n;
     if (i % 50 == 0)
-      n = fprintf(fp, "L-%06ld,\"note, with \"\"quotes\"\"\",2026-11-%02dT%02d:%02d:%02dZ\n",
-                  i / 8, (int)(i % 28) + 1, (int)(i % 24), (int)(i % 60), (int)(i * 7 % 60));
+      n = fprintf(fp, "L-%06ld,\"note, with \"\"quotes\"\"\",2026-11-%02dT%02d:%02d:%02dZ\n", i / 8,
+                  (int)(i % 28) + 1, (int)(i % 24), (int)(i % 60), (int)(i * 7 % 60));
     else
       n = fprintf(fp, "L-%06ld,%s,2026-11-%02dT%02d:%02d:%02dZ\n", i / 8, types[i % 6],
                   (int)(i % 28) + 1, (int)(i % 24), (int)(i % 60), (int)(i * 7 % 60));
