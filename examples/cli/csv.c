@@ -352,15 +352,19 @@ static int scan_record(csv_reader *r, int *flags) {
       f->quoted = 0;
       q = find_special(p);
       len = (size_t)(q - p);
-      if (content + len > CSV_MAX_RECORD) TOO_LONG(q, IN_PLAIN);
-      if (*q == '"' || (*q == '\0' && q < end)) {
-        set_error(r, line, COL(q),
-                  *q == '"' ? "quote inside an unquoted field (quote the whole field "
-                              "and double the quote)"
-                            : "NUL byte in a field");
-        return SKIP(q + 1, IN_PLAIN);
+      if (content + len >= CSV_MAX_RECORD || *q == '"' || *q == '\0') {
+        /* rare: the limit, a spoiling byte or the end of the bytes read */
+        if (content + len > CSV_MAX_RECORD) TOO_LONG(q, IN_PLAIN);
+        if (*q == '"' || (*q == '\0' && q < end)) {
+          set_error(r, line, COL(q),
+                    *q == '"' ? "quote inside an unquoted field (quote the whole field "
+                                "and double the quote)"
+                              : "NUL byte in a field");
+          return SKIP(q + 1, IN_PLAIN);
+        }
+        if (q == end && !eof) return need_more(rec, end);
+        if (content + len + 1 > CSV_MAX_RECORD) TOO_LONG(q, IN_PLAIN); /* its NUL */
       }
-      if (q == end && !eof) return need_more(rec, end);
       lens[nf] = len;
       if (trim && len && ((unsigned char)*v <= ' ' || (unsigned char)q[-1] <= ' ')) {
         size_t n = len;
@@ -409,14 +413,21 @@ static int scan_record(csv_reader *r, int *flags) {
         set_error(r, line, COL(d), "expected ',' or end of line after a closing quote");
         return SKIP(d, IN_PLAIN);
       }
+      if (content + len + 1 > CSV_MAX_RECORD) TOO_LONG(d, IN_PLAIN); /* its NUL */
     }
-    if (content + len + 1 > CSV_MAX_RECORD) TOO_LONG(d, IN_PLAIN);
     content += len + 1;
     nf++;
     if (*d == ',') {
       buf[AT(d)] = '\0';
       p = d + 1;
       continue;
+    }
+    if (*d == '\n') {
+      buf[AT(d)] = '\0';
+      p = d + 1;
+      line++;
+      ls = AT(p);
+      break;
     }
     if (d == end) {                         /* the input ends without a line break */
       if (len == 0 && !f->quoted) f->col--; /* an empty field after a last comma: the comma's */
