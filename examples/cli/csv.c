@@ -24,7 +24,9 @@
  * scanned again.  Once the whole record is in the buffer, its fields are
  * finished in place: quoted ones unescaped, unquoted ones trimmed, each
  * NUL-terminated where it ends, so that fields[] point into the buffer and
- * nothing is copied.  Lines and columns come from offsets, never from a
+ * no field is copied (csv_open_mem's bytes are copied into the buffer a
+ * block at a time: fields are written in place, and the caller's bytes
+ * are never written).  Lines and columns come from offsets, never from a
  * count kept per byte.
  */
 

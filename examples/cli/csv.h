@@ -6,9 +6,10 @@
  *
  * The reader takes a record at a time from a FILE (or from memory, see
  * csv_open_mem) through a large buffer, so memory is proportional to the
- * longest record, never to the file; fields are handed out in place, valid
- * until the next csv_next.  Quoted fields may hold commas, doubled quotes and line breaks;
- * records end in LF, CRLF or a lone CR.  Blank lines are skipped, and so
+ * longest record, never to the file; fields are handed out in place in
+ * that buffer, valid until the next csv_next or csv_close.  Quoted fields
+ * may hold commas, doubled quotes and line breaks; records end in LF, CRLF
+ * or a lone CR.  Blank lines are skipped, and so
  * is one UTF-8 byte order mark at the very start of the input (before a
  * quoted first field too).  A NUL byte anywhere is an error (fields are
  * handed out as C strings).
@@ -86,8 +87,9 @@ void csv_close(csv_reader *r);
 
 /* ---- reading a file in parts (parallel readers) ----------------------------
  *
- * Reads records from the caller's bytes data[0..len) (not copied; they
- * must outlive the reader and stay unchanged), numbering lines from
+ * Reads records from the caller's bytes data[0..len) (never written;
+ * they are taken into the reader's buffer a block at a time as reading
+ * goes, so they must outlive the reader and stay unchanged), numbering lines from
  * first_line and offsets from base, as if this were the part of a larger
  * input that starts there (no BOM skip unless base == 0).  Same records,
  * errors and positions as csv_open on the whole input would give for
