@@ -693,6 +693,19 @@ static void memo_for(call_site *cs, const read_set *rs) {
   cs->memo_for[1] = b;
 }
 
+/* memcmp(a, b, len) == 0 for short names, inline: eight bytes at a time. */
+static inline bool same_name(const char *a, const char *b, size_t len) {
+  for (; len >= 8; a += 8, b += 8, len -= 8) {
+    uint64 x, y;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    if (x != y) return false;
+  }
+  for (; len > 0; len--)
+    if (*a++ != *b++) return false;
+  return true;
+}
+
 /* The remembered name s[0..len) of kind `kind`, else NULL. */
 static const name_memo *memo_find(call_site *cs, lg_input_kind kind, const char *s, size_t len) {
   unsigned h = ((unsigned)len * 131u + (unsigned char)s[0] * 31u + (unsigned char)s[len - 1] +
@@ -700,7 +713,7 @@ static const name_memo *memo_find(call_site *cs, lg_input_kind kind, const char 
   for (;; h = (h + 1) % MEMO_SLOTS) {
     const name_memo *m = &cs->names[h];
     if (m->len == 0) return NULL;
-    if (m->len == len && m->kind == kind && memcmp(m->name, s, len) == 0) return m;
+    if (m->len == len && m->kind == kind && same_name(m->name, s, len)) return m;
   }
 }
 
