@@ -69,21 +69,7 @@ typedef struct block_head {
   size_t pad;
 } block_head;
 
-/* A call site's scratch buffer: a lead that a call builds and frees again
- * (all of them: no lead outlives its call) is carved from it by a pointer
- * bump, its last block grows in place, and a free is nothing; the next
- * lead starts again at the beginning.  What does not fit goes to
- * CurrentMemoryContext as before. */
-typedef struct scratch {
-  char  *base;
-  size_t used;
-} scratch;
-
-#define SCRATCH_BYTES ((size_t)16384)
-#define SCRATCH_ALIGN(n) (((n) + 15) & ~(size_t)15)
-
-static MemoryContext alloc_target;   /* NULL: the scratch, else CurrentMemoryContext */
-static scratch      *active_scratch;  /* the current call's, while it holds a lead */
+static MemoryContext alloc_target;   /* NULL: CurrentMemoryContext */
 static int           fail_after = -1; /* leadgate.debug_fail_allocation_after */
 static int           alloc_count;
 
@@ -93,11 +79,9 @@ static void fail_after_assign(int value, void *extra) {
   alloc_count = 0;
 }
 
-static bool failing(void) { return fail_after >= 0 && alloc_count++ >= fail_after; }
-
 static void *block_alloc(MemoryContext cxt, size_t size) {
   block_head *h;
-  if (failing()) return NULL;
+  if (fail_after >= 0 && alloc_count++ >= fail_after) return NULL;
   if (size > MaxAllocHugeSize - sizeof(block_head)) return NULL;
   h = MemoryContextAllocExtended(cxt, sizeof *h + size, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
   if (!h) return NULL;
@@ -105,30 +89,8 @@ static void *block_alloc(MemoryContext cxt, size_t size) {
   return h + 1;
 }
 
-static bool in_scratch(const void *ptr) {
-  return active_scratch && (const char *)ptr >= active_scratch->base &&
-         (const char *)ptr < active_scratch->base + SCRATCH_BYTES;
-}
-
-/* NULL when it does not fit (the caller falls back to a context). */
-static void *scratch_alloc(scratch *sc, size_t size) {
-  block_head *h;
-  if (size > SCRATCH_BYTES || SCRATCH_ALIGN(sizeof *h + size) > SCRATCH_BYTES - sc->used)
-    return NULL;
-  h = (block_head *)(sc->base + sc->used);
-  h->size = size;
-  sc->used += SCRATCH_ALIGN(sizeof *h + size);
-  return h + 1;
-}
-
 static void *pg_malloc_fn(void *ud, size_t size) {
   (void)ud;
-  if (!alloc_target && active_scratch) {
-    void *p;
-    if (failing()) return NULL;
-    if ((p = scratch_alloc(active_scratch, size)) != NULL) return p;
-    alloc_count--; /* block_alloc counts it */
-  }
   return block_alloc(alloc_target ? alloc_target : CurrentMemoryContext, size);
 }
 
@@ -138,21 +100,6 @@ static void *pg_realloc_fn(void *ud, void *ptr, size_t size) {
   (void)ud;
   if (!ptr) return pg_malloc_fn(ud, size);
   old = (block_head *)ptr - 1;
-  if (in_scratch(ptr)) {
-    scratch *sc = active_scratch;
-    size_t   start = (size_t)((char *)old - sc->base);
-    /* the last block grows (or shrinks) where it is */
-    if (start + SCRATCH_ALIGN(sizeof *old + old->size) == sc->used &&
-        size <= SCRATCH_BYTES - start - sizeof *old) {
-      if (size > old->size && failing()) return NULL;
-      old->size = size;
-      sc->used = start + SCRATCH_ALIGN(sizeof *old + size);
-      return ptr;
-    }
-    if (!(p = pg_malloc_fn(ud, size))) return NULL;
-    memcpy(p, ptr, Min(old->size, size));
-    return p;
-  }
   /* the new block goes where the old one was: a definition's blocks stay
    * in its context, a lead's in the caller's */
   if (!(p = block_alloc(GetMemoryChunkContext(old), size))) return NULL;
@@ -163,7 +110,6 @@ static void *pg_realloc_fn(void *ud, void *ptr, size_t size) {
 
 static void pg_free_fn(void *ud, void *ptr) {
   (void)ud;
-  if (in_scratch(ptr)) return; /* reused by the next lead */
   pfree((block_head *)ptr - 1);
 }
 
@@ -287,7 +233,11 @@ typedef struct name_memo {
 
 typedef struct call_site {
   TupleDesc desc;
-  scratch   scratch;
+  lg_lead  *lead; /* built anew on each row (new_lead) */
+  /* the events of a row, as lg_lead_add_events takes them */
+  const char **ev_types;
+  lg_time     *ev_at;
+  int          ev_cap;
   /* names seen on earlier rows, for the definitions of ids memo_for */
   uint64    memo_for[2];
   name_memo names[MEMO_SLOTS];
@@ -390,7 +340,7 @@ static int           cache_memory_kb = 64 * 1024; /* leadgate.cache_memory */
 
 static void begin_call(void) {
   call_clock++;
-  active_scratch = NULL; /* a call that raised an ERROR left it set */
+  alloc_target = NULL; /* a call that raised an ERROR may have left it set */
   need_utf8();
 }
 
@@ -881,7 +831,7 @@ static int length_1d(ArrayType *a, const char *what) {
 static void add_events(call_site *cs, lg_lead *lead, const read_set *rs, ArrayType *types,
                        ArrayType *times) {
   int                n = length_1d(types, "event_types");
-  int                i;
+  int                i, k = 0;
   const bits8       *tnulls, *snulls;
   const char        *tp;
   const TimestampTz *sp;
@@ -891,6 +841,16 @@ static void add_events(call_site *cs, lg_lead *lead, const read_set *rs, ArrayTy
                     errmsg("a lead holds at most %d events", LG_MAX_EVENTS)));
   if (n == 0) return;
   memo_for(cs, rs);
+  if (n > cs->ev_cap) {
+    MemoryContext cxt = GetMemoryChunkContext(cs);
+    if (cs->ev_types) {
+      pfree(cs->ev_types);
+      pfree(cs->ev_at);
+    }
+    cs->ev_cap = Max(n, 64);
+    cs->ev_types = MemoryContextAlloc(cxt, (size_t)cs->ev_cap * sizeof *cs->ev_types);
+    cs->ev_at = MemoryContextAlloc(cxt, (size_t)cs->ev_cap * sizeof *cs->ev_at);
+  }
   tnulls = ARR_NULLBITMAP(types);
   snulls = ARR_NULLBITMAP(times);
   tp = ARR_DATA_PTR(types);
@@ -922,16 +882,26 @@ static void add_events(call_site *cs, lg_lead *lead, const read_set *rs, ArrayTy
       if ((m = memo_add(cs, rs, LG_INPUT_EVENT, s, len)) != NULL) {
         /* remembered */
       } else if (reads(rs, LG_INPUT_EVENT, s, len)) {
-        memcpy(type, s, len);
-        type[len] = '\0';
-        check(lg_lead_add_event(lead, type, at), "event");
+        /* past the memo's fill: a copy of its own, for this row */
+        char *copy = palloc(len + 1);
+        memcpy(copy, s, len);
+        copy[len] = '\0';
+        cs->ev_types[k] = copy;
+        cs->ev_at[k++] = at;
         continue;
       } else {
         continue;
       }
     }
-    if (m->wanted) check(lg_lead_add_event(lead, m->name, at), "event");
+    if (m->wanted) {
+      /* the memo's pointer: the same for the same type, so the library
+       * checks and looks up each type once per row */
+      cs->ev_types[k] = m->name;
+      cs->ev_at[k++] = at;
+    }
   }
+  /* every name and time was checked above: only memory can fail */
+  if (k > 0) check(lg_lead_add_events(lead, cs->ev_types, cs->ev_at, (size_t)k), "events");
 }
 
 /* The lifecycle path from NEW to each stage, for a lead known only by its
@@ -959,23 +929,22 @@ static void set_stage(lg_lead *lead, text *stage, lg_time now) {
     check(lg_lead_set_stage(lead, paths[target][i], now), "stage");
 }
 
-/* A lead for this call, in the call site's scratch (free it with
- * free_lead before the call returns). */
+/* The call site's lead, emptied for this call: a query builds one lead
+ * per row, and lg_lead_reset keeps the memory of the largest so far, so a
+ * row like the earlier ones allocates nothing.  The lead lives in the
+ * call site's context (fn_mcxt, which goes with the query): its blocks go
+ * there while it is built (alloc_target, until lead_done or the next
+ * call's begin_call, after an ERROR). */
 static lg_lead *new_lead(FunctionCallInfo fcinfo) {
   call_site *cs = site(fcinfo);
-  lg_lead   *lead;
-  if (!cs->scratch.base)
-    cs->scratch.base = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, SCRATCH_BYTES);
-  cs->scratch.used = 0;
-  active_scratch = &cs->scratch;
-  if (lg_lead_create("sql", &lead) != LG_OK) no_memory();
-  return lead;
+  lg_status  st;
+  alloc_target = fcinfo->flinfo->fn_mcxt;
+  st = cs->lead ? lg_lead_reset(cs->lead, "sql") : lg_lead_create("sql", &cs->lead);
+  if (st != LG_OK) no_memory();
+  return cs->lead;
 }
 
-static void free_lead(lg_lead *lead) {
-  lg_lead_free(lead);
-  active_scratch = NULL;
-}
+static void lead_done(void) { alloc_target = NULL; }
 
 /* A lead from (attrs, event_types, event_times) at arguments a, a+1, a+2;
  * NULL arguments are empty. */
@@ -1018,7 +987,7 @@ Datum lg_pg_score(PG_FUNCTION_ARGS) {
   now = to_lg_time(PG_GETARG_TIMESTAMPTZ(4), "now", 0);
   lead = lead_from_args(fcinfo, 1, &rs);
   st = lg_score_lead(rubric->obj, lead, now, &s);
-  free_lead(lead);
+  lead_done();
   check(st, "score");
   values[0] = points_datum(s.fit, &nb[0]);
   values[1] = points_datum(s.engagement, &nb[1]);
@@ -1052,7 +1021,7 @@ Datum lg_pg_decide(PG_FUNCTION_ARGS) {
   lead = lead_from_args(fcinfo, 2, &rs);
   if (!PG_ARGISNULL(5)) set_stage(lead, PG_GETARG_TEXT_PP(5), now);
   st = lg_decide(rs.defs[0]->obj, rs.defs[1]->obj, lead, now, &d);
-  free_lead(lead);
+  lead_done();
   check(st, "decide");
   values[0] = name_datum(lg_verdict_name((lg_verdict)d.verdict), "verdict", d.verdict);
   if (d.grade[0])
@@ -1095,7 +1064,7 @@ Datum lg_pg_explain(PG_FUNCTION_ARGS) {
     items = palloc(Max(n, 1) * sizeof *items);
     st = lg_explain(rubric, lead, now, items, n, &n);
   }
-  free_lead(lead);
+  lead_done();
   check(st, "explain");
   for (i = 0; i < n; i++) {
     Datum       values[6];
@@ -1126,7 +1095,7 @@ Datum lg_pg_next_question(PG_FUNCTION_ARGS) {
   lead = new_lead(fcinfo);
   if (!PG_ARGISNULL(1)) set_attrs(site(fcinfo), lead, &rs, PG_GETARG_JSONB_P(1));
   st = lg_next_question(rs.defs[0]->obj, lead, &attribute, &gain);
-  free_lead(lead);
+  lead_done();
   if (st == LG_ERR_NOT_FOUND) PG_RETURN_NULL();
   check(st, "next_question");
   PG_RETURN_TEXT_P(cstring_to_text(attribute)); /* points into the cached rubric */
@@ -1216,7 +1185,7 @@ Datum lg_pg_sla(PG_FUNCTION_ARGS) {
   if (!PG_ARGISNULL(4))
     record_actions(lead, PG_GETARG_ARRAYTYPE_P(4), last != LG_TIME_NEVER, last);
   st = lg_sla_eval(policy, lead, now, &s);
-  free_lead(lead);
+  lead_done();
   check(st, "sla");
   none = (s.state == LG_SLA_NONE);
   values[0] = name_datum(lg_sla_state_name((lg_sla_state)s.state), "state", s.state);
