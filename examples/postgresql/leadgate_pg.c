@@ -11,17 +11,25 @@
  *   - definitions (rubrics, policies, calendars) are parsed into a context
  *     of their own, a child of "leadgate cache"; evicting one deletes its
  *     context, so nothing a definition allocated can outlive it;
- *   - leads are built in CurrentMemoryContext, the caller's short-lived
- *     context (per tuple in a query).  They are freed on the way out, and
- *     when an error is raised half way, the context reset that follows
- *     every error releases them: nothing leaks across errors, and no
- *     PG_TRY is needed.
+ *   - a call site (one function call in one query) builds its rows'
+ *     leads in one lead of its own, reset for each row (so a row like the
+ *     earlier ones allocates nothing), in the call site's context
+ *     (fn_mcxt), which goes with the query.  An error raised half way
+ *     leaves it to be reset by the next row, or released with the query:
+ *     nothing leaks across errors, and no PG_TRY is needed.
  * The allocator asks for memory with MCXT_ALLOC_NO_OOM, so an allocation
  * failure is a NULL the library turns into LG_ERR_NOMEM (failure-atomic)
  * and this module into ERROR 53200; nothing ever longjmps through library
  * frames.  malloc would have worked too, but then a lead alive when an
- * ERROR is raised (the ERROR leaves the function) would leak until the
+ * ERROR is raised (the ERROR leaves the query) would leak until the
  * backend exits.
+ *
+ * Per row.  What a query pays per row is kept to the lead itself: attrs
+ * are read from the jsonb container in place and the event arrays from
+ * their data areas (no deconstruction, no copies); the keys and event
+ * types of earlier rows are remembered per call site, checked once and
+ * known as read or not read by the definitions; events go to the lead in
+ * one lg_lead_add_events; points are written as numeric directly.
  *
  * Cache.  Parsed definitions are kept per backend, keyed by their full
  * text (hash, then length and bytes compared), with the most recently used
