@@ -611,27 +611,30 @@ static bool exact_int64(Numeric num, int64 *out) {
  * the first at 10000^weight.  1 and *out set, 0 for a number that is not
  * an integer within int64, -1 for another form (exact_int64 decides). */
 static int short_numeric_int64(Numeric num, int64 *out) {
-  const uint16 *p = (const uint16 *)VARDATA_ANY(num);
-  size_t        bytes = VARSIZE_ANY_EXHDR(num);
-  int           n, k, weight;
-  bool          neg;
-  uint64        v = 0, limit;
-  if (bytes < sizeof(uint16) || (bytes & 1) || (p[0] & 0xC000) != 0x8000) return -1;
-  n = (int)(bytes / sizeof(uint16)) - 1;
-  neg = (p[0] & 0x2000) != 0;
-  weight = (p[0] & 0x0040) ? (int)(p[0] & 0x003F) - 64 : (int)(p[0] & 0x003F);
+  /* read by memcpy: behind a 1-byte varlena header the words are not
+   * aligned */
+  const char *p = VARDATA_ANY(num);
+  size_t      bytes = VARSIZE_ANY_EXHDR(num);
+  int         n, k, weight;
+  uint16      head, d;
+  bool        neg;
+  uint64      v = 0, limit;
+  if (bytes < sizeof head || (bytes & 1)) return -1;
+  memcpy(&head, p, sizeof head);
+  if ((head & 0xC000) != 0x8000) return -1;
+  n = (int)(bytes / sizeof head) - 1;
+  neg = (head & 0x2000) != 0;
+  weight = (head & 0x0040) ? (int)(head & 0x003F) - 64 : (int)(head & 0x003F);
   limit = neg ? (uint64)PG_INT64_MAX + 1 : (uint64)PG_INT64_MAX;
   for (k = 0; k < n; k++) {
-    uint16 d = p[1 + k];
+    memcpy(&d, p + sizeof head * (size_t)(1 + k), sizeof d);
     if (d > 9999) return -1;
-    if (k > weight) {
-      if (d != 0) return 0; /* a fraction */
-      continue;
-    }
+    if (k > weight && d != 0) return 0; /* a fraction */
   }
   if (n > 0 && weight > 4) return 0; /* 10000^5 is past int64 */
   for (k = 0; n > 0 && k <= weight; k++) {
-    uint64 d = k < n ? p[1 + k] : 0;
+    d = 0;
+    if (k < n) memcpy(&d, p + sizeof head * (size_t)(1 + k), sizeof d);
     if (v > (limit - d) / 10000) return 0;
     v = v * 10000 + d;
   }
