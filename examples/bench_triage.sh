@@ -99,7 +99,8 @@ if [ -z "$bin" ]; then
       { cat "$tmp/cmake.log" >&2; exit 1; }
   else
     src=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$build/CMakeCache.txt")
-    [ "$src" = "$root" ] || die "$build is a build of $src, not of $root (give --build DIR)"
+    [ "$(cd "$src" 2>/dev/null && pwd -P)" = "$(cd "$root" && pwd -P)" ] ||
+      die "$build is a build of $src, not of $root (give another --build DIR)"
     grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$build/CMakeCache.txt" ||
       echo "bench_triage.sh: warning: $build is not a Release build" >&2
   fi
