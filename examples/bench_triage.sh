@@ -56,7 +56,7 @@ explain=
 now=2026-11-23T10:00:00Z
 
 usage() {
-  sed -n '3,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '4,6p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 64
 }
 die() { echo "bench_triage.sh: $*" >&2; exit 1; }

@@ -41,7 +41,7 @@ fns=load_events,csv_next,lg_lead_add_event,lg_decide,write_row
 top=15
 
 usage() {
-  sed -n '3,4p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '4,5p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 64
 }
 die() { echo "profile_triage.sh: $*" >&2; exit 1; }
