@@ -392,7 +392,9 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
   unsigned                 threads = pool_threads(p), j, q;
   unsigned long            line = hr->line;
   uint64_t                 seq = 0;
-  size_t                   carry;
+  size_t                   have, chunk;
+  const char              *env;
+  int                      file_eof;
 
   cli_csv_columns(c, names, 3, col);
   memset(&L, 0, sizeof L);
@@ -409,27 +411,31 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
   x->part = calloc(threads, sizeof *x->part);
   L.parts = calloc(threads, sizeof *L.parts);
   L.seq_base = calloc(threads, sizeof *L.seq_base);
-  L.cap = CHUNK_PER_THREAD * threads;
+  chunk = CHUNK_PER_THREAD;
+  if ((env = getenv("LEADGATE_TRIAGE_CHUNK")) != NULL && atol(env) > 0) chunk = (size_t)atol(env);
+  chunk *= threads;
+  /* what the header's reader has read beyond the header comes first */
+  have = hr->in_len - hr->in_pos;
+  L.cap = have > chunk ? have : chunk;
   L.buf = malloc(L.cap);
   if (!x->part || !L.parts || !L.seq_base || !L.buf) goto nomem;
   for (j = 0; j < threads; j++)
     if (!(L.parts[j].b = calloc(threads, sizeof *L.parts[j].b))) goto nomem;
-  /* what the header's reader has read beyond the header */
-  carry = hr->in_len - hr->in_pos;
-  memcpy(L.buf, hr->in + hr->in_pos, carry);
-  L.eof = hr->in_eof;
+  memcpy(L.buf, hr->in + hr->in_pos, have);
+  file_eof = hr->in_eof;
   for (;;) {
     size_t        pos = 0, e;
     unsigned long ln = line;
-    L.len = carry;
-    if (!L.eof) {
-      L.len += fread(L.buf + carry, 1, L.cap - carry, c->fp);
-      if (L.len < L.cap) {
+    if (!file_eof && have < L.cap) {
+      have += fread(L.buf + have, 1, L.cap - have, c->fp);
+      if (have < L.cap) {
         if (ferror(c->fp)) cli_die(c->path, "read error");
-        L.eof = 1;
+        file_eof = 1;
       }
     }
-    if (L.len == 0) break;
+    if (have == 0) break;
+    L.len = have < chunk ? have : chunk;
+    L.eof = file_eof && L.len == have;
     /* the chunk ends after its last line break (the rest waits for more) */
     for (e = L.len; !L.eof && e > 0 && L.buf[e - 1] != '\n'; e--) {
     }
@@ -477,15 +483,19 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
     }
     pool_run(p, threads, intern_task, &L);
     if (L.nomem) goto nomem;
-    carry = L.len - pos;
-    if (L.eof && (carry == 0 || pos == 0)) break;
+    if (L.eof && pos == L.len) break;
     if (pos == 0) { /* a record longer than the chunk: read more at once */
-      char *b;
-      if (L.cap > SIZE_MAX / 2 || !(b = realloc(L.buf, L.cap * 2))) goto nomem;
-      L.buf = b;
-      L.cap *= 2;
+      if (chunk > SIZE_MAX / 2) goto nomem;
+      chunk *= 2;
+      if (chunk > L.cap) {
+        char *b = realloc(L.buf, chunk);
+        if (!b) goto nomem;
+        L.buf = b;
+        L.cap = chunk;
+      }
     }
-    memmove(L.buf, L.buf + pos, carry);
+    memmove(L.buf, L.buf + pos, have - pos);
+    have -= pos;
     line = ln;
   }
   x->n_ev = seq;

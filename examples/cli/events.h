@@ -16,6 +16,9 @@
  * partition is grouped by lead (a counting sort): a lead's events are
  * contiguous, in file order.
  *
+ * The environment variable LEADGATE_TRIAGE_CHUNK (bytes a thread, default
+ * 4 MiB) is for tests: tiny chunks put boundaries everywhere.
+ *
  * Memory: per event 8 bytes (12 while the file is read and 20 while a
  * partition is grouped), per distinct lead id the id, about 28 bytes of
  * map and 4 bytes for where it first appears; plus the chunks in flight.

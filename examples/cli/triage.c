@@ -871,7 +871,8 @@ static void block_message(block *b, lead_row *row, int kind, unsigned long line,
  * of memory. */
 static int block_reserve(const run *r, block *b, size_t bytes) {
   if (!b->row) {
-    b->cap = r->immediate ? 1 : BLOCK_ROWS;
+    const char *env = getenv("LEADGATE_TRIAGE_BLOCK"); /* rows a block, for tests */
+    b->cap = r->immediate ? 1 : env && atol(env) > 0 ? (size_t)atol(env) : BLOCK_ROWS;
     b->row = malloc(b->cap * sizeof *b->row);
     b->field = malloc(b->cap * r->nf * sizeof *b->field);
     b->len = malloc(b->cap * r->nf * sizeof *b->len);
