@@ -7,7 +7,6 @@
 
 #include "csv.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +55,7 @@ typedef struct loader {
   size_t        len, cap;
   int           eof, trim, col_id, col_type, col_at;
   size_t        expect;
+  uint64_t      base; /* file offset of buf[0] */
   part         *parts;
   unsigned      n_parts;
   uint64_t     *seq_base;
@@ -129,15 +129,6 @@ static void part_message(part *pt, unsigned long line, unsigned long col, const 
   pt->text_len += n;
 }
 
-/* Line breaks in s[0..n) (LF, CRLF or a lone CR each count once). */
-static unsigned long line_breaks(const char *s, size_t n) {
-  unsigned long k = 0;
-  size_t        i;
-  for (i = 0; i < n; i++)
-    if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'))) k++;
-  return k;
-}
-
 static int name_valid(const char *s) { return lg_name_check(s, NULL) == LG_OK; }
 
 /* One record of the part: its event into the buckets, or a message. */
@@ -207,7 +198,6 @@ static void part_reset(const loader *L, part *pt) {
  * and may be cut: the next part must then start at that record. */
 static void part_parse(const loader *L, part *pt) {
   csv_reader    r;
-  FILE         *fp = NULL;
   size_t        prev_end = pt->start, n = L->len - pt->start;
   unsigned long prev_line = pt->first_line;
   int           st, cut = 0;
@@ -216,20 +206,19 @@ static void part_parse(const loader *L, part *pt) {
   pt->stop = pt->start;
   pt->stop_line = pt->first_line;
   if (n == 0) goto done;
-  if (!(fp = fmemopen(L->buf + pt->start, n, "r")) || csv_open(&r, fp, L->trim) != 0) {
-    if (fp) fclose(fp);
+  /* offsets are the file's (never 0: the header comes first), so a byte
+   * order mark counts only at the start of the file */
+  if (csv_open_mem(&r, L->buf + pt->start, n, L->base + pt->start, pt->first_line, L->trim) != 0) {
     pt->nomem = 1;
     return;
   }
-  r.started = 1; /* a byte order mark counts only at the start of the file */
-  r.line = pt->first_line;
   r.expect_fields = L->expect;
   for (;;) {
     size_t off, end;
     st = csv_next(&r);
     if (st == CSV_EOF) break;
-    off = pt->start + (size_t)r.record_offset;
-    end = pt->start + (size_t)(r.in_base + r.in_pos);
+    off = (size_t)(r.record_offset - L->base);
+    end = (size_t)(csv_tell(&r) - L->base);
     if (off >= pt->target) break;
     if (!L->eof && end >= L->len) {
       cut = 1;
@@ -255,12 +244,11 @@ static void part_parse(const loader *L, part *pt) {
     if (pt->nomem) break;
   }
   csv_close(&r);
-  fclose(fp);
 done:
   if (cut) return;
   if (prev_end <= pt->target && pt->target <= L->len) {
     pt->stop = pt->target;
-    pt->stop_line = prev_line + line_breaks(L->buf + prev_end, pt->target - prev_end);
+    pt->stop_line = prev_line + csv_count_lines(L->buf + prev_end, pt->target - prev_end);
   } else {
     pt->stop = prev_end;
     pt->stop_line = prev_line;
@@ -376,14 +364,6 @@ static void loader_free(loader *L) {
   free(L->buf);
 }
 
-/* Start of the line after the first line break at or after `from`, or len. */
-static size_t guess_boundary(const char *s, size_t len, size_t from) {
-  const char *nl;
-  if (from >= len) return len;
-  nl = memchr(s + from, '\n', len - from);
-  return nl ? (size_t)(nl - s) + 1 : len;
-}
-
 void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *ctx) {
   static const char *const names[3] = { "lead_id", "type", "at" };
   loader                   L;
@@ -422,6 +402,7 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
   for (j = 0; j < threads; j++)
     if (!(L.parts[j].b = calloc(threads, sizeof *L.parts[j].b))) goto nomem;
   memcpy(L.buf, hr->in + hr->in_pos, have);
+  L.base = csv_tell(hr);
   file_eof = hr->in_eof;
   for (;;) {
     size_t        pos = 0, e;
@@ -441,7 +422,7 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
     }
     for (j = 0; j < threads; j++) {
       part *pt = &L.parts[j];
-      pt->start = j ? guess_boundary(L.buf, e, e / threads * j) : 0;
+      pt->start = j ? csv_split_point(L.buf, e, e / threads * j) : 0;
       pt->first_line = j ? 1 : line;
     }
     for (j = 0; j < threads; j++) L.parts[j].target = j + 1 < threads ? L.parts[j + 1].start : e;
@@ -496,6 +477,7 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
     }
     memmove(L.buf, L.buf + pos, have - pos);
     have -= pos;
+    L.base += pos;
     line = ln;
   }
   x->n_ev = seq;
