@@ -293,13 +293,14 @@ static void intern_task(void *ctx, size_t task, unsigned worker) {
       if (P->ids.n != n_before) {
         if (k >= P->cap_first) {
           int       nm = 0;
-          uint32_t *f = grow(P->first, &P->cap_first, (size_t)k + 1, sizeof *f, &nm);
+          uint32_t *f = grow(P->first_seq, &P->cap_first, (size_t)k + 1, sizeof *f, &nm);
           if (!f) goto nomem;
-          P->first = f;
+          P->first_seq = f;
         }
-        P->first[k] = (uint32_t)(L->seq_base[j] + b->seq[i]);
+        P->first_seq[k] = (uint32_t)(L->seq_base[j] + b->seq[i]);
       }
-      P->ev[P->n_ev] = (uint64_t)(b->at[i] - LG_TIME_MIN) << EV_TYPE_BITS | pt->type_map[b->type[i]];
+      P->ev[P->n_ev] =
+          (uint64_t)(b->at[i] - LG_TIME_MIN) << EV_TYPE_BITS | pt->type_map[b->type[i]];
       P->lead[P->n_ev++] = k;
     }
   }
@@ -332,12 +333,7 @@ static void group_task(void *ctx, size_t task, unsigned worker) {
   fill = first + 1;
   for (i = x->ids.n; i > 0; i--) fill[i - 1] = first[i - 1];
   for (i = 0; i < x->n_ev; i++) sorted[fill[x->lead[i]]++] = x->ev[i];
-  for (i = 0; i < x->ids.n; i++) {
-    char *e = x->ids.arena + x->ids.off[i];
-    entry_set(e, 0, first[i]);
-    entry_set(e, 1, first[i + 1]);
-  }
-  free(first);
+  x->start = first;
   free(x->ev);
   free(x->lead);
   x->ev = sorted;
@@ -386,9 +382,10 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
   L.col_at = col[2];
   L.expect = hr->expect_fields;
   L.trim = hr->trim;
-  x->n_parts = threads;
+  /* more partitions than threads: smaller steps while grouping */
+  x->n_parts = threads < EV_PARTITIONS ? EV_PARTITIONS : threads;
   L.n_parts = threads;
-  x->part = calloc(threads, sizeof *x->part);
+  x->part = calloc(x->n_parts, sizeof *x->part);
   L.parts = calloc(threads, sizeof *L.parts);
   L.seq_base = calloc(threads, sizeof *L.seq_base);
   chunk = CHUNK_PER_THREAD;
@@ -400,7 +397,7 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
   L.buf = malloc(L.cap);
   if (!x->part || !L.parts || !L.seq_base || !L.buf) goto nomem;
   for (j = 0; j < threads; j++)
-    if (!(L.parts[j].b = calloc(threads, sizeof *L.parts[j].b))) goto nomem;
+    if (!(L.parts[j].b = calloc(x->n_parts, sizeof *L.parts[j].b))) goto nomem;
   memcpy(L.buf, hr->in + hr->in_pos, have);
   L.base = csv_tell(hr);
   file_eof = hr->in_eof;
@@ -462,7 +459,7 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
       pos = pt->stop;
       ln = pt->stop_line + delta;
     }
-    pool_run(p, threads, intern_task, &L);
+    pool_run(p, x->n_parts, intern_task, &L);
     if (L.nomem) goto nomem;
     if (L.eof && pos == L.len) break;
     if (pos == 0) { /* a record longer than the chunk: read more at once */
@@ -481,7 +478,7 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
     line = ln;
   }
   x->n_ev = seq;
-  pool_run(p, threads, group_task, &L);
+  pool_run(p, x->n_parts, group_task, &L);
   if (L.nomem) goto nomem;
   x->grouped = 1;
   loader_free(&L);
@@ -498,7 +495,8 @@ void events_free(events_index *x) {
       strmap_free(&x->part[q].ids);
       free(x->part[q].ev);
       free(x->part[q].lead);
-      free(x->part[q].first);
+      free(x->part[q].first_seq);
+      free(x->part[q].start);
     }
   free(x->part);
   strmap_free(&x->types);

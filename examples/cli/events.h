@@ -19,9 +19,10 @@
  * The environment variable LEADGATE_TRIAGE_CHUNK (bytes a thread, default
  * 4 MiB) is for tests: tiny chunks put boundaries everywhere.
  *
- * Memory: per event 8 bytes (12 while the file is read and 20 while a
- * partition is grouped), per distinct lead id the id, about 28 bytes of
- * map and 4 bytes for where it first appears; plus the chunks in flight.
+ * Memory: per event 8 bytes (12 while the file is read, 20 while its
+ * partition is grouped, one partition per thread at a time), per distinct
+ * lead id the id, about 28 bytes of map, 4 bytes for where its events
+ * start and 4 for where it first appears; plus the chunks in flight.
  */
 #ifndef LEADGATE_EXAMPLES_EVENTS_H
 #define LEADGATE_EXAMPLES_EVENTS_H
@@ -42,13 +43,19 @@
 static inline lg_time  ev_at(uint64_t e) { return (lg_time)(e >> EV_TYPE_BITS) + LG_TIME_MIN; }
 static inline uint32_t ev_type(uint64_t e) { return (uint32_t)(e & (EV_MAX_TYPES - 1)); }
 
-/* The lead ids of one hash partition and their events.  After grouping,
- * entry values 0 and 1 of a lead id are its events' [start, end) in ev. */
+#define EV_PARTITIONS 16 /* at least; more with more threads */
+
+/* The lead ids of one hash partition and their events.  Entry value 0 of
+ * a lead id is its key k, value 1 is free for the caller (0 until set;
+ * leadgate-triage keeps the line the id first appears on in the leads
+ * file there).  After grouping, the events of key k are
+ * ev[start[k] .. start[k + 1]). */
 typedef struct ev_partition {
   strmap    ids;
   uint64_t *ev;
-  uint32_t *lead;  /* lead[i]: key of ev[i], until grouped */
-  uint32_t *first; /* per key: ordinal of its first event in the file */
+  uint32_t *lead;      /* lead[i]: key of ev[i], until grouped */
+  uint32_t *start;     /* after grouping: n keys + 1 */
+  uint32_t *first_seq; /* per key: ordinal of its first event in the file */
   size_t    n_ev, cap_ev, cap_first;
 } ev_partition;
 
@@ -81,12 +88,14 @@ static inline void events_find(const events_index *x, const char *id, size_t len
                                const uint64_t **e, const uint64_t **end) {
   const ev_partition *p;
   const char         *entry;
+  uint32_t            k;
   *e = *end = NULL;
   if (!x->grouped) return;
   p = events_partition(x, h);
   if (!(entry = strmap_find_h(&p->ids, id, len, h))) return;
-  *e = p->ev + entry_value(entry, 0);
-  *end = p->ev + entry_value(entry, 1);
+  k = entry_value(entry, 0);
+  *e = p->ev + p->start[k];
+  *end = p->ev + p->start[k + 1];
   PREFETCH(*e);
   PREFETCH(*end - 1); /* a lead in the index has at least one event */
 }

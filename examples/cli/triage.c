@@ -127,7 +127,6 @@ static double monotonic_seconds(void) {
   return (double)clock() / CLOCKS_PER_SEC;
 }
 
-
 /* ---- the run ----------------------------------------------------------------- */
 
 typedef struct options {
@@ -168,7 +167,7 @@ typedef struct worker {
   lg_lead         *lead; /* reused from lead to lead */
   lg_contribution *items;
   size_t           cap_items, n_items;
-  obuf             ex; /* the explain cell */
+  obuf             ex;    /* the explain cell */
   const char     **types; /* a lead's events for lg_lead_add_events */
   lg_time         *at;
   size_t           cap_ev;
@@ -202,34 +201,34 @@ typedef struct block {
 /* Everything the run owns lives here, so that release() can free it all on
  * any exit (error exits included: it is registered with atexit). */
 typedef struct run {
-  options          opt;
-  cli_csv          csv;  /* the leads file */
-  cli_csv          aux;  /* the events or assignments file being read */
-  data_columns     cols; /* the leads header */
-  lg_rubric       *rubric;
-  lg_policy       *policy;
-  lg_rubric       *draft_rubric; /* what-if: the drafts, NULL when not given */
-  lg_policy       *draft_policy;
-  whatif           wi;
-  data_inputs      in;         /* what the definitions read */
-  char            *qualify;    /* the policy's qualify rule, or NULL */
-  lg_points        fit_needed; /* its `fit >= N` conjunct's N, or -1 */
-  events_index     events;
-  strmap           seen; /* lead ids read so far; value 1: line */
-  owners           own;
-  unsigned long    skipped, leads, duplicates;
-  unsigned long    verdicts[3];
-  grade_count     *grades;
-  size_t           n_grades, cap_grades;
-  unsigned long    unassigned;
-  pool            *pool;
-  worker          *workers; /* one per thread */
-  size_t           n_workers;
-  block           *blocks;  /* two rounds of one block per thread */
-  size_t           n_blocks, nf; /* nf: fields kept per row (the id, then the loaded) */
-  int              immediate;    /* text or what-if: each row written as it is read */
-  int              leads_eof;
-  double           t_parse, t_score;
+  options       opt;
+  cli_csv       csv;  /* the leads file */
+  cli_csv       aux;  /* the events or assignments file being read */
+  data_columns  cols; /* the leads header */
+  lg_rubric    *rubric;
+  lg_policy    *policy;
+  lg_rubric    *draft_rubric; /* what-if: the drafts, NULL when not given */
+  lg_policy    *draft_policy;
+  whatif        wi;
+  data_inputs   in;         /* what the definitions read */
+  char         *qualify;    /* the policy's qualify rule, or NULL */
+  lg_points     fit_needed; /* its `fit >= N` conjunct's N, or -1 */
+  events_index  events;
+  strmap        seen; /* lead ids read so far that have no events; value 1: line */
+  owners        own;
+  unsigned long skipped, leads, duplicates;
+  unsigned long verdicts[3];
+  grade_count  *grades;
+  size_t        n_grades, cap_grades;
+  unsigned long unassigned;
+  pool         *pool;
+  worker       *workers; /* one per thread */
+  size_t        n_workers;
+  block        *blocks;       /* two rounds of one block per thread */
+  size_t        n_blocks, nf; /* nf: fields kept per row (the id, then the loaded) */
+  int           immediate;    /* text or what-if: each row written as it is read */
+  int           leads_eof;
+  double        t_parse, t_score;
 } run;
 
 static run the_run;
@@ -343,14 +342,19 @@ static void parse_args(int argc, char **argv, options *o) {
                       "--compare-policy");
     return;
   }
-  if (o->explain) cli_usage_error("--explain does not go with --compare-rubric or --compare-policy");
+  if (o->explain)
+    cli_usage_error("--explain does not go with --compare-rubric or --compare-policy");
   if (!reps != !days) cli_usage_error("--reps and --days go together");
   if (capacity && !reps) cli_usage_error("--capacity needs --reps and --days");
   if (dimension && !capacity) cli_usage_error("--dimension needs --capacity");
-  if (!dimension || strcmp(dimension, "fit") == 0) o->dimension = LG_DIM_FIT;
-  else if (strcmp(dimension, "engagement") == 0) o->dimension = LG_DIM_ENGAGEMENT;
-  else if (strcmp(dimension, "total") == 0) o->dimension = LG_DIM_TOTAL;
-  else cli_usage_error("--dimension: '%s' is not fit, engagement or total", dimension);
+  if (!dimension || strcmp(dimension, "fit") == 0)
+    o->dimension = LG_DIM_FIT;
+  else if (strcmp(dimension, "engagement") == 0)
+    o->dimension = LG_DIM_ENGAGEMENT;
+  else if (strcmp(dimension, "total") == 0)
+    o->dimension = LG_DIM_TOTAL;
+  else
+    cli_usage_error("--dimension: '%s' is not fit, engagement or total", dimension);
 }
 
 /* ---- what-if: the drafts' inputs --------------------------------------------------
@@ -371,11 +375,18 @@ static void add_draft_input(run *r, const char *path, const char *name, int kind
       cli_die(path,
               "compares attribute '%s' with %s values where the current definitions use %s: "
               "it is a draft for other data",
-              name, type == LG_VALUE_INT ? "int" : type == LG_VALUE_BOOL ? "bool" : "text",
-              in->type == LG_VALUE_INT ? "int" : in->type == LG_VALUE_BOOL ? "bool" : "text");
+              name,
+              type == LG_VALUE_INT    ? "int"
+              : type == LG_VALUE_BOOL ? "bool"
+                                      : "text",
+              in->type == LG_VALUE_INT    ? "int"
+              : in->type == LG_VALUE_BOOL ? "bool"
+                                          : "text");
     in->by |= by;
-    if (in->type == LG_VALUE_NONE) in->type = type;
-    else if (type != LG_VALUE_NONE && type != in->type) in->type = -1;
+    if (in->type == LG_VALUE_NONE)
+      in->type = type;
+    else if (type != LG_VALUE_NONE && type != in->type)
+      in->type = -1;
     return;
   }
   r->in.v[r->in.n].name = name;
@@ -399,8 +410,8 @@ static void collect_draft_inputs(run *r) {
   for (k = 0; k < nr + np; k++)
     if ((k < nr ? lg_rubric_input_at(dr, k, &name, &kind, &type)
                 : lg_policy_input_at(dp, k - nr, &name, &kind, &type)) == LG_OK)
-      add_draft_input(r, k < nr ? r->opt.compare_rubric : r->opt.compare_policy, name,
-                      (int)kind, (int)type, k < nr ? 4 : 8);
+      add_draft_input(r, k < nr ? r->opt.compare_rubric : r->opt.compare_policy, name, (int)kind,
+                      (int)type, k < nr ? 4 : 8);
 }
 
 /* After the header is read: an attribute only a draft reads must be there. */
@@ -663,8 +674,8 @@ static const char *owner_name(const run *r, uint32_t oi) {
   return oi == NO_INDEX ? "" : strmap_key(&r->own.reps, oi);
 }
 
-static void write_row(const run *r, const worker *w, obuf *b, const char *id,
-                      const lg_decision *d, uint32_t owner) {
+static void write_row(const run *r, const worker *w, obuf *b, const char *id, const lg_decision *d,
+                      uint32_t owner) {
   const char *verdict = verdict_name(d->verdict);
   put_field(b, id);
   obuf_putc(b, ',');
@@ -857,8 +868,8 @@ static lg_status lead_add_events(lg_lead *lead, const char *const *types, const 
 
 #define BLOCK_ROWS 2048
 
-static void block_message(block *b, lead_row *row, int kind, unsigned long line,
-                          unsigned long col, const char *why) {
+static void block_message(block *b, lead_row *row, int kind, unsigned long line, unsigned long col,
+                          const char *why) {
   row->kind = kind;
   row->line = line;
   row->col = col;
@@ -912,6 +923,7 @@ static void read_block(run *r, block *b) {
     int         st = csv_next(c);
     lead_row   *row;
     const char *id, *problem, *seen;
+    char       *entry;
     size_t      id_len, k, bytes, base;
     uint32_t    key;
     if (st == CSV_EOF) {
@@ -943,19 +955,29 @@ static void read_block(run *r, block *b) {
       continue;
     }
     row->h = hash_key(id, id_len);
-    if ((seen = strmap_find_h(&r->seen, id, id_len, row->h)) != NULL) {
+    /* the line an id first appears on: in its events index entry when it
+     * has events (value 1, written by this thread only), else in r->seen */
+    entry = r->events.grouped
+                ? strmap_find_h(&events_partition(&r->events, row->h)->ids, id, id_len, row->h)
+                : NULL;
+    seen = entry ? (entry_value(entry, 1) ? entry : NULL)
+                 : strmap_find_h(&r->seen, id, id_len, row->h);
+    if (seen) {
       snprintf(why, sizeof why, "duplicate id '%.64s' (first on line %lu)", id,
                (unsigned long)entry_value(seen, 1));
       r->duplicates++;
       block_message(b, row, ROW_BAD, c->pos[cols->id].line, c->pos[cols->id].col, why);
       continue;
     }
-    if (strmap_add(&r->seen, id, id_len, row->h, &key) != 0) {
-      r->leads_eof = 1;
-      block_message(b, row, ROW_FATAL, 0, 0, "out of memory");
-      break;
+    if (!entry) {
+      if (strmap_add(&r->seen, id, id_len, row->h, &key) != 0) {
+        r->leads_eof = 1;
+        block_message(b, row, ROW_FATAL, 0, 0, "out of memory");
+        break;
+      }
+      entry = r->seen.arena + r->seen.off[key];
     }
-    entry_set(r->seen.arena + r->seen.off[key], 1, (uint32_t)c->record_line);
+    entry_set(entry, 1, (uint32_t)c->record_line);
     base = (b->n - 1) * r->nf;
     for (k = 0; k < r->nf; k++) {
       size_t i = k ? cols->load[k - 1] : (size_t)cols->id;
@@ -971,20 +993,20 @@ static void read_block(run *r, block *b) {
 /* Builds the lead of row i of b, decides it and formats its output (or,
  * one row at a time, writes it).  A bad row gets its message. */
 static void triage_row(const run *r, worker *w, block *b, size_t i) {
-  lead_row           *row = &b->row[i];
-  const data_columns *cols = &r->cols;
-  const size_t       *field = b->field + i * r->nf;
-  const uint32_t     *len = b->len + i * r->nf;
+  lead_row            *row = &b->row[i];
+  const data_columns  *cols = &r->cols;
+  const size_t        *field = b->field + i * r->nf;
+  const uint32_t      *len = b->len + i * r->nf;
   const csv_field_pos *pos = b->pos + i * r->nf;
-  const char         *id = b->rec + field[0];
-  lg_lead            *lead;
-  lg_decision         d;
-  lg_status           st;
-  size_t              k, n_ev = 0, mid = cols->n_load / 2;
-  uint32_t            owner = NO_INDEX;
-  const uint64_t     *e = NULL, *end = NULL;
-  int                 fetched = 0;
-  char                why[256];
+  const char          *id = b->rec + field[0];
+  lg_lead             *lead;
+  lg_decision          d;
+  lg_status            st;
+  size_t               k, n_ev = 0, mid = cols->n_load / 2;
+  uint32_t             owner = NO_INDEX;
+  const uint64_t      *e = NULL, *end = NULL;
+  int                  fetched = 0;
+  char                 why[256];
 
   row->out_end = b->out.len;
   if (row->kind != ROW_LEAD) return;
@@ -1113,8 +1135,10 @@ static void round_task(void *ctx, size_t task, unsigned worker_id) {
   if (rd->read && task-- == 0) {
     for (k = 0; k < r->n_workers; k++) {
       block *b = &r->blocks[rd->next + k];
-      if (r->leads_eof) b->n = 0;
-      else read_block(r, b);
+      if (r->leads_eof)
+        b->n = 0;
+      else
+        read_block(r, b);
     }
     return;
   }
@@ -1175,11 +1199,10 @@ static void unknown_events(const run *r, unsigned long *ids, unsigned long *even
     uint32_t            i;
     for (i = 0; i < p->ids.n; i++) {
       const char *e = p->ids.arena + p->ids.off[i], *key = e + ENTRY_HEAD;
-      size_t      len = strlen(key);
-      uint32_t    n = entry_value(e, 1) - entry_value(e, 0);
-      if (strmap_find_h(&r->seen, key, len, hash_key(key, len))) continue;
-      if (p->first[i] < first_at) { /* the first in file order */
-        first_at = p->first[i];
+      uint32_t    n = p->start[i + 1] - p->start[i];
+      if (entry_value(e, 1)) continue;  /* in the leads file */
+      if (p->first_seq[i] < first_at) { /* the first in file order */
+        first_at = p->first_seq[i];
         *first = key;
       }
       ++*ids;
@@ -1202,7 +1225,8 @@ int main(int argc, char **argv) {
   r->immediate = r->opt.text || r->opt.compare_rubric || r->opt.compare_policy;
   if (!(r->pool = pool_create(r->opt.threads))) cli_die(cli_name(), "cannot start threads");
   r->n_workers = r->opt.threads;
-  if (!(r->workers = calloc(r->n_workers, sizeof *r->workers))) cli_die(cli_name(), "out of memory");
+  if (!(r->workers = calloc(r->n_workers, sizeof *r->workers)))
+    cli_die(cli_name(), "out of memory");
   r->rubric = cli_load_rubric(r->opt.rubric);
   r->policy = cli_load_policy(r->opt.policy);
   if (r->opt.compare_rubric) r->draft_rubric = cli_load_rubric(r->opt.compare_rubric);
@@ -1212,11 +1236,13 @@ int main(int argc, char **argv) {
   if (r->draft_rubric || r->draft_policy) {
     collect_draft_inputs(r);
     r->wi.cur_name = r->opt.compare_rubric && r->opt.compare_policy
-                       ? "the current rubric and policy"
-                     : r->opt.compare_rubric ? r->opt.rubric : r->opt.policy;
+                         ? "the current rubric and policy"
+                     : r->opt.compare_rubric ? r->opt.rubric
+                                             : r->opt.policy;
     r->wi.draft_name = r->opt.compare_rubric && r->opt.compare_policy
-                         ? "the draft rubric and policy"
-                       : r->opt.compare_rubric ? r->opt.compare_rubric : r->opt.compare_policy;
+                           ? "the draft rubric and policy"
+                       : r->opt.compare_rubric ? r->opt.compare_rubric
+                                               : r->opt.compare_policy;
     r->wi.cur_rubric = r->rubric;
     r->wi.draft_rubric = r->draft_rubric ? r->draft_rubric : r->rubric;
     r->wi.now = r->opt.now;
@@ -1235,8 +1261,10 @@ int main(int argc, char **argv) {
   strict_check(r);
   r->t_parse = monotonic_seconds() - start;
   triage_leads(r);
-  if (r->draft_rubric || r->draft_policy) whatif_report(&r->wi, !r->opt.text);
-  else if (r->opt.text) write_summary(r);
+  if (r->draft_rubric || r->draft_policy)
+    whatif_report(&r->wi, !r->opt.text);
+  else if (r->opt.text)
+    write_summary(r);
   if (fflush(stdout) != 0 || ferror(stdout)) cli_die("stdout", "write error");
   t = monotonic_seconds() - start;
   if (r->opt.events) unknown_events(r, &bad_ids, &bad_events, &first_bad);
