@@ -3,7 +3,8 @@
  *
  *   leadgate-triage --rubric FILE --policy FILE [--events FILE]
  *                   [--assignments FILE] [--now TIME] [--format text|csv]
- *                   [--explain] [--stats] [--keep-going] [--strict] LEADS.csv
+ *                   [--explain] [--stats] [--keep-going] [--strict]
+ *                   [--threads N] LEADS.csv
  *   leadgate-triage ... --compare-rubric FILE | --compare-policy FILE
  *                   [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv
  *
@@ -16,16 +17,21 @@
  * policy read are loaded, typed by the header (`zip:text`) or by what the
  * definitions compare them with, never by guessing from a cell.
  *
- * The events file is indexed by lead id in a hash table; leads are then
- * streamed a row at a time, so memory is one lead plus the events index:
- * 8 bytes an event (up to 20 while it is built) plus the id and about 32
- * bytes a distinct lead id, plus about 32 bytes a lead id seen (to find
- * duplicates).  examples/bench_triage.sh times a run on 100,000 generated
- * leads.
+ * The events file is indexed by lead id (events.c, in parallel: see
+ * events.h); leads are then streamed a block of rows at a time: one
+ * thread reads a block (what must be sequential: bad records, id checks,
+ * duplicates), the threads of the pool (pool.c) build, decide and format
+ * the blocks into their own buffers, and the blocks are written in file
+ * order with their messages, so the output is the same for every thread
+ * count.  While the workers triage one round of blocks, the next round is
+ * read.  Memory is two rounds of blocks plus the events index (events.h);
+ * a lead id with events keeps the line it first appears on in the index,
+ * so only the ids without events are held again (to find duplicates).
+ * examples/bench_triage.sh times runs on generated leads.
  *
- * Uses only <leadgate.h>, cli.h, csv.h, data.h, whatif.h and the C library (plus POSIX
- * clock_gettime for --stats and isatty for the default format, when
- * available).
+ * Uses only <leadgate.h>, cli.h, csv.h, data.h, events.h, pool.h,
+ * strmap.h, whatif.h and the C library (plus POSIX threads, clock_gettime
+ * for --stats and isatty for the default format, when available).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -49,14 +55,14 @@
 static const char usage_line[] =
     "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
     "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
-    "                       [--keep-going] [--strict] LEADS.csv\n"
+    "                       [--keep-going] [--strict] [--threads N] LEADS.csv\n"
     "       leadgate-triage ... --compare-rubric FILE | --compare-policy FILE\n"
     "                       [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv\n";
 
 static const char help_text[] =
     "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
     "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
-    "                       [--keep-going] [--strict] LEADS.csv\n"
+    "                       [--keep-going] [--strict] [--threads N] LEADS.csv\n"
     "       leadgate-triage ... --compare-rubric FILE | --compare-policy FILE\n"
     "                       [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv\n"
     "\n"
@@ -76,6 +82,7 @@ static const char help_text[] =
     "  --stats             counts and timings on stderr\n"
     "  --keep-going        skip bad rows (each reported) instead of stopping\n"
     "  --strict            warnings about the inputs are errors\n"
+    "  --threads N         threads (default: online cores); same output for any N\n"
     "  What-if: --compare-rubric FILE and/or --compare-policy FILE compare a\n"
     "  draft with the current definitions on the same leads instead of rows;\n"
     "  --reps N --days D: MQLs per rep per month; --capacity C (leads a rep can\n"
@@ -111,6 +118,11 @@ static const char help_text[] =
     "Output (csv): id,fit,engagement,total,knocked_out,grade,verdict,reason\n"
     "[,explain][,owner]; points with three decimals; explain lists\n"
     "criterion=points, knockout:NAME for a matched knockout, next=ATTRIBUTE.\n"
+    "\n"
+    "Threads: the events file is parsed in parts, one a thread, and indexed by\n"
+    "lead id partitions; LEADS.csv is streamed in blocks (read in order on one\n"
+    "thread, built, decided and formatted by all), written in input order.\n"
+    "Memory: the events index (about 8 bytes an event and each lead id).\n"
     "\n"
     "Exit status: 0 success; 1 rows were skipped (--keep-going); 2 bad usage\n"
     "or bad input (FILE:LINE:COLUMN: message), or a warning with --strict.\n";
