@@ -277,7 +277,9 @@ static void intern_task(void *ctx, size_t task, unsigned worker) {
       size_t    cap = P->cap_ev ? P->cap_ev : 4096;
       uint64_t *e;
       uint32_t *l;
-      while (cap < need) cap *= 2;
+      /* big arrays grow by a quarter: less slack, and realloc of a large
+       * block usually remaps it rather than copying */
+      while (cap < need) cap += cap < ((size_t)1 << 20) ? cap : cap / 4;
       if (cap >= NO_INDEX || !(e = realloc(P->ev, cap * sizeof *e))) goto nomem;
       P->ev = e;
       if (!(l = realloc(P->lead, cap * sizeof *l))) goto nomem;
