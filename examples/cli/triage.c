@@ -239,7 +239,7 @@ typedef struct run {
   block        *blocks;       /* two rounds of one block per thread */
   size_t        n_blocks, nf; /* nf: fields kept per row (the id, then the loaded) */
   int           immediate;    /* text or what-if: each row written as it is read */
-  int           leads_eof;
+  int           leads_eof, read_nomem;
   double        t_parse, t_score;
 } run;
 
@@ -892,7 +892,17 @@ static int block_reserve(const run *r, block *b, size_t bytes) {
     b->field = malloc(b->cap * r->nf * sizeof *b->field);
     b->len = malloc(b->cap * r->nf * sizeof *b->len);
     b->pos = malloc(b->cap * r->nf * sizeof *b->pos);
-    if (!b->row || !b->field || !b->len || !b->pos) return -1;
+    if (!b->row || !b->field || !b->len || !b->pos) {
+      free(b->row);
+      free(b->field);
+      free(b->len);
+      free(b->pos);
+      b->row = NULL;
+      b->field = NULL;
+      b->len = NULL;
+      b->pos = NULL;
+      return -1;
+    }
   }
   if (b->rec_cap - b->rec_len < bytes) {
     size_t cap = b->rec_cap ? b->rec_cap : 65536;
@@ -937,6 +947,10 @@ static void read_block(run *r, block *b) {
     bytes = st == CSV_RECORD ? c->rec_len + c->n_fields : 0;
     if (block_reserve(r, b, bytes) != 0) {
       r->leads_eof = 1;
+      if (!b->row) { /* reported once the blocks before are written */
+        r->read_nomem = 1;
+        break;
+      }
       row = &b->row[b->n++];
       block_message(b, row, ROW_FATAL, 0, 0, "out of memory");
       break;
@@ -1186,6 +1200,7 @@ static void triage_leads(run *r) {
       half = 1 - half;
     }
   }
+  if (r->read_nomem) cli_die(r->opt.leads, "out of memory");
   r->t_score = monotonic_seconds() - t0;
   cli_csv_close(&r->csv);
 }
