@@ -1013,10 +1013,10 @@ static void read_block(run *r, block *b) {
 static void triage_row(const run *r, worker *w, block *b, size_t i) {
   lead_row            *row = &b->row[i];
   const data_columns  *cols = &r->cols;
-  const size_t        *field = b->field + i * r->nf;
-  const uint32_t      *len = b->len + i * r->nf;
-  const csv_field_pos *pos = b->pos + i * r->nf;
-  const char          *id = b->rec + field[0];
+  const size_t        *field;
+  const uint32_t      *len;
+  const csv_field_pos *pos;
+  const char          *id;
   lg_lead             *lead;
   lg_decision          d;
   lg_status            st;
@@ -1028,6 +1028,10 @@ static void triage_row(const run *r, worker *w, block *b, size_t i) {
 
   row->out_end = b->out.len;
   if (row->kind != ROW_LEAD) return;
+  field = b->field + i * r->nf;
+  len = b->len + i * r->nf;
+  pos = b->pos + i * r->nf;
+  id = b->rec + field[0];
   /* The lead's events are added after its attributes; fetch them from
    * the index meanwhile: its slot now, the events halfway through the
    * attributes. */
@@ -1130,7 +1134,7 @@ static void write_block(run *r, const block *b) {
       r->leads++;
       continue;
     }
-    fwrite(b->out.p + done, 1, row->out_end - done, stdout);
+    if (row->out_end > done) fwrite(b->out.p + done, 1, row->out_end - done, stdout);
     done = row->out_end;
     if (row->kind == ROW_FATAL) cli_die(r->opt.leads, "%s", b->text.p + row->msg);
     bad_row(r, r->opt.leads, row->line, row->col, b->text.p + row->msg);
