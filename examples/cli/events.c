@@ -46,6 +46,9 @@ typedef struct part {
   size_t        text_len, text_cap;
   uint32_t      n_ev;
   int           nomem;
+  char          day[10]; /* the date of the last UTC time parsed in full */
+  lg_time       day_start;
+  int           day_known;
 } part;
 
 typedef struct loader {
@@ -131,6 +134,38 @@ static void part_message(part *pt, unsigned long line, unsigned long col, const 
 
 static int name_valid(const char *s) { return lg_name_check(s, NULL) == LG_OK; }
 
+/* The seconds into the day of YYYY-MM-DDTHH:MM:SSZ (s[0..len)), or -1
+ * when s has another form (the date is not looked at). */
+static long utc_seconds(const char *s, size_t len) {
+  static const unsigned char at[6] = { 11, 12, 14, 15, 17, 18 };
+  int                        i, d[6];
+  if (len != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') return -1;
+  for (i = 0; i < 6; i++) {
+    d[i] = s[at[i]] - '0';
+    if (d[i] < 0 || d[i] > 9) return -1;
+  }
+  if (d[0] * 10 + d[1] > 23 || d[2] > 5 || d[4] > 5) return -1;
+  return (long)(d[0] * 10 + d[1]) * 3600 + (d[2] * 10 + d[3]) * 60 + d[4] * 10 + d[5];
+}
+
+/* A time cell, as cli_parse_time reads it.  The events of a file often
+ * share their day: a UTC time on the day of the last one parsed in full
+ * takes only its time of day from the cell. */
+static int part_time(part *pt, const char *s, size_t len, lg_time *t, char *why, size_t cap) {
+  long sec = utc_seconds(s, len);
+  if (sec >= 0 && pt->day_known && memcmp(s, pt->day, 10) == 0) {
+    *t = pt->day_start + sec;
+    return 1;
+  }
+  if (!cli_parse_time(s, t, why, cap)) return 0;
+  if (sec >= 0) {
+    memcpy(pt->day, s, 10);
+    pt->day_start = *t - sec;
+    pt->day_known = 1;
+  }
+  return 1;
+}
+
 /* One record of the part: its event into the buckets, or a message. */
 static void part_record(const loader *L, part *pt, const csv_reader *cr) {
   const char *id = cr->fields[L->col_id], *type = cr->fields[L->col_type];
@@ -155,7 +190,7 @@ static void part_record(const loader *L, part *pt, const csv_reader *cr) {
     part_message(pt, cr->pos[L->col_type].line, cr->pos[L->col_type].col, why, 0);
     return;
   }
-  if (!cli_parse_time(cr->fields[L->col_at], &t, tw, sizeof tw)) {
+  if (!part_time(pt, cr->fields[L->col_at], cr->lens[L->col_at], &t, tw, sizeof tw)) {
     snprintf(why, sizeof why, "at %s", tw);
     part_message(pt, cr->pos[L->col_at].line, cr->pos[L->col_at].col, why, 0);
     return;
