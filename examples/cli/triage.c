@@ -236,7 +236,7 @@ typedef struct run {
   pool         *pool;
   worker       *workers; /* one per thread */
   size_t        n_workers;
-  block        *blocks;       /* two rounds of one block per thread */
+  block        *blocks;       /* two rounds of BLOCKS_PER_THREAD blocks a thread */
   size_t        n_blocks, nf; /* nf: fields kept per row (the id, then the loaded) */
   int           immediate;    /* text or what-if: each row written as it is read */
   int           leads_eof, read_nomem;
@@ -870,7 +870,11 @@ static lg_status lead_renew(lg_lead **lead, const char *id) {
   return lg_lead_create(id, lead);
 }
 
-#define BLOCK_ROWS 2048
+#define BLOCK_ROWS 1024
+/* Blocks a thread triages in a round: while one thread reads the next
+ * round, the others take the blocks, and small blocks keep the threads
+ * busy until the round ends. */
+#define BLOCKS_PER_THREAD 4
 
 static void block_message(block *b, lead_row *row, int kind, unsigned long line, unsigned long col,
                           const char *why) {
@@ -1155,7 +1159,7 @@ static void round_task(void *ctx, size_t task, unsigned worker_id) {
   run   *r = rd->r;
   size_t k;
   if (rd->read && task-- == 0) {
-    for (k = 0; k < r->n_workers; k++) {
+    for (k = 0; k < r->n_blocks / 2; k++) {
       block *b = &r->blocks[rd->next + k];
       if (r->leads_eof)
         b->n = 0;
@@ -1168,7 +1172,7 @@ static void round_task(void *ctx, size_t task, unsigned worker_id) {
 }
 
 static void triage_leads(run *r) {
-  size_t threads = r->n_workers, half = 0, k;
+  size_t per = BLOCKS_PER_THREAD * r->n_workers, half = 0, k; /* blocks a round */
   double t0 = monotonic_seconds();
 
   if (!r->opt.text && !r->draft_rubric && !r->draft_policy) {
@@ -1178,7 +1182,7 @@ static void triage_leads(run *r) {
     fputc('\n', stdout);
   }
   r->nf = r->cols.n_load + 1;
-  r->n_blocks = 2 * threads;
+  r->n_blocks = 2 * per;
   if (!(r->blocks = calloc(r->n_blocks, sizeof *r->blocks))) cli_die(r->opt.leads, "out of memory");
   if (r->immediate) {
     /* a row at a time, on this thread: its output goes straight out */
@@ -1188,14 +1192,14 @@ static void triage_leads(run *r) {
       write_block(r, b);
     }
   } else {
-    for (k = 0; k < threads; k++) read_block(r, &r->blocks[k]);
+    for (k = 0; k < per; k++) read_block(r, &r->blocks[k]);
     for (;;) {
       round rd;
       rd.r = r;
-      rd.first = half * threads;
-      rd.next = (1 - half) * threads;
+      rd.first = half * per;
+      rd.next = (1 - half) * per;
       rd.read = !r->leads_eof;
-      for (rd.n = 0; rd.n < threads && r->blocks[rd.first + rd.n].n; rd.n++) {
+      for (rd.n = 0; rd.n < per && r->blocks[rd.first + rd.n].n; rd.n++) {
       }
       if (!rd.n) break;
       pool_run(r->pool, rd.n + (size_t)rd.read, round_task, &rd);
