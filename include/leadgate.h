@@ -267,7 +267,8 @@ LG_API const char *lg_lead_id(const lg_lead *lead);
  * (lg_lead_id, lg_lead_get_text, lg_lead_owner, ...) becomes invalid.
  * Returns: LG_ERR_INVALID for a NULL lead or an id lg_lead_create refuses;
  * LG_ERR_NOMEM only when `id` is longer than every id the lead had and
- * needs a block of its own.  On failure the lead is unchanged. */
+ * needs a block of its own.  On failure the lead is unchanged.  Not
+ * thread-safe (the lead is one thread's, see the conventions above). */
 LG_API lg_status lg_lead_reset(lg_lead *lead, const char *id);
 
 /* Makes room so that storing up to `attrs` more attributes, `events` more
@@ -278,10 +279,11 @@ LG_API lg_status lg_lead_reset(lg_lead *lead, const char *id);
  * room stays until used, through lg_lead_reset too.
  * Returns: LG_ERR_INVALID for a NULL lead; LG_ERR_LIMIT when the lead
  * would then hold more than LG_MAX_ATTRIBUTES attributes or LG_MAX_EVENTS
- * events, or `bytes` is more than a lead can hold (LG_MAX_ATTRIBUTES
- * names and texts of the longest, LG_MAX_EVENTS type names and
- * LG_MAX_ASSIGNMENTS owners: about 1.2 MB); LG_ERR_NOMEM (the lead is
- * then unchanged; part of the room may have been made). */
+ * events, or `bytes` is more than a lead can hold, LG_MAX_ATTRIBUTES *
+ * (LG_MAX_NAME_BYTES + LG_MAX_TEXT_BYTES) + LG_MAX_EVENTS *
+ * LG_MAX_NAME_BYTES + LG_MAX_ASSIGNMENTS * LG_MAX_ID_BYTES (1,174,528);
+ * LG_ERR_NOMEM (the lead is then unchanged; part of the room may have
+ * been made).  Not thread-safe, like every call that changes a lead. */
 LG_API lg_status lg_lead_reserve(lg_lead *lead, size_t attrs, size_t events, size_t bytes);
 
 /* Sets an attribute, replacing any old value and type.  Booleans are stored
@@ -341,7 +343,8 @@ LG_API lg_status lg_lead_add_event(lg_lead *lead, const char *type, lg_time at);
  * LG_TIME_MAX], LG_ERR_LIMIT past 10,000 events; then LG_ERR_NOMEM.  The
  * index of the event at fault is not reported: it is the first i for
  * which lg_name_check(types[i], NULL) fails or at[i] lies outside that
- * range (for LG_ERR_LIMIT, 10,000 minus lg_lead_event_count(lead)). */
+ * range (for LG_ERR_LIMIT, 10,000 minus lg_lead_event_count(lead)).
+ * The copies of the type names are the lead's; not thread-safe. */
 LG_API lg_status lg_lead_add_events(lg_lead *lead, const char *const *types, const lg_time *at,
                                     size_t n);
 

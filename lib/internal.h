@@ -298,6 +298,10 @@ const lg__attr *lg__lead_find_attr(const lg_lead *lead, const char *name, size_t
 int32_t lg__lead_find_type(const lg_lead *lead, const char *name, size_t name_len);
 /* Number of events with time <= now (events are sorted: a binary search). */
 uint32_t lg__lead_events_upto(const lg_lead *lead, lg_time now);
+/* `arr` (capacity *cap) with room for `need` elements, starting at `first`
+ * elements for a table that has none yet: a lead's tables grow with this
+ * (lead.c, lead_timeline.c).  NULL on failure, arr and *cap untouched. */
+void *lg__table_reserve(void *arr, uint32_t *cap, uint32_t need, size_t elem, uint32_t first);
 
 /* ---- match.c: match lists shared by rubric `when`, knockouts and policy
  * `attr NAME is ...` / `attr NAME CMP VALUE` ----------------------------- */

@@ -1,8 +1,8 @@
 /*
  * csv.c - the CSV reader and writer shared by the installed programs (see
- * csv.h).  The reader is a small state machine over a 64 KiB input
- * block: one pass over the bytes, unescaping into a record buffer that is
- * reused from record to record, so a 100 MB file costs one record of
+ * csv.h).  The reader scans a large input buffer eight bytes at a time
+ * for the few bytes that matter and hands out fields in place (see
+ * "reader" below), so a 100 MB file costs one buffer and one record of
  * memory.
  */
 #include "csv.h"
@@ -11,53 +11,91 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CSV_BLOCK      ((size_t)1 << 16)
-#define CSV_MAX_RECORD ((size_t)1 << 24) /* 16 MiB: beyond that, a runaway quote */
-
 /* ---- reader ---------------------------------------------------------------- */
 
-int csv_open(csv_reader *r, FILE *fp, int trim) {
+/*
+ * The reader keeps the input in one buffer, buf[0..end), of which
+ * buf[beg..end) is not read yet; buf[end..end + CSV_PAD) is always zero,
+ * a sentinel for the scans (a NUL stops them) and room for their 8-byte
+ * loads.  A record is scanned in place without writing anything: where
+ * each field starts, its raw length, line and column.  If the buffer ends
+ * before the record does, the unread part moves to the front, more is
+ * read (the buffer doubles when one record fills it) and the record is
+ * scanned again.  Once the whole record is in the buffer, its fields are
+ * finished in place: quoted ones unescaped, unquoted ones trimmed, each
+ * NUL-terminated where it ends, so that fields[] point into the buffer and
+ * no field is copied (csv_open_mem's bytes are copied into the buffer a
+ * block at a time: fields are written in place, and the caller's bytes
+ * are never written).  Lines and columns come from offsets, never from a
+ * count kept per byte.
+ */
+
+#ifndef CSV_BLOCK                     /* tests build the reader with a tiny buffer too */
+#  define CSV_BLOCK ((size_t)1 << 18) /* the first buffer: 256 KiB */
+#endif
+#define CSV_PAD        8
+#define CSV_MAX_RECORD ((size_t)1 << 24) /* 16 MiB: beyond that, a runaway quote */
+#define CSV_MAX_BUF    ((size_t)1 << 27) /* a record's raw bytes are at most 3 per content byte */
+
+enum { NEED_MORE = 2 }; /* internal: the record runs past the bytes read so far */
+
+static int little_endian(void) {
+  const uint16_t one = 1;
+  unsigned char  b;
+  memcpy(&b, &one, 1);
+  return b == 1;
+}
+
+static void init(csv_reader *r, FILE *fp, int trim) {
   memset(r, 0, sizeof *r);
   r->fp = fp;
   r->trim = trim;
   r->line = 1;
-  r->in = malloc(CSV_BLOCK);
-  r->rec_cap = 256;
-  r->rec = malloc(r->rec_cap);
+}
+
+static int alloc(csv_reader *r) {
+  r->buf_cap = CSV_BLOCK;
+  r->buf = calloc(r->buf_cap + CSV_PAD, 1);
   r->cap_fields = 16;
   r->pos = malloc(r->cap_fields * sizeof *r->pos);
   r->fields = malloc(r->cap_fields * sizeof *r->fields);
   r->lens = malloc(r->cap_fields * sizeof *r->lens);
-  if (!r->in || !r->rec || !r->pos || !r->fields || !r->lens) {
+  if (!r->buf || !r->pos || !r->fields || !r->lens) {
     csv_close(r);
     return -1;
   }
   return 0;
 }
 
+int csv_open(csv_reader *r, FILE *fp, int trim) {
+  init(r, fp, trim);
+  return alloc(r);
+}
+
+int csv_open_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
+                 unsigned long first_line, int trim) {
+  init(r, NULL, trim);
+  r->mem = data;
+  r->mem_len = len;
+  r->buf_base = base;
+  r->line_start = base;
+  r->line = first_line;
+  r->started = base != 0; /* a BOM is skipped only at the very start */
+  return alloc(r);
+}
+
 void csv_close(csv_reader *r) {
-  free(r->in);
-  free(r->rec);
+  free(r->buf);
   free(r->pos);
   free(r->fields);
   free(r->lens);
-  r->in = r->rec = NULL;
+  r->buf = NULL;
   r->pos = NULL;
   r->lens = NULL;
   r->fields = NULL;
 }
 
-int csv_open_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
-                 unsigned long first_line, int trim) {
-  if (csv_open(r, NULL, trim) != 0) return -1;
-  r->mem = data;
-  r->mem_len = len;
-  r->in_base = base;
-  r->line_start = base;
-  r->line = first_line;
-  r->started = base != 0; /* a BOM is skipped only at the very start */
-  return 0;
-}
+uint64_t csv_tell(const csv_reader *r) { return r->buf_base + r->beg; }
 
 size_t csv_split_point(const char *data, size_t len, size_t from) {
   size_t i;
@@ -77,56 +115,6 @@ unsigned long csv_count_lines(const char *data, size_t len) {
   return n;
 }
 
-uint64_t csv_tell(const csv_reader *r) { return r->in_base + r->in_pos; }
-
-/* Fills the block from the FILE or the caller's bytes. */
-static size_t source_read(csv_reader *r) {
-  size_t n;
-  if (r->fp) return fread(r->in, 1, CSV_BLOCK, r->fp);
-  n = r->mem_len - r->mem_pos < CSV_BLOCK ? r->mem_len - r->mem_pos : CSV_BLOCK;
-  if (n) memcpy(r->in, r->mem + r->mem_pos, n);
-  r->mem_pos += n;
-  return n;
-}
-
-static int read_failed(const csv_reader *r) { return r->fp && ferror(r->fp); }
-
-static int refill(csv_reader *r) {
-  if (r->in_eof) return 0;
-  r->in_base += r->in_len;
-  r->in_len = source_read(r);
-  r->in_pos = 0;
-  if (r->in_len == 0) {
-    r->in_eof = 1;
-    return 0;
-  }
-  return 1;
-}
-
-static int next_byte(csv_reader *r) {
-  if (r->in_pos == r->in_len && !refill(r)) return EOF;
-  return (unsigned char)r->in[r->in_pos++];
-}
-
-static int peek_byte(csv_reader *r) {
-  if (r->in_pos == r->in_len && !refill(r)) return EOF;
-  return (unsigned char)r->in[r->in_pos];
-}
-
-/* Input offset of the next byte. */
-static uint64_t offset(const csv_reader *r) { return r->in_base + r->in_pos; }
-
-/* A line break was consumed: the next byte starts a line. */
-static void new_line(csv_reader *r) {
-  r->line++;
-  r->line_start = offset(r);
-}
-
-/* Byte column of the byte just consumed. */
-static unsigned long last_col(const csv_reader *r) {
-  return (unsigned long)(offset(r) - r->line_start);
-}
-
 static void set_error(csv_reader *r, unsigned long line, unsigned long col, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -136,16 +124,111 @@ static void set_error(csv_reader *r, unsigned long line, unsigned long col, cons
   r->error_col = col;
 }
 
+/* Moves the unread bytes to the front, grows the buffer when they fill
+ * it, and reads more after them.  0 (r->eof set when the input is done),
+ * or CSV_FATAL with the error set. */
+static int fill(csv_reader *r) {
+  size_t n, want;
+  if (r->beg > 0) {
+    memmove(r->buf, r->buf + r->beg, r->end - r->beg);
+    r->buf_base += r->beg;
+    r->end -= r->beg;
+    r->beg = 0;
+  }
+  if (r->end == r->buf_cap) {
+    char *p;
+    if (r->buf_cap >= CSV_MAX_BUF || !(p = realloc(r->buf, 2 * r->buf_cap + CSV_PAD))) {
+      set_error(r, r->line, 0, "out of memory");
+      return CSV_FATAL;
+    }
+    r->buf = p;
+    r->buf_cap *= 2;
+  }
+  want = r->buf_cap - r->end;
+  if (r->fp) {
+    n = fread(r->buf + r->end, 1, want, r->fp);
+    if (n < want) {
+      r->eof = 1;
+      if (ferror(r->fp)) {
+        set_error(r, r->line, 0, "read error");
+        return CSV_FATAL;
+      }
+    }
+  } else {
+    n = r->mem_len - r->mem_pos < want ? r->mem_len - r->mem_pos : want;
+    memcpy(r->buf + r->end, r->mem + r->mem_pos, n);
+    r->mem_pos += n;
+    if (r->mem_pos == r->mem_len) r->eof = 1;
+  }
+  r->end += n;
+  memset(r->buf + r->end, 0, CSV_PAD);
+  return 0;
+}
+
+/* The bytes that end or spoil an unquoted field, and that matter inside a
+ * quoted one: ',' '"' CR LF NUL.  All are below 0x2d. */
+static const unsigned char special[256] = {
+  1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, /* NUL, LF, CR */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0 /* '"', ',' */
+};
+
+#define REP(b) ((uint64_t)0x0101010101010101 * (b))
+
+static unsigned lowest_byte(uint64_t m) { /* m != 0, flags in bits 7, 15, ... */
+#if defined(__GNUC__)
+  return (unsigned)__builtin_ctzll(m) >> 3;
+#else
+  return (unsigned)((((m & (0 - m)) >> 7) * (uint64_t)0x0001020304050607) >> 56);
+#endif
+}
+
+/* The first special byte at or after p; there is one at buf[end] at the
+ * latest.  Eight bytes at a time on little-endian machines: a byte's flag
+ * is set when it is below 0x2d (exactly, per byte: no carry crosses
+ * bytes), and each flagged byte is checked in the table. */
+static const char *find_special(const char *p) {
+  if (!little_endian()) {
+    while (!special[(unsigned char)*p]) p++;
+    return p;
+  }
+  for (;; p += 8) {
+    uint64_t w, m;
+    memcpy(&w, p, 8);
+    m = ~(((w & REP(0x7f)) + REP(0x80 - 0x2d)) | w) & REP(0x80);
+    while (m) {
+      const char *q = p + lowest_byte(m);
+      if (special[(unsigned char)*q]) return q;
+      m &= m - 1;
+    }
+  }
+}
+
+static int is_blank(int c) { return c == ' ' || c == '\t'; }
+
 /* Where the skip of a bad record starts: inside a quoted field, inside an
  * unquoted one (or after a closing quote), or at the start of a field. */
 enum { IN_QUOTED, IN_PLAIN, AT_FIELD };
 
-/* A malformed record: skips to the end of the logical record, so that the
- * caller may go on with the next one.  `c` is the last byte read, not yet
- * interpreted, in state `state`.  A quote opens a quoted field only at the
- * start of a field, as in read_record. */
-static int bad(csv_reader *r, int c, int state) {
-  for (;; c = next_byte(r)) {
+/* A malformed record: skips from buf[at] (not yet interpreted, in state
+ * `state`) to the end of the logical record, so that the caller may go on
+ * with the next one.  A quote opens a quoted field only at the start of a
+ * field, as in scan_record.  line and line_start are those at buf[at]. */
+static int skip_bad(csv_reader *r, size_t at, int state, unsigned long line, uint64_t line_start) {
+  r->beg = at;
+  r->line = line;
+  r->line_start = line_start;
+  for (;;) {
+    int c;
+    if (r->beg == r->end) {
+      if (r->eof) break;
+      if (fill(r) != 0) return CSV_FATAL;
+      continue;
+    }
+    if (r->beg + 1 == r->end && !r->eof) { /* a peek may be needed */
+      if (fill(r) != 0) return CSV_FATAL;
+    }
+    c = (unsigned char)r->buf[r->beg++];
     if (state == AT_FIELD) {
       if (c == '"') {
         state = IN_QUOTED;
@@ -153,232 +236,275 @@ static int bad(csv_reader *r, int c, int state) {
       }
       state = IN_PLAIN;
     }
-    if (c == EOF) break;
     if (state == IN_QUOTED) {
       if (c == '"') {
-        if (peek_byte(r) == '"')
-          r->in_pos++;
+        if (r->buf[r->beg] == '"' && r->beg < r->end)
+          r->beg++;
         else
           state = IN_PLAIN;
-      } else if (c == '\n' || (c == '\r' && peek_byte(r) != '\n')) {
-        new_line(r);
+      } else if (c == '\n' || (c == '\r' && !(r->buf[r->beg] == '\n' && r->beg < r->end))) {
+        r->line++;
+        r->line_start = r->buf_base + r->beg;
       }
     } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && peek_byte(r) == '\n') r->in_pos++;
-      new_line(r);
+      if (c == '\r' && r->buf[r->beg] == '\n' && r->beg < r->end) r->beg++;
+      r->line++;
+      r->line_start = r->buf_base + r->beg;
       break;
     } else if (c == ',') {
       state = AT_FIELD;
     }
   }
-  if (read_failed(r)) {
-    set_error(r, r->line, 0, "read error");
-    return CSV_FATAL;
-  }
   return CSV_BAD;
 }
-static int put(csv_reader *r, int c) {
-  if (r->rec_len == r->rec_cap) {
-    size_t cap = r->rec_cap * 2;
-    char  *p;
-    if (cap > CSV_MAX_RECORD + 1) return -1;
-    p = realloc(r->rec, cap);
-    if (!p) return -2;
-    r->rec = p;
-    r->rec_cap = cap;
-  }
-  r->rec[r->rec_len++] = (char)c;
+
+/* Room for field r->n_fields: 0 or -1 (out of memory). */
+static int grow_fields(csv_reader *r) {
+  size_t         cap = r->cap_fields * 2;
+  csv_field_pos *p;
+  char         **fl;
+  size_t        *l;
+  if (cap > SIZE_MAX / sizeof *r->pos) return -1;
+  if (!(p = realloc(r->pos, cap * sizeof *p))) return -1;
+  r->pos = p;
+  if (!(fl = realloc(r->fields, cap * sizeof *fl))) return -1;
+  r->fields = fl;
+  if (!(l = realloc(r->lens, cap * sizeof *l))) return -1;
+  r->lens = l;
+  r->cap_fields = cap;
   return 0;
 }
-
-static int start_field(csv_reader *r) {
-  csv_field_pos *f;
-  if (r->n_fields == r->cap_fields) {
-    size_t         cap = r->cap_fields * 2;
-    csv_field_pos *p;
-    char         **fl;
-    size_t        *l;
-    if (cap > SIZE_MAX / sizeof *r->pos) return -2;
-    if (!(p = realloc(r->pos, cap * sizeof *p))) return -2;
-    r->pos = p;
-    if (!(fl = realloc(r->fields, cap * sizeof *fl))) return -2;
-    r->fields = fl;
-    if (!(l = realloc(r->lens, cap * sizeof *l))) return -2;
-    r->lens = l;
-    r->cap_fields = cap;
-  }
-  f = &r->pos[r->n_fields++];
-  f->start = r->rec_len;
-  f->line = r->line;
-  f->col = last_col(r); /* the field's first byte has been read */
-  f->quoted = 0;
-  return 0;
-}
-
-/* Reports a failed put/start_field (-1 too long, -2 out of memory); `c`
- * and `state` as for bad(). */
-static int grow_failed(csv_reader *r, int why, int c, int state) {
-  if (why == -1) {
-    set_error(r, r->record_line, 0, "record longer than %lu bytes", (unsigned long)CSV_MAX_RECORD);
-    return bad(r, c, state);
-  }
-  set_error(r, r->record_line, 0, "out of memory");
-  return CSV_FATAL;
-}
-
-static int put_run(csv_reader *r, const char *p, size_t n) {
-  if (r->rec_cap - r->rec_len < n) {
-    size_t cap = r->rec_cap;
-    char  *q;
-    while (cap - r->rec_len < n) {
-      cap *= 2;
-      if (cap > CSV_MAX_RECORD + 1) return -1;
-    }
-    if (!(q = realloc(r->rec, cap))) return -2;
-    r->rec = q;
-    r->rec_cap = cap;
-  }
-  memcpy(r->rec + r->rec_len, p, n);
-  r->rec_len += n;
-  return 0;
-}
-
-/* The bytes that end (or spoil) an unquoted field: ',' LF CR '"' NUL.  A
- * table, so that the scan below is one load and one test a byte. */
-static const unsigned char plain_stop_table[256] = {
-  1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, /* NUL, LF, CR */
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0 /* '"', ',' */
-};
-
-#define plain_stop(c) (plain_stop_table[(unsigned char)(c)])
-
-/* Copies the unquoted run starting at in_pos, block by block; *c receives
- * the byte that stopped it (consumed) or EOF.  The fast path of the reader:
- * most fields are plain. */
-static int scan_plain(csv_reader *r, int *c) {
-  for (;;) {
-    const char *p = r->in + r->in_pos, *end = r->in + r->in_len, *q = p;
-    int         g;
-    while (q < end && !plain_stop(*q)) q++;
-    if ((g = put_run(r, p, (size_t)(q - p))) != 0) return g;
-    r->in_pos = (size_t)(q - r->in);
-    if (q < end) {
-      *c = (unsigned char)*q;
-      r->in_pos++;
-      return 0;
-    }
-    if (!refill(r)) {
-      *c = EOF;
-      return 0;
-    }
-  }
-}
-
-static int is_end(int c) { return c == ',' || c == '\n' || c == '\r' || c == EOF; }
 
 /* Skips a UTF-8 byte order mark at the start of the input. */
-static void skip_bom(csv_reader *r) {
+static int skip_bom(csv_reader *r) {
   r->started = 1;
-  if (peek_byte(r) != 0xEF) return;
-  /* the block holds at least 3 bytes unless the input is shorter */
-  if (r->in_len - r->in_pos >= 3 && memcmp(r->in + r->in_pos, "\xEF\xBB\xBF", 3) == 0) {
-    r->in_pos += 3;
-    r->line_start = offset(r);
+  while (r->end - r->beg < 3 && !r->eof)
+    if (fill(r) != 0) return CSV_FATAL;
+  if (r->end - r->beg >= 3 && memcmp(r->buf + r->beg, "\xEF\xBB\xBF", 3) == 0) {
+    r->beg += 3;
+    r->line_start = r->buf_base + r->beg;
   }
+  return 0;
 }
 
-/* Reads one physical record; *quoted is set when any field was quoted. */
-static int read_record(csv_reader *r, int *quoted) {
-  int c, g;
+/* The scan found that the record runs past buf[end]: the NULs it wrote
+ * over commas go back (a record holds no other NUL unless it is
+ * malformed, and a malformed one is never scanned again). */
+static int need_more(char *rec, const char *end) {
+  char *z;
+  while ((z = memchr(rec, '\0', (size_t)(end - rec))) != NULL) *z++ = ',', rec = z;
+  return NEED_MORE;
+}
 
-  if (!r->started) skip_bom(r);
-  r->rec_len = 0;
-  r->n_fields = 0;
-  r->record_line = r->line;
-  r->record_offset = offset(r);
-  *quoted = 0;
-  c = next_byte(r);
-  if (c == EOF) {
-    if (read_failed(r)) {
-      set_error(r, r->line, 0, "read error");
-      return CSV_FATAL;
-    }
-    return CSV_EOF;
-  }
+/* Record flags from scan_record. */
+enum { ANY_QUOTED = 1, TO_FINISH = 2 };
+
+/* Scans the record at buf[beg]: CSV_RECORD, NEED_MORE (the buffer as it
+ * was), CSV_EOF, CSV_BAD or CSV_FATAL.  On CSV_RECORD beg is past the
+ * record, fields[] and lens[] hold its fields and *flags says whether any
+ * was quoted and whether some still need csv_next's finishing: unquoted
+ * fields are final (trimmed in front, NUL-terminated at their comma or
+ * line break), quoted ones are raw and so are trailing blanks to trim. */
+static int scan_record(csv_reader *r, int *flags) {
+  char *const buf = r->buf;
+  char *const rec = buf + r->beg;
+  const char *p = rec, *const end = buf + r->end;
+  const int      eof = r->eof, trim = r->trim;
+  const uint64_t base = r->buf_base;
+  unsigned long  line = r->line;
+  uint64_t       ls = r->line_start - base; /* where the line starts in buf (mod 2^64) */
+  size_t         content = 0, nf = 0;       /* bytes of the record as fields + NULs */
+  int            fl = 0;
+  /* in locals: the NULs written into buf may alias anything for the compiler */
+  csv_field_pos *pos = r->pos;
+  char         **fields = r->fields;
+  size_t        *lens = r->lens, cap = r->cap_fields;
+
+#define AT(q)          ((size_t)((q)-buf))
+#define COL(q)         ((unsigned long)((uint64_t)AT(q) - ls) + 1)
+#define SKIP(q, state) skip_bad(r, AT(q), state, line, base + ls)
+#define TOO_LONG(q, state)                                          \
+  do {                                                              \
+    set_error(r, r->record_line, 0, "record longer than %lu bytes", \
+              (unsigned long)CSV_MAX_RECORD);                       \
+    return SKIP(q, state);                                          \
+  } while (0)
+
+  if (p == end) return eof ? CSV_EOF : NEED_MORE;
   for (;;) {
-    if ((g = start_field(r)) != 0) return grow_failed(r, g, c, AT_FIELD);
-    if (c == '"') {
-      unsigned long open_line = r->line, open_col = last_col(r);
-      *quoted = 1;
-      r->pos[r->n_fields - 1].quoted = 1;
-      for (;;) {
-        c = next_byte(r);
-        if (c == EOF) {
+    const char    *q, *d; /* d: the byte after the field */
+    csv_field_pos *f;
+    size_t         len; /* of the field as unescaped, before trimming */
+    if (nf == cap) {
+      if (grow_fields(r) != 0) {
+        set_error(r, r->record_line, 0, "out of memory");
+        return CSV_FATAL;
+      }
+      pos = r->pos;
+      fields = r->fields;
+      lens = r->lens;
+      cap = r->cap_fields;
+    }
+    f = &pos[nf];
+    f->start = (size_t)(p - rec);
+    f->line = line;
+    f->col = COL(p);
+    if (*p != '"') {
+      char *v = buf + AT(p);
+      f->quoted = 0;
+      q = find_special(p);
+      len = (size_t)(q - p);
+      if (content + len >= CSV_MAX_RECORD || *q == '"' || *q == '\0') {
+        /* rare: the limit, a spoiling byte or the end of the bytes read */
+        if (content + len > CSV_MAX_RECORD) TOO_LONG(q, IN_PLAIN);
+        if (*q == '"' || (*q == '\0' && q < end)) {
+          set_error(r, line, COL(q),
+                    *q == '"' ? "quote inside an unquoted field (quote the whole field "
+                                "and double the quote)"
+                              : "NUL byte in a field");
+          return SKIP(q + 1, IN_PLAIN);
+        }
+        if (q == end && !eof) return need_more(rec, end);
+        if (content + len + 1 > CSV_MAX_RECORD) TOO_LONG(q, IN_PLAIN); /* its NUL */
+      }
+      lens[nf] = len;
+      if (trim && len && ((unsigned char)*v <= ' ' || (unsigned char)q[-1] <= ' ')) {
+        size_t n = len;
+        while (n && is_blank(*v)) v++, n--;
+        lens[nf] = n;
+        if (n && is_blank(v[n - 1])) fl |= TO_FINISH;
+      }
+      fields[nf] = v;
+      d = q;
+    } else {
+      unsigned long open_line = line, open_col = COL(p);
+      size_t        doubled = 0;
+      fl |= ANY_QUOTED | TO_FINISH;
+      f->quoted = 1;
+      for (q = p + 1;; q++) {
+        q = find_special(q);
+        if (content + (size_t)(q - p - 1) - doubled > CSV_MAX_RECORD) TOO_LONG(q, IN_QUOTED);
+        if (*q == ',') continue;
+        if (q + 1 == end && !eof && *q != '\0')
+          return need_more(rec, end); /* the next byte decides */
+        if (*q == '"') {
+          if (q[1] != '"') break;
+          q++;
+          doubled++;
+        } else if (*q == '\n' || (*q == '\r' && q[1] != '\n')) {
+          line++;
+          ls = AT(q + 1);
+        } else if (*q == '\0') {
+          if (q < end) {
+            set_error(r, line, COL(q), "NUL byte in a field");
+            return SKIP(q + 1, IN_QUOTED);
+          }
+          if (!eof) return need_more(rec, end);
           set_error(r, open_line, open_col,
                     "unterminated quoted field (the quote opens on line %lu)", open_line);
-          return bad(r, c, IN_QUOTED);
+          return SKIP(q, IN_QUOTED);
         }
-        if (c == '"') {
-          if (peek_byte(r) != '"') break;
-          r->in_pos++;
-        } else if (c == '\n' || (c == '\r' && peek_byte(r) != '\n')) {
-          new_line(r);
-        } else if (c == '\0') {
-          set_error(r, r->line, last_col(r), "NUL byte in a field");
-          return bad(r, next_byte(r), IN_QUOTED);
-        }
-        if ((g = put(r, c)) != 0) return grow_failed(r, g, next_byte(r), IN_QUOTED);
       }
-      c = next_byte(r);
-      if (!is_end(c)) {
-        set_error(r, r->line, last_col(r), "expected ',' or end of line after a closing quote");
-        return bad(r, c, IN_PLAIN);
+      /* q is the closing quote */
+      len = (size_t)(q - p - 1) - doubled;
+      fields[nf] = buf + AT(p + 1);
+      lens[nf] = (size_t)(q - p - 1); /* raw: unescaped when finished */
+      d = q + 1;
+      if (d == end && !eof) return need_more(rec, end);
+      if (*d != ',' && *d != '\n' && *d != '\r' && d != end) {
+        set_error(r, line, COL(d), "expected ',' or end of line after a closing quote");
+        return SKIP(d, IN_PLAIN);
       }
-    } else if (!is_end(c)) {
-      r->in_pos--; /* c is still in the block: scan from it */
-      if ((g = scan_plain(r, &c)) != 0) return grow_failed(r, g, next_byte(r), IN_PLAIN);
-      if (c == '"' || c == '\0') {
-        set_error(r, r->line, last_col(r),
-                  c == '"' ? "quote inside an unquoted field (quote the whole field "
-                             "and double the quote)"
-                           : "NUL byte in a field");
-        return bad(r, next_byte(r), IN_PLAIN);
-      }
+      if (content + len + 1 > CSV_MAX_RECORD) TOO_LONG(d, IN_PLAIN); /* its NUL */
     }
-    if ((g = put(r, '\0')) != 0) return grow_failed(r, g, c, IN_PLAIN);
-    if (c != ',') break;
-    c = next_byte(r);
+    content += len + 1;
+    nf++;
+    if (*d == ',') {
+      buf[AT(d)] = '\0';
+      p = d + 1;
+      continue;
+    }
+    if (*d == '\n') {
+      buf[AT(d)] = '\0';
+      p = d + 1;
+      line++;
+      ls = AT(p);
+      break;
+    }
+    if (d == end) {                         /* the input ends without a line break */
+      if (len == 0 && !f->quoted) f->col--; /* an empty field after a last comma: the comma's */
+      p = d;
+      break;
+    }
+    if (*d == '\r') {
+      if (d + 1 == end && !eof) return need_more(rec, end);
+      p = d + (d[1] == '\n' ? 2 : 1);
+    } else {
+      p = d + 1;
+    }
+    buf[AT(d)] = '\0';
+    line++;
+    ls = AT(p);
+    break;
   }
-  if (c == '\r' && peek_byte(r) == '\n') r->in_pos++;
-  if (c != EOF) new_line(r);
-  if (read_failed(r)) {
-    set_error(r, r->line, 0, "read error");
-    return CSV_FATAL;
-  }
+  r->n_fields = nf;
+  r->beg = AT(p);
+  r->line = line;
+  r->line_start = base + ls;
+  *flags = fl;
   return CSV_RECORD;
+#undef AT
+#undef COL
+#undef SKIP
+#undef TOO_LONG
 }
 
-static int is_blank(int c) { return c == ' ' || c == '\t'; }
+/* Reads one physical record; *flags as for scan_record. */
+static int read_record(csv_reader *r, int *flags) {
+  if (!r->started && skip_bom(r) != 0) return CSV_FATAL;
+  r->record_line = r->line;
+  r->record_offset = r->buf_base + r->beg;
+  for (;;) {
+    int st = scan_record(r, flags);
+    if (st != NEED_MORE) return st;
+    if (fill(r) != 0) return CSV_FATAL;
+  }
+}
+
+/* Removes the doubled quotes of a quoted field's raw text f[0..n). */
+static size_t unescape(char *f, size_t n) {
+  char  *q = memchr(f, '"', n), *w;
+  size_t i;
+  if (!q) return n;
+  w = q;
+  for (i = (size_t)(q - f); i < n; i++) {
+    *w++ = f[i];
+    if (f[i] == '"') i++; /* the second of the pair */
+  }
+  return (size_t)(w - f);
+}
+
+/* Unescapes quoted fields and trims trailing blanks (the rest is done). */
+static void finish(csv_reader *r) {
+  size_t i;
+  for (i = 0; i < r->n_fields; i++) {
+    char  *f = r->fields[i];
+    size_t n = r->lens[i];
+    if (r->pos[i].quoted)
+      n = unescape(f, n);
+    else if (r->trim)
+      while (n && is_blank(f[n - 1])) n--;
+    f[n] = '\0';
+    r->lens[i] = n;
+  }
+}
 
 int csv_next(csv_reader *r) {
   for (;;) {
-    int    quoted, st = read_record(r, &quoted);
-    size_t i;
+    int flags = 0, st = read_record(r, &flags);
     if (st != CSV_RECORD) return st;
-    for (i = 0; i < r->n_fields; i++) {
-      size_t end = i + 1 < r->n_fields ? r->pos[i + 1].start : r->rec_len;
-      char  *f = r->rec + r->pos[i].start;
-      size_t n = end - r->pos[i].start - 1; /* less the NUL */
-      if (r->trim && !r->pos[i].quoted) {
-        while (n && is_blank(f[n - 1])) n--;
-        f[n] = '\0';
-        while (n && is_blank(*f)) f++, n--;
-      }
-      r->fields[i] = f;
-      r->lens[i] = n;
-    }
-    if (r->n_fields == 1 && !quoted && r->lens[0] == 0) continue; /* a blank line */
+    if (flags & TO_FINISH) finish(r);
+    if (r->n_fields == 1 && !(flags & ANY_QUOTED) && r->lens[0] == 0) continue; /* a blank line */
     if (r->expect_fields && r->n_fields != r->expect_fields) {
       set_error(r, r->record_line, 0, "expected %lu fields as in the header, found %lu",
                 (unsigned long)r->expect_fields, (unsigned long)r->n_fields);

@@ -4,10 +4,12 @@
  * decimals and strict whole numbers.  Standard C only; not part of the
  * library.
  *
- * The reader takes a record at a time from a FILE through a large block
- * buffer, so memory is proportional to the longest record, never to the
- * file.  Quoted fields may hold commas, doubled quotes and line breaks;
- * records end in LF, CRLF or a lone CR.  Blank lines are skipped, and so
+ * The reader takes a record at a time from a FILE (or from memory, see
+ * csv_open_mem) through a large buffer, so memory is proportional to the
+ * longest record, never to the file; fields are handed out in place in
+ * that buffer, valid until the next csv_next or csv_close.  Quoted fields
+ * may hold commas, doubled quotes and line breaks; records end in LF, CRLF
+ * or a lone CR.  Blank lines are skipped, and so
  * is one UTF-8 byte order mark at the very start of the input (before a
  * quoted first field too).  A NUL byte anywhere is an error (fields are
  * handed out as C strings).
@@ -39,7 +41,7 @@ enum {
 
 /* Where a field of the last record starts. */
 typedef struct csv_field_pos {
-  size_t        start;  /* offset in rec */
+  size_t        start;  /* offset of its first byte from record_offset */
   unsigned long line;   /* physical line of its first byte (1-based) */
   unsigned long col;    /* byte column of its first byte (1-based; the
                            opening quote of a quoted field) */
@@ -50,17 +52,19 @@ typedef struct csv_reader {
   FILE          *fp;  /* the input, or NULL for csv_open_mem */
   const char    *mem; /* csv_open_mem's bytes */
   size_t         mem_len, mem_pos;
-  char          *in; /* input block */
-  size_t         in_len, in_pos;
-  uint64_t       in_base; /* input offset of in[0] */
-  int            in_eof, started;
+  char          *buf;           /* the input buffer: buf[beg..end) is not read yet */
+  size_t         buf_cap;       /* its size (CSV_PAD zero bytes follow) */
+  size_t         beg, end;      /* see buf */
+  uint64_t       buf_base;      /* input offset of buf[0] */
+  int            eof;           /* nothing more to read into buf */
+  int            started;       /* the BOM check is done */
+  int            swar;          /* scan eight bytes at a time (little-endian) */
   int            trim;          /* trim spaces around unquoted fields */
   size_t         expect_fields; /* 0, or the field count every record must have */
-  char          *rec;           /* the record's fields, each NUL-terminated */
-  size_t         rec_len, rec_cap;
-  csv_field_pos *pos;    /* where each field starts */
-  char         **fields; /* fields[i] is field i (NUL-terminated) after a record */
-  size_t        *lens;   /* lens[i] == strlen(fields[i]) after a record */
+  csv_field_pos *pos;           /* where each field starts */
+  char         **fields;        /* fields[i] is field i (NUL-terminated, in buf: valid
+                            until the next csv_next) after a record */
+  size_t        *lens;          /* lens[i] == strlen(fields[i]) after a record */
   size_t         n_fields, cap_fields;
   unsigned long  line;          /* physical line the next record starts on */
   uint64_t       line_start;    /* input offset where that line starts */
@@ -83,8 +87,9 @@ void csv_close(csv_reader *r);
 
 /* ---- reading a file in parts (parallel readers) ----------------------------
  *
- * Reads records from the caller's bytes data[0..len) (not copied; they
- * must outlive the reader and stay unchanged), numbering lines from
+ * Reads records from the caller's bytes data[0..len) (never written;
+ * they are taken into the reader's buffer a block at a time as reading
+ * goes, so they must outlive the reader and stay unchanged), numbering lines from
  * first_line and offsets from base, as if this were the part of a larger
  * input that starts there (no BOM skip unless base == 0).  Same records,
  * errors and positions as csv_open on the whole input would give for

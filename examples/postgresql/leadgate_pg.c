@@ -11,17 +11,25 @@
  *   - definitions (rubrics, policies, calendars) are parsed into a context
  *     of their own, a child of "leadgate cache"; evicting one deletes its
  *     context, so nothing a definition allocated can outlive it;
- *   - leads are built in CurrentMemoryContext, the caller's short-lived
- *     context (per tuple in a query).  They are freed on the way out, and
- *     when an error is raised half way, the context reset that follows
- *     every error releases them: nothing leaks across errors, and no
- *     PG_TRY is needed.
+ *   - a call site (one function call in one query) builds its rows'
+ *     leads in one lead of its own, reset for each row (so a row like the
+ *     earlier ones allocates nothing), in the call site's context
+ *     (fn_mcxt), which goes with the query.  An error raised half way
+ *     leaves it to be reset by the next row, or released with the query:
+ *     nothing leaks across errors, and no PG_TRY is needed.
  * The allocator asks for memory with MCXT_ALLOC_NO_OOM, so an allocation
  * failure is a NULL the library turns into LG_ERR_NOMEM (failure-atomic)
  * and this module into ERROR 53200; nothing ever longjmps through library
  * frames.  malloc would have worked too, but then a lead alive when an
- * ERROR is raised (the ERROR leaves the function) would leak until the
+ * ERROR is raised (the ERROR leaves the query) would leak until the
  * backend exits.
+ *
+ * Per row.  What a query pays per row is kept to the lead itself: attrs
+ * are read from the jsonb container in place and the event arrays from
+ * their data areas (no deconstruction, no copies); the keys and event
+ * types of earlier rows are remembered per call site, checked once and
+ * known as read or not read by the definitions; events go to the lead in
+ * one lg_lead_add_events; points are written as numeric directly.
  *
  * Cache.  Parsed definitions are kept per backend, keyed by their full
  * text (hash, then length and bytes compared), with the most recently used
@@ -162,7 +170,40 @@ static Datum interval_datum(lg_duration secs) {
   return IntervalPGetDatum(iv);
 }
 
-static Datum points_datum(lg_points p) { return NumericGetDatum(int64_div_fast_to_numeric(p, 3)); }
+/* Room for a numeric of up to 7 base-10000 digits (what points_datum
+ * writes), int-aligned as a varlena must be. */
+typedef union numeric_buf {
+  char  bytes[VARHDRSZ + sizeof(uint16) * 8];
+  int32 align;
+} numeric_buf;
+
+#define POINTS_SHORT_MAX INT64CONST(100000000000000000) /* 10^17: v * 10 fits */
+
+/* Milli-points as numeric with three decimals: the value
+ * int64_div_fast_to_numeric(p, 3) gives, byte for byte, written into buf
+ * (the datum lives as long as buf; the result row copies it) instead of
+ * a palloc'd one.  The short form of numeric's stored format (see
+ * short_numeric_int64): header 0x8000 | sign 0x2000 | scale 3 << 7 |
+ * weight, then the base-10000 digits from the first nonzero one to the
+ * last nonzero one; zero has no digits and weight 0. */
+static Datum points_datum(lg_points p, numeric_buf *buf) {
+  uint16 dig[8], *out = (uint16 *)(buf->bytes + VARHDRSZ);
+  uint64 v;
+  int    n = 0, lo = 0, weight = 0, k;
+  if (p < -POINTS_SHORT_MAX || p > POINTS_SHORT_MAX)
+    return NumericGetDatum(int64_div_fast_to_numeric(p, 3));
+  /* tenths of a thousandth's digit group: p / 1000 = v / 10^4, one
+   * base-10000 digit after the point */
+  v = (uint64)(p < 0 ? -p : p) * 10;
+  for (; v; v /= 10000) dig[n++] = (uint16)(v % 10000); /* dig[k] is at 10000^(k - 1) */
+  while (lo < n && dig[lo] == 0) lo++;
+  if (lo < n) weight = n - 2;
+  out[0] = (uint16)(0x8000 | (p < 0 ? 0x2000 : 0) | (3 << 7) | (weight < 0 ? 0x0040 : 0) |
+                    (weight & 0x003F));
+  for (k = n - 1; k >= lo; k--) *++out = dig[k];
+  SET_VARSIZE(buf->bytes, VARHDRSZ + sizeof(uint16) * (size_t)(1 + n - lo));
+  return PointerGetDatum(buf->bytes);
+}
 
 static Datum fingerprint_datum(uint64_t f) {
   char buf[17];
@@ -184,8 +225,31 @@ static void need_utf8(void) {
 /* What a call site (one function call in one query) keeps between rows:
  * its result row descriptor, and for definitions passed as constants, the
  * cache entry they were found in (see definition_arg). */
+/* A valid name seen in the previous rows (an attrs key or an event type)
+ * and whether the definitions read it; len 0: an empty slot. */
+typedef struct name_memo {
+  uint8 len;
+  uint8 kind; /* lg_input_kind */
+  bool  wanted;
+  char  name[LG_MAX_NAME_BYTES + 1];
+} name_memo;
+
+/* An open-addressing table, filled to at most MEMO_FILL names (a CRM
+ * with more distinct keys checks the others on every row, as before). */
+#define MEMO_SLOTS 64
+#define MEMO_FILL  48
+
 typedef struct call_site {
   TupleDesc desc;
+  lg_lead  *lead; /* built anew on each row (new_lead) */
+  /* the events of a row, as lg_lead_add_events takes them */
+  const char **ev_types;
+  lg_time     *ev_at;
+  int          ev_cap;
+  /* names seen on earlier rows, for the definitions of ids memo_for */
+  uint64    memo_for[2];
+  name_memo names[MEMO_SLOTS];
+  int       n_names;
   struct {
     bool        constant;
     const void *datum;
@@ -246,6 +310,7 @@ static const char *const def_names[] = {"rubric", "policy", "calendar"};
 
 typedef struct cache_entry {
   void         *obj;
+  uint64        id;   /* unique in the backend's life: what call sites remember */
   def_kind      kind;
   uint32        hash;
   size_t        len;
@@ -276,13 +341,14 @@ static cache_entry  *cache[CACHE_ENTRIES_MAX];
 static int           cache_n;
 static int           cache_mru[3] = {-1, -1, -1};
 static Size          cache_bytes;
-static uint64        cache_clock, call_clock, cache_epoch;
+static uint64        cache_clock, call_clock, cache_epoch, entry_ids;
 static MemoryContext cache_root;
 static int           cache_entries_max = 64;      /* leadgate.cache_entries */
 static int           cache_memory_kb = 64 * 1024; /* leadgate.cache_memory */
 
 static void begin_call(void) {
   call_clock++;
+  alloc_target = NULL; /* a call that raised an ERROR may have left it set */
   need_utf8();
 }
 
@@ -415,6 +481,7 @@ static cache_entry *definition(def_kind kind, text *t) {
     parse_error(kind, st, &err);
   }
   e->obj = obj;
+  e->id = ++entry_ids;
   e->kind = kind;
   e->hash = hash;
   e->len = len;
@@ -537,58 +604,177 @@ static bool exact_int64(Numeric num, int64 *out) {
   return true;
 }
 
-static void set_attrs(lg_lead *lead, const read_set *rs, Jsonb *attrs) {
-  JsonbIterator     *it;
-  JsonbValue         v;
-  JsonbIteratorToken tok;
-  char               name[LG_MAX_NAME_BYTES + 1];
-  char               value[LG_MAX_TEXT_BYTES + 1];
-  const char        *key = NULL;
-  int                key_len = 0, present = 0;
-  bool               wanted = false;
-  lg_error           err;
+/* The same without printing the number, for the short form of the
+ * numeric's stored format (numeric.c; what every numeric made since 9.1
+ * has when it fits, a JSON number included): a 16-bit header (0x8000,
+ * sign 0x2000, display scale, weight in 7 bits), then base-10000 digits,
+ * the first at 10000^weight.  1 and *out set, 0 for a number that is not
+ * an integer within int64, -1 for another form (exact_int64 decides). */
+static int short_numeric_int64(Numeric num, int64 *out) {
+  /* read by memcpy: behind a 1-byte varlena header the words are not
+   * aligned */
+  const char *p = VARDATA_ANY(num);
+  size_t      bytes = VARSIZE_ANY_EXHDR(num);
+  int         n, k, weight;
+  uint16      head, d;
+  bool        neg;
+  uint64      v = 0, limit;
+  if (bytes < sizeof head || (bytes & 1)) return -1;
+  memcpy(&head, p, sizeof head);
+  if ((head & 0xC000) != 0x8000) return -1;
+  n = (int)(bytes / sizeof head) - 1;
+  neg = (head & 0x2000) != 0;
+  weight = (head & 0x0040) ? (int)(head & 0x003F) - 64 : (int)(head & 0x003F);
+  limit = neg ? (uint64)PG_INT64_MAX + 1 : (uint64)PG_INT64_MAX;
+  for (k = 0; k < n; k++) {
+    memcpy(&d, p + sizeof head * (size_t)(1 + k), sizeof d);
+    if (d > 9999) return -1;
+    if (k > weight && d != 0) return 0; /* a fraction */
+  }
+  if (n > 0 && weight > 4) return 0; /* 10000^5 is past int64 */
+  for (k = 0; n > 0 && k <= weight; k++) {
+    d = 0;
+    if (k < n) memcpy(&d, p + sizeof head * (size_t)(1 + k), sizeof d);
+    if (v > (limit - d) / 10000) return 0;
+    v = v * 10000 + d;
+  }
+  *out = neg ? (v == (uint64)PG_INT64_MAX + 1 ? PG_INT64_MIN : -(int64)v) : (int64)v;
+  return 1;
+}
+
+/* The call site's memory of names, for these definitions (emptied when
+ * they change). */
+static void memo_for(call_site *cs, const read_set *rs) {
+  uint64 a = rs->defs[0] ? rs->defs[0]->id : 0, b = rs->defs[1] ? rs->defs[1]->id : 0;
+  int    i;
+  if (cs->memo_for[0] == a && cs->memo_for[1] == b) return;
+  for (i = 0; i < MEMO_SLOTS; i++) cs->names[i].len = 0;
+  cs->n_names = 0;
+  cs->memo_for[0] = a;
+  cs->memo_for[1] = b;
+}
+
+/* memcmp(a, b, len) == 0 for short names, inline: eight bytes at a time. */
+static inline bool same_name(const char *a, const char *b, size_t len) {
+  for (; len >= 8; a += 8, b += 8, len -= 8) {
+    uint64 x, y;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    if (x != y) return false;
+  }
+  for (; len > 0; len--)
+    if (*a++ != *b++) return false;
+  return true;
+}
+
+/* The remembered name s[0..len) of kind `kind`, else NULL. */
+static const name_memo *memo_find(call_site *cs, lg_input_kind kind, const char *s, size_t len) {
+  unsigned h = ((unsigned)len * 131u + (unsigned char)s[0] * 31u + (unsigned char)s[len - 1] +
+                (unsigned)kind * 17u) % MEMO_SLOTS;
+  for (;; h = (h + 1) % MEMO_SLOTS) {
+    const name_memo *m = &cs->names[h];
+    if (m->len == 0) return NULL;
+    if (m->len == len && m->kind == kind && same_name(m->name, s, len)) return m;
+  }
+}
+
+/* Remembers the valid name s[0..len) (not remembered yet), with whether
+ * rs reads it; NULL when the table is full. */
+static const name_memo *memo_add(call_site *cs, const read_set *rs, lg_input_kind kind,
+                                 const char *s, size_t len) {
+  unsigned   h = ((unsigned)len * 131u + (unsigned char)s[0] * 31u + (unsigned char)s[len - 1] +
+                (unsigned)kind * 17u) % MEMO_SLOTS;
+  name_memo *m;
+  if (cs->n_names >= MEMO_FILL) return NULL;
+  while (cs->names[h].len != 0) h = (h + 1) % MEMO_SLOTS;
+  m = &cs->names[h];
+  m->wanted = reads(rs, kind, s, len);
+  m->kind = (uint8)kind;
+  memcpy(m->name, s, len);
+  m->name[len] = '\0';
+  m->len = (uint8)len;
+  cs->n_names++;
+  return m;
+}
+
+/* Reads the object's container in place, in its stored order (keys
+ * sorted, then the values in the same order), without unpacking it: a
+ * key is found in the call site's memory of the earlier rows' keys at
+ * the same position, else checked and remembered. */
+static void set_attrs(call_site *cs, lg_lead *lead, const read_set *rs, Jsonb *attrs) {
+  JsonbContainer *jc = &attrs->root;
+  const char     *base;
+  char            name[LG_MAX_NAME_BYTES + 1];
+  char            value[LG_MAX_TEXT_BYTES + 1];
+  uint32          n, i, koff, voff;
+  int             present = 0;
+  lg_error        err;
 
   if (!JB_ROOT_IS_OBJECT(attrs))
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("attrs must be a JSON object"),
                     errdetail("Got a JSON %s.", JB_ROOT_IS_SCALAR(attrs) ? "scalar" : "array")));
-  it = JsonbIteratorInit(&attrs->root);
-  while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE) {
-    lg_status st = LG_OK;
-    int64     iv;
-    if (tok == WJB_KEY) {
-      key = v.val.string.val;
-      key_len = v.val.string.len;
+  memo_for(cs, rs);
+  n = JsonContainerSize(jc);
+  base = (const char *)&jc->children[n * 2];
+  koff = 0;
+  voff = n ? getJsonbOffset(jc, (int)n) : 0;
+  for (i = 0; i < n; i++) {
+    JEntry      ke = jc->children[i], ve = jc->children[n + i];
+    uint32      kend = JBE_HAS_OFF(ke) ? JBE_OFFLENFLD(ke) : koff + JBE_OFFLENFLD(ke);
+    uint32      vend = JBE_HAS_OFF(ve) ? JBE_OFFLENFLD(ve) : voff + JBE_OFFLENFLD(ve);
+    const char *key = base + koff, *val = base + voff;
+    int         key_len = (int)(kend - koff), val_len = (int)(vend - voff);
+    const name_memo *m = key_len > 0 && key_len <= LG_MAX_NAME_BYTES
+                             ? memo_find(cs, LG_INPUT_ATTRIBUTE, key, (size_t)key_len)
+                             : NULL;
+    const char *nm;
+    bool        wanted;
+    lg_status   st = LG_OK;
+    int64       iv;
+    int         dec;
+    koff = kend;
+    voff = vend;
+    if (m) {
+      wanted = m->wanted;
+      nm = m->name;
+    } else {
       /* a name a definition reads is valid (the parsers check names) */
       wanted = reads(rs, LG_INPUT_ATTRIBUTE, key, (size_t)key_len);
       if (!wanted && !copy_name(key, (size_t)key_len, name, &err))
         bad_attr(key, key_len, "not a valid attribute name ([a-z][a-z0-9_]{0,63})", err.message);
-      if (wanted) {
+      if ((m = memo_add(cs, rs, LG_INPUT_ATTRIBUTE, key, (size_t)key_len)) != NULL) {
+        nm = m->name;
+      } else {
         memcpy(name, key, (size_t)key_len);
         name[key_len] = '\0';
+        nm = name;
       }
-      continue;
     }
-    if (tok != WJB_VALUE) continue;
-    switch (v.type) {
-    case jbvNull: continue; /* absent */
-    case jbvBool:
-      if (wanted) st = lg_lead_set_bool(lead, name, v.val.boolean ? 1 : 0);
+    switch (ve & JENTRY_TYPEMASK) {
+    case JENTRY_ISNULL: continue; /* absent */
+    case JENTRY_ISBOOL_TRUE:
+    case JENTRY_ISBOOL_FALSE:
+      if (wanted) st = lg_lead_set_bool(lead, nm, (ve & JENTRY_TYPEMASK) == JENTRY_ISBOOL_TRUE);
       break;
-    case jbvNumeric:
-      if (!exact_int64(v.val.numeric, &iv))
+    case JENTRY_ISNUMERIC: {
+      /* numbers are stored int-aligned */
+      Numeric num = (Numeric)(base + INTALIGN(vend - (uint32)val_len));
+      dec = short_numeric_int64(num, &iv);
+      if (dec == 0 || (dec < 0 && !exact_int64(num, &iv)))
         bad_attr(key, key_len, "numbers must be integers within the bigint range", NULL);
-      if (wanted) st = lg_lead_set_int(lead, name, iv);
+      if (wanted) st = lg_lead_set_int(lead, nm, iv);
       break;
-    case jbvString:
-      if (v.val.string.len > LG_MAX_TEXT_BYTES)
+    }
+    case JENTRY_ISSTRING:
+      if (val_len > LG_MAX_TEXT_BYTES)
         bad_attr(key, key_len, "text values are at most 1024 bytes", NULL);
       if (!wanted) break;
-      memcpy(value, v.val.string.val, (size_t)v.val.string.len);
-      value[v.val.string.len] = '\0';
-      st = lg_lead_set_text(lead, name, value);
+      memcpy(value, val, (size_t)val_len);
+      value[val_len] = '\0';
+      st = lg_lead_set_text(lead, nm, value);
       if (st == LG_ERR_INVALID &&
-          lg_text_check(value, (size_t)v.val.string.len, LG_MAX_TEXT_BYTES, &err) != LG_OK)
+          lg_text_check(value, (size_t)val_len, LG_MAX_TEXT_BYTES, &err) != LG_OK)
         bad_attr(key, key_len, "not a valid text value", err.message);
       break;
     default:
@@ -649,46 +835,84 @@ static int length_1d(ArrayType *a, const char *what) {
   return ARR_DIMS(a)[0];
 }
 
-/* The events, read in place (no copy of the arrays: this runs per row). */
-static void add_events(lg_lead *lead, const read_set *rs, ArrayType *types, ArrayType *times) {
-  int        n = length_1d(types, "event_types");
-  int        i;
-  array_iter ti, si;
+/* The events, read in place (no copy of the arrays: this runs per row):
+ * the types' text in the array's data area, the times as the int64s they
+ * are; each type is found among the distinct types of the earlier rows
+ * (the call site's memory), else checked and remembered. */
+static void add_events(call_site *cs, lg_lead *lead, const read_set *rs, ArrayType *types,
+                       ArrayType *times) {
+  int                n = length_1d(types, "event_types");
+  int                i, k = 0;
+  const bits8       *tnulls, *snulls;
+  const char        *tp;
+  const TimestampTz *sp;
   same_length(n, length_1d(times, "event_times"), "event_types", "event_times");
   if (n > LG_MAX_EVENTS)
     ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
                     errmsg("a lead holds at most %d events", LG_MAX_EVENTS)));
   if (n == 0) return;
-  array_iter_setup(&ti, (AnyArrayType *)types);
-  array_iter_setup(&si, (AnyArrayType *)times);
+  memo_for(cs, rs);
+  if (n > cs->ev_cap) {
+    MemoryContext cxt = GetMemoryChunkContext(cs);
+    if (cs->ev_types) {
+      pfree(cs->ev_types);
+      pfree(cs->ev_at);
+    }
+    cs->ev_cap = Max(n, 64);
+    cs->ev_types = MemoryContextAlloc(cxt, (size_t)cs->ev_cap * sizeof *cs->ev_types);
+    cs->ev_at = MemoryContextAlloc(cxt, (size_t)cs->ev_cap * sizeof *cs->ev_at);
+  }
+  tnulls = ARR_NULLBITMAP(types);
+  snulls = ARR_NULLBITMAP(times);
+  tp = ARR_DATA_PTR(types);
+  sp = (const TimestampTz *)ARR_DATA_PTR(times);
   for (i = 0; i < n; i++) {
-    bool        type_null, time_null;
-    Datum       td = array_iter_next(&ti, &type_null, i, -1, false, TYPALIGN_INT);
-    Datum       sd = array_iter_next(&si, &time_null, i, sizeof(TimestampTz), FLOAT8PASSBYVAL,
-                                     TYPALIGN_DOUBLE);
+    bool        type_null = tnulls && !(tnulls[i / 8] & (1 << (i % 8)));
+    bool        time_null = snulls && !(snulls[i / 8] & (1 << (i % 8)));
     const char *s;
     size_t      len;
     char        type[LG_MAX_NAME_BYTES + 1];
     lg_time     at;
     lg_error    err;
+    const name_memo *m;
     if (type_null || time_null)
       ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
                       errmsg("%s[%d] is NULL", type_null ? "event_types" : "event_times", i + 1)));
-    s = VARDATA_ANY(DatumGetPointer(td));
-    len = VARSIZE_ANY_EXHDR(DatumGetPointer(td));
-    at = to_lg_time(DatumGetTimestampTz(sd), "event_times", i + 1);
-    if (!reads(rs, LG_INPUT_EVENT, s, len)) {
-      if (!copy_name(s, len, type, &err))
+    s = VARDATA_ANY(tp);
+    len = VARSIZE_ANY_EXHDR(tp);
+    tp = att_addlength_pointer(tp, -1, tp);
+    tp = (const char *)att_align_nominal(tp, TYPALIGN_INT);
+    at = to_lg_time(*sp++, "event_times", i + 1);
+    m = len > 0 && len <= LG_MAX_NAME_BYTES ? memo_find(cs, LG_INPUT_EVENT, s, len) : NULL;
+    if (!m) {
+      if (!reads(rs, LG_INPUT_EVENT, s, len) && !copy_name(s, len, type, &err))
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("event_types[%d] \"%s\" is not a valid event type ([a-z][a-z0-9_]{0,63})",
                                i + 1, shown(s, (int)len)),
                         errdetail("%s", err.message)));
-      continue; /* nothing reads it */
+      if ((m = memo_add(cs, rs, LG_INPUT_EVENT, s, len)) != NULL) {
+        /* remembered */
+      } else if (reads(rs, LG_INPUT_EVENT, s, len)) {
+        /* past the memo's fill: a copy of its own, for this row */
+        char *copy = palloc(len + 1);
+        memcpy(copy, s, len);
+        copy[len] = '\0';
+        cs->ev_types[k] = copy;
+        cs->ev_at[k++] = at;
+        continue;
+      } else {
+        continue;
+      }
     }
-    memcpy(type, s, len);
-    type[len] = '\0';
-    check(lg_lead_add_event(lead, type, at), "event");
+    if (m->wanted) {
+      /* the memo's pointer: the same for the same type, so the library
+       * checks and looks up each type once per row */
+      cs->ev_types[k] = m->name;
+      cs->ev_at[k++] = at;
+    }
   }
+  /* every name and time was checked above: only memory can fail */
+  if (k > 0) check(lg_lead_add_events(lead, cs->ev_types, cs->ev_at, (size_t)k), "events");
 }
 
 /* The lifecycle path from NEW to each stage, for a lead known only by its
@@ -716,18 +940,29 @@ static void set_stage(lg_lead *lead, text *stage, lg_time now) {
     check(lg_lead_set_stage(lead, paths[target][i], now), "stage");
 }
 
-static lg_lead *new_lead(void) {
-  lg_lead *lead;
-  if (lg_lead_create("sql", &lead) != LG_OK) no_memory();
-  return lead;
+/* The call site's lead, emptied for this call: a query builds one lead
+ * per row, and lg_lead_reset keeps the memory of the largest so far, so a
+ * row like the earlier ones allocates nothing.  The lead lives in the
+ * call site's context (fn_mcxt, which goes with the query): its blocks go
+ * there while it is built (alloc_target, until lead_done or the next
+ * call's begin_call, after an ERROR). */
+static lg_lead *new_lead(FunctionCallInfo fcinfo) {
+  call_site *cs = site(fcinfo);
+  lg_status  st;
+  alloc_target = fcinfo->flinfo->fn_mcxt;
+  st = cs->lead ? lg_lead_reset(cs->lead, "sql") : lg_lead_create("sql", &cs->lead);
+  if (st != LG_OK) no_memory();
+  return cs->lead;
 }
+
+static void lead_done(void) { alloc_target = NULL; }
 
 /* A lead from (attrs, event_types, event_times) at arguments a, a+1, a+2;
  * NULL arguments are empty. */
 static lg_lead *lead_from_args(FunctionCallInfo fcinfo, int a, const read_set *rs) {
-  lg_lead *lead = new_lead();
-  if (!PG_ARGISNULL(a)) set_attrs(lead, rs, PG_GETARG_JSONB_P(a));
-  add_events(lead, rs, PG_ARGISNULL(a + 1) ? NULL : PG_GETARG_ARRAYTYPE_P(a + 1),
+  lg_lead *lead = new_lead(fcinfo);
+  if (!PG_ARGISNULL(a)) set_attrs(site(fcinfo), lead, rs, PG_GETARG_JSONB_P(a));
+  add_events(site(fcinfo), lead, rs, PG_ARGISNULL(a + 1) ? NULL : PG_GETARG_ARRAYTYPE_P(a + 1),
              PG_ARGISNULL(a + 2) ? NULL : PG_GETARG_ARRAYTYPE_P(a + 2));
   return lead;
 }
@@ -755,6 +990,7 @@ Datum lg_pg_score(PG_FUNCTION_ARGS) {
   lg_status    st;
   Datum        values[6];
   bool         nulls[6] = {false};
+  numeric_buf  nb[3];
 
   if (PG_ARGISNULL(0) || PG_ARGISNULL(4)) PG_RETURN_NULL();
   begin_call();
@@ -762,11 +998,11 @@ Datum lg_pg_score(PG_FUNCTION_ARGS) {
   now = to_lg_time(PG_GETARG_TIMESTAMPTZ(4), "now", 0);
   lead = lead_from_args(fcinfo, 1, &rs);
   st = lg_score_lead(rubric->obj, lead, now, &s);
-  lg_lead_free(lead);
+  lead_done();
   check(st, "score");
-  values[0] = points_datum(s.fit);
-  values[1] = points_datum(s.engagement);
-  values[2] = points_datum(s.total);
+  values[0] = points_datum(s.fit, &nb[0]);
+  values[1] = points_datum(s.engagement, &nb[1]);
+  values[2] = points_datum(s.total, &nb[2]);
   values[3] = BoolGetDatum(s.knocked_out != 0);
   if (s.knocked_out && s.knockout_index >= 0 && s.knockout_index < rubric->n_knockouts)
     values[4] = CStringGetTextDatum(rubric->knockouts[s.knockout_index]);
@@ -786,6 +1022,7 @@ Datum lg_pg_decide(PG_FUNCTION_ARGS) {
   lg_status        st;
   Datum            values[11];
   bool             nulls[11] = {false};
+  numeric_buf      nb[3];
 
   if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(6)) PG_RETURN_NULL();
   begin_call();
@@ -795,7 +1032,7 @@ Datum lg_pg_decide(PG_FUNCTION_ARGS) {
   lead = lead_from_args(fcinfo, 2, &rs);
   if (!PG_ARGISNULL(5)) set_stage(lead, PG_GETARG_TEXT_PP(5), now);
   st = lg_decide(rs.defs[0]->obj, rs.defs[1]->obj, lead, now, &d);
-  lg_lead_free(lead);
+  lead_done();
   check(st, "decide");
   values[0] = name_datum(lg_verdict_name((lg_verdict)d.verdict), "verdict", d.verdict);
   if (d.grade[0])
@@ -804,9 +1041,9 @@ Datum lg_pg_decide(PG_FUNCTION_ARGS) {
     nulls[1] = true;
   values[2] = name_datum(lg_stage_name((lg_stage)d.stage), "stage", d.stage);
   values[3] = CStringGetTextDatum(d.reason);
-  values[4] = points_datum(d.score.fit);
-  values[5] = points_datum(d.score.engagement);
-  values[6] = points_datum(d.score.total);
+  values[4] = points_datum(d.score.fit, &nb[0]);
+  values[5] = points_datum(d.score.engagement, &nb[1]);
+  values[6] = points_datum(d.score.total, &nb[2]);
   values[7] = BoolGetDatum(d.score.knocked_out != 0);
   values[8] = time_datum(d.next_at, &nulls[8]);
   values[9] = fingerprint_datum(d.rubric_fingerprint);
@@ -838,17 +1075,18 @@ Datum lg_pg_explain(PG_FUNCTION_ARGS) {
     items = palloc(Max(n, 1) * sizeof *items);
     st = lg_explain(rubric, lead, now, items, n, &n);
   }
-  lg_lead_free(lead);
+  lead_done();
   check(st, "explain");
   for (i = 0; i < n; i++) {
-    Datum values[6];
-    bool  nulls[6] = {false};
+    Datum       values[6];
+    bool        nulls[6] = {false};
+    numeric_buf nb[2];
     values[0] = CStringGetTextDatum(items[i].criterion);
     values[1] = CStringGetTextDatum(items[i].attribute);
     values[2] = name_datum(lg_kind_name((lg_kind)items[i].kind), "kind", items[i].kind);
     values[3] = BoolGetDatum(items[i].missing != 0);
-    values[4] = points_datum(items[i].points);
-    values[5] = points_datum(items[i].max_points);
+    values[4] = points_datum(items[i].points, &nb[0]);
+    values[5] = points_datum(items[i].max_points, &nb[1]);
     tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
   }
   return (Datum)0;
@@ -865,10 +1103,10 @@ Datum lg_pg_next_question(PG_FUNCTION_ARGS) {
   if (PG_ARGISNULL(0)) PG_RETURN_NULL();
   begin_call();
   rs.defs[0] = definition_arg(fcinfo, 0, DEF_RUBRIC);
-  lead = new_lead();
-  if (!PG_ARGISNULL(1)) set_attrs(lead, &rs, PG_GETARG_JSONB_P(1));
+  lead = new_lead(fcinfo);
+  if (!PG_ARGISNULL(1)) set_attrs(site(fcinfo), lead, &rs, PG_GETARG_JSONB_P(1));
   st = lg_next_question(rs.defs[0]->obj, lead, &attribute, &gain);
-  lg_lead_free(lead);
+  lead_done();
   if (st == LG_ERR_NOT_FOUND) PG_RETURN_NULL();
   check(st, "next_question");
   PG_RETURN_TEXT_P(cstring_to_text(attribute)); /* points into the cached rubric */
@@ -953,12 +1191,12 @@ Datum lg_pg_sla(PG_FUNCTION_ARGS) {
   begin_call();
   policy = POLICY_ARG(0);
   now = to_lg_time(PG_GETARG_TIMESTAMPTZ(5), "now", 0);
-  lead = new_lead();
+  lead = new_lead(fcinfo);
   add_assignments(lead, fcinfo, &last);
   if (!PG_ARGISNULL(4))
     record_actions(lead, PG_GETARG_ARRAYTYPE_P(4), last != LG_TIME_NEVER, last);
   st = lg_sla_eval(policy, lead, now, &s);
-  lg_lead_free(lead);
+  lead_done();
   check(st, "sla");
   none = (s.state == LG_SLA_NONE);
   values[0] = name_datum(lg_sla_state_name((lg_sla_state)s.state), "state", s.state);

@@ -14,11 +14,16 @@
  *     is CSV_RECORD with the reference's fields, unless its field count
  *     differs from the header's (then CSV_BAD): every record returned has
  *     the header's column count;
- *   - lens[i] == strlen(fields[i]).
+ *   - lens[i] == strlen(fields[i]);
+ *   - csv_open_mem on the same bytes, and reading them in parts split at
+ *     csv_split_point (guesses from bits 1-7 of the first byte) by the
+ *     protocol csv.h documents, give the very records, fields, positions
+ *     and errors that csv_open gives (tests/csv_parts.h).
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "csv.h"
+#include "csv_parts.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -144,6 +149,28 @@ static void ref_record_at(const uint8_t *p, size_t n, size_t pos, int trim, char
       ref->nf == 1 && fields[0][0] == '\0' && !(ref->end > ref->start && p[ref->start] == '"');
 }
 
+/* csv_open, csv_open_mem and reading in parts must agree exactly. */
+static void compare_parts(const uint8_t *p, size_t n, int trim, unsigned bits) {
+  csv_transcript a = { 0 }, b = { 0 }, c = { 0 };
+  size_t         guess[3], ng = bits & 3, shift = bits >> 2, i, redone;
+  FILE          *fp = fmemopen((void *)(uintptr_t)p, n, "rb");
+  FZ_CHECK(fp != NULL, "fmemopen");
+  for (i = 0; i < ng; i++) guess[i] = (n * (i + 1) / (ng + 1) + shift) % (n + 1);
+  for (i = 1; i < ng; i++)
+    if (guess[i] < guess[i - 1]) guess[i] = guess[i - 1];
+  FZ_CHECK(csvt_whole(&a, fp, NULL, 0, trim) == 0, "out of memory");
+  fclose(fp);
+  FZ_CHECK(csvt_whole(&b, NULL, (const char *)p, n, trim) == 0, "out of memory");
+  FZ_CHECK(csvt_parts(&c, (const char *)p, n, trim, guess, ng, &redone) == 0, "out of memory");
+  FZ_CHECK(strcmp(a.text ? a.text : "", b.text ? b.text : "") == 0, "csv_open_mem differs:\n%s\n%s",
+           a.text, b.text);
+  FZ_CHECK(strcmp(a.text ? a.text : "", c.text ? c.text : "") == 0, "parts differ:\n%s\n%s", a.text,
+           c.text);
+  free(a.text);
+  free(b.text);
+  free(c.text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static char   *fields[MAX_REF_FIELDS];
@@ -215,5 +242,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   csv_close(&r);
   fclose(fp);
+  compare_parts(p, n, trim, data[0] >> 1);
   return 0;
 }

@@ -4,8 +4,10 @@
  *
  * The input is a little program: each operation byte picks a lead call
  * (set an attribute of some type, unset, add events, move the stage,
- * assign, touch, record an action, evaluate, clone) and the bytes after it
- * its arguments.  A shadow copy of the attributes checks that the lead
+ * assign, touch, record an action, evaluate, clone, reset, reserve, a
+ * batch of events) and the bytes after it its arguments.  A batch is
+ * checked against the same events added one call at a time to a clone:
+ * the same status, and the same events or none.  A shadow copy of the attributes checks that the lead
  * stores exactly what it accepted (this is what finds arena and
  * compaction bugs), the documented lifecycle table checks set_stage, and
  * every evaluation checks the invariants of fuzz_common.h against the
@@ -64,6 +66,7 @@ typedef struct shadow {
   int         assigned;
   lg_time     assigned_at;
   size_t      owner;    /* index into owners of the current assignment */
+  char        id[LG_MAX_ID_BYTES + 1];
 } shadow;
 
 static void must(lg_status st) { FZ_CHECK(st == LG_OK, "setup: %s", lg_status_name(st)); }
@@ -256,6 +259,88 @@ static void add_events(lg_lead *lead, shadow *sh, fz_reader *r) {
   }
 }
 
+/* The two leads hold the same events, in the same order. */
+static void check_same_events(const lg_lead *a, const lg_lead *b) {
+  size_t i, n = lg_lead_event_count(a);
+  FZ_CHECK(n == lg_lead_event_count(b), "%zu events, want %zu", n, lg_lead_event_count(b));
+  for (i = 0; i < n; i++) {
+    const char *ta, *tb;
+    lg_time     xa, xb;
+    must(lg_lead_event_at(a, i, &ta, &xa));
+    must(lg_lead_event_at(b, i, &tb, &xb));
+    FZ_CHECK(strcmp(ta, tb) == 0 && xa == xb, "event %zu: %s at %lld, want %s at %lld", i, ta,
+             (long long)xa, tb, (long long)xb);
+  }
+}
+
+/* lg_lead_add_events against single calls on a clone. */
+static void add_batch(lg_lead *lead, shadow *sh, fz_reader *r) {
+  const char *types[64];
+  lg_time     at[64];
+  size_t      n = fz_u8(r) % 65u, i;
+  lg_time     base = fz_time(r, LG_EXAMPLE_EPOCH);
+  lg_lead    *before = NULL, *single = NULL;
+  lg_status   want = LG_OK, st;
+  for (i = 0; i < n; i++) {
+    uint8_t b = fz_u8(r);
+    /* mostly known types, rarely the malformed one */
+    types[i] = event_types[b % 16 == 15 ? 5 : b % 5];
+    at[i] = b & 0x80u ? fz_time(r, LG_EXAMPLE_EPOCH)
+            : valid(base) ? base + (lg_time)(b & 0x0fu) * 600
+                          : base; /* no overflow near INT64_MAX */
+  }
+  must(lg_lead_clone(lead, &before));
+  must(lg_lead_clone(lead, &single));
+  for (i = 0; i < n && want == LG_OK; i++) want = lg_lead_add_event(single, types[i], at[i]);
+  st = lg_lead_add_events(lead, types, at, n);
+  FZ_CHECK(st == want, "add_events of %zu: %s, single calls %s", n, lg_status_name(st),
+           lg_status_name(want));
+  check_same_events(lead, st == LG_OK ? single : before);
+  if (st == LG_OK) sh->events += n;
+  lg_lead_free(before);
+  lg_lead_free(single);
+}
+
+/* lg_lead_reset to one of a few ids (one refused, one the lead's own). */
+static void reset_lead(lg_lead *lead, shadow *sh, fz_reader *r) {
+  static const char *const ids[] = {"fuzz-lead", "x",
+                                    "a-much-longer-id-than-the-lead-had-when-it-was-made", ""};
+  uint8_t     b = fz_u8(r);
+  const char *id = b % 5 == 4 ? lg_lead_id(lead) : ids[b % 5];
+  char        copy[LG_MAX_ID_BYTES + 1];
+  lg_status   st;
+  strcpy(copy, id);
+  st = lg_lead_reset(lead, id);
+  if (copy[0] == '\0') {
+    FZ_CHECK(st == LG_ERR_INVALID, "reset to an empty id: %s", lg_status_name(st));
+    return;
+  }
+  FZ_CHECK(st == LG_OK, "reset: %s", lg_status_name(st));
+  FZ_CHECK(strcmp(lg_lead_id(lead), copy) == 0, "reset id");
+  memset(sh, 0, sizeof *sh);
+  strcpy(sh->id, copy);
+  sh->stage = LG_STAGE_NEW;
+  sh->latest = LG_TIME_MIN;
+}
+
+/* lg_lead_reserve: only the limits refuse; nothing visible changes. */
+static void reserve_room(lg_lead *lead, const shadow *sh, fz_reader *r) {
+  size_t    attrs = fz_u8(r) + (size_t)(fz_u8(r) & 1u), events = (size_t)fz_u8(r) * 41u;
+  size_t    bytes = (size_t)fz_u8(r) * 5000u, n_attrs = 0;
+  int       i;
+  lg_status st = lg_lead_reserve(lead, attrs, events, bytes);
+  for (i = 0; i < N_VALID; i++) n_attrs += sh->attrs[i].type != LG_VALUE_NONE;
+  if (attrs + n_attrs > LG_MAX_ATTRIBUTES || events + sh->events > LG_MAX_EVENTS ||
+      bytes > (size_t)LG_MAX_ATTRIBUTES * (LG_MAX_NAME_BYTES + LG_MAX_TEXT_BYTES) +
+                  (size_t)LG_MAX_EVENTS * LG_MAX_NAME_BYTES +
+                  (size_t)LG_MAX_ASSIGNMENTS * LG_MAX_ID_BYTES)
+    FZ_CHECK(st == LG_ERR_LIMIT, "reserve %zu/%zu/%zu: %s", attrs, events, bytes,
+             lg_status_name(st));
+  else
+    FZ_CHECK(st == LG_OK, "reserve %zu/%zu/%zu: %s", attrs, events, bytes, lg_status_name(st));
+  check_attrs(lead, sh);
+}
+
 static void timeline_op(lg_lead *lead, shadow *sh, fz_reader *r, int kind) {
   lg_time   at = fz_time(r, LG_EXAMPLE_EPOCH);
   lg_status st;
@@ -314,6 +399,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&sh, 0, sizeof sh);
   sh.stage = LG_STAGE_NEW;
   sh.latest = LG_TIME_MIN;
+  strcpy(sh.id, "fuzz-lead");
   which = fz_u8(&r) & 1;
   must(lg_lead_create("fuzz-lead", &lead));
 
@@ -321,7 +407,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t op = fz_u8(&r);
     switch (op % 12) {
     case 0: case 1: case 2: case 3: case 4: set_attr(lead, &sh, &r, op % 12); break;
-    case 5: add_events(lead, &sh, &r); break;
+    case 5:
+      if (op / 12 % 2) add_batch(lead, &sh, &r);
+      else add_events(lead, &sh, &r);
+      break;
     case 6: case 7: case 8: case 9: timeline_op(lead, &sh, &r, op % 12 - 6); break;
     case 10:
       /* Capped: with 10,000 events an evaluation costs milliseconds under
@@ -331,9 +420,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       check_attrs(lead, &sh);
       evaluate(lead, &sh, now, which);
       break;
-    default: /* a clone must be an independent, equal lead */
+    default:
+      if (op / 12 % 4 == 1) {
+        reset_lead(lead, &sh, &r);
+        break;
+      }
+      if (op / 12 % 4 == 2) {
+        reserve_room(lead, &sh, &r);
+        break;
+      }
+      /* a clone must be an independent, equal lead */
       must(lg_lead_clone(lead, &copy));
-      FZ_CHECK(strcmp(lg_lead_id(copy), "fuzz-lead") == 0, "clone id");
+      FZ_CHECK(strcmp(lg_lead_id(copy), sh.id) == 0, "clone id");
       check_attrs(copy, &sh);
       lg_lead_free(lead);
       lead = copy;

@@ -55,6 +55,64 @@ SELECT s.* FROM defs, leadgate.score(r,
   '2026-11-23T10:00:00Z') s;
 SELECT s.* FROM defs, leadgate.score(r, '{"timeframe_months": 3.0}', NULL, NULL,
   '2026-11-23T10:00:00Z') s;
+-- JSON numbers read as integers: each equals the integer it is written as
+-- (3.0 is 3, 1e3 is 1000), whatever its stored digits and scale
+SELECT j, (leadgate.score(format(E'rubric "n"\nfit "n" from n\n  when %s -> 1\n  otherwise -> 0', v),
+                          jsonb_build_object('n', j::jsonb), NULL, NULL, now())).fit AS equal
+FROM (VALUES ('3.0', '3'), ('1e3', '1000'), ('100000000', '100000000'), ('-42', '-42'), ('0', '0'),
+             ('0.000', '0'), ('10000.00', '10000'), ('-10000', '-10000'), ('99990000', '99990000'),
+             ('123456789012345', '123456789012345'), ('-1000000000000000', '-1000000000000000'),
+             ('1E+15', '1000000000000000'), ('20000.0000000', '20000')) t(j, v);
+-- and past the rubric's own range, within bigint's
+SELECT j, (leadgate.score(E'rubric "n"\nfit "big" from n\n  when > 1000000000000000 -> 1\n  when < -1000000000000000 -> 2\n  otherwise -> 0',
+                          jsonb_build_object('n', j::jsonb), NULL, NULL, now())).fit AS side
+FROM (VALUES ('9223372036854775807'), ('-9223372036854775808'), ('9223372036854775807.000'),
+             ('1e18'), ('-4611686018427387904')) t(j);
+SELECT j, try(format($q$SELECT leadgate.score(r, '{"n": %s}', NULL, NULL, now()) FROM defs$q$, j))
+FROM (VALUES ('0.5'), ('1e-3'), ('10000.0001'), ('-0.00001'), ('9223372036854775808'), ('1e19'),
+             ('-1e30'), ('123456789.5')) t(j);
+-- One call site over rows whose keys and event types differ (what it
+-- remembers of earlier rows changes nothing), a name that is an unread
+-- attribute on one row and a read event type on another included.  By
+-- hand: row 2's webinar 3 d ago is 5 * 2^(-3/30) = 4.665; row 4's
+-- download 2 * 2^(-3/14) = 1.724; row 3 is too small; "need" and
+-- "page_view" as event types are read by nothing.
+SELECT i, s.fit, s.engagement, s.knocked_out, s.missing FROM defs, (VALUES
+  (1, '{"need": "high", "role": "influencer"}'::jsonb, '{demo_requested}'::text[]),
+  (2, '{"role": "influencer", "zzz": 1, "need": "low"}', '{webinar_attended,demo_requested}'),
+  (3, '{"need": "high", "employees": 5, "page_view": true}', '{need,page_view}'),
+  (4, '{"content_download": "x", "need": "medium"}', '{content_download}')) v(i, a, t),
+  LATERAL leadgate.score(r, a, t, array_fill('2026-11-20T10:00:00Z'::timestamptz,
+                                             ARRAY[cardinality(t)]), '2026-11-23T10:00:00Z') s
+ORDER BY i;
+-- More distinct keys and types than a call site remembers: 100 leads of
+-- need high (3) and a demo (25) each.
+SELECT count(*) AS leads, sum(s.fit) AS fit, sum(s.engagement) AS engagement FROM defs,
+  generate_series(1, 100) i,
+  leadgate.score(r, jsonb_build_object('k' || i, i, 'need', 'high'), ARRAY['e' || i, 'demo_requested'],
+                 '{2026-11-20T10:00:00Z,2026-11-20T10:00:00Z}', '2026-11-23T10:00:00Z') s;
+-- and a bad name after many good ones is still an error
+SELECT try($q$SELECT count(s.fit) FROM defs, generate_series(1, 60) i, leadgate.score(r,
+  jsonb_build_object(CASE WHEN i = 60 THEN 'Bad' ELSE 'k' || i END, i), NULL, NULL, now()) s$q$);
+SELECT try($q$SELECT count(s.fit) FROM defs, generate_series(1, 60) i, leadgate.score(r, '{}',
+  ARRAY[CASE WHEN i = 60 THEN 'Bad' ELSE 'e' || i END], ARRAY[now()], now()) s$q$);
+-- Points are stored as numeric arithmetic stores them (the same bytes as
+-- round(x, 3) of themselves), positive, negative and zero.
+SELECT count(*) AS leads,
+       count(*) FILTER (WHERE numeric_send(s.fit) = numeric_send(round(s.fit, 3))
+                          AND numeric_send(s.engagement) = numeric_send(round(s.engagement, 3))
+                          AND numeric_send(s.total) = numeric_send(round(s.total, 3))) AS canonical,
+       count(*) FILTER (WHERE s.total < 0) AS negative, count(*) FILTER (WHERE s.total = 0) AS zero
+FROM defs, generate_series(0, 3000) i,
+  leadgate.score(r, CASE WHEN i % 3 = 0 THEN '{}' ELSE '{"need": "low"}' END::jsonb,
+                 CASE WHEN i % 11 = 0 THEN NULL WHEN i % 2 = 1 THEN '{webinar_attended,unsubscribed}'
+                      WHEN i % 7 = 0 THEN '{unsubscribed}' ELSE '{webinar_attended}' END::text[],
+                 CASE WHEN i % 11 = 0 THEN NULL
+                      WHEN i % 2 = 1 THEN ARRAY['2026-11-23T10:00:00Z'::timestamptz - i * interval '1 hour',
+                                                '2026-11-01T00:00:00Z']
+                      WHEN i % 7 = 0 THEN '{2026-11-01T00:00:00Z}'
+                      ELSE ARRAY['2026-11-23T10:00:00Z'::timestamptz - i * interval '1 hour'] END,
+                 '2026-11-23T10:00:00Z') s;
 -- Events after `now` are ignored; the demo expires at 30 d exactly.
 SELECT s.engagement FROM defs, leadgate.score(r, '{}', '{demo_requested}',
   '{2026-11-24T00:00:00Z}', '2026-11-23T10:00:00Z') s;
