@@ -429,15 +429,15 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
   if ((env = getenv("LEADGATE_TRIAGE_CHUNK")) != NULL && atol(env) > 0) chunk = (size_t)atol(env);
   chunk *= threads;
   /* what the header's reader has read beyond the header comes first */
-  have = hr->in_len - hr->in_pos;
+  have = hr->end - hr->beg;
   L.cap = have > chunk ? have : chunk;
   L.buf = malloc(L.cap);
   if (!x->part || !L.parts || !L.seq_base || !L.buf) goto nomem;
   for (j = 0; j < threads; j++)
     if (!(L.parts[j].b = calloc(x->n_parts, sizeof *L.parts[j].b))) goto nomem;
-  memcpy(L.buf, hr->in + hr->in_pos, have);
+  memcpy(L.buf, hr->buf + hr->beg, have);
   L.base = csv_tell(hr);
-  file_eof = hr->in_eof;
+  file_eof = hr->eof;
   for (;;) {
     size_t        pos = 0, e;
     unsigned long ln = line;

@@ -948,7 +948,9 @@ static void read_block(run *r, block *b) {
       r->leads_eof = 1;
       break;
     }
-    bytes = st == CSV_RECORD ? c->rec_len + c->n_fields : 0;
+    bytes = 0;
+    if (st == CSV_RECORD)
+      for (k = 0; k < c->n_fields; k++) bytes += c->lens[k] + 1;
     if (block_reserve(r, b, bytes) != 0) {
       r->leads_eof = 1;
       if (!b->row) { /* reported once the blocks before are written */
