@@ -3,7 +3,8 @@
  *
  *   leadgate-triage --rubric FILE --policy FILE [--events FILE]
  *                   [--assignments FILE] [--now TIME] [--format text|csv]
- *                   [--explain] [--stats] [--keep-going] [--strict] LEADS.csv
+ *                   [--explain] [--stats] [--keep-going] [--strict]
+ *                   [--threads N] LEADS.csv
  *   leadgate-triage ... --compare-rubric FILE | --compare-policy FILE
  *                   [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv
  *
@@ -16,16 +17,21 @@
  * policy read are loaded, typed by the header (`zip:text`) or by what the
  * definitions compare them with, never by guessing from a cell.
  *
- * The events file is indexed by lead id in a hash table; leads are then
- * streamed a row at a time, so memory is one lead plus the events index:
- * 8 bytes an event (up to 20 while it is built) plus the id and about 32
- * bytes a distinct lead id, plus about 32 bytes a lead id seen (to find
- * duplicates).  examples/bench_triage.sh times a run on 100,000 generated
- * leads.
+ * The events file is indexed by lead id (events.c, in parallel: see
+ * events.h); leads are then streamed a block of rows at a time: one
+ * thread reads a block (what must be sequential: bad records, id checks,
+ * duplicates), the threads of the pool (pool.c) build, decide and format
+ * the blocks into their own buffers, and the blocks are written in file
+ * order with their messages, so the output is the same for every thread
+ * count.  While the workers triage one round of blocks, the next round is
+ * read.  Memory is two rounds of blocks plus the events index (events.h);
+ * a lead id with events keeps the line it first appears on in the index,
+ * so only the ids without events are held again (to find duplicates).
+ * examples/bench_triage.sh times runs on generated leads.
  *
- * Uses only <leadgate.h>, cli.h, csv.h, data.h, whatif.h and the C library (plus POSIX
- * clock_gettime for --stats and isatty for the default format, when
- * available).
+ * Uses only <leadgate.h>, cli.h, csv.h, data.h, events.h, pool.h,
+ * strmap.h, whatif.h and the C library (plus POSIX threads, clock_gettime
+ * for --stats and isatty for the default format, when available).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -34,6 +40,9 @@
 #include "cli.h"
 #include "csv.h"
 #include "data.h"
+#include "events.h"
+#include "pool.h"
+#include "strmap.h"
 #include "whatif.h"
 
 #include <stdarg.h>
@@ -46,14 +55,14 @@
 static const char usage_line[] =
     "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
     "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
-    "                       [--keep-going] [--strict] LEADS.csv\n"
+    "                       [--keep-going] [--strict] [--threads N] LEADS.csv\n"
     "       leadgate-triage ... --compare-rubric FILE | --compare-policy FILE\n"
     "                       [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv\n";
 
 static const char help_text[] =
     "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
     "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
-    "                       [--keep-going] [--strict] LEADS.csv\n"
+    "                       [--keep-going] [--strict] [--threads N] LEADS.csv\n"
     "       leadgate-triage ... --compare-rubric FILE | --compare-policy FILE\n"
     "                       [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv\n"
     "\n"
@@ -73,6 +82,7 @@ static const char help_text[] =
     "  --stats             counts and timings on stderr\n"
     "  --keep-going        skip bad rows (each reported) instead of stopping\n"
     "  --strict            warnings about the inputs are errors\n"
+    "  --threads N         threads (default: online cores); same output for any N\n"
     "  What-if: --compare-rubric FILE and/or --compare-policy FILE compare a\n"
     "  draft with the current definitions on the same leads instead of rows;\n"
     "  --reps N --days D: MQLs per rep per month; --capacity C (leads a rep can\n"
@@ -109,6 +119,11 @@ static const char help_text[] =
     "[,explain][,owner]; points with three decimals; explain lists\n"
     "criterion=points, knockout:NAME for a matched knockout, next=ATTRIBUTE.\n"
     "\n"
+    "Threads: the events file is parsed in parts, one a thread, and indexed by\n"
+    "lead id partitions; LEADS.csv is streamed in blocks (read in order on one\n"
+    "thread, built, decided and formatted by all), written in input order.\n"
+    "Memory: the events index (about 8 bytes an event and each lead id).\n"
+    "\n"
     "Exit status: 0 success; 1 rows were skipped (--keep-going); 2 bad usage\n"
     "or bad input (FILE:LINE:COLUMN: message), or a warning with --strict.\n";
 
@@ -124,311 +139,6 @@ static double monotonic_seconds(void) {
   return (double)clock() / CLOCKS_PER_SEC;
 }
 
-/* ---- a string -> values hash map (lead ids and event types) -------------- */
-
-#define NO_INDEX UINT32_MAX
-
-#if defined(__GNUC__) || defined(__clang__)
-#  define PREFETCH(p) __builtin_prefetch(p)
-#else
-#  define PREFETCH(p) ((void)(p))
-#endif
-
-/* Keys live in one arena as entries: two uint32 values, the key and its
- * NUL, padded to 8 bytes.  Value 0 is the key's index (0, 1, 2, ... in the
- * order added); the events index reuses both values once it is grouped.
- * A slot packs the key's hash (high half) and its entry's offset / 8 + 1
- * (low half, 0 = empty), so a probe touches the arena only when the hashes
- * agree, and then one cache line holds the key and its values.  The index
- * is a big table probed at random: the events loader hides the cache
- * misses by prefetching the slot and then the entry some rows ahead. */
-typedef struct strmap {
-  char     *arena; /* entries, 8-byte aligned */
-  size_t    arena_len, arena_cap;
-  uint32_t *off; /* entry of key i is arena + off[i] */
-  uint32_t  n, cap;
-  uint64_t *slots; /* open addressing, linear probing, at most half full */
-  uint32_t  n_slots;
-} strmap;
-
-#define ENTRY_HEAD 8 /* the two values before the key */
-
-/* A hash of the n bytes at s, a word at a time (the CSV reader gives the
- * field lengths), with the MurmurHash3 finalizer.  Only this run compares
- * hashes, so the byte order of the words does not matter. */
-static uint32_t hash_key(const char *s, size_t n) {
-  uint64_t h = (uint64_t)n * UINT64_C(0x9E3779B97F4A7C15), w;
-  size_t   i;
-  for (; n >= 8; s += 8, n -= 8) {
-    memcpy(&w, s, 8);
-    h = (h ^ w) * UINT64_C(0xFF51AFD7ED558CCD);
-    h ^= h >> 32;
-  }
-  for (w = 0, i = 0; i < n; i++) w |= (uint64_t)(unsigned char)s[i] << (8 * i);
-  h ^= w;
-  h ^= h >> 33;
-  h *= UINT64_C(0xFF51AFD7ED558CCD);
-  h ^= h >> 33;
-  h *= UINT64_C(0xC4CEB9FE1A85EC53);
-  h ^= h >> 33;
-  return (uint32_t)h;
-}
-
-/* Whether the stored key k is s (of length len): compares the terminating
- * NUL too.  Inline, as the keys are short (lead ids, event types). */
-static int key_eq(const char *k, const char *s, size_t len) {
-  size_t i;
-  for (i = 0; i <= len; i++)
-    if (k[i] != s[i]) return 0;
-  return 1;
-}
-
-static void strmap_free(strmap *m) {
-  free(m->arena);
-  free(m->off);
-  free(m->slots);
-  memset(m, 0, sizeof *m);
-}
-
-static char *slot_entry(const strmap *m, uint64_t slot) {
-  return m->arena + (size_t)((uint32_t)slot - 1) * 8;
-}
-
-static uint32_t entry_value(const char *e, int which) {
-  uint32_t v;
-  memcpy(&v, e + 4 * which, sizeof v);
-  return v;
-}
-
-static void entry_set(char *e, int which, uint32_t v) { memcpy(e + 4 * which, &v, sizeof v); }
-
-static const char *strmap_key(const strmap *m, uint32_t i) {
-  return m->arena + m->off[i] + ENTRY_HEAD;
-}
-
-/* The entry of key s (length len, hash h), or NULL. */
-static char *strmap_find_h(const strmap *m, const char *s, size_t len, uint32_t h) {
-  uint32_t mask = m->n_slots - 1, i;
-  if (!m->n_slots) return NULL;
-  for (i = h & mask; m->slots[i]; i = (i + 1) & mask) {
-    uint64_t slot = m->slots[i];
-    if ((uint32_t)(slot >> 32) == h) {
-      char *e = slot_entry(m, slot);
-      if (key_eq(e + ENTRY_HEAD, s, len)) return e;
-    }
-  }
-  return NULL;
-}
-
-/* Hints for a lookup of hash h coming soon: first its slot, then (once
- * the slot is in the cache) the entry the slot points to. */
-static void strmap_prefetch_slot(const strmap *m, uint32_t h) {
-  if (m->n_slots) PREFETCH(&m->slots[h & (m->n_slots - 1)]);
-}
-
-static void strmap_prefetch_entry(const strmap *m, uint32_t h) {
-  uint32_t mask = m->n_slots - 1, i;
-  if (!m->n_slots) return;
-  for (i = h & mask; m->slots[i]; i = (i + 1) & mask)
-    if ((uint32_t)(m->slots[i] >> 32) == h) {
-      PREFETCH(slot_entry(m, m->slots[i]));
-      return;
-    }
-}
-
-static void strmap_place(uint64_t *slots, uint32_t n_slots, uint64_t slot) {
-  uint32_t j = (uint32_t)(slot >> 32) & (n_slots - 1);
-  while (slots[j]) j = (j + 1) & (n_slots - 1);
-  slots[j] = slot;
-}
-
-static int strmap_rehash(strmap *m) {
-  uint32_t  n_slots = m->n_slots ? m->n_slots * 2 : 64, i;
-  uint64_t *slots;
-  if (n_slots < m->n_slots) return -1;
-  slots = calloc(n_slots, sizeof *slots);
-  if (!slots) return -1;
-  for (i = 0; i < m->n_slots; i++)
-    if (m->slots[i]) strmap_place(slots, n_slots, m->slots[i]);
-  free(m->slots);
-  m->slots = slots;
-  m->n_slots = n_slots;
-  return 0;
-}
-
-/* Adds key s (length len, hash h), which is not in the map yet; its index
- * goes to *index.  -1 when out of memory. */
-static int strmap_add(strmap *m, const char *s, size_t len, uint32_t h, uint32_t *index) {
-  size_t need = (ENTRY_HEAD + len + 1 + 7) & ~(size_t)7;
-  char  *e;
-  if (m->n == m->cap) {
-    uint32_t  cap = m->cap ? m->cap * 2 : 64;
-    uint32_t *off;
-    if (cap < m->cap || cap == NO_INDEX) return -1;
-    if (!(off = realloc(m->off, cap * sizeof *off))) return -1;
-    m->off = off;
-    m->cap = cap;
-  }
-  if (m->arena_cap - m->arena_len < need) {
-    size_t cap = m->arena_cap ? m->arena_cap : 4096;
-    char  *a;
-    while (cap - m->arena_len < need) cap *= 2;
-    if (cap > UINT32_MAX || !(a = realloc(m->arena, cap))) return -1;
-    m->arena = a;
-    m->arena_cap = cap;
-  }
-  if ((m->n + 1) * 2 > m->n_slots && strmap_rehash(m) != 0) return -1;
-  e = m->arena + m->arena_len;
-  entry_set(e, 0, m->n);
-  entry_set(e, 1, 0);
-  memcpy(e + ENTRY_HEAD, s, len + 1);
-  memset(e + ENTRY_HEAD + len + 1, 0, need - (ENTRY_HEAD + len + 1));
-  m->off[m->n] = (uint32_t)m->arena_len;
-  strmap_place(m->slots, m->n_slots, (uint64_t)h << 32 | (uint64_t)(m->arena_len / 8 + 1));
-  m->arena_len += need;
-  *index = m->n++;
-  return 0;
-}
-
-/* Index of key s (length len, hash h), adding it when new.  -1 when out of
- * memory. */
-static int strmap_intern(strmap *m, const char *s, size_t len, uint32_t h, uint32_t *index) {
-  const char *e = strmap_find_h(m, s, len, h);
-  if (!e) return strmap_add(m, s, len, h, index);
-  *index = entry_value(e, 0);
-  return 0;
-}
-
-/* ---- the events index -------------------------------------------------------
- *
- * Events are appended in file order (with the lead's key index in a
- * parallel array), then grouped by lead with one counting-sort pass: the
- * events of a lead end up contiguous in ev[start .. end), in file order,
- * and its ids entry holds start and end (values 0 and 1).  Reading a
- * lead's events is then a sequential scan.
- *
- * An event is packed into 64 bits: its time as seconds since LG_TIME_MIN
- * (LG_TIME_MAX - LG_TIME_MIN < 2^39) above its type index (25 bits), so
- * the index costs 12 bytes an event while it is built and 8 after.
- *
- * Rows reach the ids map through a short pipeline (`pipe`): a row's slot
- * is prefetched when it is read, its entry PIPE / 2 rows later, and it is
- * interned PIPE rows later, when both are in the cache. */
-
-#define TYPE_BITS 25
-#define MAX_TYPES ((uint32_t)1 << TYPE_BITS)
-#define PIPE      16 /* a power of two */
-
-static uint64_t ev_pack(lg_time at, uint32_t type) {
-  return (uint64_t)(at - LG_TIME_MIN) << TYPE_BITS | type;
-}
-static lg_time  ev_at(uint64_t e) { return (lg_time)(e >> TYPE_BITS) + LG_TIME_MIN; }
-static uint32_t ev_type(uint64_t e) { return (uint32_t)(e & (MAX_TYPES - 1)); }
-
-typedef struct pending_event {
-  lg_time  at;
-  uint32_t h, type;
-  size_t   len;
-  char     id[LG_MAX_ID_BYTES + 1];
-} pending_event;
-
-typedef struct event_index {
-  strmap        ids, types;
-  uint64_t     *ev;   /* packed events; grouped by lead after event_index_group */
-  uint32_t     *lead; /* lead[i]: index into ids of ev[i]; until grouped */
-  size_t        n_ev, cap_ev;
-  int           grouped;
-  pending_event pipe[PIPE];
-  size_t        pipe_head, pipe_n; /* oldest row in the pipe, rows in it */
-} event_index;
-
-static void event_index_free(event_index *x) {
-  strmap_free(&x->ids);
-  strmap_free(&x->types);
-  free(x->ev);
-  free(x->lead);
-}
-
-static int name_valid(const char *s) { return lg_name_check(s, NULL) == LG_OK; }
-
-/* Interns the lead of the oldest row in the pipe and appends its event. */
-static int event_index_commit(event_index *x) {
-  const pending_event *p = &x->pipe[x->pipe_head];
-  uint32_t             k;
-  if (strmap_intern(&x->ids, p->id, p->len, p->h, &k) != 0) return -1;
-  if (x->n_ev == x->cap_ev) {
-    size_t    cap = x->cap_ev ? x->cap_ev * 2 : 4096;
-    uint64_t *e;
-    uint32_t *l;
-    if (cap >= NO_INDEX) return -1;
-    if (!(e = realloc(x->ev, cap * sizeof *e))) return -1;
-    x->ev = e;
-    if (!(l = realloc(x->lead, cap * sizeof *l))) return -1;
-    x->lead = l;
-    x->cap_ev = cap;
-  }
-  x->ev[x->n_ev] = ev_pack(p->at, p->type);
-  x->lead[x->n_ev++] = k;
-  x->pipe_head = (x->pipe_head + 1) & (PIPE - 1);
-  x->pipe_n--;
-  return 0;
-}
-
-/* Adds an event of lead id (length len <= LG_MAX_ID_BYTES, hash h) of
- * type index `type`.  -1 when out of memory. */
-static int event_index_add(event_index *x, const char *id, size_t len, uint32_t h, uint32_t type,
-                           lg_time at) {
-  pending_event *p;
-  if (x->pipe_n == PIPE && event_index_commit(x) != 0) return -1;
-  p = &x->pipe[(x->pipe_head + x->pipe_n++) & (PIPE - 1)];
-  p->at = at;
-  p->h = h;
-  p->type = type;
-  p->len = len;
-  memcpy(p->id, id, len + 1);
-  strmap_prefetch_slot(&x->ids, h);
-  if (x->pipe_n > PIPE / 2)
-    strmap_prefetch_entry(&x->ids,
-                          x->pipe[(x->pipe_head + x->pipe_n - 1 - PIPE / 2) & (PIPE - 1)].h);
-  return 0;
-}
-
-/* Drains the pipe, then groups the events by lead. */
-static int event_index_group(event_index *x) {
-  uint32_t *first, *fill;
-  uint64_t *sorted;
-  size_t    i;
-  while (x->pipe_n)
-    if (event_index_commit(x) != 0) return -1;
-  first = calloc((size_t)x->ids.n + 1, sizeof *first);
-  sorted = x->n_ev ? malloc(x->n_ev * sizeof *sorted) : NULL;
-  if (!first || (x->n_ev && !sorted)) {
-    free(first);
-    free(sorted);
-    return -1;
-  }
-  for (i = 0; i < x->n_ev; i++) first[x->lead[i] + 1]++;
-  for (i = 0; i < x->ids.n; i++) first[i + 1] += first[i];
-  /* scatter: each lead's running fill position starts at first[k]; the
-   * slots first[k + 1] are reused as cursors and restored afterwards */
-  fill = first + 1;
-  for (i = x->ids.n; i > 0; i--) fill[i - 1] = first[i - 1];
-  for (i = 0; i < x->n_ev; i++) sorted[fill[x->lead[i]]++] = x->ev[i];
-  for (i = 0; i < x->ids.n; i++) {
-    char *e = x->ids.arena + x->ids.off[i];
-    entry_set(e, 0, first[i]);
-    entry_set(e, 1, first[i + 1]);
-  }
-  free(first);
-  free(x->ev);
-  free(x->lead);
-  x->ev = sorted;
-  x->lead = NULL;
-  x->cap_ev = x->n_ev;
-  x->grouped = 1;
-  return 0;
-}
-
 /* ---- the run ----------------------------------------------------------------- */
 
 typedef struct options {
@@ -436,6 +146,7 @@ typedef struct options {
   lg_time      now;
   int          text; /* --format text */
   int          explain, stats, keep_going, strict;
+  unsigned     threads;                         /* --threads, default: online cores */
   const char  *compare_rubric, *compare_policy; /* what-if drafts */
   long         reps, days, capacity;            /* 0, 0, -1 when not given */
   lg_dimension dimension;
@@ -456,48 +167,94 @@ typedef struct owners {
   unsigned long *total, *mql; /* per owner */
 } owners;
 
+/* A growable output buffer. */
+typedef struct obuf {
+  char  *p;
+  size_t len, cap;
+  int    nomem; /* a growth failed: the contents are incomplete */
+} obuf;
+
+/* What each thread owns while it builds, decides and formats leads. */
+typedef struct worker {
+  lg_lead         *lead; /* reused from lead to lead */
+  lg_contribution *items;
+  size_t           cap_items, n_items;
+  obuf             ex;    /* the explain cell */
+  const char     **types; /* a lead's events for lg_lead_add_events */
+  lg_time         *at;
+  size_t           cap_ev;
+} worker;
+
+/* A row of the leads file in a block: a lead to build, or a bad row. */
+enum { ROW_LEAD, ROW_BAD, ROW_FATAL };
+
+typedef struct lead_row {
+  int           kind;
+  unsigned long line, col; /* a bad row: where */
+  size_t        msg;       /* its message: offset in the block's text */
+  size_t        out_end;   /* the end of its output in the block's out */
+  uint32_t      h;         /* the id's hash */
+} lead_row;
+
+/* Rows read in file order, then built, decided and formatted by one
+ * thread into out; then written in order. */
+typedef struct block {
+  size_t         n, cap;
+  lead_row      *row;
+  char          *rec; /* per row: the id, then the loaded cells (NUL-terminated) */
+  size_t         rec_len, rec_cap;
+  size_t        *field; /* row i's field k is rec + field[i * nf + k] */
+  uint32_t      *len;
+  csv_field_pos *pos;
+  obuf           text; /* messages */
+  obuf           out;
+} block;
+
 /* Everything the run owns lives here, so that release() can free it all on
  * any exit (error exits included: it is registered with atexit). */
 typedef struct run {
-  options          opt;
-  cli_csv          csv;  /* the leads file */
-  cli_csv          aux;  /* the events or assignments file being read */
-  data_columns     cols; /* the leads header */
-  lg_lead         *lead; /* the lead of the current row */
-  lg_rubric       *rubric;
-  lg_policy       *policy;
-  lg_rubric       *draft_rubric; /* what-if: the drafts, NULL when not given */
-  lg_policy       *draft_policy;
-  whatif           wi;
-  data_inputs      in;         /* what the definitions read */
-  char            *qualify;    /* the policy's qualify rule, or NULL */
-  lg_points        fit_needed; /* its `fit >= N` conjunct's N, or -1 */
-  event_index      events;
-  strmap           seen; /* lead ids read so far; value 1: line */
-  owners           own;
-  unsigned long    skipped, leads, duplicates;
-  unsigned long    verdicts[3];
-  grade_count     *grades;
-  size_t           n_grades, cap_grades;
-  unsigned long    unassigned;
-  lg_contribution *items;
-  size_t           cap_items, n_items;
-  char            *ex; /* the explain cell */
-  size_t           ex_len, ex_cap;
-  char            *line; /* the output row, written with one fwrite */
-  size_t           line_len, line_cap;
-  double           t_parse, t_score;
+  options       opt;
+  cli_csv       csv;  /* the leads file */
+  cli_csv       aux;  /* the events or assignments file being read */
+  data_columns  cols; /* the leads header */
+  lg_rubric    *rubric;
+  lg_policy    *policy;
+  lg_rubric    *draft_rubric; /* what-if: the drafts, NULL when not given */
+  lg_policy    *draft_policy;
+  whatif        wi;
+  data_inputs   in;         /* what the definitions read */
+  char         *qualify;    /* the policy's qualify rule, or NULL */
+  lg_points     fit_needed; /* its `fit >= N` conjunct's N, or -1 */
+  events_index  events;
+  strmap        seen; /* lead ids read so far that have no events; value 1: line */
+  owners        own;
+  unsigned long skipped, leads, duplicates;
+  unsigned long verdicts[3];
+  grade_count  *grades;
+  size_t        n_grades, cap_grades;
+  unsigned long unassigned;
+  pool         *pool;
+  worker       *workers; /* one per thread */
+  size_t        n_workers;
+  block        *blocks;       /* two rounds of BLOCKS_PER_THREAD blocks a thread */
+  size_t        n_blocks, nf; /* nf: fields kept per row (the id, then the loaded) */
+  int           immediate;    /* text or what-if: each row written as it is read */
+  int           leads_eof, read_nomem;
+  double        t_parse, t_score;
 } run;
 
 static run the_run;
 
+static void obuf_free(obuf *b) { free(b->p); }
+
 static void release(void) {
-  run *r = &the_run;
+  run   *r = &the_run;
+  size_t i;
+  pool_free(r->pool); /* first: no thread runs past here */
   cli_csv_close(&r->csv);
   cli_csv_close(&r->aux);
   data_columns_free(&r->cols);
-  lg_lead_free(r->lead);
-  event_index_free(&r->events);
+  events_free(&r->events);
   strmap_free(&r->seen);
   strmap_free(&r->own.reps);
   strmap_free(&r->own.leads);
@@ -508,9 +265,27 @@ static void release(void) {
   free(r->grades);
   data_inputs_free(&r->in);
   free(r->qualify);
-  free(r->items);
-  free(r->ex);
-  free(r->line);
+  if (r->workers)
+    for (i = 0; i < r->n_workers; i++) {
+      worker *w = &r->workers[i];
+      lg_lead_free(w->lead);
+      free(w->items);
+      obuf_free(&w->ex);
+      free(w->types);
+      free(w->at);
+    }
+  free(r->workers);
+  for (i = 0; i < r->n_blocks; i++) {
+    block *b = &r->blocks[i];
+    free(b->row);
+    free(b->rec);
+    free(b->field);
+    free(b->len);
+    free(b->pos);
+    obuf_free(&b->text);
+    obuf_free(&b->out);
+  }
+  free(r->blocks);
   lg_policy_free(r->policy);
   lg_rubric_free(r->rubric);
   lg_policy_free(r->draft_policy);
@@ -532,7 +307,7 @@ static long count_option(const char *name, const char *s, long min) {
 
 static void parse_args(int argc, char **argv, options *o) {
   const char      *now = NULL, *format = NULL, *reps = NULL, *days = NULL, *capacity = NULL;
-  const char      *dimension = NULL;
+  const char      *dimension = NULL, *threads = NULL;
   const char      *files[1];
   size_t           n_files;
   char             why[160];
@@ -551,7 +326,8 @@ static void parse_args(int argc, char **argv, options *o) {
                               { "--reps", &reps, NULL },
                               { "--days", &days, NULL },
                               { "--capacity", &capacity, NULL },
-                              { "--dimension", &dimension, NULL } };
+                              { "--dimension", &dimension, NULL },
+                              { "--threads", &threads, NULL } };
   memset(o, 0, sizeof *o);
   cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], help_text, files, 1, &n_files);
   if (!o->rubric) cli_usage_error("--rubric is required");
@@ -566,6 +342,8 @@ static void parse_args(int argc, char **argv, options *o) {
     o->text = 1;
   else if (strcmp(format, "csv") != 0)
     cli_usage_error("--format: '%s' is neither text nor csv", format);
+  o->threads = threads ? (unsigned)count_option("--threads", threads, 1) : pool_online_cores();
+  if (o->threads > 1024) cli_usage_error("--threads: '%s' is more than 1024", threads);
   o->reps = count_option("--reps", reps, 1);
   o->days = count_option("--days", days, 1);
   o->capacity = capacity ? count_option("--capacity", capacity, 0) : -1;
@@ -576,14 +354,19 @@ static void parse_args(int argc, char **argv, options *o) {
                       "--compare-policy");
     return;
   }
-  if (o->explain) cli_usage_error("--explain does not go with --compare-rubric or --compare-policy");
+  if (o->explain)
+    cli_usage_error("--explain does not go with --compare-rubric or --compare-policy");
   if (!reps != !days) cli_usage_error("--reps and --days go together");
   if (capacity && !reps) cli_usage_error("--capacity needs --reps and --days");
   if (dimension && !capacity) cli_usage_error("--dimension needs --capacity");
-  if (!dimension || strcmp(dimension, "fit") == 0) o->dimension = LG_DIM_FIT;
-  else if (strcmp(dimension, "engagement") == 0) o->dimension = LG_DIM_ENGAGEMENT;
-  else if (strcmp(dimension, "total") == 0) o->dimension = LG_DIM_TOTAL;
-  else cli_usage_error("--dimension: '%s' is not fit, engagement or total", dimension);
+  if (!dimension || strcmp(dimension, "fit") == 0)
+    o->dimension = LG_DIM_FIT;
+  else if (strcmp(dimension, "engagement") == 0)
+    o->dimension = LG_DIM_ENGAGEMENT;
+  else if (strcmp(dimension, "total") == 0)
+    o->dimension = LG_DIM_TOTAL;
+  else
+    cli_usage_error("--dimension: '%s' is not fit, engagement or total", dimension);
 }
 
 /* ---- what-if: the drafts' inputs --------------------------------------------------
@@ -604,11 +387,18 @@ static void add_draft_input(run *r, const char *path, const char *name, int kind
       cli_die(path,
               "compares attribute '%s' with %s values where the current definitions use %s: "
               "it is a draft for other data",
-              name, type == LG_VALUE_INT ? "int" : type == LG_VALUE_BOOL ? "bool" : "text",
-              in->type == LG_VALUE_INT ? "int" : in->type == LG_VALUE_BOOL ? "bool" : "text");
+              name,
+              type == LG_VALUE_INT    ? "int"
+              : type == LG_VALUE_BOOL ? "bool"
+                                      : "text",
+              in->type == LG_VALUE_INT    ? "int"
+              : in->type == LG_VALUE_BOOL ? "bool"
+                                          : "text");
     in->by |= by;
-    if (in->type == LG_VALUE_NONE) in->type = type;
-    else if (type != LG_VALUE_NONE && type != in->type) in->type = -1;
+    if (in->type == LG_VALUE_NONE)
+      in->type = type;
+    else if (type != LG_VALUE_NONE && type != in->type)
+      in->type = -1;
     return;
   }
   r->in.v[r->in.n].name = name;
@@ -632,8 +422,8 @@ static void collect_draft_inputs(run *r) {
   for (k = 0; k < nr + np; k++)
     if ((k < nr ? lg_rubric_input_at(dr, k, &name, &kind, &type)
                 : lg_policy_input_at(dp, k - nr, &name, &kind, &type)) == LG_OK)
-      add_draft_input(r, k < nr ? r->opt.compare_rubric : r->opt.compare_policy, name,
-                      (int)kind, (int)type, k < nr ? 4 : 8);
+      add_draft_input(r, k < nr ? r->opt.compare_rubric : r->opt.compare_policy, name, (int)kind,
+                      (int)type, k < nr ? 4 : 8);
 }
 
 /* After the header is read: an attribute only a draft reads must be there. */
@@ -679,64 +469,15 @@ static void check_definitions(run *r) {
 
 /* ---- events -------------------------------------------------------------------- */
 
-static void load_events(run *r) {
-  const char              *path = r->opt.events;
-  cli_csv                 *c = &r->aux;
-  int                      st, col[3], col_id, col_type, col_at;
-  char                     why[192], tw[160];
-  static const char *const names[3] = { "lead_id", "type", "at" };
+static void events_bad_row(void *ctx, const char *file, unsigned long line, unsigned long col,
+                           const char *why) {
+  bad_row(ctx, file, line, col, why);
+}
 
-  cli_csv_open(c, path, "lead_id,type,at");
-  cli_csv_columns(c, names, 3, col);
-  col_id = col[0];
-  col_type = col[1];
-  col_at = col[2];
-  while ((st = csv_next(&c->r)) != CSV_EOF) {
-    const csv_reader *cr = &c->r;
-    const char       *id, *type, *at;
-    lg_time           t;
-    size_t            id_len, type_len;
-    uint32_t          id_h, type_h, ty;
-    const char       *e;
-    if (st == CSV_FATAL) cli_die(path, "%s", cr->error);
-    if (st == CSV_BAD) {
-      bad_row(r, path, cr->error_line, cr->error_col, cr->error);
-      continue;
-    }
-    id = cr->fields[col_id];
-    type = cr->fields[col_type];
-    at = cr->fields[col_at];
-    id_len = cr->lens[col_id];
-    if (id_len == 0 || id_len > LG_MAX_ID_BYTES) {
-      bad_row(r, path, cr->pos[col_id].line, cr->pos[col_id].col,
-              id_len ? "lead_id longer than 256 bytes" : "empty lead_id");
-      continue;
-    }
-    id_h = hash_key(id, id_len);
-    /* a type already in the map was checked when it was added */
-    type_len = cr->lens[col_type];
-    type_h = hash_key(type, type_len);
-    e = strmap_find_h(&r->events.types, type, type_len, type_h);
-    ty = e ? entry_value(e, 0) : NO_INDEX;
-    if (ty == NO_INDEX && !name_valid(type)) {
-      snprintf(why, sizeof why, "event type '%.64s' is not a name ([a-z][a-z0-9_]{0,63})", type);
-      bad_row(r, path, cr->pos[col_type].line, cr->pos[col_type].col, why);
-      continue;
-    }
-    if (!cli_parse_time(at, &t, tw, sizeof tw)) {
-      snprintf(why, sizeof why, "at %s", tw);
-      bad_row(r, path, cr->pos[col_at].line, cr->pos[col_at].col, why);
-      continue;
-    }
-    if (ty == NO_INDEX) {
-      if (r->events.types.n >= MAX_TYPES) cli_die(path, "more than 2^25 distinct event types");
-      if (strmap_add(&r->events.types, type, type_len, type_h, &ty) != 0)
-        cli_die(path, "out of memory");
-    }
-    if (event_index_add(&r->events, id, id_len, id_h, ty, t) != 0) cli_die(path, "out of memory");
-  }
-  cli_csv_close(c);
-  if (event_index_group(&r->events) != 0) cli_die(path, "out of memory");
+static void load_events(run *r) {
+  cli_csv_open(&r->aux, r->opt.events, "lead_id,type,at");
+  events_load(&r->events, &r->aux, r->pool, events_bad_row, r);
+  cli_csv_close(&r->aux);
 }
 
 /* Warns about each event type the definitions read that no event has. */
@@ -811,94 +552,99 @@ static uint32_t owner_of(const run *r, const char *id, size_t len, uint32_t h) {
   return e ? r->own.owner_of[entry_value(e, 0)] : NO_INDEX;
 }
 
+/* ---- output buffers ------------------------------------------------------------------ */
+
+static int obuf_reserve(obuf *b, size_t n) {
+  size_t cap;
+  char  *p;
+  if (b->cap - b->len >= n) return 0;
+  cap = b->cap ? b->cap : 512;
+  while (cap - b->len < n) cap *= 2;
+  if (!(p = realloc(b->p, cap))) {
+    b->nomem = 1;
+    return -1;
+  }
+  b->p = p;
+  b->cap = cap;
+  return 0;
+}
+
+static void obuf_put(obuf *b, const char *s, size_t n) {
+  if (obuf_reserve(b, n) != 0) return;
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+}
+
+static void obuf_putc(obuf *b, char c) {
+  if (obuf_reserve(b, 1) != 0) return;
+  b->p[b->len++] = c;
+}
+
+/* s and its NUL, which is not counted in len. */
+static void obuf_puts0(obuf *b, const char *s) {
+  size_t n = strlen(s);
+  if (obuf_reserve(b, n + 1) != 0) return;
+  memcpy(b->p + b->len, s, n + 1);
+  b->len += n;
+}
+
 /* ---- the explanation ---------------------------------------------------------------- */
 
-static void ex_put(run *r, const char *s) {
-  size_t n = strlen(s);
-  if (r->ex_cap - r->ex_len < n + 1) {
-    size_t cap = r->ex_cap ? r->ex_cap : 256;
-    char  *p;
-    while (cap - r->ex_len < n + 1) cap *= 2;
-    if (!(p = realloc(r->ex, cap))) cli_die(r->opt.leads, "out of memory");
-    r->ex = p;
-    r->ex_cap = cap;
-  }
-  memcpy(r->ex + r->ex_len, s, n + 1);
-  r->ex_len += n;
-}
-
-/* Every criterion's contribution into r->items[0 .. r->n_items). */
-static void explain(run *r, const lg_lead *lead) {
+/* Every criterion's contribution into w->items[0 .. w->n_items). */
+static lg_status explain(const run *r, worker *w, const lg_lead *lead) {
   lg_status st;
-  while ((st = lg_explain(r->rubric, lead, r->opt.now, r->items, r->cap_items, &r->n_items)) ==
+  while ((st = lg_explain(r->rubric, lead, r->opt.now, w->items, w->cap_items, &w->n_items)) ==
          LG_ERR_BUFFER) {
-    free(r->items);
-    if (!(r->items = malloc(r->n_items * sizeof *r->items))) cli_die(r->opt.leads, "out of memory");
-    r->cap_items = r->n_items;
+    free(w->items);
+    w->cap_items = 0;
+    if (!(w->items = malloc(w->n_items * sizeof *w->items))) return LG_ERR_NOMEM;
+    w->cap_items = w->n_items;
   }
-  if (st != LG_OK) cli_die(r->opt.leads, "%s", lg_status_message(st));
+  return st;
 }
 
-/* The csv explain cell: criterion=points for every fit criterion and every
- * engagement criterion that gave points, knockout:NAME for a matched
- * knockout, in rubric order, then next=ATTRIBUTE. */
-static void build_explain(run *r, const lg_lead *lead) {
+/* The csv explain cell into w->ex: criterion=points for every fit
+ * criterion and every engagement criterion that gave points,
+ * knockout:NAME for a matched knockout, in rubric order, then
+ * next=ATTRIBUTE. */
+static lg_status build_explain(const run *r, worker *w, const lg_lead *lead) {
   size_t      i;
   const char *next;
   lg_points   gain;
   char        num[32];
+  lg_status   st = explain(r, w, lead);
+  obuf       *ex = &w->ex;
 
-  explain(r, lead);
-  r->ex_len = 0;
-  if (r->ex) r->ex[0] = '\0';
-  for (i = 0; i < r->n_items; i++) {
-    const lg_contribution *it = &r->items[i];
+  if (st != LG_OK) return st;
+  ex->len = 0;
+  obuf_puts0(ex, "");
+  for (i = 0; i < w->n_items; i++) {
+    const lg_contribution *it = &w->items[i];
     if (it->kind != LG_KIND_FIT && it->points == 0) continue;
-    if (r->ex_len) ex_put(r, ";");
+    if (ex->len) obuf_puts0(ex, ";");
     if (it->kind == LG_KIND_KNOCKOUT) {
-      ex_put(r, "knockout:");
-      ex_put(r, it->criterion);
+      obuf_puts0(ex, "knockout:");
+      obuf_puts0(ex, it->criterion);
       continue;
     }
-    ex_put(r, it->criterion);
-    ex_put(r, "=");
+    obuf_puts0(ex, it->criterion);
+    obuf_puts0(ex, "=");
     csv_format_points(it->points, num);
-    ex_put(r, num);
+    obuf_puts0(ex, num);
   }
   if (lg_next_question(r->rubric, lead, &next, &gain) == LG_OK) {
-    if (r->ex_len) ex_put(r, ";");
-    ex_put(r, "next=");
-    ex_put(r, next);
+    if (ex->len) obuf_puts0(ex, ";");
+    obuf_puts0(ex, "next=");
+    obuf_puts0(ex, next);
   }
+  return ex->nomem ? LG_ERR_NOMEM : LG_OK;
 }
 
-/* ---- csv output: a row is built in r->line, then written with one fwrite ---- */
-
-static void line_reserve(run *r, size_t n) {
-  size_t cap;
-  char  *p;
-  if (r->line_cap - r->line_len >= n) return;
-  cap = r->line_cap ? r->line_cap : 512;
-  while (cap - r->line_len < n) cap *= 2;
-  if (!(p = realloc(r->line, cap))) cli_die(r->opt.leads, "out of memory");
-  r->line = p;
-  r->line_cap = cap;
-}
-
-static void line_put(run *r, const char *s, size_t n) {
-  line_reserve(r, n);
-  memcpy(r->line + r->line_len, s, n);
-  r->line_len += n;
-}
-
-static void line_putc(run *r, char c) {
-  line_reserve(r, 1);
-  r->line[r->line_len++] = c;
-}
+/* ---- csv output: rows are built in a block's out buffer ---------------------------- */
 
 /* One CSV field, quoted as csv_write_field does (RFC 4180: when it holds a
  * comma, a quote, CR or LF; quotes doubled). */
-static void line_put_field(run *r, const char *s) {
+static void put_field(obuf *b, const char *s) {
   size_t n = 0, quotes = 0, special = 0, i;
   char  *p;
   for (; s[n]; n++) {
@@ -909,26 +655,26 @@ static void line_put_field(run *r, const char *s) {
       special = 1;
   }
   if (!quotes && !special) {
-    line_put(r, s, n);
+    obuf_put(b, s, n);
     return;
   }
-  line_reserve(r, n + quotes + 2);
-  p = r->line + r->line_len;
+  if (obuf_reserve(b, n + quotes + 2) != 0) return;
+  p = b->p + b->len;
   *p++ = '"';
   for (i = 0; i < n; i++) {
     if (s[i] == '"') *p++ = '"';
     *p++ = s[i];
   }
   *p++ = '"';
-  r->line_len = (size_t)(p - r->line);
+  b->len = (size_t)(p - b->p);
 }
 
 /* Points with three decimals, then `sep` (csv_format_points' format). */
-static void line_put_points(run *r, lg_points v, char sep) {
+static void put_points(obuf *b, lg_points v, char sep) {
   char num[32];
   csv_format_points(v, num);
-  line_put(r, num, strlen(num));
-  line_putc(r, sep);
+  obuf_put(b, num, strlen(num));
+  obuf_putc(b, sep);
 }
 
 static const char *verdict_name(int32_t v) {
@@ -940,30 +686,29 @@ static const char *owner_name(const run *r, uint32_t oi) {
   return oi == NO_INDEX ? "" : strmap_key(&r->own.reps, oi);
 }
 
-static void write_row(run *r, const lg_lead *lead, const lg_decision *d, uint32_t owner) {
+static void write_row(const run *r, const worker *w, obuf *b, const char *id, const lg_decision *d,
+                      uint32_t owner) {
   const char *verdict = verdict_name(d->verdict);
-  r->line_len = 0;
-  line_put_field(r, lg_lead_id(lead));
-  line_putc(r, ',');
-  line_put_points(r, d->score.fit, ',');
-  line_put_points(r, d->score.engagement, ',');
-  line_put_points(r, d->score.total, ',');
-  line_put(r, d->score.knocked_out ? "1," : "0,", 2);
-  line_put_field(r, d->grade);
-  line_putc(r, ',');
-  line_put(r, verdict, strlen(verdict));
-  line_putc(r, ',');
-  line_put_field(r, d->reason);
+  put_field(b, id);
+  obuf_putc(b, ',');
+  put_points(b, d->score.fit, ',');
+  put_points(b, d->score.engagement, ',');
+  put_points(b, d->score.total, ',');
+  obuf_put(b, d->score.knocked_out ? "1," : "0,", 2);
+  put_field(b, d->grade);
+  obuf_putc(b, ',');
+  obuf_put(b, verdict, strlen(verdict));
+  obuf_putc(b, ',');
+  put_field(b, d->reason);
   if (r->opt.explain) {
-    line_putc(r, ',');
-    line_put_field(r, r->ex ? r->ex : "");
+    obuf_putc(b, ',');
+    put_field(b, w->ex.p ? w->ex.p : "");
   }
   if (r->opt.assignments) {
-    line_putc(r, ',');
-    line_put_field(r, owner_name(r, owner));
+    obuf_putc(b, ',');
+    put_field(b, owner_name(r, owner));
   }
-  line_putc(r, '\n');
-  fwrite(r->line, 1, r->line_len, stdout);
+  obuf_putc(b, '\n');
 }
 
 /* ---- text output: for people ---------------------------------------------------- */
@@ -987,15 +732,17 @@ static int by_size(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static void write_text(run *r, const lg_lead *lead, const lg_decision *d, uint32_t owner) {
+static void write_text(const run *r, worker *w, const lg_lead *lead, const lg_decision *d,
+                       uint32_t owner) {
   const lg_contribution *top[3];
   size_t                 i, n_top = 0, shown = 0;
   const char            *next;
   lg_points              gain;
   char                   a[32], b[32], c[32];
   int                    knocked = 0;
+  lg_status              st = explain(r, w, lead);
 
-  explain(r, lead);
+  if (st != LG_OK) cli_die(r->opt.leads, "%s", lg_status_message(st));
   printf("%s  %s", lg_lead_id(lead), verdict_name(d->verdict));
   if (d->grade[0])
     printf(", grade %s", d->grade);
@@ -1015,16 +762,16 @@ static void write_text(run *r, const lg_lead *lead, const lg_decision *d, uint32
   printf("; engagement %s; total %s\n", a, b);
   if (r->fit_needed < 0)
     printf("  qualifies when %s\n", r->qualify ? r->qualify : "never (no qualify rule)");
-  for (i = 0; i < r->n_items; i++)
-    if (r->items[i].kind == LG_KIND_KNOCKOUT && r->items[i].points) {
-      printf(knocked++ ? ", %s" : "  knocked out: %s", r->items[i].criterion);
+  for (i = 0; i < w->n_items; i++)
+    if (w->items[i].kind == LG_KIND_KNOCKOUT && w->items[i].points) {
+      printf(knocked++ ? ", %s" : "  knocked out: %s", w->items[i].criterion);
     }
   if (knocked) putchar('\n');
   printf("  reason: %s\n", d->reason);
   if (r->opt.explain) {
     printf("  contributions:");
-    for (i = 0; i < r->n_items; i++) {
-      const lg_contribution *it = &r->items[i];
+    for (i = 0; i < w->n_items; i++) {
+      const lg_contribution *it = &w->items[i];
       if (it->kind == LG_KIND_KNOCKOUT) continue;
       text_points(it->points, a);
       printf("%s %s (%s) %s%s", shown++ ? "," : "", it->criterion, lg_kind_name((lg_kind)it->kind),
@@ -1034,8 +781,8 @@ static void write_text(run *r, const lg_lead *lead, const lg_decision *d, uint32
     printf("  recommended stage: %s\n", lg_stage_name((lg_stage)d->stage));
   } else {
     /* the three largest, by insertion (ties keep rubric order) */
-    for (i = 0; i < r->n_items; i++) {
-      const lg_contribution *it = &r->items[i];
+    for (i = 0; i < w->n_items; i++) {
+      const lg_contribution *it = &w->items[i];
       size_t                 j;
       if (it->kind == LG_KIND_KNOCKOUT || it->points == 0) continue;
       if (n_top < 3)
@@ -1116,135 +863,319 @@ static void write_summary(run *r) {
 
 /* ---- leads ------------------------------------------------------------------------- */
 
-/* The events of lead id (length len, hash h) are [*e, *end); both NULL
- * when it has none.  Starts fetching them. */
-static void find_events(const event_index *x, const char *id, size_t len, uint32_t h,
-                        const uint64_t **e, const uint64_t **end) {
-  const char *entry = strmap_find_h(&x->ids, id, len, h);
-  if (!entry) return;
-  *e = x->ev + entry_value(entry, 0);
-  *end = x->ev + entry_value(entry, 1);
-  PREFETCH(*e);
-  PREFETCH(*end - 1); /* a lead in the index has at least one event */
+/* The thread's lead, made the lead `id`: reused from row to row, so
+ * building the next lead of similar size allocates nothing. */
+static lg_status lead_renew(lg_lead **lead, const char *id) {
+  if (*lead) return lg_lead_reset(*lead, id);
+  return lg_lead_create(id, lead);
 }
 
-static void drop_lead(run *r) {
-  lg_lead_free(r->lead);
-  r->lead = NULL;
+#define BLOCK_ROWS 1024
+/* Blocks a thread triages in a round: while one thread reads the next
+ * round, the others take the blocks, and small blocks keep the threads
+ * busy until the round ends. */
+#define BLOCKS_PER_THREAD 4
+
+static void block_message(block *b, lead_row *row, int kind, unsigned long line, unsigned long col,
+                          const char *why) {
+  row->kind = kind;
+  row->line = line;
+  row->col = col;
+  row->msg = b->text.len;
+  obuf_puts0(&b->text, why);
+  obuf_putc(&b->text, '\0');
 }
 
-/* A bad row: where and why. */
-typedef struct row_error {
-  unsigned long line, col;
-  char          why[256];
-} row_error;
-
-/* Builds the lead of the current row, decides and prints it.  0 on
- * success; otherwise -1 with why the row is bad in *err. */
-static int triage_row(run *r, const csv_reader *c, const data_columns *cols, row_error *err) {
-  const char     *id;
-  lg_lead        *lead;
-  lg_decision     d;
-  lg_status       st;
-  size_t          k, id_len, mid = cols->n_load / 2;
-  uint32_t        id_h, key, owner = NO_INDEX;
-  const uint64_t *e = NULL, *end = NULL;
-  int             fetched = 0;
-  const char     *seen;
-
-  id = c->fields[cols->id];
-  err->line = c->pos[cols->id].line;
-  err->col = c->pos[cols->id].col;
-  /* The lead's events are added after its attributes; fetch them from
-   * the index meanwhile, in steps: its slot now, the entry once the lead
-   * is made, the events halfway through the attributes. */
-  id_len = c->lens[cols->id];
-  id_h = hash_key(id, id_len);
-  if (r->events.grouped) strmap_prefetch_slot(&r->events.ids, id_h);
-  if ((st = lg_lead_create(id, &r->lead)) != LG_OK) {
-    if (st == LG_ERR_NOMEM) cli_die(r->opt.leads, "%s", lg_status_message(st));
-    snprintf(err->why, sizeof err->why, "%s",
-             id_len == 0                ? "empty id"
-             : id_len > LG_MAX_ID_BYTES ? "id longer than 256 bytes"
-                                        : "id is not valid UTF-8");
-    return -1;
-  }
-  if ((seen = strmap_find_h(&r->seen, id, id_len, id_h)) != NULL) {
-    snprintf(err->why, sizeof err->why, "duplicate id '%.64s' (first on line %lu)", id,
-             (unsigned long)entry_value(seen, 1));
-    r->duplicates++;
-    drop_lead(r);
-    return -1;
-  }
-  if (strmap_add(&r->seen, id, id_len, id_h, &key) != 0) cli_die(r->opt.leads, "out of memory");
-  entry_set(r->seen.arena + r->seen.off[key], 1, (uint32_t)c->record_line);
-  if (r->events.grouped) strmap_prefetch_entry(&r->events.ids, id_h);
-  lead = r->lead;
-  for (k = 0; k < cols->n_load; k++) {
-    size_t             i = cols->load[k];
-    const data_column *col = &cols->c[i];
-    int                rc;
-    if (k == mid && r->events.grouped) {
-      find_events(&r->events, id, id_len, id_h, &e, &end);
-      fetched = 1;
-    }
-    rc = data_set_cell(lead, col, c->fields[i], err->why, sizeof err->why);
-    if (rc == LG_OK) continue;
-    if (rc == LG_ERR_NOMEM) cli_die(r->opt.leads, "%s", lg_status_message(LG_ERR_NOMEM));
-    err->line = c->pos[i].line;
-    err->col = c->pos[i].col;
-    if (rc != -1) {
-      lg_error te;
-      lg_text_check(c->fields[i], c->lens[i], LG_MAX_TEXT_BYTES, &te);
-      snprintf(err->why, sizeof err->why, "column '%s': %s", col->name,
-               rc == LG_ERR_LIMIT ? "text longer than 1024 bytes" : te.message);
-      /* the offending byte, when the cell is unquoted and on one line */
-      if (rc != LG_ERR_LIMIT && te.column && !c->pos[i].quoted) err->col += te.column - 1;
-    }
-    drop_lead(r);
-    return -1;
-  }
-  if (!fetched && r->events.grouped) find_events(&r->events, id, id_len, id_h, &e, &end);
-  if (e) {
-    for (; e < end; e++) {
-      st = lg_lead_add_event(lead, strmap_key(&r->events.types, ev_type(*e)), ev_at(*e));
-      if (st == LG_OK) continue;
-      if (st == LG_ERR_NOMEM) cli_die(r->opt.leads, "%s", lg_status_message(st));
-      snprintf(err->why, sizeof err->why, "lead has more than %d events in %s (%s)", LG_MAX_EVENTS,
-               r->opt.events, lg_status_name(st));
-      drop_lead(r);
+/* Room in b for one more row of up to `bytes` field bytes; -1 when out
+ * of memory. */
+static int block_reserve(const run *r, block *b, size_t bytes) {
+  if (!b->row) {
+    const char *env = getenv("LEADGATE_TRIAGE_BLOCK"); /* rows a block, for tests */
+    b->cap = r->immediate ? 1 : env && atol(env) > 0 ? (size_t)atol(env) : BLOCK_ROWS;
+    b->row = malloc(b->cap * sizeof *b->row);
+    b->field = malloc(b->cap * r->nf * sizeof *b->field);
+    b->len = malloc(b->cap * r->nf * sizeof *b->len);
+    b->pos = malloc(b->cap * r->nf * sizeof *b->pos);
+    if (!b->row || !b->field || !b->len || !b->pos) {
+      free(b->row);
+      free(b->field);
+      free(b->len);
+      free(b->pos);
+      b->row = NULL;
+      b->field = NULL;
+      b->len = NULL;
+      b->pos = NULL;
       return -1;
     }
   }
-  st = lg_decide(r->rubric, r->policy, lead, r->opt.now, &d);
-  if (st != LG_OK) cli_die(r->opt.leads, "%s", lg_status_message(st));
-  if (r->opt.assignments) owner = owner_of(r, id, id_len, id_h);
-  if (r->draft_rubric || r->draft_policy) {
-    lg_decision d2;
-    st = lg_decide(r->draft_rubric ? r->draft_rubric : r->rubric,
-                   r->draft_policy ? r->draft_policy : r->policy, lead, r->opt.now, &d2);
-    if (st != LG_OK) cli_die(r->opt.leads, "%s", lg_status_message(st));
-    whatif_add(&r->wi, lead, &d, &d2);
-    drop_lead(r);
-    return 0;
+  if (b->rec_cap - b->rec_len < bytes) {
+    size_t cap = b->rec_cap ? b->rec_cap : 65536;
+    char  *p;
+    while (cap - b->rec_len < bytes) cap *= 2;
+    if (!(p = realloc(b->rec, cap))) return -1;
+    b->rec = p;
+    b->rec_cap = cap;
   }
-  if (r->opt.text) {
-    write_text(r, lead, &d, owner);
-  } else {
-    if (r->opt.explain) build_explain(r, lead);
-    write_row(r, lead, &d, owner);
-  }
-  tally(r, &d, owner);
-  drop_lead(r);
   return 0;
 }
 
+/* The id checks lg_lead_create makes, with the message for each. */
+static const char *id_problem(const char *id, size_t len) {
+  if (len == 0) return "empty id";
+  if (len > LG_MAX_ID_BYTES) return "id longer than 256 bytes";
+  if (lg_text_check(id, len, 0, NULL) != LG_OK) return "id is not valid UTF-8";
+  return NULL;
+}
+
+/* Reads the next rows of the leads file into b, in file order: what must
+ * be sequential happens here (bad records, id checks, duplicates, which
+ * the first occurrence wins).  Sets r->leads_eof at the end. */
+static void read_block(run *r, block *b) {
+  csv_reader         *c = &r->csv.r;
+  const data_columns *cols = &r->cols;
+  char                why[256];
+
+  b->n = b->rec_len = b->text.len = b->out.len = 0;
+  b->text.nomem = b->out.nomem = 0;
+  while (!r->leads_eof && (b->n < b->cap || !b->row)) {
+    int         st = csv_next(c);
+    lead_row   *row;
+    const char *id, *problem, *seen;
+    char       *entry;
+    size_t      id_len, k, bytes, base;
+    uint32_t    key;
+    if (st == CSV_EOF) {
+      r->leads_eof = 1;
+      break;
+    }
+    bytes = 0;
+    if (st == CSV_RECORD)
+      for (k = 0; k < c->n_fields; k++) bytes += c->lens[k] + 1;
+    if (block_reserve(r, b, bytes) != 0) {
+      r->leads_eof = 1;
+      if (!b->row) { /* reported once the blocks before are written */
+        r->read_nomem = 1;
+        break;
+      }
+      row = &b->row[b->n++];
+      block_message(b, row, ROW_FATAL, 0, 0, "out of memory");
+      break;
+    }
+    row = &b->row[b->n++];
+    row->kind = ROW_LEAD;
+    if (st == CSV_FATAL) {
+      r->leads_eof = 1;
+      block_message(b, row, ROW_FATAL, 0, 0, c->error);
+      break;
+    }
+    if (st == CSV_BAD) {
+      block_message(b, row, ROW_BAD, c->error_line, c->error_col, c->error);
+      continue;
+    }
+    id = c->fields[cols->id];
+    id_len = c->lens[cols->id];
+    if ((problem = id_problem(id, id_len)) != NULL) {
+      block_message(b, row, ROW_BAD, c->pos[cols->id].line, c->pos[cols->id].col, problem);
+      continue;
+    }
+    row->h = hash_key(id, id_len);
+    /* the line an id first appears on: in its events index entry when it
+     * has events (value 1, written by this thread only), else in r->seen */
+    entry = r->events.grouped
+                ? strmap_find_h(&events_partition(&r->events, row->h)->ids, id, id_len, row->h)
+                : NULL;
+    seen = entry ? (entry_value(entry, 1) ? entry : NULL)
+                 : strmap_find_h(&r->seen, id, id_len, row->h);
+    if (seen) {
+      snprintf(why, sizeof why, "duplicate id '%.64s' (first on line %lu)", id,
+               (unsigned long)entry_value(seen, 1));
+      r->duplicates++;
+      block_message(b, row, ROW_BAD, c->pos[cols->id].line, c->pos[cols->id].col, why);
+      continue;
+    }
+    if (!entry) {
+      if (strmap_add(&r->seen, id, id_len, row->h, &key) != 0) {
+        r->leads_eof = 1;
+        block_message(b, row, ROW_FATAL, 0, 0, "out of memory");
+        break;
+      }
+      entry = r->seen.arena + r->seen.off[key];
+    }
+    entry_set(entry, 1, (uint32_t)c->record_line);
+    base = (b->n - 1) * r->nf;
+    for (k = 0; k < r->nf; k++) {
+      size_t i = k ? cols->load[k - 1] : (size_t)cols->id;
+      b->field[base + k] = b->rec_len;
+      b->len[base + k] = (uint32_t)c->lens[i];
+      b->pos[base + k] = c->pos[i];
+      memcpy(b->rec + b->rec_len, c->fields[i], c->lens[i] + 1);
+      b->rec_len += c->lens[i] + 1;
+    }
+  }
+}
+
+/* Builds the lead of row i of b, decides it and formats its output (or,
+ * one row at a time, writes it).  A bad row gets its message. */
+static void triage_row(const run *r, worker *w, block *b, size_t i) {
+  lead_row            *row = &b->row[i];
+  const data_columns  *cols = &r->cols;
+  const size_t        *field;
+  const uint32_t      *len;
+  const csv_field_pos *pos;
+  const char          *id;
+  lg_lead             *lead;
+  lg_decision          d;
+  lg_status            st;
+  size_t               k, n_ev = 0, mid = cols->n_load / 2;
+  uint32_t             owner = NO_INDEX;
+  const uint64_t      *e = NULL, *end = NULL;
+  int                  fetched = 0;
+  char                 why[256];
+
+  row->out_end = b->out.len;
+  if (row->kind != ROW_LEAD) return;
+  field = b->field + i * r->nf;
+  len = b->len + i * r->nf;
+  pos = b->pos + i * r->nf;
+  id = b->rec + field[0];
+  /* The lead's events are added after its attributes; fetch them from
+   * the index meanwhile: its slot now, the events halfway through the
+   * attributes. */
+  if (r->events.grouped) strmap_prefetch_slot(&events_partition(&r->events, row->h)->ids, row->h);
+  if ((st = lead_renew(&w->lead, id)) != LG_OK) goto fatal;
+  lead = w->lead;
+  for (k = 0; k < cols->n_load; k++) {
+    const data_column *col = &cols->c[cols->load[k]];
+    const char        *cell = b->rec + field[k + 1];
+    int                rc;
+    if (k == mid) {
+      events_find(&r->events, id, len[0], row->h, &e, &end);
+      fetched = 1;
+    }
+    rc = data_set_cell(lead, col, cell, why, sizeof why);
+    if (rc == LG_OK) continue;
+    if (rc == LG_ERR_NOMEM) {
+      st = LG_ERR_NOMEM;
+      goto fatal;
+    }
+    if (rc != -1) {
+      lg_error te;
+      lg_text_check(cell, len[k + 1], LG_MAX_TEXT_BYTES, &te);
+      snprintf(why, sizeof why, "column '%s': %s", col->name,
+               rc == LG_ERR_LIMIT ? "text longer than 1024 bytes" : te.message);
+      /* the offending byte, when the cell is unquoted and on one line */
+      block_message(b, row, ROW_BAD, pos[k + 1].line,
+                    pos[k + 1].col +
+                        (rc != LG_ERR_LIMIT && te.column && !pos[k + 1].quoted ? te.column - 1 : 0),
+                    why);
+    } else {
+      block_message(b, row, ROW_BAD, pos[k + 1].line, pos[k + 1].col, why);
+    }
+    return;
+  }
+  if (!fetched) events_find(&r->events, id, len[0], row->h, &e, &end);
+  if (e) {
+    n_ev = (size_t)(end - e);
+    if (n_ev > w->cap_ev) {
+      const char **t;
+      lg_time     *a;
+      if (!(t = realloc(w->types, n_ev * sizeof *t))) goto nomem;
+      w->types = t;
+      if (!(a = realloc(w->at, n_ev * sizeof *a))) goto nomem;
+      w->at = a;
+      w->cap_ev = n_ev;
+    }
+    for (k = 0; k < n_ev; k++) {
+      w->types[k] = strmap_key(&r->events.types, ev_type(e[k]));
+      w->at[k] = ev_at(e[k]);
+    }
+    st = lg_lead_add_events(lead, w->types, w->at, n_ev);
+    if (st == LG_ERR_NOMEM) goto fatal;
+    if (st != LG_OK) {
+      snprintf(why, sizeof why, "lead has more than %d events in %s (%s)", LG_MAX_EVENTS,
+               r->opt.events, lg_status_name(st));
+      block_message(b, row, ROW_BAD, pos[0].line, pos[0].col, why);
+      return;
+    }
+  }
+  if ((st = lg_decide(r->rubric, r->policy, lead, r->opt.now, &d)) != LG_OK) goto fatal;
+  if (r->opt.assignments) owner = owner_of(r, id, len[0], row->h);
+  if (r->immediate) {
+    /* one thread, one row at a time: this row is the current one */
+    run *rw = (run *)r;
+    if (r->draft_rubric || r->draft_policy) {
+      lg_decision d2;
+      st = lg_decide(r->draft_rubric ? r->draft_rubric : r->rubric,
+                     r->draft_policy ? r->draft_policy : r->policy, lead, r->opt.now, &d2);
+      if (st != LG_OK) goto fatal;
+      whatif_add(&rw->wi, lead, &d, &d2);
+      return;
+    }
+    write_text(r, w, lead, &d, owner);
+    tally(rw, &d, owner);
+    return;
+  }
+  if (r->opt.explain && (st = build_explain(r, w, lead)) != LG_OK) goto fatal;
+  write_row(r, w, &b->out, id, &d, owner);
+  if (b->out.nomem) goto nomem;
+  row->out_end = b->out.len;
+  return;
+nomem:
+  st = LG_ERR_NOMEM;
+fatal:
+  block_message(b, row, ROW_FATAL, 0, 0, lg_status_message(st));
+}
+
+static void triage_block(const run *r, worker *w, block *b) {
+  size_t i;
+  for (i = 0; i < b->n; i++) triage_row(r, w, b, i);
+}
+
+/* Writes b's output and reports its bad rows, in file order. */
+static void write_block(run *r, const block *b) {
+  size_t i, done = 0;
+  for (i = 0; i < b->n; i++) {
+    const lead_row *row = &b->row[i];
+    if (row->kind == ROW_LEAD) {
+      r->leads++;
+      continue;
+    }
+    if (row->out_end > done) fwrite(b->out.p + done, 1, row->out_end - done, stdout);
+    done = row->out_end;
+    if (row->kind == ROW_FATAL) cli_die(r->opt.leads, "%s", b->text.p + row->msg);
+    bad_row(r, r->opt.leads, row->line, row->col, b->text.p + row->msg);
+  }
+  if (b->out.len > done) fwrite(b->out.p + done, 1, b->out.len - done, stdout);
+}
+
+/* A round: blocks[first .. first + n) are triaged, one task each, while
+ * task 0 reads the next round into the other half. */
+typedef struct round {
+  run   *r;
+  size_t first, n, next; /* next: the other half's first block */
+  int    read;
+} round;
+
+static void round_task(void *ctx, size_t task, unsigned worker_id) {
+  round *rd = ctx;
+  run   *r = rd->r;
+  size_t k;
+  if (rd->read && task-- == 0) {
+    for (k = 0; k < r->n_blocks / 2; k++) {
+      block *b = &r->blocks[rd->next + k];
+      if (r->leads_eof)
+        b->n = 0;
+      else
+        read_block(r, b);
+    }
+    return;
+  }
+  triage_block(r, &r->workers[worker_id], &r->blocks[rd->first + task]);
+}
+
 static void triage_leads(run *r) {
-  const char *path = r->opt.leads;
-  csv_reader *c = &r->csv.r;
-  int         st;
-  row_error   err;
-  double      t0 = monotonic_seconds(), t1;
+  size_t per = BLOCKS_PER_THREAD * r->n_workers, half = 0, k; /* blocks a round */
+  double t0 = monotonic_seconds();
 
   if (!r->opt.text && !r->draft_rubric && !r->draft_policy) {
     fputs("id,fit,engagement,total,knocked_out,grade,verdict,reason", stdout);
@@ -1252,29 +1183,35 @@ static void triage_leads(run *r) {
     if (r->opt.assignments) fputs(",owner", stdout);
     fputc('\n', stdout);
   }
-  for (;;) {
-    st = csv_next(c);
-    if (r->opt.stats) {
-      t1 = monotonic_seconds();
-      r->t_parse += t1 - t0;
-      t0 = t1;
+  r->nf = r->cols.n_load + 1;
+  r->n_blocks = 2 * per;
+  if (!(r->blocks = calloc(r->n_blocks, sizeof *r->blocks))) cli_die(r->opt.leads, "out of memory");
+  if (r->immediate) {
+    /* a row at a time, on this thread: its output goes straight out */
+    block *b = &r->blocks[0];
+    while (read_block(r, b), b->n) {
+      triage_block(r, &r->workers[0], b);
+      write_block(r, b);
     }
-    if (st == CSV_EOF) break;
-    if (st == CSV_FATAL) cli_die(path, "%s", c->error);
-    if (st == CSV_BAD) {
-      bad_row(r, path, c->error_line, c->error_col, c->error);
-      continue;
-    }
-    if (triage_row(r, c, &r->cols, &err) == 0)
-      r->leads++;
-    else
-      bad_row(r, path, err.line, err.col, err.why);
-    if (r->opt.stats) {
-      t1 = monotonic_seconds();
-      r->t_score += t1 - t0;
-      t0 = t1;
+  } else {
+    for (k = 0; k < per; k++) read_block(r, &r->blocks[k]);
+    for (;;) {
+      round rd;
+      rd.r = r;
+      rd.first = half * per;
+      rd.next = (1 - half) * per;
+      rd.read = !r->leads_eof;
+      for (rd.n = 0; rd.n < per && r->blocks[rd.first + rd.n].n; rd.n++) {
+      }
+      if (!rd.n) break;
+      pool_run(r->pool, rd.n + (size_t)rd.read, round_task, &rd);
+      for (k = 0; k < rd.n; k++) write_block(r, &r->blocks[rd.first + k]);
+      if (!rd.read) break;
+      half = 1 - half;
     }
   }
+  if (r->read_nomem) cli_die(r->opt.leads, "out of memory");
+  r->t_score = monotonic_seconds() - t0;
   cli_csv_close(&r->csv);
 }
 
@@ -1282,18 +1219,24 @@ static void triage_leads(run *r) {
  * *ids of them, *events in all, *first the first such id. */
 static void unknown_events(const run *r, unsigned long *ids, unsigned long *events,
                            const char **first) {
-  const strmap *m = &r->events.ids;
-  uint32_t      i;
+  unsigned q;
+  uint32_t first_at = NO_INDEX;
   *ids = *events = 0;
   *first = NULL;
-  for (i = 0; i < m->n; i++) {
-    const char *e = m->arena + m->off[i], *key = e + ENTRY_HEAD;
-    size_t      len = strlen(key);
-    uint32_t    n = entry_value(e, 1) - entry_value(e, 0);
-    if (strmap_find_h(&r->seen, key, len, hash_key(key, len))) continue;
-    if (!*first) *first = key;
-    ++*ids;
-    *events += n;
+  for (q = 0; q < r->events.n_parts; q++) {
+    const ev_partition *p = &r->events.part[q];
+    uint32_t            i;
+    for (i = 0; i < p->ids.n; i++) {
+      const char *e = p->ids.arena + p->ids.off[i], *key = e + ENTRY_HEAD;
+      uint32_t    n = p->start[i + 1] - p->start[i];
+      if (entry_value(e, 1)) continue;  /* in the leads file */
+      if (p->first_seq[i] < first_at) { /* the first in file order */
+        first_at = p->first_seq[i];
+        *first = key;
+      }
+      ++*ids;
+      *events += n;
+    }
   }
 }
 
@@ -1308,6 +1251,11 @@ int main(int argc, char **argv) {
   atexit(release);
   setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
   parse_args(argc, argv, &r->opt);
+  r->immediate = r->opt.text || r->opt.compare_rubric || r->opt.compare_policy;
+  if (!(r->pool = pool_create(r->opt.threads))) cli_die(cli_name(), "cannot start threads");
+  r->n_workers = r->opt.threads;
+  if (!(r->workers = calloc(r->n_workers, sizeof *r->workers)))
+    cli_die(cli_name(), "out of memory");
   r->rubric = cli_load_rubric(r->opt.rubric);
   r->policy = cli_load_policy(r->opt.policy);
   if (r->opt.compare_rubric) r->draft_rubric = cli_load_rubric(r->opt.compare_rubric);
@@ -1317,11 +1265,13 @@ int main(int argc, char **argv) {
   if (r->draft_rubric || r->draft_policy) {
     collect_draft_inputs(r);
     r->wi.cur_name = r->opt.compare_rubric && r->opt.compare_policy
-                       ? "the current rubric and policy"
-                     : r->opt.compare_rubric ? r->opt.rubric : r->opt.policy;
+                         ? "the current rubric and policy"
+                     : r->opt.compare_rubric ? r->opt.rubric
+                                             : r->opt.policy;
     r->wi.draft_name = r->opt.compare_rubric && r->opt.compare_policy
-                         ? "the draft rubric and policy"
-                       : r->opt.compare_rubric ? r->opt.compare_rubric : r->opt.compare_policy;
+                           ? "the draft rubric and policy"
+                       : r->opt.compare_rubric ? r->opt.compare_rubric
+                                               : r->opt.compare_policy;
     r->wi.cur_rubric = r->rubric;
     r->wi.draft_rubric = r->draft_rubric ? r->draft_rubric : r->rubric;
     r->wi.now = r->opt.now;
@@ -1340,8 +1290,10 @@ int main(int argc, char **argv) {
   strict_check(r);
   r->t_parse = monotonic_seconds() - start;
   triage_leads(r);
-  if (r->draft_rubric || r->draft_policy) whatif_report(&r->wi, !r->opt.text);
-  else if (r->opt.text) write_summary(r);
+  if (r->draft_rubric || r->draft_policy)
+    whatif_report(&r->wi, !r->opt.text);
+  else if (r->opt.text)
+    write_summary(r);
   if (fflush(stdout) != 0 || ferror(stdout)) cli_die("stdout", "write error");
   t = monotonic_seconds() - start;
   if (r->opt.events) unknown_events(r, &bad_ids, &bad_events, &first_bad);
