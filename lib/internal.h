@@ -383,6 +383,24 @@ int64_t lg__decay_one(const lg__decay_rule *rule, int64_t age);
 int64_t lg__decay_sum(const lg__decay_rule *rule, lg_time now, const lg_time *at,
                       const uint16_t *type, uint16_t t, uint32_t n, uint32_t *count);
 
+/* One pass over a lead's events (the first n, at or before now) for all
+ * its `each` half-life criteria at once (score.c): event i adds its fine
+ * value to slots[slot_of[type[i]]] and sets last[type[i]] = i + 1.  A
+ * slot is set up by lg__decay_slot_init from a rule that
+ * lg__decay_fast_rule accepts, or from NULL (slot 0: adds nothing).
+ * lg__decay_slot_total is then exactly what lg__decay_sum returns for
+ * that rule.  Returns 0, the sums being of no use, when an event is too
+ * old for the fast kernel (2^36 s). */
+typedef struct lg__decay_slot {
+  uint64_t m_hi, m_lo, mag;
+  uint64_t hi, lo; /* the sum, 2^-32 milli-points */
+} lg__decay_slot;
+int  lg__decay_fast_rule(const lg__decay_rule *rule);
+void lg__decay_slot_init(lg__decay_slot *s, const lg__decay_rule *rule);
+int  lg__decay_pass(lg__decay_slot *slots, const uint8_t *slot_of, lg_time now, const lg_time *at,
+                    const uint16_t *type, uint32_t n, uint32_t *last);
+int64_t lg__decay_slot_total(const lg__decay_slot *s, int64_t points);
+
 /* For decision wake-ups (score.c).  The engagement score at `now` split
  * by the sign of the criteria's points: *pos + *neg is lg_score.engagement
  * to the bit.  Does not allocate. */

@@ -154,6 +154,7 @@ static void plan_steps(lg_rubric *r) {
     st->tests = tests_kind(pl->tests + c->test0, c->n_tests);
     st->otherwise = c->otherwise - c->missing;
     if (c->kind == LG_KIND_KNOCKOUT) st->ko_index = ko++;
+    st->fast = (uint8_t)(c->kind == LG_KIND_ENGAGEMENT && c->each && lg__decay_fast_rule(&c->rule));
   }
 }
 

@@ -78,6 +78,7 @@ typedef struct lg__step {
   uint32_t        ko_index; /* knockout: its number among the knockouts */
   uint8_t         kind;     /* LG_KIND_* */
   uint8_t         tests;    /* LG__TESTS_*: all tests short texts, or none a text */
+  uint8_t         fast;     /* engagement: `each` under lg__decay_fast_rule */
 } lg__step;
 
 typedef struct lg__plan {
