@@ -121,6 +121,12 @@ static LG__HOT_INLINE const lg__key *find_key(const lg__keyset *ks, const char *
   return NULL;
 }
 
+/* The value table's slot of a value's triple (lg__vent). */
+static LG__HOT_INLINE uint32_t vent_slot(uint64_t tag, uint64_t w0, uint64_t w1, uint32_t mask) {
+  uint64_t x = (w0 ^ (w1 * UINT64_C(0xff51afd7ed558ccd)) ^ tag) * UINT64_C(0x9e3779b97f4a7c15);
+  return (uint32_t)(x >> 40) & mask;
+}
+
 /* A value's type and text length in one word, compared at once. */
 static LG__HOT_INLINE uint64_t tag_of(unsigned type, size_t text_len) {
   return (uint64_t)type << 32 | (uint64_t)text_len;

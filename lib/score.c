@@ -187,15 +187,25 @@ static int64_t engagement_pass(const lg__plan *pl, const lg_lead *lead, const ui
   return engagement;
 }
 
+/* The value table's entry for v, or NULL (lg__key). */
+static LG__HOT_INLINE const lg__vent *vt_find(const lg__key *key, const value *v) {
+  uint32_t slot = vent_slot(v->tag, v->w0, v->w1, key->vt_mask);
+  for (;; slot = (slot + 1) & key->vt_mask) {
+    const lg__vent *e = &key->vt[slot];
+    if (e->tag == 0) return NULL;
+    if (e->tag == v->tag && e->w0 == v->w0 && e->w1 == v->w1) return e;
+  }
+}
+
 /* ---- scores -------------------------------------------------------------- */
 
-/* Arguments already checked.  One pass over the lead's attributes and one
- * over its event types note which of the rubric's keys the lead has; then
- * the keys are visited in the rubric's order, so the branches of the
- * evaluation follow the same pattern lead after lead.  Criteria whose
- * attribute the lead lacks score `missing` (summed at parse time).
- * Knockouts are met key by key, so the lowest index among the hits is the
- * first in text order.  Stack: has[] is 2 KiB of the 2.3 KiB used. */
+/* Arguments already checked.  The lead's attributes are evaluated as they
+ * are met, each against the criteria of its key; one pass over its event
+ * types notes which of the rubric's type keys the lead has, then those
+ * are visited in the rubric's order.  Criteria whose attribute the lead
+ * lacks score `missing` (summed at parse time).  The knockout reported
+ * is the lowest index among the hits, the first in text order.  Stack:
+ * has[] is 2 KiB of the 2.5 KiB used. */
 static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_score *out) {
   const lg__plan *pl = &r->plan;
   uint16_t        has[LG__MAX_CRITERIA]; /* per key: lead index + 1, or 0 */
@@ -203,17 +213,22 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
   uint32_t        upto = lg__lead_events_upto(lead, now), missing = pl->n_fits, i;
   uint32_t        knockout = UINT32_MAX;
   int64_t         fit = pl->fit_missing, engagement = 0;
-  memset(has, 0, pl->attrs.n * sizeof *has);
+  /* A lead's attribute names are distinct, so each key is met at most
+   * once, and the order does not matter: fit is a sum, missing a count,
+   * and the knockout the lowest index that matched. */
   for (i = 0; i < lead->n_attrs; i++) {
     const lg__attr *a = &lead->attrs[i];
     const lg__key  *key = find_key(&pl->attrs, lead->arena + a->name, a->name_len);
-    if (key) has[key - pl->attrs.keys] = (uint16_t)(i + 1);
-  }
-  for (i = 0; i < pl->attrs.n; i++) {
-    const lg__key *key = &pl->attrs.keys[i];
-    value          v;
-    if (!has[i]) continue;
-    value_of(lead, &lead->attrs[has[i] - 1], &v);
+    value           v;
+    if (!key) continue;
+    value_of(lead, a, &v);
+    if (key->vt) { /* exact: see lg__key */
+      const lg__vent *e = vt_find(key, &v);
+      fit += e ? e->fit : key->vt_fit;
+      missing -= key->n_fit;
+      if (e && e->ko < knockout) knockout = e->ko;
+      continue;
+    }
     for (st = pl->steps + key->first, end = st + key->count; st < end; st++) {
       if (st->kind == LG_KIND_FIT) {
         fit += fit_delta(pl->tests + st->test0, st->n_tests, st->otherwise, &v, st->tests);
