@@ -462,7 +462,15 @@ typedef struct lg__expr {
   uint32_t        n_strs, cap_strs;
   lg__match_list *lists; /* `attr NAME is ...` */
   uint32_t        n_lists, cap_lists;
+  /* Reasons: each node's canonical text, worked out by the parser, for
+   * nodes without a bare `knockout` below them (whose text names the
+   * knockout that matched) and of at most LG__REASON_CACHE bytes:
+   * rt + rt_span[2 i], rt_span[2 i + 1] bytes; length UINT32_MAX when
+   * not kept.  NULL: none kept. */
+  uint32_t *rt_span;
+  char     *rt;
 } lg__expr;
+#define LG__REASON_CACHE 160
 
 /* What an expression is evaluated against. */
 typedef struct lg__expr_ctx {
