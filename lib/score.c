@@ -124,15 +124,18 @@ static int64_t engagement_value(const lg__crit *c, const lg_lead *lead, uint16_t
 
 /* The criteria one by one (engagement_value), in key order. */
 static int64_t engagement_walk(const lg__plan *pl, const lg_lead *lead, const uint16_t *has,
-                               uint32_t upto, lg_time now) {
+                               uint32_t upto, lg_time now, int64_t *neg) {
   const lg__step *st, *end;
   uint32_t        i, counted;
-  int64_t         engagement = 0;
+  int64_t         engagement = 0, v;
   for (i = 0; i < pl->types.n; i++) {
     const lg__key *key = &pl->types.keys[i];
     if (!has[i]) continue;
-    for (st = pl->steps + key->first, end = st + key->count; st < end; st++)
-      engagement += engagement_value(st->crit, lead, (uint16_t)(has[i] - 1), upto, now, &counted);
+    for (st = pl->steps + key->first, end = st + key->count; st < end; st++) {
+      v = engagement_value(st->crit, lead, (uint16_t)(has[i] - 1), upto, now, &counted);
+      engagement += v;
+      if (st->crit->rule.points < 0) *neg += v;
+    }
   }
   return engagement;
 }
@@ -150,12 +153,12 @@ static int64_t engagement_walk(const lg__plan *pl, const lg_lead *lead, const ui
 #define ENGAGEMENT_SLOW INT64_MIN
 
 static int64_t engagement_pass(const lg__plan *pl, const lg_lead *lead, const uint16_t *has,
-                               uint32_t upto, lg_time now) {
+                               uint32_t upto, lg_time now, int64_t *neg) {
   lg__decay_slot  slots[PASS_SLOTS + 1];
   uint8_t         slot_of[PASS_TYPES];
   uint32_t        last[PASS_TYPES], i, n_slots = 1, counted;
   const lg__step *st, *end;
-  int64_t         engagement = 0;
+  int64_t         engagement = 0, v;
   memset(slot_of, 0, lead->n_types);
   memset(last, 0, lead->n_types * sizeof *last);
   lg__decay_slot_init(&slots[0], NULL);
@@ -177,12 +180,37 @@ static int64_t engagement_pass(const lg__plan *pl, const lg_lead *lead, const ui
       const lg__crit *c = st->crit;
       uint32_t        k = last[t];
       if (slot_of[t])
-        engagement += apply_cap(c, lg__decay_slot_total(&slots[slot_of[t]], c->rule.points));
+        v = apply_cap(c, lg__decay_slot_total(&slots[slot_of[t]], c->rule.points));
       else if (!c->each)
-        engagement += k > 0 ? apply_cap(c, lg__decay_one(&c->rule, now - lead->ev_at[k - 1])) : 0;
+        v = k > 0 ? apply_cap(c, lg__decay_one(&c->rule, now - lead->ev_at[k - 1])) : 0;
       else
-        engagement += engagement_value(c, lead, (uint16_t)t, upto, now, &counted);
+        v = engagement_value(c, lead, (uint16_t)t, upto, now, &counted);
+      engagement += v;
+      if (c->rule.points < 0) *neg += v;
     }
+  }
+  return engagement;
+}
+
+/* The engagement at now of a lead with `upto` events at or before now,
+ * and in *neg the part from criteria with negative points (what
+ * lg__engagement_parts splits).  has[] is scratch. */
+static int64_t engagement_of(const lg__plan *pl, const lg_lead *lead, uint32_t upto, lg_time now,
+                             uint16_t *has, int64_t *neg) {
+  int64_t  engagement = ENGAGEMENT_SLOW;
+  uint32_t i;
+  *neg = 0;
+  if (upto == 0) return 0;
+  memset(has, 0, pl->types.n * sizeof *has);
+  for (i = 0; i < lead->n_types; i++) {
+    const lg__evtype *t = &lead->types[i];
+    const lg__key *key = find_key(&pl->types, lead->arena + lg__evtype_off(t), lg__evtype_len(t));
+    if (key) has[key - pl->types.keys] = (uint16_t)(i + 1);
+  }
+  if (lead->n_types <= PASS_TYPES) engagement = engagement_pass(pl, lead, has, upto, now, neg);
+  if (engagement == ENGAGEMENT_SLOW) {
+    *neg = 0;
+    engagement = engagement_walk(pl, lead, has, upto, now, neg);
   }
   return engagement;
 }
@@ -212,7 +240,7 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
   const lg__step *st, *end;
   uint32_t        upto = lg__lead_events_upto(lead, now), missing = pl->n_fits, i;
   uint32_t        knockout = UINT32_MAX;
-  int64_t         fit = pl->fit_missing, engagement = 0;
+  int64_t         fit = pl->fit_missing, engagement, neg;
   /* A lead's attribute names are distinct, so each key is met at most
    * once, and the order does not matter: fit is a sum, missing a count,
    * and the knockout the lowest index that matched. */
@@ -238,17 +266,7 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
       }
     }
   }
-  if (upto > 0) {
-    memset(has, 0, pl->types.n * sizeof *has);
-    for (i = 0; i < lead->n_types; i++) {
-      const lg__evtype *t = &lead->types[i];
-      const lg__key *key = find_key(&pl->types, lead->arena + lg__evtype_off(t), lg__evtype_len(t));
-      if (key) has[key - pl->types.keys] = (uint16_t)(i + 1);
-    }
-    engagement =
-        lead->n_types <= PASS_TYPES ? engagement_pass(pl, lead, has, upto, now) : ENGAGEMENT_SLOW;
-    if (engagement == ENGAGEMENT_SLOW) engagement = engagement_walk(pl, lead, has, upto, now);
-  }
+  engagement = engagement_of(pl, lead, upto, now, has, &neg);
   out->fit = fit;
   out->engagement = engagement;
   out->total = fit + engagement;
@@ -379,30 +397,15 @@ lg_status lg_next_question(const lg_rubric *rubric, const lg_lead *lead, const c
 
 /* ---- for decision wake-ups (wake.c) --------------------------------------
  * Read-only views of the engagement score at another instant, computed
- * exactly as score_one computes it (the same engagement_value per
- * criterion; the sum of integers does not depend on the order). */
+ * exactly as score_one computes it (engagement_of, each criterion's value
+ * added to the whole and, with negative points, to *neg: pos = whole -
+ * neg is the sum of the others, integers all). */
 
 void lg__engagement_parts(const lg_rubric *r, const lg_lead *lead, lg_time now, int64_t *pos,
                           int64_t *neg) {
-  const lg__plan *pl = &r->plan;
-  const lg__step *st, *end;
-  uint32_t        upto = lg__lead_events_upto(lead, now), i, counted;
-  int64_t         p = 0, n = 0;
-  /* as score_one: each of the lead's event types, then the criteria on it */
-  for (i = 0; upto > 0 && i < lead->n_types; i++) {
-    const lg__evtype *t = &lead->types[i];
-    const lg__key *key = find_key(&pl->types, lead->arena + lg__evtype_off(t), lg__evtype_len(t));
-    if (!key) continue;
-    for (st = pl->steps + key->first, end = st + key->count; st < end; st++) {
-      int64_t v = engagement_value(st->crit, lead, (uint16_t)i, upto, now, &counted);
-      if (st->crit->rule.points < 0)
-        n += v;
-      else
-        p += v;
-    }
-  }
-  *pos = p;
-  *neg = n;
+  uint16_t has[LG__MAX_CRITERIA];
+  int64_t  e = engagement_of(&r->plan, lead, lg__lead_events_upto(lead, now), now, has, neg);
+  *pos = e - *neg; /* the criteria with points >= 0 */
 }
 
 void lg__rubric_decay_signs(const lg_rubric *r, int *falls, int *rises) {
