@@ -460,7 +460,11 @@ static lg_status parse_expr(lg__lexer *lx, lg__expr *out, int no_score) {
     else
       st = lg__lex_expected(lx, "'and', 'or' or the end of the line");
   }
-  if (st == LG_OK) st = reason_cache(lx, &e);
+  if (st == LG_OK) {
+    uint32_t i;
+    for (i = 0; i < e.n_nodes; i++) e.n_events += e.nodes[i].kind == X_EVENT;
+    st = reason_cache(lx, &e);
+  }
   if (st != LG_OK) {
     lg__expr_free(&e);
     return st;
@@ -748,7 +752,7 @@ void lg__expr_reason(const lg__expr *e, const lg__expr_ctx *ctx, int holds, lg__
 lg_time lg__expr_event_change(const lg__expr *e, const lg_lead *lead, lg_time s) {
   lg_time  best = LG_TIME_NEVER;
   uint32_t i, k, upto;
-  if (lead->n_events == 0) return best;
+  if (lead->n_events == 0 || e->n_events == 0) return best; /* the loop below finds none */
   upto = lg__lead_events_upto(lead, s);
   for (i = 0; i < e->n_nodes; i++) {
     const lg__xnode *n = &e->nodes[i];

@@ -93,11 +93,14 @@ int lg__text_ieq(const char *a, size_t an, const char *b, size_t bn);
 typedef struct lg__buf {
   char    *dst;
   size_t   cap;
-  size_t   len;  /* bytes produced so far (may exceed cap) */
-  uint64_t hash; /* FNV-1a 64 of all bytes produced */
+  size_t   len;     /* bytes produced so far (may exceed cap) */
+  uint64_t hash;    /* FNV-1a 64 of all bytes produced */
+  int      hashing; /* 0: hash not kept (lg__buf_init_text) */
 } lg__buf;
 
 void lg__buf_init(lg__buf *b, char *dst, size_t cap);
+/* The same for text only wanted as text (reasons): no hash is kept. */
+void lg__buf_init_text(lg__buf *b, char *dst, size_t cap);
 void lg__buf_put(lg__buf *b, const char *s, size_t n);
 void lg__buf_puts(lg__buf *b, const char *s);
 void lg__buf_putc(lg__buf *b, char c);
@@ -469,6 +472,7 @@ typedef struct lg__expr {
    * not kept.  NULL: none kept. */
   uint32_t *rt_span;
   char     *rt;
+  uint32_t  n_events; /* `event X within D` nodes (none: no window to follow) */
 } lg__expr;
 #define LG__REASON_CACHE 160
 

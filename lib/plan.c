@@ -251,6 +251,16 @@ lg_status lg__rubric_plan(lg_rubric *r) {
   }
   plan_steps(r);
   for (i = 0; i < pl->attrs.n; i++) vt_build(pl, &pl->attrs.keys[i], &vt);
+  /* lg__rubric_decay_signs: decaying engagement criteria by their sign */
+  for (i = 0; i < r->n_crits; i++) {
+    const lg__crit *c = &r->crits[i];
+    if (c->kind != LG_KIND_ENGAGEMENT || c->rule.kind == LG__DECAY_NONE || c->rule.points == 0)
+      continue;
+    if (c->rule.points > 0)
+      pl->falls = 1;
+    else
+      pl->rises = 1;
+  }
   return LG_OK;
 }
 

@@ -107,7 +107,8 @@ typedef struct lg__plan {
   lg__test  *tests;
   lg__step  *steps; /* grouped by key */
   lg__keyset attrs, types;
-  int64_t    fit_missing; /* sum of `missing` over the fit criteria */
+  int64_t    fit_missing;  /* sum of `missing` over the fit criteria */
+  int32_t    falls, rises; /* lg__rubric_decay_signs, worked out once */
   uint32_t   n_fits;
 } lg__plan;
 

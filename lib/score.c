@@ -409,17 +409,8 @@ void lg__engagement_parts(const lg_rubric *r, const lg_lead *lead, lg_time now, 
 }
 
 void lg__rubric_decay_signs(const lg_rubric *r, int *falls, int *rises) {
-  uint32_t i;
-  *falls = *rises = 0;
-  for (i = 0; i < r->n_crits; i++) {
-    const lg__crit *c = &r->crits[i];
-    if (c->kind != LG_KIND_ENGAGEMENT || c->rule.kind == LG__DECAY_NONE || c->rule.points == 0)
-      continue;
-    if (c->rule.points > 0)
-      *falls = 1;
-    else
-      *rises = 1;
-  }
+  *falls = r->plan.falls;
+  *rises = r->plan.rises;
 }
 
 /* The last instant at which an event of age `age` can still change its
