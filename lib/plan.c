@@ -75,7 +75,8 @@ static uint32_t key_for(lg__keyset *ks, const lg__crit *c) {
   key = &ks->keys[ks->n];
   key->name = c->attr;
   key->len = len;
-  slot = key_slot(ks, c->attr, len);
+  raw_words(c->attr, len, &key->w0, &key->w1);
+  slot = key_slot(ks, key->w0, key->w1, len);
   while (ks->table[slot]) slot = (slot + 1) & ks->mask;
   ks->table[slot] = (uint16_t)++ks->n;
   return ks->n - 1;

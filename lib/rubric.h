@@ -72,7 +72,8 @@ typedef struct lg__vent {
  * value with no entry passes none (vt_fit, no knockout).  One probe then
  * stands for every test of the key. */
 typedef struct lg__key {
-  const char *name; /* a criterion's attr */
+  const char *name;   /* a criterion's attr */
+  uint64_t    w0, w1; /* raw_words of the name (plan.h) */
   uint32_t    len;
   uint32_t    first, count;
   uint32_t    n_fit;   /* fit criteria among them */
