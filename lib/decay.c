@@ -458,13 +458,6 @@ int lg__decay_fast_rule(const lg__decay_rule *rule) {
   return rule->m_hi != 0 && magnitude(rule->points) < ((uint64_t)1 << 30);
 }
 
-void lg__decay_slot_init(lg__decay_slot *s, const lg__decay_rule *rule) {
-  s->m_hi = rule ? rule->m_hi : 0;
-  s->m_lo = rule ? rule->m_lo : 0;
-  s->mag = rule ? magnitude(rule->points) : 0;
-  s->hi = s->lo = 0;
-}
-
 int lg__decay_pass(lg__decay_slot *slots, const uint8_t *slot_of, lg_time now, const lg_time *at,
                    const uint16_t *type, uint32_t n, uint32_t *last) {
   uint64_t far = 0;

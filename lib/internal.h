@@ -398,11 +398,17 @@ typedef struct lg__decay_slot {
   uint64_t m_hi, m_lo, mag;
   uint64_t hi, lo; /* the sum, 2^-32 milli-points */
 } lg__decay_slot;
-int  lg__decay_fast_rule(const lg__decay_rule *rule);
-void lg__decay_slot_init(lg__decay_slot *s, const lg__decay_rule *rule);
-int  lg__decay_pass(lg__decay_slot *slots, const uint8_t *slot_of, lg_time now, const lg_time *at,
-                    const uint16_t *type, uint32_t n, uint32_t *last);
-int64_t lg__decay_slot_total(const lg__decay_slot *s, int64_t points);
+int lg__decay_fast_rule(const lg__decay_rule *rule);
+int lg__decay_pass(lg__decay_slot *slots, const uint8_t *slot_of, lg_time now, const lg_time *at,
+                   const uint16_t *type, uint32_t n, uint32_t *last);
+int64_t            lg__decay_slot_total(const lg__decay_slot *s, int64_t points);
+static inline void lg__decay_slot_init(lg__decay_slot *s, const lg__decay_rule *rule) {
+  int64_t p = rule ? rule->points : 0;
+  s->m_hi = rule ? rule->m_hi : 0;
+  s->m_lo = rule ? rule->m_lo : 0;
+  s->mag = p < 0 ? (uint64_t)0 - (uint64_t)p : (uint64_t)p;
+  s->hi = s->lo = 0;
+}
 
 /* For decision wake-ups (score.c).  The engagement score at `now` split
  * by the sign of the criteria's points: *pos + *neg is lg_score.engagement

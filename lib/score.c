@@ -152,39 +152,40 @@ static int64_t engagement_walk(const lg__plan *pl, const lg_lead *lead, const ui
 #define PASS_SLOTS      16
 #define ENGAGEMENT_SLOW INT64_MIN
 
-static int64_t engagement_pass(const lg__plan *pl, const lg_lead *lead, const uint16_t *has,
-                               uint32_t upto, lg_time now, int64_t *neg) {
+static int64_t engagement_pass(const lg__plan *pl, const lg_lead *lead, uint32_t upto, lg_time now,
+                               int64_t *neg) {
   lg__decay_slot  slots[PASS_SLOTS + 1];
+  const lg__key  *key_of[PASS_TYPES];
   uint8_t         slot_of[PASS_TYPES];
   uint32_t        last[PASS_TYPES], i, n_slots = 1, counted;
   const lg__step *st, *end;
   int64_t         engagement = 0, v;
-  memset(slot_of, 0, lead->n_types);
-  memset(last, 0, lead->n_types * sizeof *last);
   lg__decay_slot_init(&slots[0], NULL);
-  for (i = 0; i < pl->types.n; i++) {
-    const lg__key *key = &pl->types.keys[i];
-    st = pl->steps + key->first;
-    if (!has[i] || key->count != 1 || !st->fast || n_slots > PASS_SLOTS) continue;
-    slot_of[has[i] - 1] = (uint8_t)n_slots;
-    lg__decay_slot_init(&slots[n_slots++], &st->crit->rule);
+  for (i = 0; i < lead->n_types; i++) {
+    const lg__evtype *t = &lead->types[i];
+    const lg__key *key = find_key(&pl->types, lead->arena + lg__evtype_off(t), lg__evtype_len(t));
+    key_of[i] = key;
+    slot_of[i] = 0;
+    last[i] = 0;
+    if (!key || key->count != 1 || !pl->steps[key->first].fast || n_slots > PASS_SLOTS) continue;
+    slot_of[i] = (uint8_t)n_slots;
+    lg__decay_slot_init(&slots[n_slots++], &pl->steps[key->first].crit->rule);
   }
   if (!lg__decay_pass(slots, slot_of, now, lead->ev_at, lead->ev_type, upto, last))
     return ENGAGEMENT_SLOW;
-  for (i = 0; i < pl->types.n; i++) {
-    const lg__key *key = &pl->types.keys[i];
-    uint32_t       t = has[i];
-    if (!t) continue;
-    t--;
+  /* the lead's types in its order: the sums are of integers */
+  for (i = 0; i < lead->n_types; i++) {
+    const lg__key *key = key_of[i];
+    if (!key) continue;
     for (st = pl->steps + key->first, end = st + key->count; st < end; st++) {
       const lg__crit *c = st->crit;
-      uint32_t        k = last[t];
-      if (slot_of[t])
-        v = apply_cap(c, lg__decay_slot_total(&slots[slot_of[t]], c->rule.points));
+      uint32_t        k = last[i];
+      if (slot_of[i])
+        v = apply_cap(c, lg__decay_slot_total(&slots[slot_of[i]], c->rule.points));
       else if (!c->each)
         v = k > 0 ? apply_cap(c, lg__decay_one(&c->rule, now - lead->ev_at[k - 1])) : 0;
       else
-        v = engagement_value(c, lead, (uint16_t)t, upto, now, &counted);
+        v = engagement_value(c, lead, (uint16_t)i, upto, now, &counted);
       engagement += v;
       if (c->rule.points < 0) *neg += v;
     }
@@ -201,18 +202,16 @@ static int64_t engagement_of(const lg__plan *pl, const lg_lead *lead, uint32_t u
   uint32_t i;
   *neg = 0;
   if (upto == 0) return 0;
+  if (lead->n_types <= PASS_TYPES) engagement = engagement_pass(pl, lead, upto, now, neg);
+  if (engagement != ENGAGEMENT_SLOW) return engagement;
+  *neg = 0;
   memset(has, 0, pl->types.n * sizeof *has);
   for (i = 0; i < lead->n_types; i++) {
     const lg__evtype *t = &lead->types[i];
     const lg__key *key = find_key(&pl->types, lead->arena + lg__evtype_off(t), lg__evtype_len(t));
     if (key) has[key - pl->types.keys] = (uint16_t)(i + 1);
   }
-  if (lead->n_types <= PASS_TYPES) engagement = engagement_pass(pl, lead, has, upto, now, neg);
-  if (engagement == ENGAGEMENT_SLOW) {
-    *neg = 0;
-    engagement = engagement_walk(pl, lead, has, upto, now, neg);
-  }
-  return engagement;
+  return engagement_walk(pl, lead, has, upto, now, neg);
 }
 
 /* The value table's entry for v, or NULL (lg__key). */
