@@ -350,7 +350,18 @@ static inline int lg__ascii_ieq(const char *a, const char *b, size_t n) {
 int lg__match_one(const lg__match *it, const char *arena, const lg__attr *a);
 /* Compares an integer with a milli value exactly: -1, 0, 1. */
 int lg__cmp_int_milli(int64_t v, int64_t milli);
-int lg__cmp_holds(int op, int sign); /* sign = -1/0/1 of (lhs - rhs) */
+/* sign = -1/0/1 of (lhs - rhs); inline: every score comparison of a
+ * policy rule is one, per lead. */
+static inline int lg__cmp_holds(int op, int sign) {
+  switch (op) {
+  case LG__LT: return sign < 0;
+  case LG__LE: return sign <= 0;
+  case LG__GT: return sign > 0;
+  case LG__GE: return sign >= 0;
+  case LG__EQ: return sign == 0;
+  default: return sign != 0;
+  }
+}
 
 /* ---- rubric.c / score.c / decay.c ------------------------------------- */
 
