@@ -223,8 +223,8 @@ LG_API size_t lg_struct_size(lg_struct_id id);
  * An owner is 1 to 256 bytes of UTF-8.  A lead holds at most 256
  * attributes, 10,000 events and 1,000 assignments (LG_ERR_LIMIT beyond).
  *
- * Strings a lead returns point into the lead.  Its id lives as long as the
- * lead; the others (attribute names and text values, event types, owners)
+ * Strings a lead returns point into the lead.  Its id lives until the lead
+ * is reset (lg_lead_reset) or freed; the others (attribute names and text values, event types, owners)
  * stay valid until the next call that changes the lead (a set, unset,
  * add_event or assign may move them) or until it is freed.  They may be
  * passed straight back to the lead's own functions.
@@ -252,8 +252,37 @@ LG_API lg_status lg_lead_clone(const lg_lead *lead, lg_lead **out);
  * becomes invalid.  NULL does nothing. */
 LG_API void lg_lead_free(lg_lead *lead);
 
-/* The id given at creation; NULL for a NULL lead. */
+/* The id given at creation or at the last lg_lead_reset; NULL for a NULL
+ * lead.  The string stays where it is until the next lg_lead_reset or
+ * lg_lead_free, whatever else changes. */
 LG_API const char *lg_lead_id(const lg_lead *lead);
+
+/* Empties `lead` for reuse as the lead `id`: no attributes, events, stage
+ * change, assignments or snoozes (as lg_lead_create leaves it), keeping its
+ * memory, so that building the next lead of similar size allocates
+ * nothing.  A host that builds leads one after another (a CSV, a feed)
+ * resets one lead instead of creating and freeing one per row; the memory
+ * kept is that of the largest lead built so far, returned by lg_lead_free.
+ * `id` may be lg_lead_id(lead) itself.  Every string handed out before
+ * (lg_lead_id, lg_lead_get_text, lg_lead_owner, ...) becomes invalid.
+ * Returns: LG_ERR_INVALID for a NULL lead or an id lg_lead_create refuses;
+ * LG_ERR_NOMEM only when `id` is longer than every id the lead had and
+ * needs a block of its own.  On failure the lead is unchanged. */
+LG_API lg_status lg_lead_reset(lg_lead *lead, const char *id);
+
+/* Makes room so that storing up to `attrs` more attributes, `events` more
+ * events and `bytes` more bytes of attribute names, text values and event
+ * type names (strlen of each, summed) allocates nothing.  Only capacity
+ * changes: what the lead holds and the strings it handed out stay as they
+ * are, unless room was made (then see "Strings a lead returns").  The
+ * room stays until used, through lg_lead_reset too.
+ * Returns: LG_ERR_INVALID for a NULL lead; LG_ERR_LIMIT when the lead
+ * would then hold more than LG_MAX_ATTRIBUTES attributes or LG_MAX_EVENTS
+ * events, or `bytes` is more than a lead can hold (LG_MAX_ATTRIBUTES
+ * names and texts of the longest, LG_MAX_EVENTS type names and
+ * LG_MAX_ASSIGNMENTS owners: about 1.2 MB); LG_ERR_NOMEM (the lead is
+ * then unchanged; part of the room may have been made). */
+LG_API lg_status lg_lead_reserve(lg_lead *lead, size_t attrs, size_t events, size_t bytes);
 
 /* Sets an attribute, replacing any old value and type.  Booleans are stored
  * as 0 or 1 (any non-zero `value` is 1).  Text may be empty.
@@ -295,6 +324,26 @@ LG_API lg_status lg_lead_get_bool(const lg_lead *lead, const char *name, int *va
  * [LG_TIME_MIN, LG_TIME_MAX], LG_ERR_LIMIT past 10,000 events,
  * LG_ERR_NOMEM. */
 LG_API lg_status lg_lead_add_event(lg_lead *lead, const char *type, lg_time at);
+
+/* Adds n events, event i of type types[i] at at[i], exactly as n calls of
+ * lg_lead_add_event in index order would (the same order of events, equal
+ * times in insertion order), but all or nothing: on any error the lead is
+ * unchanged.  n == 0 does nothing (types and at may then be NULL).  The
+ * arrays are only read during the call.  Costs: a type pointer seen
+ * before in the same call is neither checked nor looked up again (pass
+ * the same pointer for the same type, e.g. from a table of the types
+ * you know); events sorted by time and not earlier than the lead's last
+ * event are appended without a search; an earlier one is inserted as
+ * lg_lead_add_event inserts it.
+ * Returns: the error the first failing one of those n calls would return,
+ * for arguments: LG_ERR_INVALID for a NULL lead, NULL arrays (n > 0) or a
+ * NULL or malformed type, LG_ERR_RANGE for a time outside [LG_TIME_MIN,
+ * LG_TIME_MAX], LG_ERR_LIMIT past 10,000 events; then LG_ERR_NOMEM.  The
+ * index of the event at fault is not reported: it is the first i for
+ * which lg_name_check(types[i], NULL) fails or at[i] lies outside that
+ * range (for LG_ERR_LIMIT, 10,000 minus lg_lead_event_count(lead)). */
+LG_API lg_status lg_lead_add_events(lg_lead *lead, const char *const *types, const lg_time *at,
+                                    size_t n);
 
 /* Number of events held; 0 for NULL. */
 LG_API size_t lg_lead_event_count(const lg_lead *lead);

@@ -268,9 +268,10 @@ typedef struct lg__snooze {
   lg_time from, until;
 } lg__snooze;
 
-/* Pointers and 64-bit fields first, then the 32-bit ones: no padding. */
+/* Pointers and 64-bit fields first, then the 32-bit ones. */
 struct lg_lead {
-  char           *arena;   /* NUL-terminated strings; offset 0 is the id */
+  char           *id;      /* right after the struct, or a block of its own */
+  char           *arena;   /* NUL-terminated strings */
   lg__attr       *attrs;   /* unordered */
   lg_time        *ev_at;   /* events sorted by time, then insertion */
   uint16_t       *ev_type; /* index into types */
@@ -278,13 +279,17 @@ struct lg_lead {
   lg__assignment *asg;     /* in time order; the last one is current */
   lg__snooze     *snz;     /* every assignment's snoozes (lg__assignment.snz) */
   lg_time         stage_at;
-  uint32_t        arena_len, arena_cap, arena_garbage;
-  uint32_t        n_attrs, cap_attrs;
-  uint32_t        n_events, cap_events;
-  uint32_t        n_types, cap_types;
-  uint32_t        n_asg, cap_asg;
-  uint32_t        n_snz, cap_snz;
-  int32_t         stage;
+  /* A bit (lead.c, name_bit) for every attribute name stored since the
+   * lead was made or reset: a name whose bit is clear is not there. */
+  uint64_t attr_bits;
+  uint32_t arena_len, arena_cap, arena_garbage;
+  uint32_t n_attrs, cap_attrs;
+  uint32_t n_events, cap_events;
+  uint32_t n_types, cap_types;
+  uint32_t n_asg, cap_asg;
+  uint32_t n_snz, cap_snz;
+  uint32_t id_cap; /* bytes `id` can hold, its NUL included */
+  int32_t  stage;
 };
 
 static inline const char *lg__lead_str(const lg_lead *lead, uint32_t off) {

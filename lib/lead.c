@@ -7,12 +7,14 @@
  *   - arena: every string of the lead, NUL-terminated, addressed by 32-bit
  *     offsets so that the tables stay small and a clone is a few memcpys.
  *     The id is not in the arena: it follows the struct in the lead's own
- *     block, so the pointer lg_lead_id returns never moves.  The arena is
+ *     block, or, after lg_lead_reset to an id longer than any before, sits
+ *     in a block of its own (id_cap says how much it holds), so the
+ *     pointer lg_lead_id returns moves only at a reset.  The arena is
  *     made by the first call that stores a string.  A text replaced by a
  *     longer one, an unset attribute or a shortened text leaves garbage
  *     behind, counted in arena_garbage; once more than half the arena is
- *     garbage the next call that needs arena space compacts it instead of
- *     growing it.  It stays below 8 MiB (arena_reserve), so offsets fit in
+ *     garbage the next call that needs more arena space than is free
+ *     compacts it instead of growing it.  It stays below 8 MiB (arena_reserve), so offsets fit in
  *     24 bits.
  *   - attrs: unordered table, found by name length then bytes (<= 256
  *     entries; 16 bytes each, no stored hash: a typical lead has a handful
@@ -35,7 +37,9 @@
  *
  * Sizes are kept small on purpose: a typical lead (8 attributes, 8 events)
  * should cost about half a kilobyte, so arrays start small and small arenas
- * are sized exactly.
+ * are sized exactly.  A host building many leads resets one lead
+ * (lg_lead_reset keeps every block), so after the first few leads
+ * building allocates nothing; lg_lead_reserve makes the room up front.
  */
 #include "internal.h"
 
@@ -54,26 +58,55 @@
 
 /* ---- argument checks ---------------------------------------------------- */
 
-/* strlen that stops after max + 1 bytes: over-long input costs O(max). */
-static size_t bounded_len(const char *s, size_t max) {
-  size_t n = 0;
-  while (n <= max && s[n]) n++;
+/* Length of s, or max + 1 when it is longer than max bytes (memchr stops
+ * at the NUL: over-long input costs O(max)), and whether those bytes are
+ * all ASCII, so that the usual text needs no UTF-8 decoding. */
+static size_t text_scan(const char *s, size_t max, int *ascii) {
+  const char *end = memchr(s, '\0', max + 1);
+  size_t      n = end ? (size_t)(end - s) : max + 1, i = 0;
+  uint64_t    high = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    high |= w;
+  }
+  for (; i < n; i++) high |= (unsigned char)s[i];
+  *ascii = (high & UINT64_C(0x8080808080808080)) == 0;
   return n;
 }
 
-/* A name [a-z][a-z0-9_]{0,63}; its length in *len. */
+/* Bit 1: may be in a name ([a-z0-9_]); bit 2: may start one ([a-z]). */
+static const unsigned char name_class[256] = {
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20 */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, /* 0x30: 0-9 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x40 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, /* 0x50: _ */
+  0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 0x60: a-o */
+  3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, /* 0x70: p-z */
+};
+
+/* A name [a-z][a-z0-9_]{0,63} (lg__name_valid's rule); its length in
+ * *len.  One pass, reading at most 65 bytes. */
 static int name_ok(const char *name, size_t *len) {
-  if (!name) return 0;
-  *len = bounded_len(name, LG_MAX_NAME_BYTES);
-  return lg__name_valid(name, *len);
+  size_t n = 1;
+  if (!name || !(name_class[(unsigned char)name[0]] & 2)) return 0;
+  while (n < LG_MAX_NAME_BYTES && (name_class[(unsigned char)name[n]] & 1)) n++;
+  *len = n;
+  return name[n] == '\0';
 }
 
 /* An id or an owner: 1 to 256 bytes of UTF-8; its length in *len. */
 static int label_ok(const char *s, size_t *len) {
+  int ascii;
   if (!s) return 0;
-  *len = bounded_len(s, LG_MAX_ID_BYTES);
-  return *len >= 1 && *len <= LG_MAX_ID_BYTES && lg__utf8_valid(s, *len);
+  *len = text_scan(s, LG_MAX_ID_BYTES, &ascii);
+  return *len >= 1 && *len <= LG_MAX_ID_BYTES && (ascii || lg__utf8_valid(s, *len));
 }
+
+/* lg__time_valid, inline on the paths that check every event. */
+static int time_ok(lg_time t) { return t >= LG_TIME_MIN && t <= LG_TIME_MAX; }
 
 /* ---- arena -------------------------------------------------------------- */
 
@@ -162,7 +195,9 @@ static lg_status arena_compact(lg_lead *lead, uint32_t extra) {
 static lg_status arena_reserve(lg_lead *lead, size_t extra) {
   uint32_t need, cap;
   char    *p;
-  if (extra == 0) return LG_OK; /* a call that needs no space never allocates */
+  /* Room that is free is used as it is (a call that needs no space, or
+   * less than lg_lead_reserve made, never allocates). */
+  if (extra <= lead->arena_cap - lead->arena_len) return LG_OK;
   /* Unreachable with the documented limits (the live strings of a lead
    * stay below 2 MiB, so with garbage and slack the arena below 8 MiB);
    * kept so that offsets always fit the 24 bits an event type has. */
@@ -170,7 +205,6 @@ static lg_status arena_reserve(lg_lead *lead, size_t extra) {
     return LG_ERR_NOMEM;
   if (lead->arena_garbage > lead->arena_len / 2) return arena_compact(lead, (uint32_t)extra);
   need = lead->arena_len + (uint32_t)extra;
-  if (need <= lead->arena_cap) return LG_OK;
   cap = arena_cap_for(need);
   p = lead->arena ? lg__realloc(lead->arena, cap) : lg__malloc(cap);
   if (!p) return LG_ERR_NOMEM;
@@ -213,15 +247,17 @@ static void *table_reserve(void *arr, uint32_t *cap, uint32_t need, size_t elem,
   return p;
 }
 
-/* Room for one more event.  ev_type sits right after ev_at[cap_events] in
- * the same block, so after the realloc it is moved up behind the larger
- * ev_at (memmove: the two ranges may overlap). */
-static lg_status events_reserve(lg_lead *lead) {
+/* Room for `need` (<= LG_MAX_EVENTS) events in all, doubling.  ev_type
+ * sits right after ev_at[cap_events] in the same block, so after the
+ * realloc it is moved up behind the larger ev_at (memmove: the two ranges
+ * may overlap). */
+static lg_status events_reserve(lg_lead *lead, uint32_t need) {
   uint32_t cap = lead->cap_events, ncap;
   lg_time *block;
-  if (lead->n_events < cap) return LG_OK;
+  if (need <= cap) return LG_OK;
   ncap = cap ? cap * 2 : FIRST_EVENTS;
   if (ncap > LG_MAX_EVENTS) ncap = LG_MAX_EVENTS;
+  if (ncap < need) ncap = need;
   block = lg__realloc(lead->ev_at, (size_t)ncap * (sizeof(lg_time) + sizeof(uint16_t)));
   if (!block) return LG_ERR_NOMEM;
   memmove(block + ncap, block + cap, (size_t)lead->n_events * sizeof(uint16_t));
@@ -233,11 +269,22 @@ static lg_status events_reserve(lg_lead *lead) {
 
 /* ---- lookups ------------------------------------------------------------ */
 
+/* The bit of lg_lead.attr_bits for name[0..n), n >= 1: from the length
+ * and the first and last bytes (column names often share the first). */
+static uint64_t name_bit(const char *name, size_t n) {
+  size_t h = n * 7 ^ (unsigned char)name[0] ^ (size_t)(unsigned char)name[n - 1] << 1;
+  return (uint64_t)1 << (h % 64);
+}
+
+/* Names are told apart by length and first byte before any memcmp, and
+ * a name whose bit is clear (most new names) without looking. */
 static int32_t attr_index(const lg_lead *lead, const char *name, size_t n) {
   uint32_t i;
+  if (n == 0 || !(lead->attr_bits & name_bit(name, n))) return -1;
   for (i = 0; i < lead->n_attrs; i++) {
     const lg__attr *a = &lead->attrs[i];
-    if (a->name_len == n && memcmp(lead->arena + a->name, name, n) == 0) return (int32_t)i;
+    const char     *s = lead->arena + a->name;
+    if (a->name_len == n && s[0] == name[0] && memcmp(s, name, n) == 0) return (int32_t)i;
   }
   return -1;
 }
@@ -261,13 +308,13 @@ int32_t lg__lead_find_type(const lg_lead *lead, const char *name, size_t name_le
   return -1;
 }
 
-/* Index of the first event later than t (upper bound): events at t keep
- * coming after the ones already there. */
-static uint32_t events_after(const lg_lead *lead, lg_time t) {
-  uint32_t lo = 0, hi = lead->n_events;
+/* Index of the first of ev_at[0..n) later than t (upper bound): events at
+ * t keep coming after the ones already there. */
+static uint32_t events_after(const lg_time *ev_at, uint32_t n, lg_time t) {
+  uint32_t lo = 0, hi = n;
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
-    if (lead->ev_at[mid] <= t)
+    if (ev_at[mid] <= t)
       lo = mid + 1;
     else
       hi = mid;
@@ -278,7 +325,7 @@ static uint32_t events_after(const lg_lead *lead, lg_time t) {
 uint32_t lg__lead_events_upto(const lg_lead *lead, lg_time now) {
   if (!lead || lead->n_events == 0) return 0;
   if (lead->ev_at[lead->n_events - 1] <= now) return lead->n_events;
-  return events_after(lead, now);
+  return events_after(lead->ev_at, lead->n_events, now);
 }
 
 /* The attribute called `name`, after checking the arguments of a getter. */
@@ -292,11 +339,18 @@ static lg_status attr_lookup(const lg_lead *lead, const char *name, const void *
 
 /* ---- create, clone, free ------------------------------------------------ */
 
-static void lead_init_empty(lg_lead *lead) {
-  memset(lead, 0, sizeof *lead);
+/* What lg_lead_create leaves and lg_lead_reset restores; the blocks and
+ * their capacities are kept. */
+static void lead_empty(lg_lead *lead) {
+  lead->arena_len = lead->arena_garbage = 0;
+  lead->attr_bits = 0;
+  lead->n_attrs = lead->n_events = lead->n_types = lead->n_asg = lead->n_snz = 0;
   lead->stage = LG_STAGE_NEW;
   lead->stage_at = LG_TIME_NEVER; /* no stage change yet */
 }
+
+/* The id's place right after the struct, in the lead's own block. */
+static char *inline_id(lg_lead *lead) { return (char *)(lead + 1); }
 
 lg_status lg_lead_create(const char *id, lg_lead **out) {
   lg_lead *lead;
@@ -304,15 +358,38 @@ lg_status lg_lead_create(const char *id, lg_lead **out) {
   if (!out || !label_ok(id, &n)) return LG_ERR_INVALID;
   lead = lg__malloc(sizeof *lead + n + 1);
   if (!lead) return LG_ERR_NOMEM;
-  lead_init_empty(lead);
-  memcpy(lead + 1, id, n);
-  ((char *)(lead + 1))[n] = '\0';
+  memset(lead, 0, sizeof *lead);
+  lead_empty(lead);
+  lead->id = inline_id(lead);
+  lead->id_cap = (uint32_t)n + 1;
+  memcpy(lead->id, id, n);
+  lead->id[n] = '\0';
   *out = lead;
+  return LG_OK;
+}
+
+/* A longer id than the lead's block holds gets a block of its own, made
+ * before anything changes; a shorter one is copied over the old (memmove:
+ * `id` may be the lead's own). */
+lg_status lg_lead_reset(lg_lead *lead, const char *id) {
+  size_t n;
+  if (!lead || !label_ok(id, &n)) return LG_ERR_INVALID;
+  if (n + 1 > lead->id_cap) {
+    char *block = lg__malloc(n + 1);
+    if (!block) return LG_ERR_NOMEM;
+    if (lead->id != inline_id(lead)) lg__free(lead->id);
+    lead->id = block;
+    lead->id_cap = (uint32_t)n + 1;
+  }
+  memmove(lead->id, id, n);
+  lead->id[n] = '\0';
+  lead_empty(lead);
   return LG_OK;
 }
 
 void lg_lead_free(lg_lead *lead) {
   if (!lead) return;
+  if (lead->id != inline_id(lead)) lg__free(lead->id);
   lg__free(lead->arena);
   lg__free(lead->attrs);
   lg__free(lead->ev_at); /* ev_type lives in the same block */
@@ -358,11 +435,13 @@ lg_status lg_lead_clone(const lg_lead *lead, lg_lead **out) {
   uint32_t live;
   size_t   id_size;
   if (!lead || !out) return LG_ERR_INVALID;
-  id_size = strlen(lg_lead_id(lead)) + 1;
+  id_size = strlen(lead->id) + 1;
   c = lg__malloc(sizeof *c + id_size);
   if (!c) return LG_ERR_NOMEM;
   *c = *lead;
-  memcpy(c + 1, lead + 1, id_size);
+  c->id = inline_id(c);
+  c->id_cap = (uint32_t)id_size;
+  memcpy(c->id, lead->id, id_size);
   c->attrs = dup_bytes(lead->attrs, lead->n_attrs * sizeof(lg__attr), &ok);
   c->types = dup_bytes(lead->types, lead->n_types * sizeof(lg__evtype), &ok);
   c->asg = dup_bytes(lead->asg, lead->n_asg * sizeof(lg__assignment), &ok);
@@ -387,7 +466,60 @@ lg_status lg_lead_clone(const lg_lead *lead, lg_lead **out) {
   return LG_OK;
 }
 
-const char *lg_lead_id(const lg_lead *lead) { return lead ? (const char *)(lead + 1) : NULL; }
+const char *lg_lead_id(const lg_lead *lead) { return lead ? lead->id : NULL; }
+
+/* The most string bytes (NULs not counted) a lead can hold: every
+ * attribute with the longest name and text, every event of its own type
+ * with the longest name, every assignment with the longest owner. */
+#define LEAD_BYTES_MAX                                                   \
+  ((size_t)LG_MAX_ATTRIBUTES * (LG_MAX_NAME_BYTES + LG_MAX_TEXT_BYTES) + \
+   (size_t)LG_MAX_EVENTS * LG_MAX_NAME_BYTES + (size_t)LG_MAX_ASSIGNMENTS * LG_MAX_ID_BYTES)
+
+/* A string stored costs its NUL too: a new attribute stores a name and a
+ * text, an event at most one new type.  Room for the types goes with the
+ * events: each event may bring one. */
+lg_status lg_lead_reserve(lg_lead *lead, size_t attrs, size_t events, size_t bytes) {
+  int         fresh_arena, fresh_attrs, fresh_types;
+  uint32_t    need_attrs, need_types;
+  lg__attr   *a;
+  lg__evtype *t;
+  lg_status   st;
+  if (!lead) return LG_ERR_INVALID;
+  if (attrs > LG_MAX_ATTRIBUTES - lead->n_attrs || events > LG_MAX_EVENTS - lead->n_events ||
+      bytes > LEAD_BYTES_MAX)
+    return LG_ERR_LIMIT;
+  need_attrs = lead->n_attrs + (uint32_t)attrs;
+  need_types = lead->n_types + (uint32_t)events;
+  fresh_arena = lead->arena == NULL;
+  fresh_attrs = lead->attrs == NULL;
+  fresh_types = lead->types == NULL;
+  st = arena_reserve(lead, bytes + 2 * attrs + events);
+  if (st != LG_OK) return st;
+  if (need_attrs > lead->cap_attrs) {
+    a = table_reserve(lead->attrs, &lead->cap_attrs, need_attrs, sizeof *a, FIRST_ATTRS);
+    if (!a) goto nomem;
+    lead->attrs = a;
+  }
+  if (need_types > lead->cap_types) {
+    t = table_reserve(lead->types, &lead->cap_types, need_types, sizeof *t, FIRST_TYPES);
+    if (!t) goto nomem;
+    lead->types = t;
+  }
+  if (events_reserve(lead, lead->n_events + (uint32_t)events) == LG_OK) return LG_OK;
+nomem: /* give back the tables made here; grown ones keep their room */
+  if (fresh_types && lead->types) {
+    lg__free(lead->types);
+    lead->types = NULL;
+    lead->cap_types = 0;
+  }
+  if (fresh_attrs && lead->attrs) {
+    lg__free(lead->attrs);
+    lead->attrs = NULL;
+    lead->cap_attrs = 0;
+  }
+  arena_undo_fresh(lead, fresh_arena);
+  return LG_ERR_NOMEM;
+}
 
 /* ---- attributes --------------------------------------------------------- */
 
@@ -414,7 +546,7 @@ static void store_value(lg_lead *lead, lg__attr *a, const new_value *v) {
   int was_text = a->type == LG__VAL_TEXT;
   if (v->type == LG__VAL_TEXT && was_text && v->text_len <= a->text_len) {
     char *dst = lead->arena + a->value;
-    memcpy(dst, v->text, v->text_len);
+    memmove(dst, v->text, v->text_len); /* v->text may be this very text */
     dst[v->text_len] = '\0';
     lead->arena_garbage += (uint32_t)(a->text_len - v->text_len);
   } else {
@@ -430,17 +562,23 @@ static void store_value(lg_lead *lead, lg__attr *a, const new_value *v) {
   a->type = v->type;
 }
 
-/* Sets attribute name[0..n) (already checked) to v. */
-static lg_status set_attr(lg_lead *lead, const char *name, size_t n, const new_value *v) {
+/* Sets attribute name[0..n) (already checked) to v.  When the arena has
+ * room (a reset or reserved lead) nothing moves and nothing is copied. */
+static lg_status set_attr(lg_lead *lead, const char *name, size_t n, new_value *v) {
   int32_t   i = attr_index(lead, name, n);
-  char      name_buf[LG_MAX_NAME_BYTES];
+  char      name_buf[LG_MAX_NAME_BYTES], text_buf[LG_MAX_TEXT_BYTES];
   lg__attr *a;
   lg_status st;
+  size_t    need;
   int       fresh = lead->arena == NULL;
-  name = stack_copy(name_buf, name, n);
   if (i < 0 && lead->n_attrs >= LG_MAX_ATTRIBUTES) return LG_ERR_LIMIT;
-  st = arena_reserve(lead, set_arena_need(i < 0 ? NULL : &lead->attrs[i], n, v));
-  if (st != LG_OK) return st;
+  need = set_arena_need(i < 0 ? NULL : &lead->attrs[i], n, v);
+  if (need > lead->arena_cap - lead->arena_len) { /* the arena will move */
+    name = stack_copy(name_buf, name, n);
+    if (v->type == LG__VAL_TEXT) v->text = stack_copy(text_buf, v->text, v->text_len);
+    st = arena_reserve(lead, need);
+    if (st != LG_OK) return st;
+  }
   if (i < 0) {
     a = table_reserve(lead->attrs, &lead->cap_attrs, lead->n_attrs + 1, sizeof *a, FIRST_ATTRS);
     if (!a) {
@@ -452,6 +590,7 @@ static lg_status set_attr(lg_lead *lead, const char *name, size_t n, const new_v
     memset(a, 0, sizeof *a);
     a->name_len = (uint8_t)n;
     a->name = arena_put(lead, name, n);
+    lead->attr_bits |= name_bit(name, n);
   } else {
     a = &lead->attrs[i];
   }
@@ -460,16 +599,18 @@ static lg_status set_attr(lg_lead *lead, const char *name, size_t n, const new_v
 }
 
 /* Argument errors come first (INVALID), then the text's size (LIMIT, found
- * without reading past 1025 bytes), then its encoding. */
+ * without reading past 1025 bytes), then its encoding (ASCII, the usual
+ * case, is seen on the way). */
 lg_status lg_lead_set_text(lg_lead *lead, const char *name, const char *value) {
   new_value v = { LG__VAL_TEXT, 0, NULL, 0 };
-  size_t    n;
-  char      text[LG_MAX_TEXT_BYTES];
+  size_t    n, len;
+  int       ascii;
   if (!lead || !value || !name_ok(name, &n)) return LG_ERR_INVALID;
-  v.text_len = bounded_len(value, LG_MAX_TEXT_BYTES);
-  if (v.text_len > LG_MAX_TEXT_BYTES) return LG_ERR_LIMIT;
-  if (!lg__utf8_valid(value, v.text_len)) return LG_ERR_INVALID;
-  v.text = stack_copy(text, value, v.text_len);
+  len = text_scan(value, LG_MAX_TEXT_BYTES, &ascii);
+  if (len > LG_MAX_TEXT_BYTES) return LG_ERR_LIMIT;
+  if (!ascii && !lg__utf8_valid(value, len)) return LG_ERR_INVALID;
+  v.text = value;
+  v.text_len = len;
   return set_attr(lead, name, n, &v);
 }
 
@@ -540,69 +681,198 @@ lg_status lg_lead_get_bool(const lg_lead *lead, const char *name, int *value) {
 
 /* ---- events ------------------------------------------------------------- */
 
-/* Registers event type name[0..n) (reserved space) and returns its index. */
-static uint16_t type_add(lg_lead *lead, const char *name, size_t n) {
-  lg__evtype *t = &lead->types[lead->n_types];
+/* An event type a batch adds, kept by value: the caller's string may be one
+ * of the lead's own (lg_lead_attr_at), which growing the arena moves. */
+typedef struct new_type {
+  char   name[LG_MAX_NAME_BYTES];
+  size_t len;
+} new_type;
+
+#define BATCH_NEW_TYPES 8 /* new types held on the stack; more take a block */
+#define BATCH_SEEN      8 /* type pointers remembered with their index */
+
+/* What lg_lead_add_events learns about its types while checking them. */
+typedef struct batch {
+  lg_lead    *lead;
+  new_type   *added; /* `stack`, or a block of `cap_added` */
+  uint32_t    n_added, cap_added, max_added;
+  size_t      bytes; /* arena bytes the added types need */
+  int         nomem; /* the block for more added types could not be made */
+  const char *seen[BATCH_SEEN];
+  uint16_t    seen_ti[BATCH_SEEN];
+  uint32_t    n_seen;
+  new_type    stack[BATCH_NEW_TYPES];
+} batch;
+
+static void batch_init(batch *b, lg_lead *lead, size_t n) {
+  b->lead = lead;
+  b->added = b->stack;
+  b->n_added = 0;
+  b->cap_added = BATCH_NEW_TYPES;
+  /* one per event checked at most: LG_MAX_EVENTS and the one that fails */
+  b->max_added = n <= LG_MAX_EVENTS ? (uint32_t)n : LG_MAX_EVENTS + 1;
+  b->bytes = 0;
+  b->nomem = 0;
+  b->n_seen = 0;
+}
+
+static void batch_free(batch *b) {
+  if (b->added != b->stack) lg__free(b->added);
+}
+
+/* Index among the added types of name[0..n), registering it if new. */
+static uint32_t batch_add_type(batch *b, const char *name, size_t n) {
+  uint32_t k;
+  for (k = 0; k < b->n_added; k++)
+    if (b->added[k].len == n && memcmp(b->added[k].name, name, n) == 0) return k;
+  if (b->n_added == b->cap_added && b->cap_added < b->max_added && !b->nomem) {
+    new_type *block = lg__malloc((size_t)b->max_added * sizeof *block);
+    if (block) {
+      memcpy(block, b->added, (size_t)b->n_added * sizeof *block);
+      b->added = block;
+      b->cap_added = b->max_added;
+    } else {
+      b->nomem = 1; /* the call fails with NOMEM once its arguments are checked */
+    }
+  }
+  if (b->n_added < b->cap_added) {
+    memcpy(b->added[k].name, name, n);
+    b->added[k].len = n;
+    b->bytes += n + 1;
+    b->n_added++;
+  }
+  return k;
+}
+
+/* Checks `type` and finds its index: a type the lead has, or one the batch
+ * adds (numbered after the lead's).  0 for a NULL or malformed name. */
+static int batch_type(batch *b, const char *type, uint16_t *ti) {
+  uint32_t k;
+  size_t   n;
+  int32_t  i;
+  for (k = 0; k < b->n_seen; k++)
+    if (b->seen[k] == type) {
+      *ti = b->seen_ti[k];
+      return 1;
+    }
+  if (!name_ok(type, &n)) return 0;
+  i = lg__lead_find_type(b->lead, type, n);
+  if (i < 0) i = (int32_t)(b->lead->n_types + batch_add_type(b, type, n));
+  *ti = (uint16_t)i;
+  k = b->n_seen < BATCH_SEEN ? b->n_seen++ : (uint32_t)i % BATCH_SEEN;
+  b->seen[k] = type;
+  b->seen_ti[k] = *ti;
+  return 1;
+}
+
+/* Registers event type name[0..n) (reserved space). */
+static void type_add(lg_lead *lead, const char *name, size_t n) {
+  lg__evtype *t = &lead->types[lead->n_types++];
   t->ref = arena_put(lead, name, n) | (uint32_t)n << 24;
-  return (uint16_t)lead->n_types++;
 }
 
-/* Makes the allocations add_event needs.  A type table created here is
- * released again if the event table then cannot grow, so a failure leaves
- * the number of live blocks as it was. */
-static lg_status event_reserve(lg_lead *lead, int new_type, size_t name_len) {
-  int       fresh = lead->types == NULL, fresh_arena = lead->arena == NULL;
-  lg_status st = LG_OK;
-  if (new_type) {
-    lg__evtype *t;
-    st = arena_reserve(lead, name_len + 1);
-    if (st != LG_OK) return st;
-    t = table_reserve(lead->types, &lead->cap_types, lead->n_types + 1, sizeof *t, FIRST_TYPES);
-    if (!t) {
-      arena_undo_fresh(lead, fresh_arena);
-      return LG_ERR_NOMEM;
-    }
-    lead->types = t;
-  }
-  st = events_reserve(lead);
-  if (st != LG_OK && new_type) {
-    if (fresh) {
-      lg__free(lead->types);
-      lead->types = NULL;
-      lead->cap_types = 0;
-    }
-    arena_undo_fresh(lead, fresh_arena);
-  }
-  return st;
-}
-
-/* In-order events (the usual case) are appended; an earlier one goes after
- * every event at or before its time, keeping insertion order for ties. */
-lg_status lg_lead_add_event(lg_lead *lead, const char *type, lg_time at) {
-  size_t    n;
-  uint32_t  pos;
-  int32_t   ti;
-  lg_status st;
-  char      type_buf[LG_MAX_NAME_BYTES];
-  if (!lead || !name_ok(type, &n)) return LG_ERR_INVALID;
-  if (!lg__time_valid(at)) return LG_ERR_RANGE;
-  if (lead->n_events >= LG_MAX_EVENTS) return LG_ERR_LIMIT;
-  type = stack_copy(type_buf, type, n);
-  ti = lg__lead_find_type(lead, type, n);
-  st = event_reserve(lead, ti < 0, n);
+/* Room for the batch's added types: arena first, then the type table; a
+ * block made here is given back if the next cannot be made. */
+static lg_status batch_reserve_types(lg_lead *lead, const batch *b) {
+  int         fresh_arena = lead->arena == NULL;
+  lg__evtype *t;
+  lg_status   st;
+  if (b->n_added == 0) return LG_OK;
+  st = arena_reserve(lead, b->bytes);
   if (st != LG_OK) return st;
-  if (ti < 0) ti = type_add(lead, type, n);
-  pos = lead->n_events;
-  if (pos > 0 && lead->ev_at[pos - 1] > at) {
-    pos = events_after(lead, at);
-    memmove(lead->ev_at + pos + 1, lead->ev_at + pos, (lead->n_events - pos) * sizeof(lg_time));
-    memmove(lead->ev_type + pos + 1, lead->ev_type + pos,
-            (lead->n_events - pos) * sizeof(uint16_t));
+  t = table_reserve(lead->types, &lead->cap_types, lead->n_types + b->n_added, sizeof *t,
+                    FIRST_TYPES);
+  if (!t) {
+    arena_undo_fresh(lead, fresh_arena);
+    return LG_ERR_NOMEM;
   }
-  lead->ev_at[pos] = at;
-  lead->ev_type[pos] = (uint16_t)ti;
-  lead->n_events++;
+  lead->types = t;
   return LG_OK;
+}
+
+/* Sorts the staged events ev_at[base..base+n) into the sorted ev_at[0..base)
+ * as n insertions would: each goes after every event at or before its time.
+ * Events not earlier than the one before them stay where they are. */
+static void insert_staged(lg_lead *lead, uint32_t base, uint32_t n) {
+  lg_time  *ev = lead->ev_at;
+  uint16_t *ty = lead->ev_type;
+  lg_time   last = base ? ev[base - 1] : LG_TIME_MIN;
+  uint32_t  j;
+  for (j = base; j < base + n; j++) {
+    lg_time  t = ev[j];
+    uint16_t y;
+    uint32_t pos;
+    if (t >= last) {
+      last = t;
+      continue;
+    }
+    y = ty[j];
+    pos = events_after(ev, j, t);
+    memmove(ev + pos + 1, ev + pos, (j - pos) * sizeof *ev);
+    memmove(ty + pos + 1, ty + pos, (j - pos) * sizeof *ty);
+    ev[pos] = t;
+    ty[pos] = y;
+  }
+}
+
+/* Checks every event and stages it behind the lead's events (room made
+ * first, so a failure to make it is reported only after the arguments are
+ * checked), then makes room for the new types, and only then changes the
+ * lead: the new types, then the staged events sorted in. */
+lg_status lg_lead_add_events(lg_lead *lead, const char *const *types, const lg_time *at, size_t n) {
+  batch     b;
+  uint32_t  base, room, upto, i;
+  int       fresh_events, staged;
+  lg_status st = LG_OK;
+  if (!lead) return LG_ERR_INVALID;
+  if (n == 0) return LG_OK;
+  if (!types || !at) return LG_ERR_INVALID;
+  base = lead->n_events;
+  room = LG_MAX_EVENTS - base;
+  fresh_events = lead->ev_at == NULL;
+  staged = n <= room && events_reserve(lead, base + (uint32_t)n) == LG_OK;
+  upto = n <= room ? (uint32_t)n : room + 1; /* the call at `room` fails with LIMIT */
+  batch_init(&b, lead, n);
+  for (i = 0; i < upto; i++) {
+    uint16_t ti;
+    if (!batch_type(&b, types[i], &ti)) {
+      st = LG_ERR_INVALID;
+      break;
+    }
+    if (!time_ok(at[i])) {
+      st = LG_ERR_RANGE;
+      break;
+    }
+    if (i == room) {
+      st = LG_ERR_LIMIT;
+      break;
+    }
+    if (staged) {
+      lead->ev_at[base + i] = at[i];
+      lead->ev_type[base + i] = ti;
+    }
+  }
+  if (st == LG_OK && (!staged || b.nomem)) st = LG_ERR_NOMEM;
+  if (st == LG_OK) st = batch_reserve_types(lead, &b);
+  if (st != LG_OK) {
+    if (staged && fresh_events) {
+      lg__free(lead->ev_at);
+      lead->ev_at = NULL;
+      lead->ev_type = NULL;
+      lead->cap_events = 0;
+    }
+    batch_free(&b);
+    return st;
+  }
+  for (i = 0; i < b.n_added; i++) type_add(lead, b.added[i].name, b.added[i].len);
+  batch_free(&b);
+  insert_staged(lead, base, (uint32_t)n);
+  lead->n_events = base + (uint32_t)n;
+  return LG_OK;
+}
+
+lg_status lg_lead_add_event(lg_lead *lead, const char *type, lg_time at) {
+  return lg_lead_add_events(lead, &type, &at, 1);
 }
 
 size_t lg_lead_event_count(const lg_lead *lead) { return lead ? lead->n_events : 0; }

@@ -92,6 +92,12 @@ static void dump_lead(const lg_lead *lead, dump *d) {
   put(d, "id=%s stage=%d events=%zu asg=%zu owner=%s\n", lg_lead_id(lead),
       (int)lg_lead_stage(lead), lg_lead_event_count(lead), lg_lead_assignment_count(lead),
       lg_lead_owner(lead) ? lg_lead_owner(lead) : "-");
+  for (k = 0; k < lg_lead_event_count(lead); k++) {
+    const char *type;
+    lg_time     at;
+    assert_int_equal(lg_lead_event_at(lead, k, &type, &at), LG_OK);
+    put(d, "event %s %lld\n", type, (long long)at);
+  }
   for (i = 0; i < N_ATTR_NAMES; i++) {
     const char *name = attr_name(i), *text;
     int64_t     num;
@@ -339,6 +345,71 @@ static void add_event_and_assign_fail_cleanly_at_every_size(void **state) {
   lg_lead_free(c.lead);
 }
 
+/* A batch of events for op_events: c->attr of them. */
+static const char *batch_types[200];
+static lg_time     batch_at[200];
+
+static lg_status op_events(void *ctx) {
+  lead_ctx *c = ctx;
+  return lg_lead_add_events(c->lead, batch_types, batch_at, (size_t)c->attr);
+}
+
+static lg_status op_reset(void *ctx) {
+  lead_ctx *c = ctx;
+  return lg_lead_reset(c->lead, c->type);
+}
+
+/* Room for c->attr attributes, c->kind events and strlen(c->text) bytes. */
+static lg_status op_reserve(void *ctx) {
+  lead_ctx *c = ctx;
+  return lg_lead_reserve(c->lead, (size_t)c->attr, (size_t)c->kind, strlen(c->text));
+}
+
+/* Rounds of reserve, a batch of events (new types and known ones, out of
+ * order, ties), attributes and a reset to a longer id, each swept, on one
+ * lead that keeps its memory from round to round. */
+static void reset_reserve_and_batches_fail_cleanly(void **state) {
+  static const char *types[] = {"demo_requested", "content_download", "webinar_attended",
+                                "unsubscribed", "page_view", "t5", "t6", "t7", "t8",
+                                "t9", "t10", "t11"};
+  static char        id[300], text[400];
+  lead_ctx           c;
+  char               what[64];
+  int                round, i;
+  (void)state;
+  memset(&c, 0, sizeof c);
+  assert_int_equal(lg_lead_create("r", &c.lead), LG_OK);
+  for (round = 0; round < 10; round++) {
+    c.attr = round * 5;
+    c.kind = round * 9;
+    memset(text, 'b', (size_t)round * 40);
+    text[round * 40] = '\0';
+    c.text = text;
+    snprintf(what, sizeof what, "reserve #%d", round);
+    sweep_lead_op(&c, op_reserve, what);
+    c.attr = round * 19 + 1;
+    for (i = 0; i < c.attr; i++) {
+      batch_types[i] = types[(i * 7 + round) % 12];
+      batch_at[i] = LG_EXAMPLE_EPOCH - (lg_time)((i * 37 + round) % 23) * DAY;
+    }
+    snprintf(what, sizeof what, "add_events #%d", round);
+    sweep_lead_op(&c, op_events, what);
+    for (i = 0; i < round + 3; i++) {
+      c.attr = i;
+      c.kind = i % 3;
+      c.text = "a text value";
+      snprintf(what, sizeof what, "set #%d after reset", i);
+      sweep_lead_op(&c, op_set, what);
+    }
+    memset(id, 'i', (size_t)round * 25 + 1);
+    id[round * 25 + 1] = '\0';
+    c.type = id;
+    snprintf(what, sizeof what, "reset #%d", round);
+    sweep_lead_op(&c, op_reset, what);
+  }
+  lg_lead_free(c.lead);
+}
+
 /* ---- definitions -------------------------------------------------------- */
 
 typedef lg_status (*parse_fn)(const char *text, size_t len, void **out, lg_error *err);
@@ -540,6 +611,7 @@ int main(void) {
     cmocka_unit_test(lead_create_and_clone_fail_cleanly),
     cmocka_unit_test(set_attributes_fail_cleanly_at_every_size),
     cmocka_unit_test(add_event_and_assign_fail_cleanly_at_every_size),
+    cmocka_unit_test(reset_reserve_and_batches_fail_cleanly),
     cmocka_unit_test(parsers_fail_cleanly),
     cmocka_unit_test(stats_fail_cleanly),
     cmocka_unit_test(calibrate_fails_cleanly),

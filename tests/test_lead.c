@@ -1122,7 +1122,8 @@ static void every_allocation_failure_of_a_setter_leaves_the_lead_unchanged(void 
   a.num = 5; /* text to int: no allocation */
   assert_int_equal(fail_every_allocation(lead, op_set_int, &a), 0);
   /* Leave garbage behind (setting an int needs no space, so it does not
-   * compact) so that the next set that needs space compacts the arena. */
+   * compact) so that the next set that needs more space than is free
+   * compacts the arena instead of growing it. */
   for (k = 0; k < 4; k++) {
     snprintf(name, sizeof name, "junk%d", k);
     assert_int_equal(lg_lead_set_text(lead, name, repeat('j', 200)), LG_OK);
@@ -1133,7 +1134,8 @@ static void every_allocation_failure_of_a_setter_leaves_the_lead_unchanged(void 
   }
   assert_true(lead->arena_garbage > lead->arena_len / 2);
   a.name = "after_compaction";
-  a.text = "value";
+  a.text = repeat('v', LG_MAX_TEXT_BYTES);
+  assert_true(lead->arena_cap - lead->arena_len < LG_MAX_TEXT_BYTES);
   assert_true(fail_every_allocation(lead, op_set_text, &a) >= 1);
   assert_true(lead->arena_garbage <= lead->arena_len / 2);
   lg_lead_free(lead);
@@ -1357,9 +1359,9 @@ static void a_typical_lead_holds_only_what_it_needs(void **state) {
   assert_int_equal(ts_alloc_live_bytes(), 2 * bytes);
   lg_lead_free(c);
   lg_lead_free(lead);
-  /* LP64: 120 (struct) + 8 * 16 (attributes) + 8 * 10 (events) + 4 * 4
+  /* LP64: 144 (struct) + 8 * 16 (attributes) + 8 * 10 (events) + 4 * 4
    * (types) + 187 (strings). */
-  if (sizeof(void *) == 8) assert_int_equal(bytes, 531);
+  if (sizeof(void *) == 8) assert_int_equal(bytes, 555);
 }
 
 /* ---- runner -------------------------------------------------------------- */
@@ -1451,6 +1453,437 @@ static void the_same_assignment_twice_is_a_no_op(void **state) {
   lg_lead_free(l);
 }
 
+/* ---- reset, reserve and batches of events ---------------------------------- */
+
+/* Two leads hold the same thing. */
+static void assert_same_lead(const lg_lead *a, const lg_lead *b) {
+  char *da = lead_dump(a), *db = lead_dump(b);
+  assert_string_equal(da, db);
+  free(da);
+  free(db);
+}
+
+/* Fills a lead with a bit of everything lg_lead_reset must clear. */
+static void fill_lead(lg_lead *lead, int k) {
+  char name[16];
+  int  i;
+  for (i = 0; i < 11; i++) {
+    snprintf(name, sizeof name, "attr_%d", i);
+    if (i % 3 == 0) assert_int_equal(lg_lead_set_text(lead, name, "some text value"), LG_OK);
+    else if (i % 3 == 1) assert_int_equal(lg_lead_set_int(lead, name, i + k), LG_OK);
+    else assert_int_equal(lg_lead_set_bool(lead, name, i & 1), LG_OK);
+  }
+  for (i = 0; i < 8; i++)
+    assert_int_equal(lg_lead_add_event(lead, i % 2 ? "page_view" : "demo_requested", 1000 + i),
+                     LG_OK);
+  assert_int_equal(lg_lead_set_stage(lead, LG_STAGE_MQL, 2000), LG_OK);
+  assert_int_equal(lg_lead_assign(lead, "rep-a", 3000), LG_OK);
+  assert_int_equal(lg_lead_touch(lead, 3100), LG_OK);
+  assert_int_equal(lg_lead_record_action(lead, LG_ACTION_WARN, 3200), LG_OK);
+  assert_int_equal(lg_lead_snooze(lead, 3300, 3400), LG_OK);
+}
+
+static void reset_empties_the_lead_as_create_leaves_it(void **state) {
+  lg_lead *lead = new_lead("first"), *fresh = new_lead("second");
+  (void)state;
+  fill_lead(lead, 0);
+  assert_int_equal(lg_lead_reset(lead, "second"), LG_OK);
+  assert_same_lead(lead, fresh);
+  assert_string_equal(lg_lead_id(lead), "second");
+  assert_int_equal(lg_lead_attr_count(lead), 0);
+  assert_int_equal(lg_lead_event_count(lead), 0);
+  assert_int_equal(lg_lead_assignment_count(lead), 0);
+  assert_null(lg_lead_owner(lead));
+  assert_int_equal(lg_lead_stage(lead), LG_STAGE_NEW);
+  assert_int_equal(lg_lead_attr_type(lead, "attr_0"), LG_VALUE_NONE);
+  assert_int_equal(lg_lead_touch(lead, 4000), LG_ERR_STATE); /* no assignment left */
+  assert_arena_consistent(lead);
+  /* Built again, it holds what a new lead built the same way holds. */
+  fill_lead(lead, 1);
+  fill_lead(fresh, 1);
+  assert_same_lead(lead, fresh);
+  lg_lead_free(fresh);
+  lg_lead_free(lead);
+}
+
+static void a_reset_lead_rebuilt_to_the_same_size_allocates_nothing(void **state) {
+  lg_lead *lead = new_lead("lead-00001");
+  long     calls;
+  int      k;
+  (void)state;
+  fill_lead(lead, 0);
+  for (k = 0; k < 5; k++) {
+    char id[16];
+    snprintf(id, sizeof id, "lead-%05d", k + 2);
+    calls = ts_alloc_calls();
+    assert_int_equal(lg_lead_reset(lead, id), LG_OK);
+    fill_lead(lead, k);
+    assert_int_equal(ts_alloc_calls(), calls);
+    assert_string_equal(lg_lead_id(lead), id);
+  }
+  assert_int_equal(ts_alloc_live_blocks(), 7); /* struct, arena, 5 tables */
+  lg_lead_free(lead);
+}
+
+static void reset_to_a_longer_id_takes_one_block_and_keeps_it(void **state) {
+  lg_lead    *lead = new_lead("ab");
+  const char *id;
+  long        blocks = ts_alloc_live_blocks(), calls;
+  (void)state;
+  assert_int_equal(lg_lead_reset(lead, "a"), LG_OK); /* shorter: in place */
+  assert_int_equal(ts_alloc_live_blocks(), blocks);
+  assert_int_equal(lg_lead_reset(lead, "abc"), LG_OK); /* longer: its own block */
+  assert_int_equal(ts_alloc_live_blocks(), blocks + 1);
+  assert_string_equal(lg_lead_id(lead), "abc");
+  calls = ts_alloc_calls();
+  assert_int_equal(lg_lead_reset(lead, "xyz"), LG_OK); /* fits that block */
+  assert_int_equal(lg_lead_reset(lead, "q"), LG_OK);
+  assert_int_equal(ts_alloc_calls(), calls);
+  assert_int_equal(lg_lead_reset(lead, repeat('l', LG_MAX_ID_BYTES)), LG_OK); /* a new block */
+  assert_int_equal(ts_alloc_live_blocks(), blocks + 1);                     /* the old one freed */
+  assert_int_equal(strlen(lg_lead_id(lead)), LG_MAX_ID_BYTES);
+  /* The id stays where it is whatever else changes, and may be given back. */
+  id = lg_lead_id(lead);
+  fill_lead(lead, 0);
+  assert_ptr_equal(lg_lead_id(lead), id);
+  assert_int_equal(lg_lead_reset(lead, lg_lead_id(lead)), LG_OK);
+  assert_int_equal(strlen(lg_lead_id(lead)), LG_MAX_ID_BYTES);
+  assert_int_equal(lg_lead_reset(lead, lg_lead_id(lead) + 200), LG_OK); /* overlapping */
+  assert_string_equal(lg_lead_id(lead), repeat('l', LG_MAX_ID_BYTES - 200));
+  /* An id from the lead's own strings (the arena is not touched by reset). */
+  assert_int_equal(lg_lead_set_text(lead, "name", "from-the-arena"), LG_OK);
+  {
+    const char *text;
+    assert_int_equal(lg_lead_get_text(lead, "name", &text), LG_OK);
+    assert_int_equal(lg_lead_reset(lead, text), LG_OK);
+    assert_string_equal(lg_lead_id(lead), "from-the-arena");
+  }
+  lg_lead_free(lead);
+}
+
+static void reset_rejects_what_create_rejects_and_changes_nothing(void **state) {
+  lg_lead *lead = new_lead("keep");
+  char    *before, *after;
+  (void)state;
+  fill_lead(lead, 0);
+  before = lead_dump(lead);
+  assert_int_equal(lg_lead_reset(NULL, "x"), LG_ERR_INVALID);
+  assert_int_equal(lg_lead_reset(lead, NULL), LG_ERR_INVALID);
+  assert_int_equal(lg_lead_reset(lead, ""), LG_ERR_INVALID);
+  assert_int_equal(lg_lead_reset(lead, repeat('l', LG_MAX_ID_BYTES + 1)), LG_ERR_INVALID);
+  assert_int_equal(lg_lead_reset(lead, "bad\xff"), LG_ERR_INVALID);
+  after = lead_dump(lead);
+  assert_string_equal(before, after);
+  free(before);
+  free(after);
+  lg_lead_free(lead);
+}
+
+static lg_status op_reset(lg_lead *lead, const void *arg) { return lg_lead_reset(lead, arg); }
+
+static void every_allocation_failure_of_reset_leaves_the_lead_unchanged(void **state) {
+  lg_lead *lead = new_lead("short");
+  (void)state;
+  fill_lead(lead, 0);
+  assert_int_equal(fail_every_allocation(lead, op_reset, "a-much-longer-id"), 1);
+  assert_string_equal(lg_lead_id(lead), "a-much-longer-id");
+  assert_int_equal(fail_every_allocation(lead, op_reset, repeat('z', 100)), 1);
+  assert_int_equal(fail_every_allocation(lead, op_reset, "tiny"), 0);
+  lg_lead_free(lead);
+}
+
+static void reserve_checks_the_limits(void **state) {
+  lg_lead *lead = new_lead("r");
+  (void)state;
+  assert_int_equal(lg_lead_reserve(NULL, 1, 1, 1), LG_ERR_INVALID);
+  assert_int_equal(lg_lead_reserve(lead, LG_MAX_ATTRIBUTES + 1, 0, 0), LG_ERR_LIMIT);
+  assert_int_equal(lg_lead_reserve(lead, 0, LG_MAX_EVENTS + 1, 0), LG_ERR_LIMIT);
+  assert_int_equal(lg_lead_reserve(lead, 0, 0, (size_t)2 << 20), LG_ERR_LIMIT);
+  assert_int_equal(lg_lead_reserve(lead, SIZE_MAX, SIZE_MAX, SIZE_MAX), LG_ERR_LIMIT);
+  assert_int_equal(ts_alloc_live_blocks(), 1); /* nothing made */
+  assert_int_equal(lg_lead_reserve(lead, 0, 0, 0), LG_OK);
+  assert_int_equal(ts_alloc_live_blocks(), 1);
+  assert_int_equal(lg_lead_set_int(lead, "a", 1), LG_OK);
+  assert_int_equal(lg_lead_reserve(lead, LG_MAX_ATTRIBUTES, 0, 0), LG_ERR_LIMIT); /* one held */
+  assert_int_equal(lg_lead_reserve(lead, LG_MAX_ATTRIBUTES - 1, LG_MAX_EVENTS, 1000000), LG_OK);
+  assert_int_equal(lg_lead_add_event(lead, "x", 1), LG_OK);
+  assert_int_equal(lg_lead_reserve(lead, 0, LG_MAX_EVENTS, 0), LG_ERR_LIMIT);
+  assert_int_equal(lg_lead_reserve(lead, 0, LG_MAX_EVENTS - 1, 0), LG_OK);
+  lg_lead_free(lead);
+}
+
+/* Builds a lead of `attrs` attributes (text ones of `text` bytes) and
+ * `events` events of distinct types named with `type_len` bytes. */
+static void build_within(lg_lead *lead, int attrs, int events, size_t text, size_t type_len) {
+  char name[LG_MAX_NAME_BYTES + 1];
+  int  i;
+  for (i = 0; i < attrs; i++) {
+    snprintf(name, sizeof name, "a%d", i);
+    if (i % 2) assert_int_equal(lg_lead_set_int(lead, name, i), LG_OK);
+    else assert_int_equal(lg_lead_set_text(lead, name, repeat('t', text)), LG_OK);
+  }
+  for (i = 0; i < events; i++) {
+    snprintf(name, sizeof name, "%.*s%04d", (int)type_len - 4, repeat('e', type_len), i);
+    assert_int_equal(lg_lead_add_event(lead, name, 100 - i), LG_OK);
+  }
+}
+
+static void storing_what_was_reserved_allocates_nothing(void **state) {
+  static const int shapes[][2] = {{1, 1}, {11, 8}, {40, 100}, {256, 0}, {0, 300}};
+  size_t           k;
+  (void)state;
+  for (k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+    int      attrs = shapes[k][0], events = shapes[k][1];
+    size_t   text = 30, type_len = 12, bytes;
+    lg_lead *lead = new_lead("reserved");
+    long     calls;
+    /* names "aN" (2 or 3 bytes), the texts, the type names */
+    bytes = (size_t)attrs * 3 + (size_t)(attrs + 1) / 2 * text + (size_t)events * type_len;
+    assert_int_equal(lg_lead_reserve(lead, (size_t)attrs, (size_t)events, bytes), LG_OK);
+    calls = ts_alloc_calls();
+    build_within(lead, attrs, events, text, type_len);
+    assert_int_equal(ts_alloc_calls(), calls);
+    assert_arena_consistent(lead);
+    /* and again after a reset, and after a reserve that has the room */
+    assert_int_equal(lg_lead_reset(lead, "again"), LG_OK);
+    assert_int_equal(lg_lead_reserve(lead, (size_t)attrs, (size_t)events, bytes), LG_OK);
+    build_within(lead, attrs, events, text, type_len);
+    assert_int_equal(ts_alloc_calls(), calls);
+    lg_lead_free(lead);
+  }
+}
+
+typedef struct reserve_arg {
+  size_t attrs, events, bytes;
+} reserve_arg;
+
+static lg_status op_reserve(lg_lead *lead, const void *arg) {
+  const reserve_arg *r = arg;
+  return lg_lead_reserve(lead, r->attrs, r->events, r->bytes);
+}
+
+static void every_allocation_failure_of_reserve_leaves_the_lead_unchanged(void **state) {
+  lg_lead    *lead = new_lead("r");
+  reserve_arg r = {11, 8, 200};
+  (void)state;
+  /* On an empty lead every table is made: arena, attributes, types, events. */
+  assert_int_equal(fail_every_allocation(lead, op_reserve, &r), 4);
+  lg_lead_free(lead);
+  lead = new_lead("r");
+  fill_lead(lead, 0);
+  r.attrs = 100;
+  r.events = 100;
+  r.bytes = 5000;
+  assert_true(fail_every_allocation(lead, op_reserve, &r) >= 1);
+  lg_lead_free(lead);
+}
+
+/* ---- batches compared with single calls ---------------------------------- */
+
+static uint64_t rng_state = 88172645463325252u;
+static uint32_t rnd(uint32_t n) { /* uniform enough in [0, n) */
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 7;
+  rng_state ^= rng_state << 17;
+  return (uint32_t)(rng_state % n);
+}
+
+/* The batch on `batched`, the same events one call at a time on a clone of
+ * `single`: the same status, and either both leads take every event or
+ * `batched` is unchanged (then `single` is left as it was). */
+static lg_status compare_batch(lg_lead **single, lg_lead *batched, const char *const *types,
+                               const lg_time *at, size_t n) {
+  lg_lead  *c = NULL;
+  lg_status want = LG_OK, got;
+  char     *before = lead_dump(batched), *after;
+  size_t    i;
+  assert_int_equal(lg_lead_clone(*single, &c), LG_OK);
+  for (i = 0; i < n && want == LG_OK; i++) want = lg_lead_add_event(c, types[i], at[i]);
+  got = lg_lead_add_events(batched, types, at, n);
+  assert_int_equal(got, want);
+  if (got == LG_OK) {
+    lg_lead_free(*single);
+    *single = c;
+  } else {
+    lg_lead_free(c);
+    after = lead_dump(batched);
+    assert_string_equal(before, after);
+    free(after);
+  }
+  free(before);
+  assert_same_lead(*single, batched);
+  assert_arena_consistent(batched);
+  return got;
+}
+
+static void a_batch_ends_as_the_same_single_calls_end(void **state) {
+  static const char *const known[6] = {"demo_requested", "page_view",    "content_download",
+                                       "webinar",        "email_opened", "unsubscribed"};
+  static char              copies[512][16]; /* the same names at other addresses */
+  const char              *types[512];
+  lg_time                  at[512];
+  lg_lead                 *single = new_lead("L-0"), *batched = new_lead("L-0");
+  int                      round, errors = 0;
+  (void)state;
+  for (round = 0; round < 3000; round++) {
+    size_t  n = rnd(6) == 0 ? rnd(512) : rnd(12), i;
+    int     shape = (int)rnd(5);
+    lg_time base = lg_lead_event_count(single) && rnd(2) ?
+                     single->ev_at[single->n_events - 1] :
+                     (lg_time)rnd(1000) * 100;
+    if (rnd(40) == 0 || lg_lead_event_count(single) > 9000) { /* start a new lead */
+      char id[16];
+      snprintf(id, sizeof id, "L-%d", round);
+      lg_lead_free(single);
+      single = new_lead(id);
+      assert_int_equal(lg_lead_reset(batched, id), LG_OK);
+      assert_same_lead(single, batched);
+    }
+    for (i = 0; i < n; i++) {
+      uint32_t t = rnd(20);
+      if (t < 14) {
+        types[i] = known[t % 6];
+      } else if (t < 19) { /* another pointer to a known name, or a new name */
+        if (t == 18) snprintf(copies[i], sizeof copies[i], "type_%u", rnd(30));
+        else snprintf(copies[i], sizeof copies[i], "%s", known[rnd(6)]);
+        types[i] = copies[i];
+      } else {
+        types[i] = known[0];
+      }
+      switch (shape) {
+      case 0: at[i] = base + (lg_time)i * 10; break;            /* sorted, after the lead */
+      case 1: at[i] = base + (lg_time)rnd(5); break;            /* many ties */
+      case 2: at[i] = base - 50 + (lg_time)rnd(100); break;     /* unsorted, around the end */
+      case 3: at[i] = (lg_time)rnd(1000) * 100; break;          /* anywhere */
+      default: at[i] = base - (lg_time)i * 7 - 1; break;        /* descending, all earlier */
+      }
+    }
+    if (n > 0 && rnd(30) == 0) { /* a bad event somewhere */
+      i = rnd((uint32_t)n);
+      switch (rnd(4)) {
+      case 0: types[i] = "Bad"; break;
+      case 1: types[i] = NULL; break;
+      case 2: at[i] = LG_TIME_MAX + 1; break;
+      default: at[i] = LG_TIME_MIN - 1; break;
+      }
+    }
+    if (compare_batch(&single, batched, types, at, n) != LG_OK) errors++;
+  }
+  assert_true(errors > 10);
+  lg_lead_free(single);
+  lg_lead_free(batched);
+}
+
+static void add_events_rejects_bad_arguments_and_reports_the_first_error(void **state) {
+  const char *types[4] = {"a", "b", "c", "d"};
+  lg_time     at[4] = {10, 20, 30, 40};
+  lg_lead    *lead = new_lead("e");
+  (void)state;
+  assert_int_equal(lg_lead_add_events(NULL, types, at, 4), LG_ERR_INVALID);
+  assert_int_equal(lg_lead_add_events(lead, NULL, at, 4), LG_ERR_INVALID);
+  assert_int_equal(lg_lead_add_events(lead, types, NULL, 4), LG_ERR_INVALID);
+  assert_int_equal(lg_lead_add_events(lead, NULL, NULL, 0), LG_OK);
+  assert_int_equal(lg_lead_add_events(NULL, NULL, NULL, 0), LG_ERR_INVALID);
+  types[2] = "C"; /* a malformed type before a bad time: INVALID */
+  at[3] = LG_TIME_MAX + 1;
+  assert_int_equal(lg_lead_add_events(lead, types, at, 4), LG_ERR_INVALID);
+  types[2] = "c"; /* a bad time before a malformed type: RANGE */
+  at[1] = LG_TIME_MIN - 1;
+  types[3] = "";
+  assert_int_equal(lg_lead_add_events(lead, types, at, 4), LG_ERR_RANGE);
+  assert_int_equal(lg_lead_event_count(lead), 0);
+  assert_int_equal(ts_alloc_live_blocks(), 1); /* nothing kept from the failed calls */
+  assert_int_equal(lg_lead_add_events(lead, types, at, 1), LG_OK); /* the good prefix */
+  assert_int_equal(lg_lead_event_count(lead), 1);
+  lg_lead_free(lead);
+}
+
+static void a_batch_past_10000_events_is_a_limit_error_unless_an_earlier_one_fails(void **state) {
+  static const char *types[LG_MAX_EVENTS + 1];
+  static lg_time     at[LG_MAX_EVENTS + 1];
+  lg_lead           *lead = new_lead("full");
+  size_t             i;
+  (void)state;
+  for (i = 0; i <= LG_MAX_EVENTS; i++) {
+    types[i] = "page_view";
+    at[i] = (lg_time)i;
+  }
+  assert_int_equal(lg_lead_add_events(lead, types, at, LG_MAX_EVENTS + 1), LG_ERR_LIMIT);
+  assert_int_equal(lg_lead_event_count(lead), 0);
+  assert_int_equal(lg_lead_add_events(lead, types, at, LG_MAX_EVENTS - 2), LG_OK);
+  assert_int_equal(lg_lead_add_events(lead, types, at, 3), LG_ERR_LIMIT); /* 10,001 */
+  types[2] = "Bad"; /* the call that would hit the limit fails first on its type */
+  assert_int_equal(lg_lead_add_events(lead, types, at, 3), LG_ERR_INVALID);
+  types[2] = "page_view";
+  types[3] = "Bad"; /* after the limit: never looked at */
+  assert_int_equal(lg_lead_add_events(lead, types, at, 4), LG_ERR_LIMIT);
+  assert_int_equal(lg_lead_event_count(lead), LG_MAX_EVENTS - 2);
+  assert_int_equal(lg_lead_add_events(lead, types, at, 2), LG_OK);
+  assert_int_equal(lg_lead_event_count(lead), LG_MAX_EVENTS);
+  assert_int_equal(lg_lead_add_events(lead, types, at, 1), LG_ERR_LIMIT);
+  /* 10,000 events of 10,000 distinct types */
+  {
+    static char names[LG_MAX_EVENTS][8];
+    assert_int_equal(lg_lead_reset(lead, "many-types"), LG_OK);
+    for (i = 0; i < LG_MAX_EVENTS; i++) {
+      snprintf(names[i], sizeof names[i], "t%zu", i);
+      types[i] = names[i];
+      at[i] = (lg_time)(LG_MAX_EVENTS - i);
+    }
+    assert_int_equal(lg_lead_add_events(lead, types, at, LG_MAX_EVENTS), LG_OK);
+    assert_int_equal(lead->n_types, LG_MAX_EVENTS);
+    for (i = 0; i < LG_MAX_EVENTS; i++) {
+      const char *type;
+      lg_time     t;
+      assert_int_equal(lg_lead_event_at(lead, i, &type, &t), LG_OK);
+      assert_int_equal(t, (lg_time)i + 1);
+      assert_string_equal(type, names[LG_MAX_EVENTS - 1 - i]);
+    }
+  }
+  lg_lead_free(lead);
+}
+
+typedef struct events_arg {
+  const char *const *types;
+  const lg_time     *at;
+  size_t             n;
+} events_arg;
+
+static lg_status op_add_events(lg_lead *lead, const void *arg) {
+  const events_arg *e = arg;
+  return lg_lead_add_events(lead, e->types, e->at, e->n);
+}
+
+static void every_allocation_failure_of_add_events_leaves_the_lead_unchanged(void **state) {
+  static char names[40][8];
+  const char *types[40];
+  lg_time     at[40];
+  events_arg  e = {types, at, 0};
+  lg_lead    *lead = new_lead("batch");
+  size_t      i;
+  (void)state;
+  for (i = 0; i < 40; i++) {
+    snprintf(names[i], sizeof names[i], "t%zu", i % 20);
+    types[i] = names[i];
+    at[i] = (lg_time)((i * 7919) % 40);
+  }
+  e.n = 3; /* an empty lead: events, arena, types */
+  assert_int_equal(fail_every_allocation(lead, op_add_events, &e), 3);
+  e.n = 40; /* 20 new types: more than the stack holds */
+  assert_true(fail_every_allocation(lead, op_add_events, &e) >= 3);
+  e.n = 40; /* known types: the events grow */
+  assert_true(fail_every_allocation(lead, op_add_events, &e) >= 1);
+  /* A type named by one of the lead's own strings, added as the arena
+   * grows. */
+  assert_int_equal(lg_lead_set_text(lead, "own_name", "x"), LG_OK);
+  assert_int_equal(lg_lead_attr_at(lead, 0, &types[0], NULL), LG_OK);
+  types[1] = repeat('q', 64);
+  e.n = 2;
+  assert_true(fail_every_allocation(lead, op_add_events, &e) >= 1);
+  assert_int_equal(lg__lead_find_type(lead, "own_name", 8) >= 0, 1);
+  lg_lead_free(lead);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void) {
@@ -1503,6 +1936,18 @@ int main(void) {
     T(clones_copy_snoozes),
     T(every_allocation_failure_of_snooze_leaves_the_lead_unchanged),
     T(a_typical_lead_holds_only_what_it_needs),
+    T(reset_empties_the_lead_as_create_leaves_it),
+    T(a_reset_lead_rebuilt_to_the_same_size_allocates_nothing),
+    T(reset_to_a_longer_id_takes_one_block_and_keeps_it),
+    T(reset_rejects_what_create_rejects_and_changes_nothing),
+    T(every_allocation_failure_of_reset_leaves_the_lead_unchanged),
+    T(reserve_checks_the_limits),
+    T(storing_what_was_reserved_allocates_nothing),
+    T(every_allocation_failure_of_reserve_leaves_the_lead_unchanged),
+    T(a_batch_ends_as_the_same_single_calls_end),
+    T(add_events_rejects_bad_arguments_and_reports_the_first_error),
+    T(a_batch_past_10000_events_is_a_limit_error_unless_an_earlier_one_fails),
+    T(every_allocation_failure_of_add_events_leaves_the_lead_unchanged),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

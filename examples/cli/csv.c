@@ -47,10 +47,54 @@ void csv_close(csv_reader *r) {
   r->fields = NULL;
 }
 
+int csv_open_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
+                 unsigned long first_line, int trim) {
+  if (csv_open(r, NULL, trim) != 0) return -1;
+  r->mem = data;
+  r->mem_len = len;
+  r->in_base = base;
+  r->line_start = base;
+  r->line = first_line;
+  r->started = base != 0; /* a BOM is skipped only at the very start */
+  return 0;
+}
+
+size_t csv_split_point(const char *data, size_t len, size_t from) {
+  size_t i;
+  if (from == 0) return 0;
+  for (i = from; i < len; i++) {
+    char prev = data[i - 1];
+    if (prev == '\n' || (prev == '\r' && data[i] != '\n')) return i;
+  }
+  return len;
+}
+
+unsigned long csv_count_lines(const char *data, size_t len) {
+  unsigned long n = 0;
+  size_t        i;
+  for (i = 0; i < len; i++)
+    if (data[i] == '\n' || (data[i] == '\r' && (i + 1 == len || data[i + 1] != '\n'))) n++;
+  return n;
+}
+
+uint64_t csv_tell(const csv_reader *r) { return r->in_base + r->in_pos; }
+
+/* Fills the block from the FILE or the caller's bytes. */
+static size_t source_read(csv_reader *r) {
+  size_t n;
+  if (r->fp) return fread(r->in, 1, CSV_BLOCK, r->fp);
+  n = r->mem_len - r->mem_pos < CSV_BLOCK ? r->mem_len - r->mem_pos : CSV_BLOCK;
+  if (n) memcpy(r->in, r->mem + r->mem_pos, n);
+  r->mem_pos += n;
+  return n;
+}
+
+static int read_failed(const csv_reader *r) { return r->fp && ferror(r->fp); }
+
 static int refill(csv_reader *r) {
   if (r->in_eof) return 0;
   r->in_base += r->in_len;
-  r->in_len = fread(r->in, 1, CSV_BLOCK, r->fp);
+  r->in_len = source_read(r);
   r->in_pos = 0;
   if (r->in_len == 0) {
     r->in_eof = 1;
@@ -127,7 +171,7 @@ static int bad(csv_reader *r, int c, int state) {
       state = AT_FIELD;
     }
   }
-  if (ferror(r->fp)) {
+  if (read_failed(r)) {
     set_error(r, r->line, 0, "read error");
     return CSV_FATAL;
   }
@@ -256,7 +300,7 @@ static int read_record(csv_reader *r, int *quoted) {
   *quoted = 0;
   c = next_byte(r);
   if (c == EOF) {
-    if (ferror(r->fp)) {
+    if (read_failed(r)) {
       set_error(r, r->line, 0, "read error");
       return CSV_FATAL;
     }
@@ -308,7 +352,7 @@ static int read_record(csv_reader *r, int *quoted) {
   }
   if (c == '\r' && peek_byte(r) == '\n') r->in_pos++;
   if (c != EOF) new_line(r);
-  if (ferror(r->fp)) {
+  if (read_failed(r)) {
     set_error(r, r->line, 0, "read error");
     return CSV_FATAL;
   }

@@ -47,7 +47,9 @@ typedef struct csv_field_pos {
 } csv_field_pos;
 
 typedef struct csv_reader {
-  FILE          *fp;
+  FILE          *fp;  /* the input, or NULL for csv_open_mem */
+  const char    *mem; /* csv_open_mem's bytes */
+  size_t         mem_len, mem_pos;
   char          *in; /* input block */
   size_t         in_len, in_pos;
   uint64_t       in_base; /* input offset of in[0] */
@@ -78,6 +80,55 @@ int csv_open(csv_reader *r, FILE *fp, int trim);
  * header, found M"). */
 int  csv_next(csv_reader *r);
 void csv_close(csv_reader *r);
+
+/* ---- reading a file in parts (parallel readers) ----------------------------
+ *
+ * Reads records from the caller's bytes data[0..len) (not copied; they
+ * must outlive the reader and stay unchanged), numbering lines from
+ * first_line and offsets from base, as if this were the part of a larger
+ * input that starts there (no BOM skip unless base == 0).  Same records,
+ * errors and positions as csv_open on the whole input would give for
+ * these bytes, provided data starts at a record boundary.  0, or -1 when
+ * out of memory.  Close with csv_close. */
+int csv_open_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
+                 unsigned long first_line, int trim);
+
+/* The input offset where the reader's next record begins: after a record
+ * (or a bad record) it is just past that record's line break (blank lines
+ * after it not yet skipped); right after opening, `base` (0 for csv_open). */
+uint64_t csv_tell(const csv_reader *r);
+
+/* A guess at a record boundary at or after `from` in data[0..len), for
+ * splitting work: the smallest offset o >= from that is 0, len, or just
+ * after a line break (LF, a lone CR, or CRLF taken as one: never between
+ * the CR and the LF).  A line break inside a quoted field cannot be told
+ * from the end of a record without reading from a known boundary, so the
+ * guess assumes the break is not inside quotes (it always holds for
+ * input without quoted line breaks) and the caller confirms it:
+ *
+ *   Part k covers [s_k, s_k+1), s_0 = 0 (or the offset after the header)
+ *   and s_k+1 = csv_split_point(data, len, guess).  Its reader is opened
+ *   on ALL the rest of the input, csv_open_mem(r, data + s_k, len - s_k,
+ *   s_k, line_k, trim), and returns records (CSV_RECORD or CSV_BAD) while
+ *   record_offset < s_k+1; the first one at or past s_k+1 (or CSV_EOF)
+ *   ends the part and is not the part's.  Let t be csv_tell() after the
+ *   part's last record (s_k before any).  The split s_k+1 was a record
+ *   boundary iff t <= s_k+1 (what lies between is blank lines).  Else a
+ *   quoted field ran across it: the next part must be read again from
+ *   s_k+1 = t, with first line r->line as it was at t.
+ *
+ * line_k: physical lines count every line break, inside quotes or not,
+ * so line_k+1 = line_k + csv_count_lines(data + s_k, s_k+1 - s_k) needs
+ * no quote state (or take r->line of the previous part's reader after its
+ * last record: the line its next record starts on).  Reads data only;
+ * thread-safe. */
+size_t csv_split_point(const char *data, size_t len, size_t from);
+
+/* The number of line breaks in data[0..len) as the reader counts them
+ * (LF, a lone CR, CRLF as one), inside quoted fields or not; a CR at
+ * data[len - 1] counts as one, so do not end a part between CR and LF.
+ * Thread-safe. */
+unsigned long csv_count_lines(const char *data, size_t len);
 
 /* Writes one field, quoted per RFC 4180 when it holds a comma, a quote, CR
  * or LF. */
