@@ -460,19 +460,19 @@ int lg__decay_fast_rule(const lg__decay_rule *rule) {
 
 int lg__decay_pass(lg__decay_slot *slots, const uint8_t *slot_of, lg_time now, const lg_time *at,
                    const uint16_t *type, uint32_t n, uint32_t *last) {
-  uint64_t far = 0;
   uint32_t i;
+  /* events are sorted by time: the first is the oldest */
+  if (n > 0 && (uint64_t)(now - at[0]) >= FAST_LIMIT) return 0;
   for (i = 0; i < n; i++) {
     uint16_t        t = type[i];
     lg__decay_slot *s = &slots[slot_of[t]];
     uint64_t        age = (uint64_t)(now - at[i]), v;
     last[t] = i + 1;
-    far |= age;
     v = hl_fast(s->m_hi, s->m_lo, s->mag, age);
     s->lo += v;
     s->hi += s->lo < v;
   }
-  return far < FAST_LIMIT;
+  return 1;
 }
 
 int64_t lg__decay_slot_total(const lg__decay_slot *s, int64_t points) {

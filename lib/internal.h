@@ -408,8 +408,8 @@ int64_t lg__decay_sum(const lg__decay_rule *rule, lg_time now, const lg_time *at
  * slot is set up by lg__decay_slot_init from a rule that
  * lg__decay_fast_rule accepts, or from NULL (slot 0: adds nothing).
  * lg__decay_slot_total is then exactly what lg__decay_sum returns for
- * that rule.  Returns 0, the sums being of no use, when an event is too
- * old for the fast kernel (2^36 s). */
+ * that rule.  `at` is sorted (as a lead's events are); returns 0, having
+ * done nothing, when at[0] is too old for the fast kernel (2^36 s). */
 typedef struct lg__decay_slot {
   uint64_t m_hi, m_lo, mag;
   uint64_t hi, lo; /* the sum, 2^-32 milli-points */
