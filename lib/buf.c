@@ -16,13 +16,19 @@ void lg__buf_init(lg__buf *b, char *dst, size_t cap) {
   b->cap = cap;
   b->len = 0;
   b->hash = FNV64_BASIS;
+  b->hashing = 1;
+}
+
+void lg__buf_init_text(lg__buf *b, char *dst, size_t cap) {
+  lg__buf_init(b, dst, cap);
+  b->hashing = 0;
 }
 
 void lg__buf_put(lg__buf *b, const char *s, size_t n) {
   uint64_t h = b->hash; /* a local: s may alias *b, so b->hash would be
                            stored and reloaded for every byte */
   size_t   i;
-  for (i = 0; i < n; i++) {
+  for (i = 0; b->hashing && i < n; i++) {
     h ^= (unsigned char)s[i];
     h *= FNV64_PRIME;
   }

@@ -39,6 +39,15 @@
  */
 #include "internal.h"
 
+/* The per-event kernels below are inlined into the scorer's loops (as
+ * calls their prologues cost as much as their bodies); coverage builds
+ * define LG_NO_FORCED_INLINE to measure each once. */
+#if defined(__GNUC__) && !defined(LG_NO_FORCED_INLINE)
+#  define LG__INLINE __attribute__((always_inline)) inline
+#else
+#  define LG__INLINE inline
+#endif
+
 /* ---- 128-bit helpers ---------------------------------------------------- */
 
 /* (*hi:*lo) = a * b: one instruction where the compiler has a 128-bit
@@ -47,7 +56,7 @@
  * test_decay a second time with -DLG_NO_INT128 to prove it). */
 #if defined(__SIZEOF_INT128__) && !defined(LG_NO_INT128)
 __extension__ typedef unsigned __int128 lg__u128;
-static void mul_64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo) {
+static LG__INLINE void mul_64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo) {
   lg__u128 r = (lg__u128)a * b;
   *hi = (uint64_t)(r >> 64);
   *lo = (uint64_t)r;
@@ -65,7 +74,7 @@ static void mul_64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo) {
 #endif
 
 /* a * b / 2^62, truncated, for Q62 operands a, b <= 2^62 (result <= 2^62). */
-static uint64_t mul_q62(uint64_t a, uint64_t b) {
+static LG__INLINE uint64_t mul_q62(uint64_t a, uint64_t b) {
   uint64_t hi, lo;
   mul_64x64(a, b, &hi, &lo);
   return (hi << 2) | (lo >> 62);
@@ -222,7 +231,7 @@ static const uint64_t pow2_18[64] = {
 #define Q62_ONE ((uint64_t)1 << 62)
 
 /* 2^(-f / 2^56) in Q62, for a 56-bit fraction f. */
-static uint64_t pow2_neg_frac(uint64_t f) {
+static LG__INLINE uint64_t pow2_neg_frac(uint64_t f) {
   uint64_t rest = f & ((((uint64_t)1) << 38) - 1u); /* r < 2^-18 */
   uint64_t y = mul_q62(rest << 6, Q62_LN2);         /* r ln 2 < 2^44 in Q62 */
   uint64_t y22 = y >> 22;                           /* top 22 bits of y */
@@ -350,7 +359,7 @@ static uint64_t fine_round(const fine_sum *s) {
 }
 
 /* |p| * g / 2^(62 + n) in fine units, truncated: (hi:lo) >> (30 + n). */
-static uint64_t fine_shift(uint64_t hi, uint64_t lo, uint64_t n) {
+static LG__INLINE uint64_t fine_shift(uint64_t hi, uint64_t lo, uint64_t n) {
   unsigned sh;
   if (n >= 128u) return 0;
   sh = 62u - FINE_BITS + (unsigned)n;
@@ -359,16 +368,20 @@ static uint64_t fine_shift(uint64_t hi, uint64_t lo, uint64_t n) {
   return sh == 0 ? lo : (lo >> sh) | (hi << (64u - sh));
 }
 
-static uint64_t half_life_fast(const lg__decay_rule *rule, uint64_t mag, uint64_t age) {
+static LG__INLINE uint64_t hl_fast(uint64_t m_hi, uint64_t m_lo, uint64_t mag, uint64_t age) {
   uint64_t h1, l1, h2, l2, mid, n, f, hi, lo;
-  mul_64x64(age, rule->m_lo, &h1, &l1);
-  mul_64x64(age, rule->m_hi, &h2, &l2);
+  mul_64x64(age, m_lo, &h1, &l1);
+  mul_64x64(age, m_hi, &h2, &l2);
   mid = l2 + h1;        /* bits 64..127 of age M */
   n = h2 + (mid < l2);  /* bits 128.. : Q / 2^56 */
   if (n > 66) return 0; /* |p| g < 2^92: below 2^-32 past 2^-(62+60) */
   f = mid >> 8;         /* bits 72..127: Q mod 2^56 */
   mul_64x64(mag, pow2_neg_frac(f), &hi, &lo);
   return fine_shift(hi, lo, n);
+}
+
+static uint64_t half_life_fast(const lg__decay_rule *rule, uint64_t mag, uint64_t age) {
+  return hl_fast(rule->m_hi, rule->m_lo, mag, age);
 }
 
 /* One event's decayed magnitude in fine units, any rule and age, for
@@ -427,4 +440,46 @@ int64_t lg__decay_sum(const lg__decay_rule *rule, lg_time now, const lg_time *at
   *count = c;
   total = fine_round(&fine);
   return sum + (p < 0 ? -(int64_t)total : (int64_t)total);
+}
+
+/* ---- one pass over a lead's events for all its half-life criteria --------
+ * lg__decay_sum walks all the events once per criterion; the scorer
+ * instead makes one pass that decays every event under its type's slot.
+ * Each event's fine value is the one lg__decay_sum adds for it
+ * (half_life_fast, and for age 0 half_life_fast gives mag << FINE_BITS
+ * too: f = 0 makes pow2_neg_frac exactly 2^62, n = 0), and a sum of
+ * integers does not depend on the order of its terms, so every slot's
+ * sum is lg__decay_sum's to the bit.  Events of types without a slot go
+ * to slot 0, whose magnitude is 0 (no branch on the type: see
+ * lg__decay_sum).  Ages of 2^36 s or more leave the fast kernel's range:
+ * the pass then returns 0 and the caller takes lg__decay_sum. */
+
+int lg__decay_fast_rule(const lg__decay_rule *rule) {
+  return rule->m_hi != 0 && magnitude(rule->points) < ((uint64_t)1 << 30);
+}
+
+int lg__decay_pass(lg__decay_slot *slots, const uint8_t *slot_of, lg_time now, const lg_time *at,
+                   const uint16_t *type, uint32_t n, uint32_t *last) {
+  uint32_t i;
+  /* events are sorted by time: the first is the oldest */
+  if (n > 0 && (uint64_t)(now - at[0]) >= FAST_LIMIT) return 0;
+  for (i = 0; i < n; i++) {
+    uint16_t        t = type[i];
+    lg__decay_slot *s = &slots[slot_of[t]];
+    uint64_t        age = (uint64_t)(now - at[i]), v;
+    last[t] = i + 1;
+    v = hl_fast(s->m_hi, s->m_lo, s->mag, age);
+    s->lo += v;
+    s->hi += s->lo < v;
+  }
+  return 1;
+}
+
+int64_t lg__decay_slot_total(const lg__decay_slot *s, int64_t points) {
+  fine_sum f;
+  uint64_t total;
+  f.hi = s->hi;
+  f.lo = s->lo;
+  total = fine_round(&f);
+  return points < 0 ? -(int64_t)total : (int64_t)total;
 }

@@ -40,7 +40,7 @@ static void finish_text(char *out, size_t cap, const lg__buf *b) {
 
 static void set_reason(lg_decision *d, const lg__expr *rule, const lg__expr_ctx *ctx, int holds) {
   lg__buf b;
-  lg__buf_init(&b, d->reason, sizeof d->reason);
+  lg__buf_init_text(&b, d->reason, sizeof d->reason);
   if (rule)
     lg__expr_reason(rule, ctx, holds, &b);
   else

@@ -431,6 +431,7 @@ void lg__expr_free(lg__expr *e) {
   if (!e) return;
   for (i = 0; i < e->n_lists; i++) lg__match_list_free(&e->lists[i]);
   lg__free(e->lists);
+  lg__free(e->rt_span); /* rt lies in the same block */
   lg__free(e->nodes);
   lg__free(e->strs);
   memset(e, 0, sizeof *e);
@@ -445,6 +446,8 @@ static void xparser_init(xparser *p, lg__lexer *lx, lg__expr *e, int no_score) {
   p->no_score = no_score;
 }
 
+static lg_status reason_cache(lg__lexer *lx, lg__expr *e);
+
 static lg_status parse_expr(lg__lexer *lx, lg__expr *out, int no_score) {
   lg__expr  e;
   xparser   p;
@@ -456,6 +459,11 @@ static lg_status parse_expr(lg__lexer *lx, lg__expr *out, int no_score) {
       st = lg__lex_error(lx, LG_ERR_SYNTAX, "unexpected ')': no '(' to close");
     else
       st = lg__lex_expected(lx, "'and', 'or' or the end of the line");
+  }
+  if (st == LG_OK) {
+    uint32_t i;
+    for (i = 0; i < e.n_nodes; i++) e.n_events += e.nodes[i].kind == X_EVENT;
+    st = reason_cache(lx, &e);
   }
   if (st != LG_OK) {
     lg__expr_free(&e);
@@ -476,6 +484,7 @@ lg_status lg__expr_knockout(lg__lexer *lx, lg__expr *out) {
   xparser_init(&p, lx, &e, 0);
   st = new_node(&p, X_KO_ANY, &e.root);
   if (st != LG_OK) return st; /* new_node leaves nothing allocated on failure */
+  /* a bare `knockout` is never kept in the reason cache: nothing to add */
   *out = e;
   return LG_OK;
 }
@@ -654,6 +663,52 @@ int lg__expr_eval_touched(const lg__expr *e, const lg__expr_ctx *ctx, unsigned *
   return eval_node(e, e->root, ctx, touched);
 }
 
+/* ---- the reason cache (lg__expr.rt) -------------------------------------------
+ * print_node with a context differs from print_node without one only at a
+ * bare `knockout` (print_knockout), so the text of a node with none below
+ * it is the same for every lead and is printed once here. */
+
+static int has_ko_any(const lg__expr *e, uint32_t i) {
+  const lg__xnode *n = &e->nodes[i];
+  uint32_t         k;
+  if (n->kind == X_KO_ANY) return 1;
+  if (n->kind == X_OR || n->kind == X_AND || n->kind == X_NOT)
+    for (k = n->first; k != NIL; k = e->nodes[k].next)
+      if (has_ko_any(e, k)) return 1;
+  return 0;
+}
+
+static lg_status reason_cache(lg__lexer *lx, lg__expr *e) {
+  uint32_t i, *span;
+  size_t   total = 0;
+  char    *rt;
+  lg__buf  b;
+  if (e->n_nodes == 0 || e->n_nodes > (UINT32_MAX - 1) / 2) return LG_OK; /* < 1 MiB of text */
+  for (i = 0; i < e->n_nodes; i++) {                                      /* measure */
+    lg__buf_init(&b, NULL, 0);
+    if (!has_ko_any(e, i)) print_node(e, i, &b, NULL, 0);
+    if (b.len <= LG__REASON_CACHE) total += b.len;
+  }
+  span = lg__malloc(2 * (size_t)e->n_nodes * sizeof *span + total + 1);
+  if (!span) return lg__lex_nomem(lx);
+  rt = (char *)(span + 2 * (size_t)e->n_nodes);
+  for (i = 0, total = 0; i < e->n_nodes; i++) { /* print what fits */
+    span[2 * i] = (uint32_t)total;
+    span[2 * i + 1] = UINT32_MAX;
+    if (has_ko_any(e, i)) continue;
+    lg__buf_init(&b, NULL, 0);
+    print_node(e, i, &b, NULL, 0);
+    if (b.len > LG__REASON_CACHE) continue;
+    lg__buf_init(&b, rt + total, b.len);
+    print_node(e, i, &b, NULL, 0);
+    span[2 * i + 1] = (uint32_t)b.len;
+    total += b.len;
+  }
+  e->rt_span = span;
+  e->rt = rt;
+  return LG_OK;
+}
+
 /* ---- reasons ----------------------------------------------------------------
  * A rule that holds is explained by its first alternative that holds (an
  * `or` is as strong as any one branch); a rule that fails, by its first
@@ -678,6 +733,13 @@ static void reason_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c, in
         return;
       }
   }
+  if (e->rt && e->rt_span[2 * i + 1] != UINT32_MAX) { /* the same text: see reason_cache */
+    int paren = in_and && n->kind == X_OR;
+    if (paren) lg__buf_putc(b, '(');
+    lg__buf_put(b, e->rt + e->rt_span[2 * i], e->rt_span[2 * i + 1]);
+    if (paren) lg__buf_putc(b, ')');
+    return;
+  }
   print_operand(e, i, b, c, 0, in_and && n->kind == X_OR);
 }
 
@@ -690,7 +752,7 @@ void lg__expr_reason(const lg__expr *e, const lg__expr_ctx *ctx, int holds, lg__
 lg_time lg__expr_event_change(const lg__expr *e, const lg_lead *lead, lg_time s) {
   lg_time  best = LG_TIME_NEVER;
   uint32_t i, k, upto;
-  if (lead->n_events == 0) return best;
+  if (lead->n_events == 0 || e->n_events == 0) return best; /* the loop below finds none */
   upto = lg__lead_events_upto(lead, s);
   for (i = 0; i < e->n_nodes; i++) {
     const lg__xnode *n = &e->nodes[i];

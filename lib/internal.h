@@ -93,11 +93,14 @@ int lg__text_ieq(const char *a, size_t an, const char *b, size_t bn);
 typedef struct lg__buf {
   char    *dst;
   size_t   cap;
-  size_t   len;  /* bytes produced so far (may exceed cap) */
-  uint64_t hash; /* FNV-1a 64 of all bytes produced */
+  size_t   len;     /* bytes produced so far (may exceed cap) */
+  uint64_t hash;    /* FNV-1a 64 of all bytes produced */
+  int      hashing; /* 0: hash not kept (lg__buf_init_text) */
 } lg__buf;
 
 void lg__buf_init(lg__buf *b, char *dst, size_t cap);
+/* The same for text only wanted as text (reasons): no hash is kept. */
+void lg__buf_init_text(lg__buf *b, char *dst, size_t cap);
 void lg__buf_put(lg__buf *b, const char *s, size_t n);
 void lg__buf_puts(lg__buf *b, const char *s);
 void lg__buf_putc(lg__buf *b, char c);
@@ -356,7 +359,18 @@ static inline int lg__ascii_ieq(const char *a, const char *b, size_t n) {
 int lg__match_one(const lg__match *it, const char *arena, const lg__attr *a);
 /* Compares an integer with a milli value exactly: -1, 0, 1. */
 int lg__cmp_int_milli(int64_t v, int64_t milli);
-int lg__cmp_holds(int op, int sign); /* sign = -1/0/1 of (lhs - rhs) */
+/* sign = -1/0/1 of (lhs - rhs); inline: every score comparison of a
+ * policy rule is one, per lead. */
+static inline int lg__cmp_holds(int op, int sign) {
+  switch (op) {
+  case LG__LT: return sign < 0;
+  case LG__LE: return sign <= 0;
+  case LG__GT: return sign > 0;
+  case LG__GE: return sign >= 0;
+  case LG__EQ: return sign == 0;
+  default: return sign != 0;
+  }
+}
 
 /* ---- rubric.c / score.c / decay.c ------------------------------------- */
 
@@ -391,6 +405,30 @@ int64_t lg__decay_one(const lg__decay_rule *rule, int64_t age);
  * per-event roundings. */
 int64_t lg__decay_sum(const lg__decay_rule *rule, lg_time now, const lg_time *at,
                       const uint16_t *type, uint16_t t, uint32_t n, uint32_t *count);
+
+/* One pass over a lead's events (the first n, at or before now) for all
+ * its `each` half-life criteria at once (score.c): event i adds its fine
+ * value to slots[slot_of[type[i]]] and sets last[type[i]] = i + 1.  A
+ * slot is set up by lg__decay_slot_init from a rule that
+ * lg__decay_fast_rule accepts, or from NULL (slot 0: adds nothing).
+ * lg__decay_slot_total is then exactly what lg__decay_sum returns for
+ * that rule.  `at` is sorted (as a lead's events are); returns 0, having
+ * done nothing, when at[0] is too old for the fast kernel (2^36 s). */
+typedef struct lg__decay_slot {
+  uint64_t m_hi, m_lo, mag;
+  uint64_t hi, lo; /* the sum, 2^-32 milli-points */
+} lg__decay_slot;
+int lg__decay_fast_rule(const lg__decay_rule *rule);
+int lg__decay_pass(lg__decay_slot *slots, const uint8_t *slot_of, lg_time now, const lg_time *at,
+                   const uint16_t *type, uint32_t n, uint32_t *last);
+int64_t            lg__decay_slot_total(const lg__decay_slot *s, int64_t points);
+static inline void lg__decay_slot_init(lg__decay_slot *s, const lg__decay_rule *rule) {
+  int64_t p = rule ? rule->points : 0;
+  s->m_hi = rule ? rule->m_hi : 0;
+  s->m_lo = rule ? rule->m_lo : 0;
+  s->mag = p < 0 ? (uint64_t)0 - (uint64_t)p : (uint64_t)p;
+  s->hi = s->lo = 0;
+}
 
 /* For decision wake-ups (score.c).  The engagement score at `now` split
  * by the sign of the criteria's points: *pos + *neg is lg_score.engagement
@@ -453,7 +491,16 @@ typedef struct lg__expr {
   uint32_t        n_strs, cap_strs;
   lg__match_list *lists; /* `attr NAME is ...` */
   uint32_t        n_lists, cap_lists;
+  /* Reasons: each node's canonical text, worked out by the parser, for
+   * nodes without a bare `knockout` below them (whose text names the
+   * knockout that matched) and of at most LG__REASON_CACHE bytes:
+   * rt + rt_span[2 i], rt_span[2 i + 1] bytes; length UINT32_MAX when
+   * not kept.  NULL: none kept. */
+  uint32_t *rt_span;
+  char     *rt;
+  uint32_t  n_events; /* `event X within D` nodes (none: no window to follow) */
 } lg__expr;
+#define LG__REASON_CACHE 160
 
 /* What an expression is evaluated against. */
 typedef struct lg__expr_ctx {

@@ -24,17 +24,6 @@ int lg__cmp_int_milli(int64_t v, int64_t milli) {
   return scaled < milli ? -1 : scaled > milli;
 }
 
-int lg__cmp_holds(int op, int sign) {
-  switch (op) {
-  case LG__LT: return sign < 0;
-  case LG__LE: return sign <= 0;
-  case LG__GT: return sign > 0;
-  case LG__GE: return sign >= 0;
-  case LG__EQ: return sign == 0;
-  default: return sign != 0;
-  }
-}
-
 static lg_status parse_number_match(lg__lexer *lx, lg__match *m) {
   lg_status st = lg__lex_number(lx, "a number", MATCH_NUMBER_LIMIT, &m->a);
   if (st != LG_OK) return st;

@@ -12,7 +12,7 @@
 /* Bytes of each part of the plan's block, in the order they are laid out
  * (alignment falls from 8 to 1). */
 typedef struct plan_sizes {
-  size_t tests, steps, attr_keys, type_keys, attr_table, type_table, fold;
+  size_t tests, vt, steps, attr_keys, type_keys, attr_table, type_table, fold;
 } plan_sizes;
 
 /* At most an eighth full: probes rarely meet another key. */
@@ -56,6 +56,8 @@ static void plan_measure(const lg_rubric *r, plan_sizes *z) {
     }
   }
   z->tests = tests * sizeof(lg__test);
+  /* value tables: a key of k tests gets at most 4 k + 2 slots (vt_build) */
+  z->vt = (4 * tests + 2 * (size_t)n_attr) * sizeof(lg__vent);
   z->attr_keys = n_attr * sizeof(lg__key);
   z->type_keys = n_type * sizeof(lg__key);
   z->steps = r->n_crits * sizeof(lg__step);
@@ -73,7 +75,8 @@ static uint32_t key_for(lg__keyset *ks, const lg__crit *c) {
   key = &ks->keys[ks->n];
   key->name = c->attr;
   key->len = len;
-  slot = key_slot(ks, c->attr, len);
+  raw_words(c->attr, len, &key->w0, &key->w1);
+  slot = key_slot(ks, key->w0, key->w1, len);
   while (ks->table[slot]) slot = (slot + 1) & ks->mask;
   ks->table[slot] = (uint16_t)++ks->n;
   return ks->n - 1;
@@ -154,6 +157,60 @@ static void plan_steps(lg_rubric *r) {
     st->tests = tests_kind(pl->tests + c->test0, c->n_tests);
     st->otherwise = c->otherwise - c->missing;
     if (c->kind == LG_KIND_KNOCKOUT) st->ko_index = ko++;
+    st->fast = (uint8_t)(c->kind == LG_KIND_ENGAGEMENT && c->each && lg__decay_fast_rule(&c->rule));
+  }
+}
+
+/* ---- value tables (lg__key.vt) --------------------------------------------- */
+
+/* Whether a value with the triple (tag, w0, w1) passes test t, for a
+ * short text test: the scorer's passes() for LG__TESTS_TEXT. */
+static int vent_passes(const lg__test *t, const lg__vent *e) {
+  return t->tag == e->tag && t->w0 == e->w0 && t->w1 == e->w1;
+}
+
+/* Gives the key a table at *next (slots: a power of two, at least twice
+ * its tests, so at most 4 k + 2 as plan_measure counts) when all its
+ * criteria's tests are short texts, with one entry per distinct triple of
+ * its tests and what each criterion makes of it, worked out as the
+ * scorer's step loop would: a fit criterion's first passing test, else
+ * `otherwise`; a knockout that any test passes. */
+static void vt_build(lg__plan *pl, lg__key *key, lg__vent **next) {
+  const lg__step *st, *end = pl->steps + key->first + key->count;
+  uint32_t        n_tests = 0, slots = 2, j, k;
+  for (st = pl->steps + key->first; st < end; st++) {
+    if (st->tests != LG__TESTS_TEXT) return;
+    n_tests += st->n_tests;
+    if (st->kind == LG_KIND_FIT) key->vt_fit += st->otherwise;
+  }
+  while (slots < 2 * n_tests) slots *= 2;
+  key->vt = *next;
+  key->vt_mask = slots - 1;
+  *next += slots;
+  for (st = pl->steps + key->first; st < end; st++)
+    for (j = 0; j < st->n_tests; j++) {
+      const lg__test *t = &pl->tests[st->test0 + j];
+      uint32_t        slot = vent_slot(t->tag, t->w0, t->w1, key->vt_mask);
+      lg__vent       *e;
+      for (; (e = &key->vt[slot])->tag != 0; slot = (slot + 1) & key->vt_mask)
+        if (vent_passes(t, e)) break;
+      if (e->tag != 0) continue; /* a triple met before */
+      e->tag = t->tag;
+      e->w0 = t->w0;
+      e->w1 = t->w1;
+      e->ko = UINT32_MAX;
+    }
+  for (k = 0; k <= key->vt_mask; k++) {
+    lg__vent *e = &key->vt[k];
+    if (e->tag == 0) continue;
+    for (st = pl->steps + key->first; st < end; st++) {
+      const lg__test *t = pl->tests + st->test0, *t_end = t + st->n_tests;
+      while (t < t_end && !vent_passes(t, e)) t++;
+      if (st->kind == LG_KIND_FIT)
+        e->fit += t < t_end ? t->points : st->otherwise;
+      else if (t < t_end && st->ko_index < e->ko)
+        e->ko = st->ko_index;
+    }
   }
 }
 
@@ -162,14 +219,16 @@ lg_status lg__rubric_plan(lg_rubric *r) {
   plan_sizes z;
   uint32_t   i, next = 0;
   char      *block, *fold;
+  lg__vent  *vt;
   memset(pl, 0, sizeof *pl);
   plan_measure(r, &z);
-  block = lg__calloc(1, z.tests + z.steps + z.attr_keys + z.type_keys + z.attr_table +
+  block = lg__calloc(1, z.tests + z.vt + z.steps + z.attr_keys + z.type_keys + z.attr_table +
                             z.type_table + z.fold);
   if (!block) return LG_ERR_NOMEM;
   pl->block = block;
   pl->tests = (lg__test *)(void *)block;
-  pl->steps = (lg__step *)(void *)(block += z.tests);
+  vt = (lg__vent *)(void *)(block += z.tests);
+  pl->steps = (lg__step *)(void *)(block += z.vt);
   pl->attrs.keys = (lg__key *)(void *)(block += z.steps);
   pl->types.keys = (lg__key *)(void *)(block += z.attr_keys);
   table_init(&pl->attrs, (uint16_t *)(void *)(block += z.type_keys), z.attr_table);
@@ -186,11 +245,23 @@ lg_status lg__rubric_plan(lg_rubric *r) {
     pl->attrs.keys[c->key].count++;
     add_tests(pl, c, &next, &fold);
     if (c->kind == LG_KIND_FIT) {
+      pl->attrs.keys[c->key].n_fit++;
       pl->n_fits++;
       pl->fit_missing += c->missing;
     }
   }
   plan_steps(r);
+  for (i = 0; i < pl->attrs.n; i++) vt_build(pl, &pl->attrs.keys[i], &vt);
+  /* lg__rubric_decay_signs: decaying engagement criteria by their sign */
+  for (i = 0; i < r->n_crits; i++) {
+    const lg__crit *c = &r->crits[i];
+    if (c->kind != LG_KIND_ENGAGEMENT || c->rule.kind == LG__DECAY_NONE || c->rule.points == 0)
+      continue;
+    if (c->rule.points > 0)
+      pl->falls = 1;
+    else
+      pl->rises = 1;
+  }
   return LG_OK;
 }
 

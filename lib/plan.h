@@ -82,43 +82,59 @@ static inline int same_folded(const char *s, const char *b, size_t n) {
  * `zeros` instead, and the result is picked by conditional moves.  For
  * n > 16 the words are of no use but harmless. */
 #define LG__WORD_TEXT 16
-static const char          zeros[16] = { 0 };
-static LG__HOT_INLINE void text_words(const char *s, size_t n, uint64_t *w0, uint64_t *w1) {
+static const char zeros[16] = { 0 };
+/* The same words without lower-casing (raw_words): names, which are
+ * lower case already.  For n <= 16 they hold every byte, so equal words
+ * and lengths mean equal bytes. */
+static LG__HOT_INLINE void raw_words(const char *s, size_t n, uint64_t *w0, uint64_t *w1) {
   int         big = n >= 8, mid = n >= 4;
   const char *p8 = big ? s : zeros, *p4 = mid ? s : zeros;
   uint64_t    w_big0 = load64(p8), w_big1 = load64(p8 + (big ? n - 8 : 0));
   uint64_t    w_mid = load32(p4) | load32(p4 + (mid ? n - 4 : 0)) << 32;
   uint64_t    b1 = (unsigned char)s[n > 1], b2 = (unsigned char)s[n > 2 ? 2 : 0];
   uint64_t    w_small = (unsigned char)s[0] | (n > 1 ? b1 << 8 : 0) | (n > 2 ? b2 << 16 : 0);
-  *w0 = lower64(big ? w_big0 : mid ? w_mid : w_small);
-  *w1 = big ? lower64(w_big1) : 0;
+  *w0 = big ? w_big0 : mid ? w_mid : w_small;
+  *w1 = big ? w_big1 : 0;
+}
+
+static LG__HOT_INLINE void text_words(const char *s, size_t n, uint64_t *w0, uint64_t *w1) {
+  raw_words(s, n, w0, w1);
+  *w0 = lower64(*w0);
+  *w1 = lower64(*w1); /* 0 stays 0 */
 }
 
 /* ---- the plan: keys ------------------------------------------------------
- * A key is found by a hash of its name's length and its first and last
- * four bytes (names sharing a prefix, such as email_open and email_click,
- * or a suffix, still spread), then compared byte by byte. */
+ * A key is found by a hash of its name's length and raw_words (its first
+ * and last eight bytes), then compared: a name of up to 16 bytes by its
+ * words alone (they hold all of it), a longer one byte by byte. */
 
-static LG__HOT_INLINE uint32_t key_slot(const lg__keyset *ks, const char *name, uint32_t len) {
-  uint64_t x;
-  if (len >= 4)
-    x = load32(name) | load32(name + len - 4) << 32;
-  else /* name[len] is the NUL */
-    x = (unsigned char)name[0] | (uint64_t)(unsigned char)name[len > 1] << 8 |
-        (uint64_t)(unsigned char)name[len > 2 ? 2 : 0] << 16;
+static LG__HOT_INLINE uint32_t key_slot(const lg__keyset *ks, uint64_t w0, uint64_t w1,
+                                        uint32_t len) {
+  uint64_t x = w0 ^ (w1 * UINT64_C(0xff51afd7ed558ccd)) ^ len;
   /* Fibonacci hashing: the top bits of the product are the best mixed */
-  return (uint32_t)(((x ^ len) * UINT64_C(0x9e3779b97f4a7c15)) >> ks->shift);
+  return (uint32_t)((x * UINT64_C(0x9e3779b97f4a7c15)) >> ks->shift);
 }
 
-/* The key named name[0..len), or NULL when the rubric does not read it. */
+/* The key named name[0..len) (name[len] is a NUL), or NULL when the
+ * rubric does not read it. */
 static LG__HOT_INLINE const lg__key *find_key(const lg__keyset *ks, const char *name,
                                               uint32_t len) {
   uint32_t slot, k;
-  for (slot = key_slot(ks, name, len); (k = ks->table[slot]) != 0; slot = (slot + 1) & ks->mask) {
+  uint64_t w0, w1;
+  raw_words(name, len, &w0, &w1);
+  for (slot = key_slot(ks, w0, w1, len); (k = ks->table[slot]) != 0; slot = (slot + 1) & ks->mask) {
     const lg__key *key = &ks->keys[k - 1];
-    if (key->len == len && same(name, key->name, len)) return key;
+    if (key->len == len && key->w0 == w0 && key->w1 == w1 &&
+        (len <= LG__WORD_TEXT || same(name, key->name, len)))
+      return key;
   }
   return NULL;
+}
+
+/* The value table's slot of a value's triple (lg__vent). */
+static LG__HOT_INLINE uint32_t vent_slot(uint64_t tag, uint64_t w0, uint64_t w1, uint32_t mask) {
+  uint64_t x = (w0 ^ (w1 * UINT64_C(0xff51afd7ed558ccd)) ^ tag) * UINT64_C(0x9e3779b97f4a7c15);
+  return (uint32_t)(x >> 40) & mask;
 }
 
 /* A value's type and text length in one word, compared at once. */

@@ -51,13 +51,35 @@ typedef struct lg__test {
   uint8_t     long_text; /* text_len > 16 */
 } lg__test;
 
+/* An entry of an attribute key's value table: a value's type and text
+ * length (tag) and words as the tests see them (see lg__test), with what
+ * all the key's criteria make of such a value.  Empty slots have tag 0,
+ * which no value has (its type is never LG__VAL_NONE). */
+typedef struct lg__vent {
+  uint64_t tag, w0, w1;
+  int64_t  fit; /* sum over the key's fit criteria of their points less `missing` */
+  uint32_t ko;  /* lowest knockout index among the key's that match, or UINT32_MAX */
+} lg__vent;
+
 /* A distinct attribute (of fit and knockout criteria) or event type (of
  * engagement criteria), and the criteria reading it:
- * plan.steps[first .. first + count), in text order. */
+ * plan.steps[first .. first + count), in text order.
+ *
+ * An attribute key whose criteria all have only tests of short texts
+ * (LG__TESTS_TEXT) has a value table (vt, vt_mask + 1 slots): a test
+ * passes exactly when the value's (tag, w0, w1) is the test's, so the
+ * tests a value passes are those of the entry with its triple, and a
+ * value with no entry passes none (vt_fit, no knockout).  One probe then
+ * stands for every test of the key. */
 typedef struct lg__key {
-  const char *name; /* a criterion's attr */
+  const char *name;   /* a criterion's attr */
+  uint64_t    w0, w1; /* raw_words of the name (plan.h) */
   uint32_t    len;
   uint32_t    first, count;
+  uint32_t    n_fit;   /* fit criteria among them */
+  uint32_t    vt_mask; /* vt: slots - 1 */
+  lg__vent   *vt;      /* NULL: no value table */
+  int64_t     vt_fit;  /* vt: the fit criteria's `otherwise - missing`, summed */
 } lg__key;
 
 typedef struct lg__keyset {
@@ -78,6 +100,7 @@ typedef struct lg__step {
   uint32_t        ko_index; /* knockout: its number among the knockouts */
   uint8_t         kind;     /* LG_KIND_* */
   uint8_t         tests;    /* LG__TESTS_*: all tests short texts, or none a text */
+  uint8_t         fast;     /* engagement: `each` under lg__decay_fast_rule */
 } lg__step;
 
 typedef struct lg__plan {
@@ -85,7 +108,8 @@ typedef struct lg__plan {
   lg__test  *tests;
   lg__step  *steps; /* grouped by key */
   lg__keyset attrs, types;
-  int64_t    fit_missing; /* sum of `missing` over the fit criteria */
+  int64_t    fit_missing;  /* sum of `missing` over the fit criteria */
+  int32_t    falls, rises; /* lg__rubric_decay_signs, worked out once */
   uint32_t   n_fits;
 } lg__plan;
 

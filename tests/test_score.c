@@ -596,6 +596,92 @@ static void next_question_picks_the_biggest_gain_with_ties_in_rubric_order(void 
   lg_rubric_free(g);
 }
 
+/* ---- an attribute read by several criteria, and the event pass --------------- */
+
+/* The scorer answers for all the criteria of an attribute whose tests are
+ * all short texts at once; each criterion must still score as written. */
+static void criteria_sharing_a_text_attribute_each_score_as_written(void **state) {
+  static const char rules[] = "fit \"a\" from v\n"
+                              "  when \"x\" -> 1\n"
+                              "  when \"y\", \"X\" -> 2\n"
+                              "  otherwise -> 5\n"
+                              "  missing -> 7\n"
+                              "fit \"b\" from v\n"
+                              "  when \"y\" -> 10\n"
+                              "knockout \"k1\" when v is \"z\"\n"
+                              "knockout \"k2\" when v is \"y\", \"z\"\n";
+  lg_rubric *r = parse(rules);
+  lg_lead   *l = lead_new("s");
+  lg_score   sc;
+  (void)state;
+  sc = score(r, l, NOW); /* absent: a missing 7, b missing 0 */
+  assert_score(&sc, 7000, 0, -1, 2);
+  text(l, "v", "x"); /* a: 1 (first when), b: otherwise 0 */
+  sc = score(r, l, NOW);
+  assert_score(&sc, 1000, 0, -1, 0);
+  text(l, "v", "Y"); /* a: 2, b: 10, k2 */
+  sc = score(r, l, NOW);
+  assert_score(&sc, 12000, 0, 1, 0);
+  text(l, "v", "z"); /* a: otherwise 5, k1 and k2: k1 first */
+  sc = score(r, l, NOW);
+  assert_score(&sc, 5000, 0, 0, 0);
+  text(l, "v", "a text of more than sixteen bytes"); /* a: otherwise */
+  sc = score(r, l, NOW);
+  assert_score(&sc, 5000, 0, -1, 0);
+  num(l, "v", 3); /* present, not a text: otherwise */
+  sc = score(r, l, NOW);
+  assert_score(&sc, 5000, 0, -1, 0);
+  lg_lead_free(l);
+  lg_rubric_free(r);
+}
+
+/* The scorer decays a lead's events in one pass when it can; a type read
+ * by two criteria, a lead with more event types than the pass takes and
+ * ages beyond its range (2^36 s) take the criteria one by one. */
+static void every_lead_shape_scores_its_events_as_written(void **state) {
+  static const char rules[] = "engagement \"h\" on e -> 2 each half-life 1d\n"
+                              "engagement \"x\" on e -> 3 each expire 10d\n"
+                              "engagement \"o\" on f -> 4 expire 10d\n"
+                              "engagement \"g\" on g -> 8 each half-life 1d\n";
+  lg_rubric     *r = parse(rules);
+  lg_lead       *l = lead_new("p"), *wide = lead_new("w"), *old = lead_new("o");
+  const lg_lead *all[3];
+  lg_score       sc, many[3];
+  char           name[8];
+  int            i;
+  (void)state;
+  event(l, "e", NOW - DAY);     /* h 1, x 3 */
+  event(l, "e", NOW - 2 * DAY); /* h 0.5, x 3 */
+  event(l, "f", NOW - DAY);     /* o 4 */
+  event(l, "g", NOW - 3 * DAY); /* g 1 */
+  sc = score(r, l, NOW);
+  assert_score(&sc, 0, 12500, -1, 0);
+  for (i = 0; i < 70; i++) { /* 70 types the rubric does not read */
+    snprintf(name, sizeof name, "t%d", i);
+    event(wide, name, NOW - DAY);
+  }
+  event(wide, "g", NOW - DAY); /* g 4 */
+  sc = score(r, wide, NOW);
+  assert_score(&sc, 0, 4000, -1, 0);
+  /* g at age 1 day: 4; g at year 1: 2^-(3e11 / 86400): 0 */
+  event(old, "g", LG_TIME_MAX - DAY);
+  event(old, "g", LG_TIME_MIN);
+  sc = score(r, old, LG_TIME_MAX);
+  assert_score(&sc, 0, 4000, -1, 0);
+  all[0] = l;
+  all[1] = wide;
+  all[2] = old;
+  assert_int_equal(lg_score_many(r, all, 3, LG_TIME_MAX, many), LG_OK);
+  for (i = 0; i < 3; i++) {
+    sc = score(r, all[i], LG_TIME_MAX);
+    assert_memory_equal(&sc, &many[i], sizeof sc);
+  }
+  lg_lead_free(l);
+  lg_lead_free(wide);
+  lg_lead_free(old);
+  lg_rubric_free(r);
+}
+
 /* ---- matching agrees with match.c ------------------------------------------- */
 
 /* score.c inlines the match rules; rubric.c's knockout look-up uses
@@ -1007,6 +1093,8 @@ int main(void) {
     cmocka_unit_test(explain_lists_every_criterion_in_rubric_order),
     cmocka_unit_test(explain_follows_the_buffer_contract),
     cmocka_unit_test(next_question_picks_the_biggest_gain_with_ties_in_rubric_order),
+    cmocka_unit_test(criteria_sharing_a_text_attribute_each_score_as_written),
+    cmocka_unit_test(every_lead_shape_scores_its_events_as_written),
     cmocka_unit_test(inlined_matching_agrees_with_match_lists),
     cmocka_unit_test(every_kind_of_test_list_agrees_with_match_lists),
     cmocka_unit_test(only_ascii_letters_fold_across_every_printable_pair),
