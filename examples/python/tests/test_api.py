@@ -574,10 +574,17 @@ class BadInput(Base):
             leadgate.Lead("x", events=[("visit", NOW)] * 10001)
         with self.assertRaises(leadgate.LimitError):
             leadgate.Lead("x", {"a%d" % i: i for i in range(257)})
-        with leadgate.Lead("x", events=[("visit", NOW)] * 10000) as lead:
+        # The most events a lead takes, scored once; the long list is of a
+        # one-event lead, so the test costs the list, not 2e9 event visits.
+        with leadgate.Lead("x", events=[("visit", NOW)] * 10000) as lead, \
+                leadgate.Lead("y", events=[("visit", NOW)]) as small:
             self.assertEqual(len(lead.events), 10000)
-            many = leadgate.score_many(self.rubric, [lead] * 200000, NOW)
+            self.assertEqual(leadgate.score_many(self.rubric, [lead], NOW),
+                             [leadgate.score(self.rubric, lead, NOW)])
+            many = leadgate.score_many(self.rubric, [small] * 200000, NOW)
             self.assertEqual(len(many), 200000)
+            self.assertEqual(many[0], leadgate.score(self.rubric, small, NOW))
+            self.assertEqual(many[-1], many[0])
             reps = [leadgate.Rep("r%d" % i, open_leads=1, capacity=2) for i in range(100000)]
             reps.append(leadgate.Rep("idle", capacity=2))
             self.assertEqual(leadgate.route(self.policy, lead, reps, NOW), 100000)
