@@ -101,3 +101,9 @@ long   ts_alloc_calls(void) { return calls; }
 long   ts_alloc_live_blocks(void) { return live_blocks; }
 size_t ts_alloc_live_bytes(void) { return live_bytes; }
 int    ts_alloc_failed(void) { return failed; }
+
+int ts_rounds(int full) {
+  const char *quick = getenv("LG_TEST_QUICK");
+  if (!quick || !*quick || strcmp(quick, "0") == 0) return full;
+  return full / 10 > 0 ? full / 10 : 1;
+}

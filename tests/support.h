@@ -25,4 +25,10 @@ size_t ts_alloc_live_bytes(void);
 /* 1 if the planned failure has happened since ts_alloc_fail_at. */
 int    ts_alloc_failed(void);
 
+/* The rounds a randomized test runs: `full`, or a tenth of it (at least 1)
+ * when the environment sets LG_TEST_QUICK (CI's valgrind pass, where a
+ * round costs fifty times more; the plain and sanitizer builds run them
+ * all). */
+int ts_rounds(int full);
+
 #endif

@@ -1366,7 +1366,7 @@ static void random_calendars_match_the_brute_force_reference(void **state) {
                              utc(9999, 12, 10, 0, 0, 0)};
   uint64_t      seed = seed_from_env();
   const char   *env_rounds = getenv("LG_TEST_ROUNDS");
-  int           k, q, wd, rounds = env_rounds ? atoi(env_rounds) : 400;
+  int           k, q, wd, rounds = env_rounds ? atoi(env_rounds) : ts_rounds(400);
   int           invalid = 0, overnight = 0, special = 0;
   char          text[8192];
   (void)state;

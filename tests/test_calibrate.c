@@ -246,14 +246,14 @@ static void random_leads_match_a_brute_force_reference(void **state) {
   lg_lead  **leads = calloc(MANY, sizeof *leads);
   lg_points *fit = calloc(MANY, sizeof *fit), *eng = calloc(MANY, sizeof *eng),
             *tot = calloc(MANY, sizeof *tot);
-  size_t     i, m = 0, k;
+  size_t     i, m = 0, k, n = (size_t)ts_rounds(MANY);
   int        dim;
   (void)state;
   assert_non_null(leads);
   assert_non_null(fit);
   assert_non_null(eng);
   assert_non_null(tot);
-  for (i = 0; i < MANY; i++) {
+  for (i = 0; i < n; i++) {
     int need = (int)rnd(4), size = (int)rnd(4), demo = rnd(5) == 0;
     int downloads = (int)rnd(8), student = rnd(10) == 0;
     int e = 25 * demo + (2 * downloads > 10 ? 10 : 2 * downloads);
@@ -275,7 +275,7 @@ static void random_leads_match_a_brute_force_reference(void **state) {
     caps[5] = m - 1;
     caps[6] = m;
     caps[7] = m + 1;
-    caps[8] = MANY;
+    caps[8] = n;
     caps[9] = rnd((uint32_t)m);
     caps[10] = rnd((uint32_t)m);
     caps[11] = rnd(1000);
@@ -283,10 +283,10 @@ static void random_leads_match_a_brute_force_reference(void **state) {
       lg_points want_t;
       size_t    want_count;
       brute(v, m, caps[k], &want_t, &want_count);
-      calibrate_ok(r, leads, MANY, dim, caps[k], want_t, want_count);
+      calibrate_ok(r, leads, n, dim, caps[k], want_t, want_count);
     }
   }
-  free_all(leads, MANY);
+  free_all(leads, n);
   free(leads);
   free(fit);
   free(eng);

@@ -1567,7 +1567,7 @@ static void random_ladders_match_a_minute_by_minute_model(void **state) {
   (void)state;
   model_calendar();
   rng_state = UINT64_C(0x51a5eed);
-  for (trial_no = 0; trial_no < TRIALS; trial_no++) {
+  for (trial_no = 0; trial_no < ts_rounds(TRIALS); trial_no++) {
     trial      t;
     lg_policy *p = trial_policy(&t);
     lg_lead   *l = trial_lead(&t);
@@ -1731,7 +1731,7 @@ static void next_at_is_exact_across_snooze_edges(void **state) {
   (void)state;
   model_calendar();
   rng_state = UINT64_C(0x5eed5002e);
-  for (trial_no = 0; trial_no < 150; trial_no++) {
+  for (trial_no = 0; trial_no < ts_rounds(150); trial_no++) {
     trial      t;
     snz_model  z;
     lg_policy *p = trial_policy(&t);

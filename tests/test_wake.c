@@ -472,7 +472,7 @@ static void next_at_is_exact_or_early_never_late(void **state) {
   seed = env ? strtoull(env, NULL, 10) : (uint64_t)time(NULL);
   rng_state = seed;
   print_message("property seed: LG_PROPERTY_SEED=%llu\n", (unsigned long long)seed);
-  for (c = 0; c < CASES; c++) {
+  for (c = 0; c < ts_rounds(CASES); c++) {
     sb          rb, pb;
     int         mixed, k;
     lg_rubric  *r;
@@ -542,7 +542,7 @@ static void next_at_is_exact_or_early_never_late(void **state) {
   }
   print_message("next_at: %d exact, %d early, %d never; %d scanned second by second\n", exact,
                 early, never, scanned);
-  assert_true(exact > CASES / 10 && never > CASES / 20);
+  assert_true(exact > ts_rounds(CASES) / 10 && never > ts_rounds(CASES) / 20);
 }
 
 int main(void) {
