@@ -27,8 +27,8 @@ static void last_set(sorted_last *l, const char *id, size_t len, unsigned long l
   l->set = 1;
 }
 
-int sorted_lead(sorted_last *last, const char *path, const char *id, size_t len,
-                unsigned long line, unsigned long *first, char *why, size_t cap) {
+int sorted_lead(sorted_last *last, const char *id, size_t len, unsigned long line,
+                unsigned long *first, char *why, size_t cap) {
   int c = last->set ? id_cmp(id, len, last->id, last->len) : 1;
   if (c > 0) {
     last_set(last, id, len, line);
@@ -38,8 +38,9 @@ int sorted_lead(sorted_last *last, const char *path, const char *id, size_t len,
     *first = last->line;
     return 0;
   }
-  snprintf(why, cap, "--sorted needs %s sorted by lead id: '%.64s' comes after '%.64s' (line %lu)",
-           path, id, last->id, last->line);
+  snprintf(why, cap,
+           "--sorted needs the leads file sorted by lead id: '%.64s' comes after '%.64s' (line %lu)",
+           id, last->id, last->line);
   return -1;
 }
 

@@ -83,7 +83,7 @@ void sorted_free(sorted_events *s);
  * it is greater than the last one, 0 when equal (a duplicate: *first is
  * the line of the first), -1 when less (why[0..cap) says what was
  * expected). */
-int sorted_lead(sorted_last *last, const char *path, const char *id, size_t len,
-                unsigned long line, unsigned long *first, char *why, size_t cap);
+int sorted_lead(sorted_last *last, const char *id, size_t len, unsigned long line,
+                unsigned long *first, char *why, size_t cap);
 
 #endif /* LEADGATE_EXAMPLES_SORTED_H */

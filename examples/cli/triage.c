@@ -4,7 +4,7 @@
  *   leadgate-triage --rubric FILE --policy FILE [--events FILE]
  *                   [--assignments FILE] [--now TIME] [--format text|csv]
  *                   [--explain] [--stats] [--keep-going] [--strict]
- *                   [--threads N] LEADS.csv
+ *                   [--threads N] [--sorted] LEADS.csv
  *   leadgate-triage ... --compare-rubric FILE | --compare-policy FILE
  *                   [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv
  *
@@ -27,6 +27,20 @@
  * read.  Memory is two rounds of blocks plus the events index (events.h);
  * a lead id with events keeps the line it first appears on in the index,
  * so only the ids without events are held again (to find duplicates).
+ *
+ * --sorted (sorted.h): LEADS.csv and the events file are both sorted by
+ * lead id, so no index is needed.  The events file is read twice: first
+ * on this thread, checked row by row as events.c checks it (its messages
+ * first, in file order, as in the default mode), its types collected and
+ * its id order checked; then again while the leads are read: the thread
+ * that reads a block of lead rows also reads, for each lead, the events
+ * with its id (the ones before it, of ids no lead has, are counted as
+ * unknown) into the block, and the pool builds, decides and formats the
+ * blocks as above.  A lead id is a duplicate when it equals the last one,
+ * an error when less.  Memory is then the two rounds of blocks with their
+ * events, whatever the size of the files, plus the --assignments map
+ * (held whole in both modes).  The output is the same bytes as the
+ * default mode's on the same files.
  * examples/bench_triage.sh times runs on generated leads.
  *
  * Uses only <leadgate.h>, cli.h, csv.h, data.h, events.h, pool.h,
@@ -56,14 +70,14 @@
 static const char usage_line[] =
     "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
     "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
-    "                       [--keep-going] [--strict] [--threads N] LEADS.csv\n"
+    "                       [--keep-going] [--strict] [--threads N] [--sorted] LEADS.csv\n"
     "       leadgate-triage ... --compare-rubric FILE | --compare-policy FILE\n"
     "                       [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv\n";
 
 static const char help_text[] =
     "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
     "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
-    "                       [--keep-going] [--strict] [--threads N] LEADS.csv\n"
+    "                       [--keep-going] [--strict] [--threads N] [--sorted] LEADS.csv\n"
     "       leadgate-triage ... --compare-rubric FILE | --compare-policy FILE\n"
     "                       [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv\n"
     "\n"
@@ -84,13 +98,21 @@ static const char help_text[] =
     "  --keep-going        skip bad rows (each reported) instead of stopping\n"
     "  --strict            warnings about the inputs are errors\n"
     "  --threads N         threads (default: online cores); same output for any N\n"
+    "  --sorted            LEADS.csv and the --events file are both sorted by lead\n"
+    "                      id, in byte order (LC_ALL=C sort's): they are merged as\n"
+    "                      they are read instead of indexing the events, so memory\n"
+    "                      does not grow with the files; same output.  An id less\n"
+    "                      than the one before is an error; only the id order\n"
+    "                      matters (a lead's events may be in any time order)\n"
     "  What-if: --compare-rubric FILE and/or --compare-policy FILE compare a\n"
     "  draft with the current definitions on the same leads instead of rows;\n"
     "  --reps N --days D: MQLs per rep per month; --capacity C (leads a rep can\n"
     "  follow up a month): share of capacity and lg_calibrate's threshold on\n"
     "  --dimension fit (default), engagement or total.  README \"What-if\".\n"
     "  FILE (and LEADS.csv) may be - for standard input, one of them at most.\n"
-    "\n"
+    "\n";
+/* the rest (C99 compilers need not take a literal of more than 4095 bytes) */
+static const char help_more[] =
     "Input columns:\n"
     "  LEADS.csv: `id` (required, unique) and one column per attribute, headed by\n"
     "  its name ([a-z][a-z0-9_]{0,63}), optionally typed: `zip:text`,\n"
@@ -124,6 +146,9 @@ static const char help_text[] =
     "lead id partitions; LEADS.csv is streamed in blocks (read in order on one\n"
     "thread, built, decided and formatted by all), written in input order.\n"
     "Memory: the events index (about 8 bytes an event and each lead id).\n"
+    "With --sorted: the events file is read twice (first checked on one thread,\n"
+    "so it cannot be standard input, then read with the leads), and memory is\n"
+    "a few blocks of leads with their events, plus the --assignments map.\n"
     "\n"
     "Exit status: 0 success; 1 rows were skipped (--keep-going); 2 bad usage\n"
     "or bad input (FILE:LINE:COLUMN: message), or a warning with --strict.\n";
@@ -338,8 +363,11 @@ static void parse_args(int argc, char **argv, options *o) {
                               { "--dimension", &dimension, NULL },
                               { "--threads", &threads, NULL },
                               { "--sorted", NULL, &o->sorted } };
+  static char      help[sizeof help_text + sizeof help_more];
   memset(o, 0, sizeof *o);
-  cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], help_text, files, 1, &n_files);
+  memcpy(help, help_text, sizeof help_text - 1);
+  memcpy(help + sizeof help_text - 1, help_more, sizeof help_more);
+  cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], help, files, 1, &n_files);
   if (!o->rubric) cli_usage_error("--rubric is required");
   if (!o->policy) cli_usage_error("--policy is required");
   if (!n_files) cli_usage_error("no LEADS.csv given");
@@ -999,7 +1027,7 @@ static void read_block(run *r, block *b) {
     row->h = hash_key(id, id_len);
     if (r->opt.sorted) {
       /* the last good id: a duplicate is the same one again */
-      int order = sorted_lead(&r->last_lead, r->opt.leads, id, id_len, c->record_line, &first,
+      int order = sorted_lead(&r->last_lead, id, id_len, c->record_line, &first,
                               why, sizeof why);
       if (order < 0) {
         r->leads_eof = 1;
