@@ -553,7 +553,7 @@ int events_check_cells(size_t id_len, const char *type, int type_known, const ch
     snprintf(why, cap, "event type '%.64s' is not a name ([a-z][a-z0-9_]{0,63})", type);
     return 2;
   }
-  if (!cli_parse_time(at, t, tw, sizeof tw)) {
+  if (at && !cli_parse_time(at, t, tw, sizeof tw)) {
     snprintf(why, cap, "at %s", tw);
     return 3;
   }

@@ -52,23 +52,61 @@ static void open_events(sorted_events *s, const char *path) {
   s->col_type = col[1];
   s->col_at = col[2];
   memset(&s->last, 0, sizeof s->last);
+  memset(s->day, 0, sizeof s->day); /* no date is all NUL bytes */
+  s->last_type = NO_INDEX;
+}
+
+/* A UTC time YYYY-MM-DDTHH:MM:SSZ has its day's slot: the events of a
+ * file fall on some hundreds of days, and the lead id order mixes them. */
+static sorted_day *day_slot(sorted_events *s, const char *at, size_t len) {
+  unsigned month, day;
+  if (len != 20 || at[10] != 'T' || at[19] != 'Z') return NULL;
+  month = (unsigned)(at[5] - '0') * 10u + (unsigned)(at[6] - '0');
+  day = (unsigned)(at[8] - '0') * 10u + (unsigned)(at[9] - '0');
+  return &s->day[(month * 32u + day) % SORTED_DAYS]; /* years share a slot */
+}
+
+/* The seconds into the day of HH:MM:SS at at + 11, or -1. */
+static long day_seconds(const char *at) {
+  const char *p = at + 11;
+  int         i;
+  long        v[3];
+  for (i = 0; i < 3; i++, p += 3) {
+    if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9' || (i < 2 && p[2] != ':')) return -1;
+    v[i] = (p[0] - '0') * 10 + (p[1] - '0');
+  }
+  return v[0] > 23 || v[1] > 59 || v[2] > 59 ? -1 : v[0] * 3600 + v[1] * 60 + v[2];
 }
 
 /* The cells of the reader's record: 0 with the event in *ev (and its
  * type's index in *ty, NO_INDEX when the map does not have it), else
- * which cell is bad (events_check_cells). */
-static int read_event(const sorted_events *s, uint64_t *ev, uint32_t *ty, char *why, size_t cap) {
+ * which cell is bad (events_check_cells).  A UTC time on a day already
+ * parsed in full takes only its time of day from the cell. */
+static int read_event(sorted_events *s, uint64_t *ev, uint32_t *ty, char *why, size_t cap) {
   const csv_reader *cr = &s->csv.r;
-  const char       *type = cr->fields[s->col_type], *e;
+  const char       *type = cr->fields[s->col_type], *at = cr->fields[s->col_at], *e;
   size_t            type_len = cr->lens[s->col_type];
-  lg_time           t;
-  int               bad;
-  e = strmap_find_h(s->types, type, type_len, hash_key(type, type_len));
-  *ty = e ? entry_value(e, 0) : NO_INDEX;
-  bad = events_check_cells(cr->lens[s->col_id], type, e != NULL, cr->fields[s->col_at], &t, why,
+  sorted_day       *day = day_slot(s, at, cr->lens[s->col_at]);
+  long              sec = day ? day_seconds(at) : -1;
+  lg_time           t = 0;
+  int               bad, known = sec >= 0 && memcmp(day->date, at, 10) == 0;
+  if (s->last_type != NO_INDEX && key_eq(strmap_key(s->types, s->last_type), type, type_len)) {
+    *ty = s->last_type;
+  } else {
+    e = strmap_find_h(s->types, type, type_len, hash_key(type, type_len));
+    *ty = e ? entry_value(e, 0) : NO_INDEX;
+  }
+  if (known) t = day->start + sec;
+  bad = events_check_cells(cr->lens[s->col_id], type, *ty != NO_INDEX, known ? NULL : at, &t, why,
                            cap);
-  if (!bad) *ev = (uint64_t)(t - LG_TIME_MIN) << EV_TYPE_BITS | (*ty == NO_INDEX ? 0 : *ty);
-  return bad;
+  if (bad) return bad;
+  if (sec >= 0 && !known) {
+    memcpy(day->date, at, 10);
+    day->start = t - sec;
+  }
+  s->last_type = *ty;
+  *ev = (uint64_t)(t - LG_TIME_MIN) << EV_TYPE_BITS | (*ty == NO_INDEX ? 0 : *ty);
+  return 0;
 }
 
 void sorted_scan(sorted_events *s, const char *path, strmap *types, events_bad_fn bad, void *ctx) {
@@ -107,6 +145,7 @@ void sorted_scan(sorted_events *s, const char *path, strmap *types, events_bad_f
       if (types->n >= EV_MAX_TYPES) cli_die(path, "more than 2^25 distinct event types");
       if (strmap_add(types, type, type_len, hash_key(type, type_len), &ty) != 0)
         cli_die(path, "out of memory");
+      s->last_type = ty;
     }
     if (++s->n_ev >= NO_INDEX) cli_die(path, "more than 4294967294 events");
   }
@@ -170,7 +209,6 @@ int sorted_take(sorted_events *s, const char *id, size_t len, uint64_t **ev, siz
     s->pending = 0;
     if (c < 0) { /* no lead has this id */
       if (s->fresh && !s->unknown_ids++) memcpy(s->first_unknown, s->last.id, s->last.len + 1);
-      s->fresh = 0;
       s->unknown_events++;
       continue;
     }

@@ -42,6 +42,14 @@ typedef struct sorted_last {
   int           set;
 } sorted_last;
 
+/* A day's start, by its date (YYYY-MM-DD). */
+typedef struct sorted_day {
+  char    date[10];
+  lg_time start;
+} sorted_day;
+
+#define SORTED_DAYS 512 /* more than 13 x 32 */
+
 typedef struct sorted_events {
   cli_csv       csv;
   int           col_id, col_type, col_at;
@@ -55,6 +63,8 @@ typedef struct sorted_events {
   uint64_t      ev;      /* the pending event, packed as in events.h */
   unsigned long unknown_ids, unknown_events;
   char          first_unknown[LG_MAX_ID_BYTES + 1];
+  uint32_t      last_type; /* the type of the last event read, or NO_INDEX */
+  sorted_day    day[SORTED_DAYS]; /* days of UTC times parsed in full */
 } sorted_events;
 
 /* The first pass over the events file `path` (not standard input): bad
