@@ -542,8 +542,8 @@ void events_free(events_index *x) {
 
 /* ---- one row's cells, checked as the parts check them ---------------------------- */
 
-int events_check_cells(size_t id_len, const char *type, int type_known, const char *at,
-                       lg_time *t, char *why, size_t cap) {
+int events_check_cells(size_t id_len, const char *type, int type_known, const char *at, lg_time *t,
+                       char *why, size_t cap) {
   char tw[160];
   if (id_len == 0 || id_len > LG_MAX_ID_BYTES) {
     snprintf(why, cap, "%s", id_len ? "lead_id longer than 256 bytes" : "empty lead_id");

@@ -106,7 +106,7 @@ static inline void events_find(const events_index *x, const char *id, size_t len
  * type, at) with why[0..cap).  A type
  * already known to be a valid name (type_known) is not checked again, nor
  * the time when at is NULL (the caller has it in *t). */
-int events_check_cells(size_t id_len, const char *type, int type_known, const char *at,
-                       lg_time *t, char *why, size_t cap);
+int events_check_cells(size_t id_len, const char *type, int type_known, const char *at, lg_time *t,
+                       char *why, size_t cap);
 
 #endif /* LEADGATE_EXAMPLES_EVENTS_H */

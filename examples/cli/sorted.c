@@ -38,9 +38,10 @@ int sorted_lead(sorted_last *last, const char *id, size_t len, unsigned long lin
     *first = last->line;
     return 0;
   }
-  snprintf(why, cap,
-           "--sorted needs the leads file sorted by lead id: '%.64s' comes after '%.64s' (line %lu)",
-           id, last->id, last->line);
+  snprintf(
+      why, cap,
+      "--sorted needs the leads file sorted by lead id: '%.64s' comes after '%.64s' (line %lu)", id,
+      last->id, last->line);
   return -1;
 }
 
@@ -128,7 +129,9 @@ void sorted_scan(sorted_events *s, const char *path, strmap *types, events_bad_f
       continue;
     }
     if ((which = read_event(s, &ev, &ty, why, sizeof why)) != 0) {
-      const csv_field_pos *p = &cr->pos[which == 1 ? s->col_id : which == 2 ? s->col_type : s->col_at];
+      const csv_field_pos *p = &cr->pos[which == 1   ? s->col_id
+                                        : which == 2 ? s->col_type
+                                                     : s->col_at];
       bad(ctx, path, p->line, p->col, why);
       continue;
     }
@@ -191,8 +194,8 @@ static int next_event(sorted_events *s, char *why, size_t cap) {
   return 0;
 }
 
-int sorted_take(sorted_events *s, const char *id, size_t len, uint64_t **ev, size_t *n,
-                size_t *cap, char *why, size_t why_cap) {
+int sorted_take(sorted_events *s, const char *id, size_t len, uint64_t **ev, size_t *n, size_t *cap,
+                char *why, size_t why_cap) {
   size_t taken = 0;
   for (;;) {
     int c;

@@ -53,17 +53,17 @@ typedef struct sorted_day {
 typedef struct sorted_events {
   cli_csv       csv;
   int           col_id, col_type, col_at;
-  strmap       *types; /* the event types, filled by the first pass */
-  uint64_t      n_ev;  /* events (good rows) of the first pass */
-  uint64_t      n_read; /* of the second */
-  sorted_last   last;  /* the last good event's lead id */
+  strmap       *types;   /* the event types, filled by the first pass */
+  uint64_t      n_ev;    /* events (good rows) of the first pass */
+  uint64_t      n_read;  /* of the second */
+  sorted_last   last;    /* the last good event's lead id */
   int           pending; /* the reader's record is a good event not taken yet */
   int           fresh;   /* its id differs from the event's before it */
   int           eof;
-  uint64_t      ev;      /* the pending event, packed as in events.h */
+  uint64_t      ev; /* the pending event, packed as in events.h */
   unsigned long unknown_ids, unknown_events;
   char          first_unknown[LG_MAX_ID_BYTES + 1];
-  uint32_t      last_type; /* the type of the last event read, or NO_INDEX */
+  uint32_t      last_type;        /* the type of the last event read, or NO_INDEX */
   sorted_day    day[SORTED_DAYS]; /* days of UTC times parsed in full */
 } sorted_events;
 
@@ -81,8 +81,8 @@ void sorted_open(sorted_events *s, const char *path);
  * of the rest when id is NULL).
  * 0; -1 when out of memory; -2 when the file is not what the first pass
  * read (why says so, the file named). */
-int sorted_take(sorted_events *s, const char *id, size_t len, uint64_t **ev, size_t *n,
-                size_t *cap, char *why, size_t why_cap);
+int sorted_take(sorted_events *s, const char *id, size_t len, uint64_t **ev, size_t *n, size_t *cap,
+                char *why, size_t why_cap);
 
 /* Counts the events after the last lead as unknown and closes the file;
  * fatal when the file is not what the first pass read. */

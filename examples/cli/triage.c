@@ -217,11 +217,11 @@ enum { ROW_LEAD, ROW_BAD, ROW_FATAL };
 
 typedef struct lead_row {
   int           kind;
-  unsigned long line, col; /* a bad row: where */
-  size_t        msg;       /* its message: offset in the block's text */
-  size_t        out_end;   /* the end of its output in the block's out */
-  uint32_t      h;         /* the id's hash */
-  size_t        ev, ev_end;  /* --sorted: its events, the block's ev[ev .. ev_end) */
+  unsigned long line, col;  /* a bad row: where */
+  size_t        msg;        /* its message: offset in the block's text */
+  size_t        out_end;    /* the end of its output in the block's out */
+  uint32_t      h;          /* the id's hash */
+  size_t        ev, ev_end; /* --sorted: its events, the block's ev[ev .. ev_end) */
 } lead_row;
 
 /* Rows read in file order, then built, decided and formatted by one
@@ -256,7 +256,7 @@ typedef struct run {
   char         *qualify;    /* the policy's qualify rule, or NULL */
   lg_points     fit_needed; /* its `fit >= N` conjunct's N, or -1 */
   events_index  events;
-  strmap        seen; /* lead ids read so far that have no events; value 1: line */
+  strmap        seen;      /* lead ids read so far that have no events; value 1: line */
   sorted_events sorted;    /* --sorted: the events file, merged */
   sorted_last   last_lead; /* --sorted: the last good id of the leads file */
   owners        own;
@@ -983,13 +983,13 @@ static void read_block(run *r, block *b) {
   b->n = b->rec_len = b->text.len = b->out.len = b->n_ev = 0;
   b->text.nomem = b->out.nomem = 0;
   while (!r->leads_eof && (b->n < b->cap || !b->row)) {
-    int         st = csv_next(c);
-    lead_row   *row;
+    int           st = csv_next(c);
+    lead_row     *row;
     const char   *id, *problem, *seen = NULL;
     char         *entry = NULL;
     unsigned long first = 0;
-    size_t      id_len, k, bytes, base;
-    uint32_t    key;
+    size_t        id_len, k, bytes, base;
+    uint32_t      key;
     if (st == CSV_EOF) {
       r->leads_eof = 1;
       break;
@@ -1027,8 +1027,7 @@ static void read_block(run *r, block *b) {
     row->h = hash_key(id, id_len);
     if (r->opt.sorted) {
       /* the last good id: a duplicate is the same one again */
-      int order = sorted_lead(&r->last_lead, id, id_len, c->record_line, &first,
-                              why, sizeof why);
+      int order = sorted_lead(&r->last_lead, id, id_len, c->record_line, &first, why, sizeof why);
       if (order < 0) {
         r->leads_eof = 1;
         block_message(b, row, ROW_FATAL, c->pos[cols->id].line, c->pos[cols->id].col, why);
@@ -1055,7 +1054,8 @@ static void read_block(run *r, block *b) {
       int st_take = 0;
       row->ev = b->n_ev;
       if (r->opt.events)
-        st_take = sorted_take(&r->sorted, id, id_len, &b->ev, &b->n_ev, &b->cap_ev, why, sizeof why);
+        st_take =
+            sorted_take(&r->sorted, id, id_len, &b->ev, &b->n_ev, &b->cap_ev, why, sizeof why);
       row->ev_end = b->n_ev;
       if (st_take != 0) {
         r->leads_eof = 1;
