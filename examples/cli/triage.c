@@ -43,7 +43,7 @@
  * default mode's on the same files.
  * examples/bench_triage.sh times runs on generated leads.
  *
- * Uses only <leadgate.h>, cli.h, csv.h, data.h, events.h, pool.h,
+ * Uses only <leadgate.h>, cli.h, csv.h, data.h, events.h, pool.h, sorted.h,
  * strmap.h, whatif.h and the C library (plus POSIX threads, clock_gettime
  * for --stats and isatty for the default format, when available).
  */
