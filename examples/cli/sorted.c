@@ -54,7 +54,7 @@ static void open_events(sorted_events *s, const char *path) {
   s->col_at = col[2];
   memset(&s->last, 0, sizeof s->last);
   memset(s->day, 0, sizeof s->day); /* no date is all NUL bytes */
-  s->last_type = NO_INDEX;
+  memset(s->type_slot, 0, sizeof s->type_slot);
 }
 
 /* A UTC time YYYY-MM-DDTHH:MM:SSZ has its day's slot: the events of a
@@ -79,24 +79,35 @@ static long day_seconds(const char *at) {
   return v[0] > 23 || v[1] > 59 || v[2] > 59 ? -1 : v[0] * 3600 + v[1] * 60 + v[2];
 }
 
+/* The index of event type `type` (length len), or NO_INDEX: a slot by
+ * its length and ends remembers the last type seen there. */
+static uint32_t find_type(sorted_events *s, const char *type, size_t len) {
+  uint32_t *slot =
+      s->type_slot[len ? (len * 31u + (unsigned char)type[0] + (unsigned char)type[len - 1] * 7u) %
+                             SORTED_TYPES
+                       : 0];
+  const char *e;
+  if (slot[0] && slot[1] == len && memcmp(strmap_key(s->types, slot[0] - 1), type, len) == 0)
+    return slot[0] - 1;
+  if (!(e = strmap_find_h(s->types, type, len, hash_key(type, len)))) return NO_INDEX;
+  slot[0] = entry_value(e, 0) + 1;
+  slot[1] = (uint32_t)len;
+  return slot[0] - 1;
+}
+
 /* The cells of the reader's record: 0 with the event in *ev (and its
  * type's index in *ty, NO_INDEX when the map does not have it), else
  * which cell is bad (events_check_cells).  A UTC time on a day already
  * parsed in full takes only its time of day from the cell. */
 static int read_event(sorted_events *s, uint64_t *ev, uint32_t *ty, char *why, size_t cap) {
   const csv_reader *cr = &s->csv.r;
-  const char       *type = cr->fields[s->col_type], *at = cr->fields[s->col_at], *e;
+  const char       *type = cr->fields[s->col_type], *at = cr->fields[s->col_at];
   size_t            type_len = cr->lens[s->col_type];
   sorted_day       *day = day_slot(s, at, cr->lens[s->col_at]);
   long              sec = day ? day_seconds(at) : -1;
   lg_time           t = 0;
   int               bad, known = sec >= 0 && memcmp(day->date, at, 10) == 0;
-  if (s->last_type != NO_INDEX && key_eq(strmap_key(s->types, s->last_type), type, type_len)) {
-    *ty = s->last_type;
-  } else {
-    e = strmap_find_h(s->types, type, type_len, hash_key(type, type_len));
-    *ty = e ? entry_value(e, 0) : NO_INDEX;
-  }
+  *ty = find_type(s, type, type_len);
   if (known) t = day->start + sec;
   bad = events_check_cells(cr->lens[s->col_id], type, *ty != NO_INDEX, known ? NULL : at, &t, why,
                            cap);
@@ -105,7 +116,6 @@ static int read_event(sorted_events *s, uint64_t *ev, uint32_t *ty, char *why, s
     memcpy(day->date, at, 10);
     day->start = t - sec;
   }
-  s->last_type = *ty;
   *ev = (uint64_t)(t - LG_TIME_MIN) << EV_TYPE_BITS | (*ty == NO_INDEX ? 0 : *ty);
   return 0;
 }
@@ -148,7 +158,6 @@ void sorted_scan(sorted_events *s, const char *path, strmap *types, events_bad_f
       if (types->n >= EV_MAX_TYPES) cli_die(path, "more than 2^25 distinct event types");
       if (strmap_add(types, type, type_len, hash_key(type, type_len), &ty) != 0)
         cli_die(path, "out of memory");
-      s->last_type = ty;
     }
     if (++s->n_ev >= NO_INDEX) cli_die(path, "more than 4294967294 events");
   }

@@ -48,7 +48,8 @@ typedef struct sorted_day {
   lg_time start;
 } sorted_day;
 
-#define SORTED_DAYS 512 /* more than 13 x 32 */
+#define SORTED_DAYS  512 /* more than 13 x 32 */
+#define SORTED_TYPES 64  /* event types by length and ends, a slot each */
 
 typedef struct sorted_events {
   cli_csv       csv;
@@ -63,8 +64,8 @@ typedef struct sorted_events {
   uint64_t      ev; /* the pending event, packed as in events.h */
   unsigned long unknown_ids, unknown_events;
   char          first_unknown[LG_MAX_ID_BYTES + 1];
-  uint32_t      last_type;        /* the type of the last event read, or NO_INDEX */
-  sorted_day    day[SORTED_DAYS]; /* days of UTC times parsed in full */
+  uint32_t      type_slot[SORTED_TYPES][2]; /* index + 1 (0: none), length */
+  sorted_day    day[SORTED_DAYS];           /* days of UTC times parsed in full */
 } sorted_events;
 
 /* The first pass over the events file `path` (not standard input): bad
