@@ -4,6 +4,7 @@
 #   examples/bench_triage.sh [--sizes N,N,...] [--runs K] [--threads T,T,...]
 #                            [--build DIR | --bin PROG] [--baseline PROG]
 #                            [--data DIR] [--sqlite] [--sqlite-runs K] [--explain]
+#                            [--sorted]
 #
 # For each size N (default 100000,1000000; add 5000000 for the large set;
 # --leads N is --sizes N) the reference data is generated with
@@ -23,11 +24,19 @@
 # (--format csv) to a file; every output must have the same MD5 as the
 # first (runs, thread counts and programs), else the exit status is 1.
 #
+# --sorted: the data is sorted by lead id once, into DIR/N-sorted next to
+# DIR/N (kept with --data; `LC_ALL=C sort -t, -k1,1 -s` after the header
+# for a file without quotes, else cli/sort_by_id.py, which keeps quoted
+# line breaks whole), and every configuration runs on it twice: the
+# default mode (bin=new) and --sorted (bin=sorted), interleaved, so the
+# MD5 check compares the two modes on the same files.
+#
 # Lines on stdout, one per size, program and thread count (best = the
 # fastest run, median of K; peak RSS from GNU time's %M, or getrusage in a
 # small C wrapper where /usr/bin/time is not GNU time):
 #
-#   triage leads=100000 events=778899 bin=new threads=1 runs=5 best_s=0.270
+#   triage leads=100000 events=778899 bin=new threads=1 runs=5 best_s=0.270   (bin=sorted:
+#     the same program with --sorted)
 #     median_s=0.281 best_leads_per_s=370370 median_leads_per_s=... best_ns_per_lead=2700
 #     median_ns_per_lead=... best_rss_kb=... median_rss_kb=... rss_bytes_per_lead=... md5=...
 #   compare leads=100000 threads=1 base_threads=default speedup_best=1.00
@@ -53,10 +62,11 @@ data=
 sqlite=
 sqlite_runs=1
 explain=
+sorted=
 now=2026-11-23T10:00:00Z
 
 usage() {
-  sed -n '4,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 64
 }
 die() { echo "bench_triage.sh: $*" >&2; exit 1; }
@@ -73,6 +83,7 @@ while [ $# -gt 0 ]; do
     --sqlite) sqlite=1; shift ;;
     --sqlite-runs) sqlite_runs=${2:?}; sqlite=1; shift 2 ;;
     --explain) explain=--explain; shift ;;
+    --sorted) sorted=1; shift ;;
     -h|--help) usage ;;
     *) echo "bench_triage.sh: unknown argument '$1'" >&2; usage ;;
   esac
@@ -198,12 +209,24 @@ thread_configs() {
   fi
 }
 
-# ---- the configurations: program label, path, threads ---------------------------
-labels=() paths=() tcounts=()
-for t in $(thread_configs "$bin"); do labels+=(new); paths+=("$bin"); tcounts+=("$t"); done
+# sort_input IN OUT: IN sorted by lead id, the header first
+sort_input() {
+  if grep -q '"' "$1"; then
+    python3 "$here/cli/sort_by_id.py" "$1" "$2"
+  else
+    { head -n 1 "$1"; tail -n +2 "$1" | LC_ALL=C sort -t, -k1,1 -s; } >"$2"
+  fi
+}
+
+# ---- the configurations: program label, path, threads, mode ---------------------
+labels=() paths=() tcounts=() modes=()
+for t in $(thread_configs "$bin"); do
+  labels+=(new); paths+=("$bin"); tcounts+=("$t"); modes+=("")
+  if [ -n "$sorted" ]; then labels+=(sorted); paths+=("$bin"); tcounts+=("$t"); modes+=(--sorted); fi
+done
 if [ -n "$baseline" ]; then
   for t in $(thread_configs "$baseline"); do
-    labels+=(base); paths+=("$baseline"); tcounts+=("$t")
+    labels+=(base); paths+=("$baseline"); tcounts+=("$t"); modes+=("")
   done
 fi
 echo "bench_triage.sh: $bin${baseline:+ against $baseline}, sizes ${sizes}, $runs runs," \
@@ -218,6 +241,18 @@ for n in "${size_list[@]}"; do
     mkdir -p "$dir"
     python3 "$here/gen_sample.py" --leads "$n" --out "$dir" --seed 1 >&2
   fi
+  if [ -n "$sorted" ]; then
+    sdir="$dir-sorted"
+    if [ ! -f "$sdir/leads.csv" ] || [ ! -f "$sdir/events.csv" ]; then
+      echo "bench_triage.sh: sorting $dir by lead id into $sdir" >&2
+      mkdir -p "$sdir"
+      sort_input "$dir/events.csv" "$sdir/events.csv.tmp"
+      sort_input "$dir/leads.csv" "$sdir/leads.csv.tmp"
+      mv "$sdir/events.csv.tmp" "$sdir/events.csv"
+      mv "$sdir/leads.csv.tmp" "$sdir/leads.csv"
+    fi
+    dir=$sdir
+  fi
   n_leads=$n
   n_events=$(($(wc -l <"$dir/events.csv") - 1))
 
@@ -229,7 +264,7 @@ for n in "${size_list[@]}"; do
       [ "${tcounts[c]}" = default ] || topt=(--threads "${tcounts[c]}")
       measure "$tmp/out.$c" "${paths[c]}" --rubric "$here/rubrics/b2b.rubric" \
         --policy "$here/policies/inbound.policy" --events "$dir/events.csv" --now "$now" \
-        --format csv --stats $explain "${topt[@]}" "$dir/leads.csv"
+        --format csv --stats $explain "${topt[@]}" ${modes[c]} "$dir/leads.csv"
       sum=$(md5sum <"$tmp/out.$c" | cut -d' ' -f1)
       if [ "$i" -eq 1 ]; then
         printf '%s\n' "$sum" >"$tmp/md5.$c"

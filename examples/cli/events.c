@@ -539,3 +539,23 @@ void events_free(events_index *x) {
   strmap_free(&x->types);
   memset(x, 0, sizeof *x);
 }
+
+/* ---- one row's cells, checked as the parts check them ---------------------------- */
+
+int events_check_cells(size_t id_len, const char *type, int type_known, const char *at, lg_time *t,
+                       char *why, size_t cap) {
+  char tw[160];
+  if (id_len == 0 || id_len > LG_MAX_ID_BYTES) {
+    snprintf(why, cap, "%s", id_len ? "lead_id longer than 256 bytes" : "empty lead_id");
+    return 1;
+  }
+  if (!type_known && !name_valid(type)) {
+    snprintf(why, cap, "event type '%.64s' is not a name ([a-z][a-z0-9_]{0,63})", type);
+    return 2;
+  }
+  if (at && !cli_parse_time(at, t, tw, sizeof tw)) {
+    snprintf(why, cap, "at %s", tw);
+    return 3;
+  }
+  return 0;
+}

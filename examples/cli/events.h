@@ -100,4 +100,13 @@ static inline void events_find(const events_index *x, const char *id, size_t len
   PREFETCH(*end - 1); /* a lead in the index has at least one event */
 }
 
+/* The checks events_load makes on the cells of an event row (the length
+ * of its lead_id, its type and its at cell), with the same messages: 0
+ * with the time in *t, else 1, 2 or 3 for the cell at fault (lead_id,
+ * type, at) with why[0..cap).  A type
+ * already known to be a valid name (type_known) is not checked again, nor
+ * the time when at is NULL (the caller has it in *t). */
+int events_check_cells(size_t id_len, const char *type, int type_known, const char *at, lg_time *t,
+                       char *why, size_t cap);
+
 #endif /* LEADGATE_EXAMPLES_EVENTS_H */

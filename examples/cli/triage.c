@@ -4,7 +4,7 @@
  *   leadgate-triage --rubric FILE --policy FILE [--events FILE]
  *                   [--assignments FILE] [--now TIME] [--format text|csv]
  *                   [--explain] [--stats] [--keep-going] [--strict]
- *                   [--threads N] LEADS.csv
+ *                   [--threads N] [--sorted] LEADS.csv
  *   leadgate-triage ... --compare-rubric FILE | --compare-policy FILE
  *                   [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv
  *
@@ -27,9 +27,23 @@
  * read.  Memory is two rounds of blocks plus the events index (events.h);
  * a lead id with events keeps the line it first appears on in the index,
  * so only the ids without events are held again (to find duplicates).
+ *
+ * --sorted (sorted.h): LEADS.csv and the events file are both sorted by
+ * lead id, so no index is needed.  The events file is read twice: first
+ * on this thread, checked row by row as events.c checks it (its messages
+ * first, in file order, as in the default mode), its types collected and
+ * its id order checked; then again while the leads are read: the thread
+ * that reads a block of lead rows also reads, for each lead, the events
+ * with its id (the ones before it, of ids no lead has, are counted as
+ * unknown) into the block, and the pool builds, decides and formats the
+ * blocks as above.  A lead id is a duplicate when it equals the last one,
+ * an error when less.  Memory is then the two rounds of blocks with their
+ * events, whatever the size of the files, plus the --assignments map
+ * (held whole in both modes).  The output is the same bytes as the
+ * default mode's on the same files.
  * examples/bench_triage.sh times runs on generated leads.
  *
- * Uses only <leadgate.h>, cli.h, csv.h, data.h, events.h, pool.h,
+ * Uses only <leadgate.h>, cli.h, csv.h, data.h, events.h, pool.h, sorted.h,
  * strmap.h, whatif.h and the C library (plus POSIX threads, clock_gettime
  * for --stats and isatty for the default format, when available).
  */
@@ -42,6 +56,7 @@
 #include "data.h"
 #include "events.h"
 #include "pool.h"
+#include "sorted.h"
 #include "strmap.h"
 #include "whatif.h"
 
@@ -55,14 +70,14 @@
 static const char usage_line[] =
     "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
     "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
-    "                       [--keep-going] [--strict] [--threads N] LEADS.csv\n"
+    "                       [--keep-going] [--strict] [--threads N] [--sorted] LEADS.csv\n"
     "       leadgate-triage ... --compare-rubric FILE | --compare-policy FILE\n"
     "                       [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv\n";
 
 static const char help_text[] =
     "usage: leadgate-triage --rubric FILE --policy FILE [--events FILE] [--assignments FILE]\n"
     "                       [--now TIME] [--format text|csv] [--explain] [--stats]\n"
-    "                       [--keep-going] [--strict] [--threads N] LEADS.csv\n"
+    "                       [--keep-going] [--strict] [--threads N] [--sorted] LEADS.csv\n"
     "       leadgate-triage ... --compare-rubric FILE | --compare-policy FILE\n"
     "                       [--reps N --days D [--capacity C] [--dimension DIM]] LEADS.csv\n"
     "\n"
@@ -83,13 +98,21 @@ static const char help_text[] =
     "  --keep-going        skip bad rows (each reported) instead of stopping\n"
     "  --strict            warnings about the inputs are errors\n"
     "  --threads N         threads (default: online cores); same output for any N\n"
+    "  --sorted            LEADS.csv and the --events file are both sorted by lead\n"
+    "                      id, in byte order (LC_ALL=C sort's): they are merged as\n"
+    "                      they are read instead of indexing the events, so memory\n"
+    "                      does not grow with the files; same output.  An id less\n"
+    "                      than the one before is an error; only the id order\n"
+    "                      matters (a lead's events may be in any time order)\n"
     "  What-if: --compare-rubric FILE and/or --compare-policy FILE compare a\n"
     "  draft with the current definitions on the same leads instead of rows;\n"
     "  --reps N --days D: MQLs per rep per month; --capacity C (leads a rep can\n"
     "  follow up a month): share of capacity and lg_calibrate's threshold on\n"
     "  --dimension fit (default), engagement or total.  README \"What-if\".\n"
     "  FILE (and LEADS.csv) may be - for standard input, one of them at most.\n"
-    "\n"
+    "\n";
+/* the rest (C99 compilers need not take a literal of more than 4095 bytes) */
+static const char help_more[] =
     "Input columns:\n"
     "  LEADS.csv: `id` (required, unique) and one column per attribute, headed by\n"
     "  its name ([a-z][a-z0-9_]{0,63}), optionally typed: `zip:text`,\n"
@@ -123,6 +146,9 @@ static const char help_text[] =
     "lead id partitions; LEADS.csv is streamed in blocks (read in order on one\n"
     "thread, built, decided and formatted by all), written in input order.\n"
     "Memory: the events index (about 8 bytes an event and each lead id).\n"
+    "With --sorted: the events file is read twice (first checked on one thread,\n"
+    "so it cannot be standard input, then read with the leads), and memory is\n"
+    "a few blocks of leads with their events, plus the --assignments map.\n"
     "\n"
     "Exit status: 0 success; 1 rows were skipped (--keep-going); 2 bad usage\n"
     "or bad input (FILE:LINE:COLUMN: message), or a warning with --strict.\n";
@@ -146,6 +172,7 @@ typedef struct options {
   lg_time      now;
   int          text; /* --format text */
   int          explain, stats, keep_going, strict;
+  int          sorted;                          /* --sorted: merge by lead id */
   unsigned     threads;                         /* --threads, default: online cores */
   const char  *compare_rubric, *compare_policy; /* what-if drafts */
   long         reps, days, capacity;            /* 0, 0, -1 when not given */
@@ -190,10 +217,11 @@ enum { ROW_LEAD, ROW_BAD, ROW_FATAL };
 
 typedef struct lead_row {
   int           kind;
-  unsigned long line, col; /* a bad row: where */
-  size_t        msg;       /* its message: offset in the block's text */
-  size_t        out_end;   /* the end of its output in the block's out */
-  uint32_t      h;         /* the id's hash */
+  unsigned long line, col;  /* a bad row: where */
+  size_t        msg;        /* its message: offset in the block's text */
+  size_t        out_end;    /* the end of its output in the block's out */
+  uint32_t      h;          /* the id's hash */
+  size_t        ev, ev_end; /* --sorted: its events, the block's ev[ev .. ev_end) */
 } lead_row;
 
 /* Rows read in file order, then built, decided and formatted by one
@@ -208,6 +236,8 @@ typedef struct block {
   csv_field_pos *pos;
   obuf           text; /* messages */
   obuf           out;
+  uint64_t      *ev; /* --sorted: the rows' events */
+  size_t         n_ev, cap_ev;
 } block;
 
 /* Everything the run owns lives here, so that release() can free it all on
@@ -226,7 +256,9 @@ typedef struct run {
   char         *qualify;    /* the policy's qualify rule, or NULL */
   lg_points     fit_needed; /* its `fit >= N` conjunct's N, or -1 */
   events_index  events;
-  strmap        seen; /* lead ids read so far that have no events; value 1: line */
+  strmap        seen;      /* lead ids read so far that have no events; value 1: line */
+  sorted_events sorted;    /* --sorted: the events file, merged */
+  sorted_last   last_lead; /* --sorted: the last good id of the leads file */
   owners        own;
   unsigned long skipped, leads, duplicates;
   unsigned long verdicts[3];
@@ -256,6 +288,7 @@ static void release(void) {
   data_columns_free(&r->cols);
   events_free(&r->events);
   strmap_free(&r->seen);
+  sorted_free(&r->sorted);
   strmap_free(&r->own.reps);
   strmap_free(&r->own.leads);
   free(r->own.owner_of);
@@ -282,6 +315,7 @@ static void release(void) {
     free(b->field);
     free(b->len);
     free(b->pos);
+    free(b->ev);
     obuf_free(&b->text);
     obuf_free(&b->out);
   }
@@ -327,15 +361,21 @@ static void parse_args(int argc, char **argv, options *o) {
                               { "--days", &days, NULL },
                               { "--capacity", &capacity, NULL },
                               { "--dimension", &dimension, NULL },
-                              { "--threads", &threads, NULL } };
+                              { "--threads", &threads, NULL },
+                              { "--sorted", NULL, &o->sorted } };
+  static char      help[sizeof help_text + sizeof help_more];
   memset(o, 0, sizeof *o);
-  cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], help_text, files, 1, &n_files);
+  memcpy(help, help_text, sizeof help_text - 1);
+  memcpy(help + sizeof help_text - 1, help_more, sizeof help_more);
+  cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], help, files, 1, &n_files);
   if (!o->rubric) cli_usage_error("--rubric is required");
   if (!o->policy) cli_usage_error("--policy is required");
   if (!n_files) cli_usage_error("no LEADS.csv given");
   o->leads = files[0];
   if (now && !cli_parse_time(now, &o->now, why, sizeof why)) cli_usage_error("--now: %s", why);
   if (!now) o->now = wall_clock_now();
+  if (o->sorted && o->events && strcmp(o->events, "-") == 0)
+    cli_usage_error("--sorted reads the --events file twice: it cannot be standard input");
   if (!format)
     o->text = isatty(STDOUT_FILENO);
   else if (strcmp(format, "text") == 0)
@@ -475,6 +515,11 @@ static void events_bad_row(void *ctx, const char *file, unsigned long line, unsi
 }
 
 static void load_events(run *r) {
+  if (r->opt.sorted) { /* checked and counted now, merged with the leads later */
+    sorted_scan(&r->sorted, r->opt.events, &r->events.types, events_bad_row, r);
+    r->events.n_ev = r->sorted.n_ev;
+    return;
+  }
   cli_csv_open(&r->aux, r->opt.events, "lead_id,type,at");
   events_load(&r->events, &r->aux, r->pool, events_bad_row, r);
   cli_csv_close(&r->aux);
@@ -935,15 +980,16 @@ static void read_block(run *r, block *b) {
   const data_columns *cols = &r->cols;
   char                why[256];
 
-  b->n = b->rec_len = b->text.len = b->out.len = 0;
+  b->n = b->rec_len = b->text.len = b->out.len = b->n_ev = 0;
   b->text.nomem = b->out.nomem = 0;
   while (!r->leads_eof && (b->n < b->cap || !b->row)) {
-    int         st = csv_next(c);
-    lead_row   *row;
-    const char *id, *problem, *seen;
-    char       *entry;
-    size_t      id_len, k, bytes, base;
-    uint32_t    key;
+    int           st = csv_next(c);
+    lead_row     *row;
+    const char   *id, *problem, *seen = NULL;
+    char         *entry = NULL;
+    unsigned long first = 0;
+    size_t        id_len, k, bytes, base;
+    uint32_t      key;
     if (st == CSV_EOF) {
       r->leads_eof = 1;
       break;
@@ -979,21 +1025,44 @@ static void read_block(run *r, block *b) {
       continue;
     }
     row->h = hash_key(id, id_len);
-    /* the line an id first appears on: in its events index entry when it
-     * has events (value 1, written by this thread only), else in r->seen */
-    entry = r->events.grouped
-                ? strmap_find_h(&events_partition(&r->events, row->h)->ids, id, id_len, row->h)
-                : NULL;
-    seen = entry ? (entry_value(entry, 1) ? entry : NULL)
-                 : strmap_find_h(&r->seen, id, id_len, row->h);
+    if (r->opt.sorted) {
+      /* the last good id: a duplicate is the same one again */
+      int order = sorted_lead(&r->last_lead, id, id_len, c->record_line, &first, why, sizeof why);
+      if (order < 0) {
+        r->leads_eof = 1;
+        block_message(b, row, ROW_FATAL, c->pos[cols->id].line, c->pos[cols->id].col, why);
+        break;
+      }
+      if (order == 0) seen = id;
+    } else {
+      /* the line an id first appears on: in its events index entry when it
+       * has events (value 1, written by this thread only), else in r->seen */
+      entry = r->events.grouped
+                  ? strmap_find_h(&events_partition(&r->events, row->h)->ids, id, id_len, row->h)
+                  : NULL;
+      seen = entry ? (entry_value(entry, 1) ? entry : NULL)
+                   : strmap_find_h(&r->seen, id, id_len, row->h);
+      if (seen) first = entry_value(seen, 1);
+    }
     if (seen) {
-      snprintf(why, sizeof why, "duplicate id '%.64s' (first on line %lu)", id,
-               (unsigned long)entry_value(seen, 1));
+      snprintf(why, sizeof why, "duplicate id '%.64s' (first on line %lu)", id, first);
       r->duplicates++;
       block_message(b, row, ROW_BAD, c->pos[cols->id].line, c->pos[cols->id].col, why);
       continue;
     }
-    if (!entry) {
+    if (r->opt.sorted) {
+      int st_take = 0;
+      row->ev = b->n_ev;
+      if (r->opt.events)
+        st_take =
+            sorted_take(&r->sorted, id, id_len, &b->ev, &b->n_ev, &b->cap_ev, why, sizeof why);
+      row->ev_end = b->n_ev;
+      if (st_take != 0) {
+        r->leads_eof = 1;
+        block_message(b, row, ROW_FATAL, 0, 0, st_take == -1 ? "out of memory" : why);
+        break;
+      }
+    } else if (!entry) {
       if (strmap_add(&r->seen, id, id_len, row->h, &key) != 0) {
         r->leads_eof = 1;
         block_message(b, row, ROW_FATAL, 0, 0, "out of memory");
@@ -1001,7 +1070,7 @@ static void read_block(run *r, block *b) {
       }
       entry = r->seen.arena + r->seen.off[key];
     }
-    entry_set(entry, 1, (uint32_t)c->record_line);
+    if (entry) entry_set(entry, 1, (uint32_t)c->record_line);
     base = (b->n - 1) * r->nf;
     for (k = 0; k < r->nf; k++) {
       size_t i = k ? cols->load[k - 1] : (size_t)cols->id;
@@ -1074,6 +1143,10 @@ static void triage_row(const run *r, worker *w, block *b, size_t i) {
     return;
   }
   if (!fetched) events_find(&r->events, id, len[0], row->h, &e, &end);
+  if (r->opt.sorted && row->ev_end > row->ev) {
+    e = b->ev + row->ev;
+    end = b->ev + row->ev_end;
+  }
   if (e) {
     n_ev = (size_t)(end - e);
     if (n_ev > w->cap_ev) {
@@ -1142,6 +1215,8 @@ static void write_block(run *r, const block *b) {
     }
     if (row->out_end > done) fwrite(b->out.p + done, 1, row->out_end - done, stdout);
     done = row->out_end;
+    if (row->kind == ROW_FATAL && row->line) /* --sorted: out of order */
+      cli_die_at(r->opt.leads, row->line, row->col, "%s", b->text.p + row->msg);
     if (row->kind == ROW_FATAL) cli_die(r->opt.leads, "%s", b->text.p + row->msg);
     bad_row(r, r->opt.leads, row->line, row->col, b->text.p + row->msg);
   }
@@ -1186,6 +1261,7 @@ static void triage_leads(run *r) {
   r->nf = r->cols.n_load + 1;
   r->n_blocks = 2 * per;
   if (!(r->blocks = calloc(r->n_blocks, sizeof *r->blocks))) cli_die(r->opt.leads, "out of memory");
+  if (r->opt.sorted && r->opt.events) sorted_open(&r->sorted, r->opt.events);
   if (r->immediate) {
     /* a row at a time, on this thread: its output goes straight out */
     block *b = &r->blocks[0];
@@ -1211,6 +1287,7 @@ static void triage_leads(run *r) {
     }
   }
   if (r->read_nomem) cli_die(r->opt.leads, "out of memory");
+  if (r->opt.sorted) sorted_finish(&r->sorted); /* the events after the last lead */
   r->t_score = monotonic_seconds() - t0;
   cli_csv_close(&r->csv);
 }
@@ -1296,7 +1373,13 @@ int main(int argc, char **argv) {
     write_summary(r);
   if (fflush(stdout) != 0 || ferror(stdout)) cli_die("stdout", "write error");
   t = monotonic_seconds() - start;
-  if (r->opt.events) unknown_events(r, &bad_ids, &bad_events, &first_bad);
+  if (r->opt.sorted) {
+    bad_ids = r->sorted.unknown_ids;
+    bad_events = r->sorted.unknown_events;
+    first_bad = r->sorted.first_unknown;
+  } else if (r->opt.events) {
+    unknown_events(r, &bad_ids, &bad_events, &first_bad);
+  }
   if (bad_events)
     cli_warn("%lu event%s in %s for %lu lead id%s not in %s (the first: '%.64s')", bad_events,
              bad_events == 1 ? "" : "s", r->opt.events, bad_ids, bad_ids == 1 ? "" : "s",
