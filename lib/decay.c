@@ -73,11 +73,16 @@ static void mul_64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo) {
 }
 #endif
 
-/* a * b / 2^62, truncated, for Q62 operands a, b <= 2^62 (result <= 2^62). */
+/* a * b / 2^62, truncated, for Q62 operands a, b <= 2^62 (result <= 2^62).
+ * With a 128-bit type the shift is one double-word shift instruction. */
 static LG__INLINE uint64_t mul_q62(uint64_t a, uint64_t b) {
+#if defined(__SIZEOF_INT128__) && !defined(LG_NO_INT128)
+  return (uint64_t)(((lg__u128)a * b) >> 62);
+#else
   uint64_t hi, lo;
   mul_64x64(a, b, &hi, &lo);
   return (hi << 2) | (lo >> 62);
+#endif
 }
 
 /* Long division: floor((rem * 2^nbits + src) / d) for rem < d, src <
@@ -369,6 +374,16 @@ static LG__INLINE uint64_t fine_shift(uint64_t hi, uint64_t lo, uint64_t n) {
 }
 
 static LG__INLINE uint64_t hl_fast(uint64_t m_hi, uint64_t m_lo, uint64_t mag, uint64_t age) {
+#if defined(__SIZEOF_INT128__) && !defined(LG_NO_INT128)
+  /* the same words as below, in 128-bit arithmetic: the compiler then
+   * adds with a carry and shifts by double-word instructions */
+  lg__u128 q = (lg__u128)age * m_hi + (((lg__u128)age * m_lo) >> 64); /* age M / 2^64 */
+  uint64_t n = (uint64_t)(q >> 64), f;
+  if (n > 66) return 0;
+  f = (uint64_t)q >> 8;
+  /* (|p| g) >> (30 + n): 30 + n <= 96, and the result is below 2^62 */
+  return (uint64_t)(((lg__u128)mag * pow2_neg_frac(f)) >> (62u - FINE_BITS + (unsigned)n));
+#else
   uint64_t h1, l1, h2, l2, mid, n, f, hi, lo;
   mul_64x64(age, m_lo, &h1, &l1);
   mul_64x64(age, m_hi, &h2, &l2);
@@ -378,6 +393,7 @@ static LG__INLINE uint64_t hl_fast(uint64_t m_hi, uint64_t m_lo, uint64_t mag, u
   f = mid >> 8;         /* bits 72..127: Q mod 2^56 */
   mul_64x64(mag, pow2_neg_frac(f), &hi, &lo);
   return fine_shift(hi, lo, n);
+#endif
 }
 
 static uint64_t half_life_fast(const lg__decay_rule *rule, uint64_t mag, uint64_t age) {
