@@ -119,6 +119,44 @@ static int64_t engagement_value(const lg__crit *c, const lg_lead *lead, uint16_t
   return last > 0 ? apply_cap(c, lg__decay_one(&c->rule, now - lead->ev_at[last - 1])) : 0;
 }
 
+/* ---- look-ups carried from lead to lead ----------------------------------
+ * The leads of a batch mostly have the same attribute names and event
+ * types, so lg_score_many remembers, in a small table indexed by a name's
+ * length and end bytes, the key each name last resolved to (NULL too)
+ * and where that name lies (in a lead of the same batch, alive for the
+ * whole call).  A name equal to the remembered one, byte for byte, gets
+ * the remembered key without hashing; any other name is looked up
+ * (find_key) and replaces it.  So a batch whose leads differ in layout
+ * scores the same, a little slower. */
+#define HINTS 32
+
+typedef struct hint {
+  const char    *name; /* NULL: none yet */
+  const lg__key *key;
+  uint32_t       len;
+} hint;
+
+typedef struct hints {
+  hint attrs[HINTS], types[HINTS];
+} hints;
+
+/* Names are at least one byte long ([a-z][a-z0-9_]*). */
+static LG__HOT_INLINE uint32_t hint_slot(const char *name, uint32_t len) {
+  return ((unsigned char)name[0] + 3u * (unsigned char)name[len - 1] + 5u * len) & (HINTS - 1);
+}
+
+/* find_key(ks, name, len), through the table h when there is one. */
+static LG__HOT_INLINE const lg__key *hinted_key(hint *h, const lg__keyset *ks, const char *name,
+                                                uint32_t len) {
+  if (!h) return find_key(ks, name, len);
+  h += hint_slot(name, len);
+  if (h->len == len && same(name, h->name, len)) return h->key;
+  h->key = find_key(ks, name, len);
+  h->name = name;
+  h->len = len;
+  return h->key;
+}
+
 /* ---- engagement of one lead ----------------------------------------------
  * has[k] is the lead's type index + 1 of the plan's type key k, or 0. */
 
@@ -153,7 +191,7 @@ static int64_t engagement_walk(const lg__plan *pl, const lg_lead *lead, const ui
 #define ENGAGEMENT_SLOW INT64_MIN
 
 static int64_t engagement_pass(const lg__plan *pl, const lg_lead *lead, uint32_t upto, lg_time now,
-                               int64_t *neg) {
+                               hint *types, int64_t *neg) {
   lg__decay_slot  slots[PASS_SLOTS + 1];
   const lg__key  *key_of[PASS_TYPES];
   uint8_t         slot_of[PASS_TYPES];
@@ -163,7 +201,8 @@ static int64_t engagement_pass(const lg__plan *pl, const lg_lead *lead, uint32_t
   lg__decay_slot_init(&slots[0], NULL);
   for (i = 0; i < lead->n_types; i++) {
     const lg__evtype *t = &lead->types[i];
-    const lg__key *key = find_key(&pl->types, lead->arena + lg__evtype_off(t), lg__evtype_len(t));
+    const lg__key    *key =
+        hinted_key(types, &pl->types, lead->arena + lg__evtype_off(t), lg__evtype_len(t));
     key_of[i] = key;
     slot_of[i] = 0;
     last[i] = 0;
@@ -195,14 +234,15 @@ static int64_t engagement_pass(const lg__plan *pl, const lg_lead *lead, uint32_t
 
 /* The engagement at now of a lead with `upto` events at or before now,
  * and in *neg the part from criteria with negative points (what
- * lg__engagement_parts splits).  has[] is scratch. */
+ * lg__engagement_parts splits).  has[] is scratch; types: the hints of
+ * event types, or NULL. */
 static int64_t engagement_of(const lg__plan *pl, const lg_lead *lead, uint32_t upto, lg_time now,
-                             uint16_t *has, int64_t *neg) {
+                             uint16_t *has, hint *types, int64_t *neg) {
   int64_t  engagement = ENGAGEMENT_SLOW;
   uint32_t i;
   *neg = 0;
   if (upto == 0) return 0;
-  if (lead->n_types <= PASS_TYPES) engagement = engagement_pass(pl, lead, upto, now, neg);
+  if (lead->n_types <= PASS_TYPES) engagement = engagement_pass(pl, lead, upto, now, types, neg);
   if (engagement != ENGAGEMENT_SLOW) return engagement;
   *neg = 0;
   memset(has, 0, pl->types.n * sizeof *has);
@@ -233,7 +273,8 @@ static LG__HOT_INLINE const lg__vent *vt_find(const lg__key *key, const value *v
  * lacks score `missing` (summed at parse time).  The knockout reported
  * is the lowest index among the hits, the first in text order.  Stack:
  * has[] is 2 KiB of the 2.5 KiB used. */
-static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_score *out) {
+static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, hints *h,
+                      lg_score *out) {
   const lg__plan *pl = &r->plan;
   uint16_t        has[LG__MAX_CRITERIA]; /* per key: lead index + 1, or 0 */
   const lg__step *st, *end;
@@ -245,8 +286,9 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
    * and the knockout the lowest index that matched. */
   for (i = 0; i < lead->n_attrs; i++) {
     const lg__attr *a = &lead->attrs[i];
-    const lg__key  *key = find_key(&pl->attrs, lead->arena + a->name, a->name_len);
-    value           v;
+    const lg__key  *key =
+        hinted_key(h ? h->attrs : NULL, &pl->attrs, lead->arena + a->name, a->name_len);
+    value v;
     if (!key) continue;
     value_of(lead, a, &v);
     if (key->vt) { /* exact: see lg__key */
@@ -265,7 +307,7 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
       }
     }
   }
-  engagement = engagement_of(pl, lead, upto, now, has, &neg);
+  engagement = engagement_of(pl, lead, upto, now, has, h ? h->types : NULL, &neg);
   out->fit = fit;
   out->engagement = engagement;
   out->total = fit + engagement;
@@ -278,7 +320,7 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
 lg_status lg_score_lead(const lg_rubric *rubric, const lg_lead *lead, lg_time now, lg_score *out) {
   if (!rubric || !lead || !out) return LG_ERR_INVALID;
   if (!lg__time_valid(now)) return LG_ERR_RANGE;
-  score_one(rubric, lead, now, out);
+  score_one(rubric, lead, now, NULL, out);
   return LG_OK;
 }
 
@@ -301,18 +343,20 @@ static void prefetch_lead(const lg_lead *l) {
 lg_status lg_score_many(const lg_rubric *rubric, const lg_lead *const *leads, size_t n, lg_time now,
                         lg_score *out) {
   size_t i;
+  hints  h;
   if (!rubric || (n > 0 && (!leads || !out))) return LG_ERR_INVALID;
   if (!lg__time_valid(now)) return LG_ERR_RANGE;
   /* check every lead first so that a failure leaves out untouched */
   for (i = 0; i < n; i++)
     if (!leads[i]) return LG_ERR_INVALID;
+  memset(&h, 0, sizeof h); /* len 0 matches no name */
   for (i = 0; i < n; i++) {
     /* Leads of a batch live all over the heap, so a large batch is bound
      * by memory latency rather than arithmetic: fetch the lead 8 ahead,
      * and the arrays of the lead 4 ahead (its struct has arrived). */
     if (i + 8 < n) LG__PREFETCH(leads[i + 8]);
     if (i + 4 < n) prefetch_lead(leads[i + 4]);
-    score_one(rubric, leads[i], now, &out[i]);
+    score_one(rubric, leads[i], now, &h, &out[i]);
   }
   return LG_OK;
 }
@@ -403,7 +447,7 @@ lg_status lg_next_question(const lg_rubric *rubric, const lg_lead *lead, const c
 void lg__engagement_parts(const lg_rubric *r, const lg_lead *lead, lg_time now, int64_t *pos,
                           int64_t *neg) {
   uint16_t has[LG__MAX_CRITERIA];
-  int64_t  e = engagement_of(&r->plan, lead, lg__lead_events_upto(lead, now), now, has, neg);
+  int64_t  e = engagement_of(&r->plan, lead, lg__lead_events_upto(lead, now), now, has, NULL, neg);
   *pos = e - *neg; /* the criteria with points >= 0 */
 }
 
