@@ -121,10 +121,12 @@ static int64_t engagement_value(const lg__crit *c, const lg_lead *lead, uint16_t
 
 /* ---- look-ups carried from lead to lead ----------------------------------
  * The leads of a batch mostly have the same attribute names and event
- * types, so lg_score_many remembers, in a small table indexed by a name's
- * length and end bytes, the key each name last resolved to (NULL too)
- * and where that name lies (in a lead of the same batch, alive for the
- * whole call).  A name equal to the remembered one, byte for byte, gets
+ * types, so lg_score_many remembers the key each name last resolved to
+ * (NULL too) and where that name lies (in a lead of the same batch, alive
+ * for the whole call): for attributes by their place in the lead (leads
+ * built from the same source list them in the same order), for event
+ * types, whose order is that of the lead's first events, in a small table
+ * indexed by a name's length and end bytes.  A name equal to the remembered one, byte for byte, gets
  * the remembered key without hashing; any other name is looked up
  * (find_key) and replaces it.  So a batch whose leads differ in layout
  * scores the same, a little slower. */
@@ -136,8 +138,20 @@ typedef struct hint {
   uint32_t       len;
 } hint;
 
+/* The same for a text's entry in a key's value table (vt_find), in one
+ * table for all keys: an entry holds for its key only. */
+#define VHINTS 64
+
+typedef struct vhint {
+  const char     *text;
+  const lg__key  *key; /* NULL: none yet */
+  const lg__vent *e;   /* vt_find's answer, NULL included */
+  uint32_t        len;
+} vhint;
+
 typedef struct hints {
-  hint attrs[HINTS], types[HINTS];
+  hint  attrs[HINTS], types[HINTS];
+  vhint texts[VHINTS];
 } hints;
 
 /* Names are at least one byte long ([a-z][a-z0-9_]*). */
@@ -145,11 +159,10 @@ static LG__HOT_INLINE uint32_t hint_slot(const char *name, uint32_t len) {
   return ((unsigned char)name[0] + 3u * (unsigned char)name[len - 1] + 5u * len) & (HINTS - 1);
 }
 
-/* find_key(ks, name, len), through the table h when there is one. */
+/* find_key(ks, name, len), through the hint h when there is one. */
 static LG__HOT_INLINE const lg__key *hinted_key(hint *h, const lg__keyset *ks, const char *name,
                                                 uint32_t len) {
   if (!h) return find_key(ks, name, len);
-  h += hint_slot(name, len);
   if (h->len == len && same(name, h->name, len)) return h->key;
   h->key = find_key(ks, name, len);
   h->name = name;
@@ -201,8 +214,9 @@ static int64_t engagement_pass(const lg__plan *pl, const lg_lead *lead, uint32_t
   lg__decay_slot_init(&slots[0], NULL);
   for (i = 0; i < lead->n_types; i++) {
     const lg__evtype *t = &lead->types[i];
-    const lg__key    *key =
-        hinted_key(types, &pl->types, lead->arena + lg__evtype_off(t), lg__evtype_len(t));
+    const lg__key    *key = hinted_key(
+           types ? types + hint_slot(lead->arena + lg__evtype_off(t), lg__evtype_len(t)) : NULL,
+        &pl->types, lead->arena + lg__evtype_off(t), lg__evtype_len(t));
     key_of[i] = key;
     slot_of[i] = 0;
     last[i] = 0;
@@ -264,6 +278,25 @@ static LG__HOT_INLINE const lg__vent *vt_find(const lg__key *key, const value *v
   }
 }
 
+/* vt_find for a text attribute, through the table h when there is one.
+ * A text equal byte for byte to the remembered one has its words, so its
+ * entry. */
+static LG__HOT_INLINE const lg__vent *hinted_vent(vhint *h, const lg__key *key, uint32_t key_index,
+                                                  const lg_lead *lead, const lg__attr *a) {
+  const char *text = lead->arena + (size_t)a->value;
+  uint32_t    len = a->text_len;
+  value       v;
+  /* text[0] is the NUL of an empty text */
+  h += (3u * (unsigned char)text[0] + len + 17u * key_index) & (VHINTS - 1);
+  if (h->key == key && h->len == len && same(text, h->text, len)) return h->e;
+  value_of(lead, a, &v);
+  h->e = vt_find(key, &v);
+  h->key = key;
+  h->text = text;
+  h->len = len;
+  return h->e;
+}
+
 /* ---- scores -------------------------------------------------------------- */
 
 /* Arguments already checked.  The lead's attributes are evaluated as they
@@ -286,18 +319,24 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, hint
    * and the knockout the lowest index that matched. */
   for (i = 0; i < lead->n_attrs; i++) {
     const lg__attr *a = &lead->attrs[i];
-    const lg__key  *key =
-        hinted_key(h ? h->attrs : NULL, &pl->attrs, lead->arena + a->name, a->name_len);
-    value v;
+    const lg__key  *key = hinted_key(h && i < HINTS ? &h->attrs[i] : NULL, &pl->attrs,
+                                    lead->arena + a->name, a->name_len);
+    value           v;
     if (!key) continue;
-    value_of(lead, a, &v);
     if (key->vt) { /* exact: see lg__key */
-      const lg__vent *e = vt_find(key, &v);
+      const lg__vent *e;
+      if (h && a->type == LG__VAL_TEXT) {
+        e = hinted_vent(h->texts, key, (uint32_t)(key - pl->attrs.keys), lead, a);
+      } else {
+        value_of(lead, a, &v);
+        e = vt_find(key, &v);
+      }
       fit += e ? e->fit : key->vt_fit;
       missing -= key->n_fit;
       if (e && e->ko < knockout) knockout = e->ko;
       continue;
     }
+    value_of(lead, a, &v);
     for (st = pl->steps + key->first, end = st + key->count; st < end; st++) {
       if (st->kind == LG_KIND_FIT) {
         fit += fit_delta(pl->tests + st->test0, st->n_tests, st->otherwise, &v, st->tests);
