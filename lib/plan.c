@@ -159,6 +159,11 @@ static void plan_steps(lg_rubric *r) {
     if (c->kind == LG_KIND_KNOCKOUT) st->ko_index = ko++;
     st->fast = (uint8_t)(c->kind == LG_KIND_ENGAGEMENT && c->each && lg__decay_fast_rule(&c->rule));
   }
+  for (i = 0; i < pl->attrs.n; i++) pl->attrs.keys[i].pass = NULL;
+  for (i = 0; i < pl->types.n; i++) {
+    lg__key *key = &pl->types.keys[i];
+    key->pass = key->count == 1 && pl->steps[key->first].fast ? pl->steps[key->first].crit : NULL;
+  }
 }
 
 /* ---- value tables (lg__key.vt) --------------------------------------------- */

@@ -80,6 +80,9 @@ typedef struct lg__key {
   uint32_t    vt_mask; /* vt: slots - 1 */
   lg__vent   *vt;      /* NULL: no value table */
   int64_t     vt_fit;  /* vt: the fit criteria's `otherwise - missing`, summed */
+  /* An event type key whose one criterion is `fast` (lg__step): that
+   * criterion, which the scorer's event pass sums in a slot; else NULL. */
+  const lg__crit *pass;
 } lg__key;
 
 typedef struct lg__keyset {

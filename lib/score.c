@@ -220,9 +220,9 @@ static int64_t engagement_pass(const lg__plan *pl, const lg_lead *lead, uint32_t
     key_of[i] = key;
     slot_of[i] = 0;
     last[i] = 0;
-    if (!key || key->count != 1 || !pl->steps[key->first].fast || n_slots > PASS_SLOTS) continue;
+    if (!key || !key->pass || n_slots > PASS_SLOTS) continue;
     slot_of[i] = (uint8_t)n_slots;
-    lg__decay_slot_init(&slots[n_slots++], &pl->steps[key->first].crit->rule);
+    lg__decay_slot_init(&slots[n_slots++], &key->pass->rule);
   }
   if (!lg__decay_pass(slots, slot_of, now, lead->ev_at, lead->ev_type, upto, last))
     return ENGAGEMENT_SLOW;
@@ -230,12 +230,17 @@ static int64_t engagement_pass(const lg__plan *pl, const lg_lead *lead, uint32_t
   for (i = 0; i < lead->n_types; i++) {
     const lg__key *key = key_of[i];
     if (!key) continue;
+    if (slot_of[i]) { /* the key's one criterion */
+      const lg__crit *c = key->pass;
+      v = apply_cap(c, lg__decay_slot_total(&slots[slot_of[i]], c->rule.points));
+      engagement += v;
+      if (c->rule.points < 0) *neg += v;
+      continue;
+    }
     for (st = pl->steps + key->first, end = st + key->count; st < end; st++) {
       const lg__crit *c = st->crit;
       uint32_t        k = last[i];
-      if (slot_of[i])
-        v = apply_cap(c, lg__decay_slot_total(&slots[slot_of[i]], c->rule.points));
-      else if (!c->each)
+      if (!c->each)
         v = k > 0 ? apply_cap(c, lg__decay_one(&c->rule, now - lead->ev_at[k - 1])) : 0;
       else
         v = engagement_value(c, lead, (uint16_t)i, upto, now, &counted);
