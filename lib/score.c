@@ -342,6 +342,15 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, hint
       if (e && e->ko < knockout) knockout = e->ko;
       continue;
     }
+    if (key->nt && a->type == LG__VAL_INT) { /* exact: see lg__key */
+      const lg__vent *e = key->nt;
+      uint32_t        k;
+      for (k = 0; k < key->nt_n; k++) e += a->value >= key->nt_bp[k];
+      fit += e->fit;
+      missing -= key->n_fit;
+      if (e->ko < knockout) knockout = e->ko;
+      continue;
+    }
     value_of(lead, a, &v);
     for (st = pl->steps + key->first, end = st + key->count; st < end; st++) {
       if (st->kind == LG_KIND_FIT) {
