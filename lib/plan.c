@@ -178,6 +178,17 @@ static int vent_passes(const lg__test *t, const lg__vent *e) {
   return t->tag == e->tag && t->w0 == e->w0 && t->w1 == e->w1;
 }
 
+/* Adds to a table entry what criterion st makes of its value, whose
+ * first passing test is `hit` (NULL: none), as the scorer's step loop
+ * would: a fit criterion's first passing test, else `otherwise`; a
+ * knockout that any test passes. */
+static void entry_add(lg__vent *e, const lg__step *st, const lg__test *hit) {
+  if (st->kind == LG_KIND_FIT)
+    e->fit += hit ? hit->points : st->otherwise;
+  else if (hit && st->ko_index < e->ko)
+    e->ko = st->ko_index;
+}
+
 /* Gives the key a table at *next (slots: a power of two, at least twice
  * its tests, so at most 4 k + 2 as plan_measure counts) when all its
  * criteria's tests are short texts, with one entry per distinct triple of
@@ -215,10 +226,7 @@ static void vt_build(lg__plan *pl, lg__key *key, lg__vent **next) {
     for (st = pl->steps + key->first; st < end; st++) {
       const lg__test *t = pl->tests + st->test0, *t_end = t + st->n_tests;
       while (t < t_end && !vent_passes(t, e)) t++;
-      if (st->kind == LG_KIND_FIT)
-        e->fit += t < t_end ? t->points : st->otherwise;
-      else if (t < t_end && st->ko_index < e->ko)
-        e->ko = st->ko_index;
+      entry_add(e, st, t < t_end ? t : NULL);
     }
   }
 }
@@ -277,10 +285,7 @@ static void nt_build(lg__plan *pl, lg__key *key, int64_t **bp_next, lg__vent **n
     for (st = pl->steps + key->first; st < end; st++) {
       const lg__test *t = pl->tests + st->test0, *t_end = t + st->n_tests;
       while (t < t_end && !nt_passes(t, v)) t++;
-      if (st->kind == LG_KIND_FIT)
-        e->fit += t < t_end ? t->points : st->otherwise;
-      else if (t < t_end && st->ko_index < e->ko)
-        e->ko = st->ko_index;
+      entry_add(e, st, t < t_end ? t : NULL);
     }
   }
 }
