@@ -73,11 +73,16 @@ static void mul_64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo) {
 }
 #endif
 
-/* a * b / 2^62, truncated, for Q62 operands a, b <= 2^62 (result <= 2^62). */
+/* a * b / 2^62, truncated, for Q62 operands a, b <= 2^62 (result <= 2^62).
+ * With a 128-bit type the shift is one double-word shift instruction. */
 static LG__INLINE uint64_t mul_q62(uint64_t a, uint64_t b) {
+#if defined(__SIZEOF_INT128__) && !defined(LG_NO_INT128)
+  return (uint64_t)(((lg__u128)a * b) >> 62);
+#else
   uint64_t hi, lo;
   mul_64x64(a, b, &hi, &lo);
   return (hi << 2) | (lo >> 62);
+#endif
 }
 
 /* Long division: floor((rem * 2^nbits + src) / d) for rem < d, src <
@@ -148,8 +153,11 @@ static int64_t with_sign(uint64_t mag, int negative) {
 
 /* ---- half-life ----------------------------------------------------------- */
 
-/* 2^(-k/64) in Q62, k = 0..63, rounded to nearest. */
-static const uint64_t pow2_6[64] = {
+/* The three tables in one array, so that the kernel addresses them from
+ * one base: pow2[k] = 2^(-k/64), pow2[64 + k] = 2^(-k/4096), pow2[128 + k]
+ * = 2^(-k/262144), k = 0..63, in Q62, rounded to nearest. */
+static const uint64_t pow2[3 * 64] = {
+  /* 2^(-k/64) */
   UINT64_C(0x4000000000000000), UINT64_C(0x3f4f83033d21b05d), UINT64_C(0x3ea0ecb6dc8a80cf),
   UINT64_C(0x3df437dcc2b44eee), UINT64_C(0x3d495f454921b30b), UINT64_C(0x3ca05dcf167fec4e),
   UINT64_C(0x3bf92e66f736bd73), UINT64_C(0x3b53cc07b6650ae1), UINT64_C(0x3ab031b9f7490e4c),
@@ -171,11 +179,8 @@ static const uint64_t pow2_6[64] = {
   UINT64_C(0x23a90e62d17354f0), UINT64_C(0x2346b7d6df96ea79), UINT64_C(0x22e57078faa2f5ba),
   UINT64_C(0x2285355d525bbf67), UINT64_C(0x222603a024b6a14a), UINT64_C(0x21c7d865a7a34404),
   UINT64_C(0x216ab0d9f3121ec5), UINT64_C(0x210e8a30eb379012), UINT64_C(0x20b361a62b0ae876),
-  UINT64_C(0x2059347cef00c1dd)
-};
-
-/* 2^(-k/4096) in Q62, k = 0..63, rounded to nearest. */
-static const uint64_t pow2_12[64] = {
+  UINT64_C(0x2059347cef00c1dd),
+  /* 2^(-k/4096) */
   UINT64_C(0x4000000000000000), UINT64_C(0x3ffd3a46ffc6e30f), UINT64_C(0x3ffa74acbdf6c9d5),
   UINT64_C(0x3ff7af31393ac610), UINT64_C(0x3ff4e9d4703df843), UINT64_C(0x3ff2249661ab8fb4),
   UINT64_C(0x3fef5f770c2eca6e), UINT64_C(0x3fec9a766e72f53f), UINT64_C(0x3fe9d59487236bb4),
@@ -197,11 +202,8 @@ static const uint64_t pow2_12[64] = {
   UINT64_C(0x3f6af6538f2034d0), UINT64_C(0x3f68370f4ce1e5c5), UINT64_C(0x3f6577e98174a858),
   UINT64_C(0x3f62b8e22b86a833), UINT64_C(0x3f5ff9f949c61fa8), UINT64_C(0x3f5d3b2edae157a5),
   UINT64_C(0x3f5a7c82dd86a7bc), UINT64_C(0x3f57bdf55064761f), UINT64_C(0x3f54ff86322937a0),
-  UINT64_C(0x3f52413581836fb0)
-};
-
-/* 2^(-k/262144) in Q62, k = 0..63, rounded to nearest. */
-static const uint64_t pow2_18[64] = {
+  UINT64_C(0x3f52413581836fb0),
+  /* 2^(-k/262144) */
   UINT64_C(0x4000000000000000), UINT64_C(0x3ffff4e8df7680c5), UINT64_C(0x3fffe9d1c0d8fd14),
   UINT64_C(0x3fffdebaa4277499), UINT64_C(0x3fffd3a38961e6ff), UINT64_C(0x3fffc88c708853ef),
   UINT64_C(0x3fffbd75599abb15), UINT64_C(0x3fffb25e44991c1b), UINT64_C(0x3fffa747318376ac),
@@ -237,8 +239,8 @@ static LG__INLINE uint64_t pow2_neg_frac(uint64_t f) {
   uint64_t y22 = y >> 22;                           /* top 22 bits of y */
   /* e^(-y) = 1 - y + y^2/2; y^2/2 in Q62 is y*y / 2^63 = y22^2 / 2^19 */
   uint64_t e = Q62_ONE - y + ((y22 * y22) >> 19);
-  uint64_t t = mul_q62(pow2_6[f >> 50], pow2_12[(f >> 44) & 63u]);
-  return mul_q62(mul_q62(t, pow2_18[(f >> 38) & 63u]), e);
+  uint64_t t = mul_q62(pow2[f >> 50], pow2[64u + ((f >> 44) & 63u)]);
+  return mul_q62(mul_q62(t, pow2[128u + ((f >> 38) & 63u)]), e);
 }
 
 /* (hi:lo) / 2^sh rounded half up, for 62 <= sh <= 126 and hi:lo < 2^126
@@ -369,6 +371,16 @@ static LG__INLINE uint64_t fine_shift(uint64_t hi, uint64_t lo, uint64_t n) {
 }
 
 static LG__INLINE uint64_t hl_fast(uint64_t m_hi, uint64_t m_lo, uint64_t mag, uint64_t age) {
+#if defined(__SIZEOF_INT128__) && !defined(LG_NO_INT128)
+  /* the same words as below, in 128-bit arithmetic: the compiler then
+   * adds with a carry and shifts by double-word instructions */
+  lg__u128 q = (lg__u128)age * m_hi + (((lg__u128)age * m_lo) >> 64); /* age M / 2^64 */
+  uint64_t n = (uint64_t)(q >> 64), f;
+  if (n > 66) return 0;
+  f = (uint64_t)q >> 8;
+  /* (|p| g) >> (30 + n): 30 + n <= 96, and the result is below 2^62 */
+  return (uint64_t)(((lg__u128)mag * pow2_neg_frac(f)) >> (62u - FINE_BITS + (unsigned)n));
+#else
   uint64_t h1, l1, h2, l2, mid, n, f, hi, lo;
   mul_64x64(age, m_lo, &h1, &l1);
   mul_64x64(age, m_hi, &h2, &l2);
@@ -378,6 +390,7 @@ static LG__INLINE uint64_t hl_fast(uint64_t m_hi, uint64_t m_lo, uint64_t mag, u
   f = mid >> 8;         /* bits 72..127: Q mod 2^56 */
   mul_64x64(mag, pow2_neg_frac(f), &hi, &lo);
   return fine_shift(hi, lo, n);
+#endif
 }
 
 static uint64_t half_life_fast(const lg__decay_rule *rule, uint64_t mag, uint64_t age) {

@@ -76,38 +76,36 @@ int lg__decide_judge(const lg_policy *policy, const lg__expr_ctx *ctx, int32_t *
 
 lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy, const lg_lead *lead,
                     lg_time now, lg_decision *out) {
-  lg_decision  d;
   lg__expr_ctx ctx;
-  lg_status    st;
   int32_t      verdict, grade;
   unsigned     touched = 0;
   int          holds;
   if (!rubric || !policy || !lead || !out) return LG_ERR_INVALID;
   if (!lg__time_valid(now)) return LG_ERR_RANGE;
-  memset(&d, 0, sizeof d);
-  st = lg_score_lead(rubric, lead, now, &d.score);
-  if (st != LG_OK) return st;
+  /* Nothing below can fail (lg_score_lead checks only what was checked
+   * above), so the decision is built in place, not copied there. */
+  memset(out, 0, sizeof *out);
+  (void)lg_score_lead(rubric, lead, now, &out->score);
   ctx.rubric = rubric;
-  ctx.score = &d.score;
+  ctx.score = &out->score;
   ctx.lead = lead;
   ctx.now = now;
 
   holds = lg__decide_judge(policy, &ctx, &verdict, &grade, &touched);
-  d.verdict = verdict;
+  out->verdict = verdict;
   if (verdict == LG_VERDICT_DISQUALIFY)
-    set_reason(&d, &policy->disqualify, &ctx, 1);
+    set_reason(out, &policy->disqualify, &ctx, 1);
   else if (!policy->has_qualify)
-    set_reason(&d, NULL, &ctx, 0);
+    set_reason(out, NULL, &ctx, 0);
   else
-    set_reason(&d, &policy->qualify, &ctx, holds);
-  d.stage = lg__recommended_stage(d.verdict, lead->stage);
+    set_reason(out, &policy->qualify, &ctx, holds);
+  out->stage = lg__recommended_stage(out->verdict, lead->stage);
   if (grade >= 0) {
     const lg__grade *g = &policy->grades[grade];
-    memcpy(d.grade, g->name, g->name_len + 1);
+    memcpy(out->grade, g->name, g->name_len + 1);
   }
-  d.rubric_fingerprint = lg_rubric_fingerprint(rubric);
-  d.policy_fingerprint = policy->fingerprint;
-  d.next_at = lg__decide_wake(rubric, policy, lead, now, &d.score, verdict, grade, touched);
-  *out = d;
+  out->rubric_fingerprint = lg_rubric_fingerprint(rubric);
+  out->policy_fingerprint = policy->fingerprint;
+  out->next_at = lg__decide_wake(rubric, policy, lead, now, &out->score, verdict, grade, touched);
   return LG_OK;
 }

@@ -605,29 +605,43 @@ static int event_within(const lg__xnode *n, const char *name, const lg__expr_ctx
   return 0;
 }
 
+/* A score comparison (X_SCORE), most of a policy's conditions. */
+static int score_holds(const lg__xnode *n, const lg__expr_ctx *c, unsigned *touched) {
+  int64_t v;
+  if (touched && n->which != S_FIT) *touched |= LG__TOUCH_SCORE;
+  v = n->which == S_FIT          ? c->score->fit
+      : n->which == S_ENGAGEMENT ? c->score->engagement
+                                 : c->score->total;
+  return lg__cmp_holds(n->op, v < n->value ? -1 : v > n->value);
+}
+
+static int eval_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c, unsigned *touched);
+
+/* eval_node, with a score comparison evaluated here: as a call, the
+ * prologue of eval_node (which has many cases) costs more than the
+ * comparison. */
+static int eval_at(const lg__expr *e, uint32_t i, const lg__expr_ctx *c, unsigned *touched) {
+  const lg__xnode *n = &e->nodes[i];
+  return n->kind == X_SCORE ? score_holds(n, c, touched) : eval_node(e, i, c, touched);
+}
+
 static int eval_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c, unsigned *touched) {
   const lg__xnode *n = &e->nodes[i];
   const lg__attr  *a = NULL;
   const char      *name = e->strs ? e->strs + n->name : "";
   uint32_t         k;
-  int64_t          v;
   int32_t          ko;
   switch (n->kind) {
   case X_OR:
     for (k = n->first; k != NIL; k = e->nodes[k].next)
-      if (eval_node(e, k, c, touched)) return 1;
+      if (eval_at(e, k, c, touched)) return 1;
     return 0;
   case X_AND:
     for (k = n->first; k != NIL; k = e->nodes[k].next)
-      if (!eval_node(e, k, c, touched)) return 0;
+      if (!eval_at(e, k, c, touched)) return 0;
     return 1;
-  case X_NOT: return !eval_node(e, n->first, c, touched);
-  case X_SCORE:
-    if (touched && n->which != S_FIT) *touched |= LG__TOUCH_SCORE;
-    v = n->which == S_FIT          ? c->score->fit
-        : n->which == S_ENGAGEMENT ? c->score->engagement
-                                   : c->score->total;
-    return lg__cmp_holds(n->op, v < n->value ? -1 : v > n->value);
+  case X_NOT: return !eval_at(e, n->first, c, touched);
+  case X_SCORE: return score_holds(n, c, touched);
   case X_KO_ANY: return c->score->knocked_out != 0;
   case X_KO_NAMED:
     /* A name the rubric does not know is simply false: a policy may be
@@ -656,11 +670,11 @@ static int eval_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c, unsig
 }
 
 int lg__expr_eval(const lg__expr *e, const lg__expr_ctx *ctx) {
-  return eval_node(e, e->root, ctx, NULL);
+  return eval_at(e, e->root, ctx, NULL);
 }
 
 int lg__expr_eval_touched(const lg__expr *e, const lg__expr_ctx *ctx, unsigned *touched) {
-  return eval_node(e, e->root, ctx, touched);
+  return eval_at(e, e->root, ctx, touched);
 }
 
 /* ---- the reason cache (lg__expr.rt) -------------------------------------------
@@ -722,13 +736,13 @@ static void reason_node(const lg__expr *e, uint32_t i, const lg__expr_ctx *c, in
   uint32_t         k;
   if (n->kind == X_OR && holds) {
     for (k = n->first; k != NIL; k = e->nodes[k].next)
-      if (eval_node(e, k, c, NULL)) {
+      if (eval_at(e, k, c, NULL)) {
         reason_node(e, k, c, 1, 0, b);
         return;
       }
   } else if (n->kind == X_AND && !holds) {
     for (k = n->first; k != NIL; k = e->nodes[k].next)
-      if (!eval_node(e, k, c, NULL)) {
+      if (!eval_at(e, k, c, NULL)) {
         reason_node(e, k, c, 0, 1, b);
         return;
       }

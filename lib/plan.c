@@ -12,7 +12,7 @@
 /* Bytes of each part of the plan's block, in the order they are laid out
  * (alignment falls from 8 to 1). */
 typedef struct plan_sizes {
-  size_t tests, vt, steps, attr_keys, type_keys, attr_table, type_table, fold;
+  size_t tests, vt, nt_bp, nt, steps, attr_keys, type_keys, attr_table, type_table, fold;
 } plan_sizes;
 
 /* At most an eighth full: probes rarely meet another key. */
@@ -58,6 +58,10 @@ static void plan_measure(const lg_rubric *r, plan_sizes *z) {
   z->tests = tests * sizeof(lg__test);
   /* value tables: a key of k tests gets at most 4 k + 2 slots (vt_build) */
   z->vt = (4 * tests + 2 * (size_t)n_attr) * sizeof(lg__vent);
+  /* number tables: a key of k tests has at most 2 k points, 2 k + 1
+   * entries (nt_build) */
+  z->nt_bp = 2 * tests * sizeof(int64_t);
+  z->nt = (2 * tests + (size_t)n_attr) * sizeof(lg__vent);
   z->attr_keys = n_attr * sizeof(lg__key);
   z->type_keys = n_type * sizeof(lg__key);
   z->steps = r->n_crits * sizeof(lg__step);
@@ -159,6 +163,11 @@ static void plan_steps(lg_rubric *r) {
     if (c->kind == LG_KIND_KNOCKOUT) st->ko_index = ko++;
     st->fast = (uint8_t)(c->kind == LG_KIND_ENGAGEMENT && c->each && lg__decay_fast_rule(&c->rule));
   }
+  for (i = 0; i < pl->attrs.n; i++) pl->attrs.keys[i].pass = NULL;
+  for (i = 0; i < pl->types.n; i++) {
+    lg__key *key = &pl->types.keys[i];
+    key->pass = key->count == 1 && pl->steps[key->first].fast ? pl->steps[key->first].crit : NULL;
+  }
 }
 
 /* ---- value tables (lg__key.vt) --------------------------------------------- */
@@ -167,6 +176,17 @@ static void plan_steps(lg_rubric *r) {
  * short text test: the scorer's passes() for LG__TESTS_TEXT. */
 static int vent_passes(const lg__test *t, const lg__vent *e) {
   return t->tag == e->tag && t->w0 == e->w0 && t->w1 == e->w1;
+}
+
+/* Adds to a table entry what criterion st makes of its value, whose
+ * first passing test is `hit` (NULL: none), as the scorer's step loop
+ * would: a fit criterion's first passing test, else `otherwise`; a
+ * knockout that any test passes. */
+static void entry_add(lg__vent *e, const lg__step *st, const lg__test *hit) {
+  if (st->kind == LG_KIND_FIT)
+    e->fit += hit ? hit->points : st->otherwise;
+  else if (hit && st->ko_index < e->ko)
+    e->ko = st->ko_index;
 }
 
 /* Gives the key a table at *next (slots: a power of two, at least twice
@@ -206,10 +226,66 @@ static void vt_build(lg__plan *pl, lg__key *key, lg__vent **next) {
     for (st = pl->steps + key->first; st < end; st++) {
       const lg__test *t = pl->tests + st->test0, *t_end = t + st->n_tests;
       while (t < t_end && !vent_passes(t, e)) t++;
-      if (st->kind == LG_KIND_FIT)
-        e->fit += t < t_end ? t->points : st->otherwise;
-      else if (t < t_end && st->ko_index < e->ko)
-        e->ko = st->ko_index;
+      entry_add(e, st, t < t_end ? t : NULL);
+    }
+  }
+}
+
+/* ---- number tables (lg__key.nt) -------------------------------------------- */
+
+#define NT_MAX 16 /* points; more are left to the step loop */
+
+/* Whether an int v passes test t: the scorer's passes() for
+ * LG__TESTS_NUMBER and an int value. */
+static int nt_passes(const lg__test *t, int64_t v) {
+  return t->tag == tag_of(LG__VAL_INT, 0) && (((uint64_t)v - t->lo <= t->span) ^ t->outside);
+}
+
+/* Adds p to the ascending, distinct points bp[0 .. *n). */
+static void nt_point(int64_t *bp, uint32_t *n, int64_t p) {
+  uint32_t i = *n;
+  while (i > 0 && bp[i - 1] > p) i--;
+  if (i > 0 && bp[i - 1] == p) return;
+  memmove(bp + i + 1, bp + i, (*n - i) * sizeof *bp);
+  bp[i] = p;
+  (*n)++;
+}
+
+/* Gives the key a number table at *bp_next, *next when all its
+ * criteria's tests are numbers.  A test passes the ints of the arc lo,
+ * lo + 1, ..., lo + span (mod 2^64), so its outcome changes only at lo
+ * and at lo + span + 1: between two neighbouring points (and before the
+ * first) every test, and so every criterion, has one outcome, worked out
+ * here at the first int of the stretch as the scorer's step loop would
+ * (see vt_build). */
+static void nt_build(lg__plan *pl, lg__key *key, int64_t **bp_next, lg__vent **next) {
+  const lg__step *st, *end = pl->steps + key->first + key->count;
+  int64_t        *bp = *bp_next;
+  lg__vent       *tab = *next;
+  uint32_t        n = 0, k, j;
+  for (st = pl->steps + key->first; st < end; st++) {
+    if (st->tests != LG__TESTS_NUMBER) return;
+    for (j = 0; j < st->n_tests; j++) {
+      const lg__test *t = &pl->tests[st->test0 + j];
+      if (t->tag != tag_of(LG__VAL_INT, 0) || t->span == UINT64_MAX) continue;
+      nt_point(bp, &n, (int64_t)t->lo);
+      nt_point(bp, &n, (int64_t)(t->lo + t->span + 1u));
+    }
+  }
+  if (n > NT_MAX) return;
+  key->nt_bp = bp;
+  key->nt = tab;
+  key->nt_n = n;
+  *bp_next += n;
+  *next += n + 1;
+  for (k = 0; k <= n; k++) {
+    lg__vent *e = &tab[k];
+    int64_t   v = k == 0 ? INT64_MIN : bp[k - 1];
+    e->ko = UINT32_MAX;
+    for (st = pl->steps + key->first; st < end; st++) {
+      const lg__test *t = pl->tests + st->test0, *t_end = t + st->n_tests;
+      while (t < t_end && !nt_passes(t, v)) t++;
+      entry_add(e, st, t < t_end ? t : NULL);
     }
   }
 }
@@ -219,16 +295,19 @@ lg_status lg__rubric_plan(lg_rubric *r) {
   plan_sizes z;
   uint32_t   i, next = 0;
   char      *block, *fold;
-  lg__vent  *vt;
+  lg__vent  *vt, *nt;
+  int64_t   *nt_bp;
   memset(pl, 0, sizeof *pl);
   plan_measure(r, &z);
-  block = lg__calloc(1, z.tests + z.vt + z.steps + z.attr_keys + z.type_keys + z.attr_table +
-                            z.type_table + z.fold);
+  block = lg__calloc(1, z.tests + z.vt + z.nt_bp + z.nt + z.steps + z.attr_keys + z.type_keys +
+                            z.attr_table + z.type_table + z.fold);
   if (!block) return LG_ERR_NOMEM;
   pl->block = block;
   pl->tests = (lg__test *)(void *)block;
   vt = (lg__vent *)(void *)(block += z.tests);
-  pl->steps = (lg__step *)(void *)(block += z.vt);
+  nt_bp = (int64_t *)(void *)(block += z.vt);
+  nt = (lg__vent *)(void *)(block += z.nt_bp);
+  pl->steps = (lg__step *)(void *)(block += z.nt);
   pl->attrs.keys = (lg__key *)(void *)(block += z.steps);
   pl->types.keys = (lg__key *)(void *)(block += z.attr_keys);
   table_init(&pl->attrs, (uint16_t *)(void *)(block += z.type_keys), z.attr_table);
@@ -251,7 +330,10 @@ lg_status lg__rubric_plan(lg_rubric *r) {
     }
   }
   plan_steps(r);
-  for (i = 0; i < pl->attrs.n; i++) vt_build(pl, &pl->attrs.keys[i], &vt);
+  for (i = 0; i < pl->attrs.n; i++) {
+    vt_build(pl, &pl->attrs.keys[i], &vt);
+    nt_build(pl, &pl->attrs.keys[i], &nt_bp, &nt);
+  }
   /* lg__rubric_decay_signs: decaying engagement criteria by their sign */
   for (i = 0; i < r->n_crits; i++) {
     const lg__crit *c = &r->crits[i];

@@ -58,6 +58,7 @@ static LG__HOT_INLINE int lower(int c) { return (unsigned)(c - 'A') < 26u ? c + 
 static LG__HOT_INLINE int same(const char *s, const char *b, size_t n) {
   size_t i;
   if (n >= 8) {
+    if (n <= 16) return load64(s) == load64(b) && load64(s + n - 8) == load64(b + n - 8);
     for (i = 0; i + 8 < n; i += 8)
       if (load64(s + i) != load64(b + i)) return 0;
     return load64(s + n - 8) == load64(b + n - 8);

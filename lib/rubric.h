@@ -80,6 +80,17 @@ typedef struct lg__key {
   uint32_t    vt_mask; /* vt: slots - 1 */
   lg__vent   *vt;      /* NULL: no value table */
   int64_t     vt_fit;  /* vt: the fit criteria's `otherwise - missing`, summed */
+  /* An attribute key whose criteria's tests are all numbers (and not
+   * too many) has a number table for int values: nt_bp[0 .. nt_n) are
+   * the ascending points where a test's outcome can change, and nt[k]
+   * is what the criteria make of every int v with exactly k of them
+   * <= v (as a value-table entry: fit and ko).  nt_n is 0 for none. */
+  const int64_t  *nt_bp;
+  const lg__vent *nt;
+  uint32_t        nt_n;
+  /* An event type key whose one criterion is `fast` (lg__step): that
+   * criterion, which the scorer's event pass sums in a slot; else NULL. */
+  const lg__crit *pass;
 } lg__key;
 
 typedef struct lg__keyset {

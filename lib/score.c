@@ -119,6 +119,57 @@ static int64_t engagement_value(const lg__crit *c, const lg_lead *lead, uint16_t
   return last > 0 ? apply_cap(c, lg__decay_one(&c->rule, now - lead->ev_at[last - 1])) : 0;
 }
 
+/* ---- look-ups carried from lead to lead ----------------------------------
+ * The leads of a batch mostly have the same attribute names and event
+ * types, so lg_score_many remembers the key each name last resolved to
+ * (NULL too) and where that name lies (in a lead of the same batch, alive
+ * for the whole call): for attributes by their place in the lead (leads
+ * built from the same source list them in the same order), for event
+ * types, whose order is that of the lead's first events, in a small table
+ * indexed by a name's length and end bytes.  A name equal to the remembered one, byte for byte, gets
+ * the remembered key without hashing; any other name is looked up
+ * (find_key) and replaces it.  So a batch whose leads differ in layout
+ * scores the same, a little slower. */
+#define HINTS 32
+
+typedef struct hint {
+  const char    *name; /* NULL: none yet */
+  const lg__key *key;
+  uint32_t       len;
+} hint;
+
+/* The same for a text's entry in a key's value table (vt_find), in one
+ * table for all keys: an entry holds for its key only. */
+#define VHINTS 64
+
+typedef struct vhint {
+  const char     *text;
+  const lg__key  *key; /* NULL: none yet */
+  const lg__vent *e;   /* vt_find's answer, NULL included */
+  uint32_t        len;
+} vhint;
+
+typedef struct hints {
+  hint  attrs[HINTS], types[HINTS];
+  vhint texts[VHINTS];
+} hints;
+
+/* Names are at least one byte long ([a-z][a-z0-9_]*). */
+static LG__HOT_INLINE uint32_t hint_slot(const char *name, uint32_t len) {
+  return ((unsigned char)name[0] + 3u * (unsigned char)name[len - 1] + 5u * len) & (HINTS - 1);
+}
+
+/* find_key(ks, name, len), through the hint h when there is one. */
+static LG__HOT_INLINE const lg__key *hinted_key(hint *h, const lg__keyset *ks, const char *name,
+                                                uint32_t len) {
+  if (!h) return find_key(ks, name, len);
+  if (h->len == len && same(name, h->name, len)) return h->key;
+  h->key = find_key(ks, name, len);
+  h->name = name;
+  h->len = len;
+  return h->key;
+}
+
 /* ---- engagement of one lead ----------------------------------------------
  * has[k] is the lead's type index + 1 of the plan's type key k, or 0. */
 
@@ -153,7 +204,7 @@ static int64_t engagement_walk(const lg__plan *pl, const lg_lead *lead, const ui
 #define ENGAGEMENT_SLOW INT64_MIN
 
 static int64_t engagement_pass(const lg__plan *pl, const lg_lead *lead, uint32_t upto, lg_time now,
-                               int64_t *neg) {
+                               hint *types, int64_t *neg) {
   lg__decay_slot  slots[PASS_SLOTS + 1];
   const lg__key  *key_of[PASS_TYPES];
   uint8_t         slot_of[PASS_TYPES];
@@ -163,13 +214,15 @@ static int64_t engagement_pass(const lg__plan *pl, const lg_lead *lead, uint32_t
   lg__decay_slot_init(&slots[0], NULL);
   for (i = 0; i < lead->n_types; i++) {
     const lg__evtype *t = &lead->types[i];
-    const lg__key *key = find_key(&pl->types, lead->arena + lg__evtype_off(t), lg__evtype_len(t));
+    const lg__key    *key = hinted_key(
+           types ? types + hint_slot(lead->arena + lg__evtype_off(t), lg__evtype_len(t)) : NULL,
+        &pl->types, lead->arena + lg__evtype_off(t), lg__evtype_len(t));
     key_of[i] = key;
     slot_of[i] = 0;
     last[i] = 0;
-    if (!key || key->count != 1 || !pl->steps[key->first].fast || n_slots > PASS_SLOTS) continue;
+    if (!key || !key->pass || n_slots > PASS_SLOTS) continue;
     slot_of[i] = (uint8_t)n_slots;
-    lg__decay_slot_init(&slots[n_slots++], &pl->steps[key->first].crit->rule);
+    lg__decay_slot_init(&slots[n_slots++], &key->pass->rule);
   }
   if (!lg__decay_pass(slots, slot_of, now, lead->ev_at, lead->ev_type, upto, last))
     return ENGAGEMENT_SLOW;
@@ -177,12 +230,17 @@ static int64_t engagement_pass(const lg__plan *pl, const lg_lead *lead, uint32_t
   for (i = 0; i < lead->n_types; i++) {
     const lg__key *key = key_of[i];
     if (!key) continue;
+    if (slot_of[i]) { /* the key's one criterion */
+      const lg__crit *c = key->pass;
+      v = apply_cap(c, lg__decay_slot_total(&slots[slot_of[i]], c->rule.points));
+      engagement += v;
+      if (c->rule.points < 0) *neg += v;
+      continue;
+    }
     for (st = pl->steps + key->first, end = st + key->count; st < end; st++) {
       const lg__crit *c = st->crit;
       uint32_t        k = last[i];
-      if (slot_of[i])
-        v = apply_cap(c, lg__decay_slot_total(&slots[slot_of[i]], c->rule.points));
-      else if (!c->each)
+      if (!c->each)
         v = k > 0 ? apply_cap(c, lg__decay_one(&c->rule, now - lead->ev_at[k - 1])) : 0;
       else
         v = engagement_value(c, lead, (uint16_t)i, upto, now, &counted);
@@ -195,14 +253,15 @@ static int64_t engagement_pass(const lg__plan *pl, const lg_lead *lead, uint32_t
 
 /* The engagement at now of a lead with `upto` events at or before now,
  * and in *neg the part from criteria with negative points (what
- * lg__engagement_parts splits).  has[] is scratch. */
+ * lg__engagement_parts splits).  has[] is scratch; types: the hints of
+ * event types, or NULL. */
 static int64_t engagement_of(const lg__plan *pl, const lg_lead *lead, uint32_t upto, lg_time now,
-                             uint16_t *has, int64_t *neg) {
+                             uint16_t *has, hint *types, int64_t *neg) {
   int64_t  engagement = ENGAGEMENT_SLOW;
   uint32_t i;
   *neg = 0;
   if (upto == 0) return 0;
-  if (lead->n_types <= PASS_TYPES) engagement = engagement_pass(pl, lead, upto, now, neg);
+  if (lead->n_types <= PASS_TYPES) engagement = engagement_pass(pl, lead, upto, now, types, neg);
   if (engagement != ENGAGEMENT_SLOW) return engagement;
   *neg = 0;
   memset(has, 0, pl->types.n * sizeof *has);
@@ -224,6 +283,25 @@ static LG__HOT_INLINE const lg__vent *vt_find(const lg__key *key, const value *v
   }
 }
 
+/* vt_find for a text attribute, through the table h when there is one.
+ * A text equal byte for byte to the remembered one has its words, so its
+ * entry. */
+static LG__HOT_INLINE const lg__vent *hinted_vent(vhint *h, const lg__key *key, uint32_t key_index,
+                                                  const lg_lead *lead, const lg__attr *a) {
+  const char *text = lead->arena + (size_t)a->value;
+  uint32_t    len = a->text_len;
+  value       v;
+  /* text[0] is the NUL of an empty text */
+  h += (3u * (unsigned char)text[0] + len + 17u * key_index) & (VHINTS - 1);
+  if (h->key == key && h->len == len && same(text, h->text, len)) return h->e;
+  value_of(lead, a, &v);
+  h->e = vt_find(key, &v);
+  h->key = key;
+  h->text = text;
+  h->len = len;
+  return h->e;
+}
+
 /* ---- scores -------------------------------------------------------------- */
 
 /* Arguments already checked.  The lead's attributes are evaluated as they
@@ -231,9 +309,11 @@ static LG__HOT_INLINE const lg__vent *vt_find(const lg__key *key, const value *v
  * types notes which of the rubric's type keys the lead has, then those
  * are visited in the rubric's order.  Criteria whose attribute the lead
  * lacks score `missing` (summed at parse time).  The knockout reported
- * is the lowest index among the hits, the first in text order.  Stack:
+ * is the lowest index among the hits, the first in text order.  h:
+ * lg_score_many's look-ups carried from lead to lead, or NULL.  Stack:
  * has[] is 2 KiB of the 2.5 KiB used. */
-static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_score *out) {
+static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, hints *h,
+                      lg_score *out) {
   const lg__plan *pl = &r->plan;
   uint16_t        has[LG__MAX_CRITERIA]; /* per key: lead index + 1, or 0 */
   const lg__step *st, *end;
@@ -245,17 +325,33 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
    * and the knockout the lowest index that matched. */
   for (i = 0; i < lead->n_attrs; i++) {
     const lg__attr *a = &lead->attrs[i];
-    const lg__key  *key = find_key(&pl->attrs, lead->arena + a->name, a->name_len);
+    const lg__key  *key = hinted_key(h && i < HINTS ? &h->attrs[i] : NULL, &pl->attrs,
+                                    lead->arena + a->name, a->name_len);
     value           v;
     if (!key) continue;
-    value_of(lead, a, &v);
     if (key->vt) { /* exact: see lg__key */
-      const lg__vent *e = vt_find(key, &v);
+      const lg__vent *e;
+      if (h && a->type == LG__VAL_TEXT) {
+        e = hinted_vent(h->texts, key, (uint32_t)(key - pl->attrs.keys), lead, a);
+      } else {
+        value_of(lead, a, &v);
+        e = vt_find(key, &v);
+      }
       fit += e ? e->fit : key->vt_fit;
       missing -= key->n_fit;
       if (e && e->ko < knockout) knockout = e->ko;
       continue;
     }
+    if (key->nt && a->type == LG__VAL_INT) { /* exact: see lg__key */
+      const lg__vent *e = key->nt;
+      uint32_t        k;
+      for (k = 0; k < key->nt_n; k++) e += a->value >= key->nt_bp[k];
+      fit += e->fit;
+      missing -= key->n_fit;
+      if (e->ko < knockout) knockout = e->ko;
+      continue;
+    }
+    value_of(lead, a, &v);
     for (st = pl->steps + key->first, end = st + key->count; st < end; st++) {
       if (st->kind == LG_KIND_FIT) {
         fit += fit_delta(pl->tests + st->test0, st->n_tests, st->otherwise, &v, st->tests);
@@ -265,7 +361,7 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
       }
     }
   }
-  engagement = engagement_of(pl, lead, upto, now, has, &neg);
+  engagement = engagement_of(pl, lead, upto, now, has, h ? h->types : NULL, &neg);
   out->fit = fit;
   out->engagement = engagement;
   out->total = fit + engagement;
@@ -278,7 +374,7 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, lg_s
 lg_status lg_score_lead(const lg_rubric *rubric, const lg_lead *lead, lg_time now, lg_score *out) {
   if (!rubric || !lead || !out) return LG_ERR_INVALID;
   if (!lg__time_valid(now)) return LG_ERR_RANGE;
-  score_one(rubric, lead, now, out);
+  score_one(rubric, lead, now, NULL, out);
   return LG_OK;
 }
 
@@ -301,18 +397,21 @@ static void prefetch_lead(const lg_lead *l) {
 lg_status lg_score_many(const lg_rubric *rubric, const lg_lead *const *leads, size_t n, lg_time now,
                         lg_score *out) {
   size_t i;
+  hints  h;
   if (!rubric || (n > 0 && (!leads || !out))) return LG_ERR_INVALID;
   if (!lg__time_valid(now)) return LG_ERR_RANGE;
   /* check every lead first so that a failure leaves out untouched */
   for (i = 0; i < n; i++)
     if (!leads[i]) return LG_ERR_INVALID;
+  /* len 0 matches no name, key NULL no text; 3.5 KiB of stack */
+  memset(&h, 0, sizeof h);
   for (i = 0; i < n; i++) {
     /* Leads of a batch live all over the heap, so a large batch is bound
      * by memory latency rather than arithmetic: fetch the lead 8 ahead,
      * and the arrays of the lead 4 ahead (its struct has arrived). */
     if (i + 8 < n) LG__PREFETCH(leads[i + 8]);
     if (i + 4 < n) prefetch_lead(leads[i + 4]);
-    score_one(rubric, leads[i], now, &out[i]);
+    score_one(rubric, leads[i], now, &h, &out[i]);
   }
   return LG_OK;
 }
@@ -403,7 +502,7 @@ lg_status lg_next_question(const lg_rubric *rubric, const lg_lead *lead, const c
 void lg__engagement_parts(const lg_rubric *r, const lg_lead *lead, lg_time now, int64_t *pos,
                           int64_t *neg) {
   uint16_t has[LG__MAX_CRITERIA];
-  int64_t  e = engagement_of(&r->plan, lead, lg__lead_events_upto(lead, now), now, has, neg);
+  int64_t  e = engagement_of(&r->plan, lead, lg__lead_events_upto(lead, now), now, has, NULL, neg);
   *pos = e - *neg; /* the criteria with points >= 0 */
 }
 

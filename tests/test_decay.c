@@ -411,6 +411,108 @@ static void ten_thousand_events_round_once(void **state) {
   assert_int_equal(lg__decay_sum(&rule, 1001, at, type, 0, 10000, &count), 6667);
 }
 
+/* lg__decay_pass (the scorer's one pass over a lead's events for all its
+ * half-life criteria) gives each slot what lg__decay_sum gives its rule
+ * and type, to the bit, and last[] the last event of each type; a slot of
+ * one event is lg__decay itself (divisions, not the pass's multiplies by
+ * 2^128 / H).  Ages around every limit of the kernel: 0, 1, the n > 66
+ * cut (ages near 64..68 half-lives) and the last fast age 2^36 - 1; a
+ * first event of age 2^36 makes the pass refuse, having done nothing. */
+static void the_event_pass_gives_each_slot_its_sum_to_the_bit(void **state) {
+  static const int64_t edge_spans[] = { 2, 3, 1024, 86400, 14 * DAY, (INT64_C(1) << 36) - 1 };
+  enum { TYPES = 5, EVENTS = 60 };
+  const lg_time now = INT64_C(1) << 37;
+  lg_time       at[EVENTS];
+  uint16_t      type[EVENTS];
+  int           round;
+  (void)state;
+  rng_state = UINT64_C(0xba55ba55);
+  for (round = 0; round < 20000; round++) {
+    lg__decay_rule rule[TYPES];
+    lg__decay_slot slots[TYPES + 1];
+    uint8_t        slot_of[TYPES];
+    uint32_t       last[TYPES], n = (uint32_t)rng_range(0, round % 4 ? 12 : EVENTS), i, t;
+    int64_t        ages[EVENTS];
+    lg__decay_slot_init(&slots[0], NULL);
+    for (t = 0; t < TYPES; t++) {
+      int64_t span = round % 2 ? edge_spans[rng_next() % (sizeof edge_spans / sizeof *edge_spans)]
+                               : rng_range(2, (INT64_C(1) << 36) - 1);
+      int64_t p = rng_range(-(INT64_C(1) << 30) + 1, (INT64_C(1) << 30) - 1);
+      lg__decay_rule_init(&rule[t], LG__DECAY_HALF_LIFE, span, p);
+      assert_true(lg__decay_fast_rule(&rule[t]));
+      slot_of[t] = (uint8_t)(t % 4 == 3 ? 0 : t + 1); /* type 3 has no slot */
+      lg__decay_slot_init(&slots[t + 1], &rule[t]);
+      last[t] = 0;
+    }
+    for (i = 0; i < n; i++) {
+      uint16_t ty = (uint16_t)(rng_next() % TYPES);
+      int64_t  h = rule[ty].span, age;
+      switch (rng_next() % 6) {
+      case 0: age = rng_range(0, 1); break;
+      case 1: age = (INT64_C(1) << 36) - 1 - rng_range(0, 2); break;
+      case 2: age = h * rng_range(64, 68) + rng_range(-2, 2); break;
+      case 3: age = rng_range(0, 3 * h); break;
+      default: age = rng_log((INT64_C(1) << 36) - 1); break;
+      }
+      if (age < 0) age = 0;
+      if (age >= INT64_C(1) << 36) age = (INT64_C(1) << 36) - 1;
+      ages[i] = age;
+      type[i] = ty;
+    }
+    /* events sorted by time: the oldest first */
+    for (i = 1; i < n; i++) {
+      uint32_t k = i;
+      while (k > 0 && ages[k - 1] < ages[k]) {
+        int64_t  a = ages[k - 1];
+        uint16_t b = type[k - 1];
+        ages[k - 1] = ages[k];
+        ages[k] = a;
+        type[k - 1] = type[k];
+        type[k] = b;
+        k--;
+      }
+    }
+    for (i = 0; i < n; i++) at[i] = now - ages[i];
+    assert_int_equal(lg__decay_pass(slots, slot_of, now, at, type, n, last), 1);
+    for (t = 0; t < TYPES; t++) {
+      uint32_t count = 0, want_last = 0;
+      int64_t  want = lg__decay_sum(&rule[t], now, at, type, (uint16_t)t, n, &count);
+      for (i = 0; i < n; i++)
+        if (type[i] == t) want_last = i + 1;
+      assert_int_equal(last[t], want_last);
+      if (!slot_of[t]) continue;
+      assert_int_equal(lg__decay_slot_total(&slots[slot_of[t]], rule[t].points), want);
+      if (count == 1)
+        assert_int_equal(want, lg__decay(LG__DECAY_HALF_LIFE, rule[t].span, rule[t].points,
+                                         ages[want_last - 1]));
+      if (count == 0) assert_int_equal(want, 0);
+    }
+    /* slot 0 gathers nothing */
+    assert_int_equal(lg__decay_slot_total(&slots[0], 1), 0);
+  }
+  /* a first event too old for the kernel: refused, nothing touched */
+  {
+    lg__decay_rule rule;
+    lg__decay_slot slots[2];
+    uint8_t        slot_of[1] = { 1 };
+    uint32_t       last[1] = { 77 };
+    lg__decay_rule_init(&rule, LG__DECAY_HALF_LIFE, DAY, 1000);
+    lg__decay_slot_init(&slots[0], NULL);
+    lg__decay_slot_init(&slots[1], &rule);
+    at[0] = now - (INT64_C(1) << 36);
+    at[1] = now;
+    type[0] = type[1] = 0;
+    assert_int_equal(lg__decay_pass(slots, slot_of, now, at, type, 2, last), 0);
+    assert_int_equal(last[0], 77);
+    assert_int_equal(lg__decay_slot_total(&slots[1], 1000), 0);
+    at[0] = now - (INT64_C(1) << 36) + 1; /* the last fast age */
+    assert_int_equal(lg__decay_pass(slots, slot_of, now, at, type, 2, last), 1);
+    assert_int_equal(last[0], 2);
+    /* 2^36 - 1 s is over 795,000 days: only the event at age 0 counts */
+    assert_int_equal(lg__decay_slot_total(&slots[1], 1000), 1000);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(a_full_half_life_halves_the_points),
@@ -427,6 +529,7 @@ int main(void) {
       cmocka_unit_test(a_span_of_zero_leaves_nothing_after_any_positive_age),
       cmocka_unit_test(a_sum_is_within_one_milli_point_of_the_exact_sum),
       cmocka_unit_test(ten_thousand_events_round_once),
+      cmocka_unit_test(the_event_pass_gives_each_slot_its_sum_to_the_bit),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

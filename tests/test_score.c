@@ -405,6 +405,241 @@ static void score_many_equals_scoring_each_lead(void **state) {
   lg_rubric_free(r);
 }
 
+/* lg_score_many carries, from one lead to the next, which key an
+ * attribute (by its place in the lead) or an event type (by a slot of
+ * its first and last bytes and length) resolved to, and which value-table
+ * entry a text (by a slot of its first byte and length) found.  Leads
+ * whose names or texts differ from the remembered ones in the bytes those
+ * slots ignore, whose attributes come in another order, that have more
+ * attributes than are remembered, or names the rubric does not read,
+ * score as one at a time, and as counted by hand. */
+static void score_many_hints_hold_only_for_equal_names_and_texts(void **state) {
+  lg_rubric *r = parse("fit \"a\" from color\n  when \"red\" -> 3\n  when \"blue\" -> 2\n"
+                       "  otherwise -> 1\n"
+                       "fit \"b\" from size\n  when \"big\" -> 5\n"
+                       "knockout \"k\" when color is \"black\"\n"
+                       "engagement \"x\" on eab -> 1\n"
+                       "engagement \"y\" on ebb -> 2 each\n");
+  /* per lead: fit, engagement, knockout, missing */
+  static const int64_t want[][4] = {
+    { 8000, 3000, -1, 0 }, /* 0: red big; eab, ebb */
+    { 6000, 2000, -1, 0 }, /* 1: size first; "rod" shares red's slot; ebb */
+    { 3000, 1000, -1, 1 }, /* 2: "rEd" folds to red; no size; eab */
+    { 5000, 4000, -1, 1 }, /* 3: "cxlor" where color was, unread; ebb, ebb, ecb */
+    { 1000, 0, 0, 0 },     /* 4: black, after 40 attributes; "" */
+    { 2000, 3000, -1, 0 }, /* 5: blue, then big's slot holds "bog"; ebb, eab */
+    { 8000, 1000, -1, 0 }, /* 6: as lead 0, eab only */
+    { 0, 0, -1, 2 },       /* 7: nothing the rubric reads */
+  };
+  enum { N = sizeof want / sizeof want[0] };
+  lg_lead       *leads[N];
+  const lg_lead *cleads[N];
+  lg_score       many[N];
+  size_t         i, k;
+  char           name[16];
+  (void)state;
+  for (i = 0; i < N; i++) leads[i] = lead_new("hint");
+  text(leads[0], "color", "red");
+  text(leads[0], "size", "big");
+  event(leads[0], "eab", NOW - DAY);
+  event(leads[0], "ebb", NOW - DAY);
+  text(leads[1], "size", "big");
+  text(leads[1], "color", "rod");
+  event(leads[1], "ebb", NOW - 2 * DAY);
+  text(leads[2], "color", "rEd");
+  event(leads[2], "eab", NOW);
+  text(leads[3], "cxlor", "red");
+  text(leads[3], "size", "big");
+  event(leads[3], "ebb", NOW - 3 * DAY);
+  event(leads[3], "ebb", NOW - 2 * DAY);
+  event(leads[3], "ecb", NOW - DAY);
+  for (k = 0; k < 40; k++) {
+    snprintf(name, sizeof name, "f%u", (unsigned)k);
+    num(leads[4], name, (int64_t)k);
+  }
+  text(leads[4], "color", "black");
+  text(leads[4], "size", "");
+  text(leads[5], "color", "blue");
+  text(leads[5], "size", "bog");
+  event(leads[5], "ebb", NOW - DAY);
+  event(leads[5], "eab", NOW);
+  text(leads[6], "color", "red");
+  text(leads[6], "size", "big");
+  event(leads[6], "eab", NOW - DAY);
+  text(leads[7], "colour", "red");
+  event(leads[7], "ecb", NOW - DAY);
+  for (i = 0; i < N; i++) cleads[i] = leads[i];
+  assert_int_equal(lg_score_many(r, cleads, N, NOW, many), LG_OK);
+  for (i = 0; i < N; i++) {
+    lg_score one = score(r, leads[i], NOW);
+    assert_memory_equal(&one, &many[i], sizeof one);
+    assert_score(&many[i], want[i][0], want[i][1], (int32_t)want[i][2], (uint32_t)want[i][3]);
+  }
+  /* the same leads in the reverse order: other hints before each lead */
+  for (i = 0; i < N; i++) cleads[i] = leads[N - 1 - i];
+  assert_int_equal(lg_score_many(r, cleads, N, NOW, many), LG_OK);
+  for (i = 0; i < N; i++) {
+    const int64_t *w = want[N - 1 - i];
+    assert_score(&many[i], w[0], w[1], (int32_t)w[2], (uint32_t)w[3]);
+  }
+  for (i = 0; i < N; i++) lg_lead_free(leads[i]);
+  lg_rubric_free(r);
+}
+
+/* The same for names and texts of 8 to 16 bytes (compared as two words)
+ * that differ only in their middle bytes. */
+static void score_many_hints_tell_apart_words_that_differ_inside(void **state) {
+  lg_rubric *r = parse("fit \"c\" from region_code1\n  when \"north-east\" -> 7\n  otherwise -> 1\n"
+                       "engagement \"w\" on webinar_attended -> 3\n"
+                       "engagement \"d\" on content_download -> 4\n");
+  static const char *const attr[] = { "region_code1", "region_code1", "region_xode1",
+                                      "region_code1" };
+  static const char *const val[] = { "north-east", "north_east", "north-east", "North-East" };
+  static const char *const ev[] = { "webinar_attended", "webinar_atxended", "content_download",
+                                    "webinar_attended" };
+  static const int64_t want[][3] = { /* fit, engagement, missing */
+                                     { 7000, 3000, 0 },
+                                     { 1000, 0, 0 },
+                                     { 0, 4000, 1 },
+                                     { 7000, 3000, 0 } };
+  lg_lead       *leads[4];
+  const lg_lead *cleads[4];
+  lg_score       many[4];
+  size_t         i;
+  (void)state;
+  for (i = 0; i < 4; i++) {
+    cleads[i] = leads[i] = lead_new("words");
+    text(leads[i], attr[i], val[i]);
+    event(leads[i], ev[i], NOW - DAY);
+  }
+  assert_int_equal(lg_score_many(r, cleads, 4, NOW, many), LG_OK);
+  for (i = 0; i < 4; i++) {
+    lg_score one = score(r, leads[i], NOW);
+    assert_memory_equal(&one, &many[i], sizeof one);
+    assert_score(&many[i], want[i][0], want[i][1], -1, (uint32_t)want[i][2]);
+    lg_lead_free(leads[i]);
+  }
+  lg_rubric_free(r);
+}
+
+/* An attribute whose criteria test only numbers is scored for an int
+ * from a table of the points where a test's outcome changes (lg__key.nt,
+ * at most 16 points).  Over random rubrics of such criteria and ints at
+ * and beside every bound, a score is what lg_explain makes of each
+ * criterion from its own tests, and what lg__match_list_test says of
+ * each knockout.  Texts and bools on those attributes take the step loop,
+ * and so do keys of more than 16 points (two rubrics at that edge). */
+static uint64_t nt_rng = UINT64_C(0x0123456789abcdef);
+static uint64_t nt_next(void) {
+  uint64_t z = (nt_rng += UINT64_C(0x9e3779b97f4a7c15));
+  z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+static void check_against_explain(const lg_rubric *r, const lg_lead *l) {
+  lg_contribution items[8];
+  size_t          count, i;
+  int64_t         fit = 0;
+  int32_t         ko = -1, k = 0;
+  uint32_t        missing = 0;
+  lg_score        sc = score(r, l, NOW);
+  assert_int_equal(lg_explain(r, l, NOW, items, 8, &count), LG_OK);
+  for (i = 0; i < count; i++) {
+    if (items[i].kind == LG_KIND_FIT) {
+      fit += items[i].points;
+      missing += (uint32_t)items[i].missing;
+    } else if (items[i].kind == LG_KIND_KNOCKOUT) {
+      int hit = lg__rubric_knockout_hit(r, k, l);
+      assert_int_equal(items[i].points, hit ? 1000 : 0);
+      if (hit && ko < 0) ko = k;
+      k++;
+    }
+  }
+  assert_score(&sc, fit, 0, ko, missing);
+}
+
+static void number_tables_score_every_int_as_the_tests_do(void **state) {
+  static const char *const items[] = {"< 9.5", "<= -2", "> 999999999999999", ">= 0.001", "3..3",
+                                      "= 2.5", "!= 7", "!= 2.5", "1.5..2.5", "-5..5", "true",
+                                      "false", "> -2.5", "< 0", "0..0", "10..20", ">= 20"};
+  enum { N_ITEMS = sizeof items / sizeof *items };
+  static const int64_t edges[] = {INT64_MIN, INT64_MIN + 1, INT64_MAX, INT64_MAX - 1,
+                                  INT64_C(999999999999999), INT64_C(1000000000000000),
+                                  -INT64_C(999999999999999)};
+  int     round;
+  int64_t v;
+  (void)state;
+  for (round = 0; round < 300; round++) {
+    char       def[1024];
+    size_t     len = 0, c, w, n_crit = 1 + nt_next() % 3;
+    lg_rubric *r;
+    lg_lead   *l = lead_new("nt");
+    for (c = 0; c < n_crit; c++) {
+      size_t n_when = 1 + nt_next() % 3;
+      if (nt_next() % 3 == 0) {
+        len += (size_t)snprintf(def + len, sizeof def - len, "knockout \"k%u\" when v is %s",
+                                (unsigned)c, items[nt_next() % N_ITEMS]);
+        for (w = 1; w < n_when; w++)
+          len += (size_t)snprintf(def + len, sizeof def - len, ", %s", items[nt_next() % N_ITEMS]);
+        len += (size_t)snprintf(def + len, sizeof def - len, "\n");
+        continue;
+      }
+      len += (size_t)snprintf(def + len, sizeof def - len, "fit \"f%u\" from v\n", (unsigned)c);
+      for (w = 0; w < n_when; w++)
+        len += (size_t)snprintf(def + len, sizeof def - len, "  when %s, %s -> %d\n",
+                                items[nt_next() % N_ITEMS], items[nt_next() % N_ITEMS],
+                                (int)(nt_next() % 7) - 3);
+      len += (size_t)snprintf(def + len, sizeof def - len, "  otherwise -> %d\n  missing -> 1\n",
+                              (int)(nt_next() % 5));
+    }
+    r = parse(def);
+    for (v = -25; v <= 25; v++) {
+      num(l, "v", v);
+      check_against_explain(r, l);
+    }
+    for (c = 0; c < sizeof edges / sizeof *edges; c++) {
+      num(l, "v", edges[c]);
+      check_against_explain(r, l);
+    }
+    text(l, "v", "3");
+    check_against_explain(r, l);
+    flag(l, "v", 1);
+    check_against_explain(r, l);
+    flag(l, "v", 0);
+    check_against_explain(r, l);
+    assert_int_equal(lg_lead_unset(l, "v"), LG_OK);
+    check_against_explain(r, l);
+    lg_lead_free(l);
+    lg_rubric_free(r);
+  }
+  /* 16 points (8 single ints) and 18 (9): the table's edge */
+  {
+    static const char *const defs[] = {
+      "fit \"f\" from v\n  when 1, 3, 5, 7 -> 2\n  when 9, 11, 13, 15 -> 1\n  otherwise -> -1\n",
+      "fit \"f\" from v\n  when 1, 3, 5, 7 -> 2\n  when 9, 11, 13, 15, 17 -> 1\n"
+      "  otherwise -> -1\n"};
+    size_t d;
+    for (d = 0; d < 2; d++) {
+      lg_rubric *r = parse(defs[d]);
+      lg_lead   *l = lead_new("edge");
+      for (v = -1; v <= 19; v++) {
+        lg_score sc;
+        int      odd = v > 0 && v % 2 == 1;
+        num(l, "v", v);
+        sc = score(r, l, NOW);
+        assert_int_equal(sc.fit, odd && v <= 7               ? 2000
+                                 : odd && v <= 15            ? 1000
+                                 : odd && v == 17 && d == 1 ? 1000
+                                                             : -1000);
+        check_against_explain(r, l);
+      }
+      lg_lead_free(l);
+      lg_rubric_free(r);
+    }
+  }
+}
+
 /* An event type matches a criterion only whole: "demo" is not a prefix
  * match for "demo_requested" or "demos", nor the other way round. */
 static void event_types_match_whole_names_never_prefixes(void **state) {
@@ -1088,6 +1323,9 @@ int main(void) {
     cmocka_unit_test(max_caps_the_decayed_sum),
     cmocka_unit_test(decay_kinds_and_negative_caps_match_hand_values),
     cmocka_unit_test(score_many_equals_scoring_each_lead),
+    cmocka_unit_test(score_many_hints_hold_only_for_equal_names_and_texts),
+    cmocka_unit_test(score_many_hints_tell_apart_words_that_differ_inside),
+    cmocka_unit_test(number_tables_score_every_int_as_the_tests_do),
     cmocka_unit_test(event_types_match_whole_names_never_prefixes),
     cmocka_unit_test(score_many_equals_scoring_each_for_large_leads),
     cmocka_unit_test(explain_lists_every_criterion_in_rubric_order),
