@@ -34,6 +34,7 @@
 #  define CSV_BLOCK ((size_t)1 << 18) /* the first buffer: 256 KiB */
 #endif
 #define CSV_PAD        8
+#define CSV_MEM_FIRST  ((size_t)4 << 10) /* csv_open_mem's first block; doubles */
 #define CSV_MAX_RECORD ((size_t)1 << 24) /* 16 MiB: beyond that, a runaway quote */
 #define CSV_MAX_BUF    ((size_t)1 << 27) /* a record's raw bytes are at most 3 per content byte */
 
@@ -72,16 +73,35 @@ int csv_open(csv_reader *r, FILE *fp, int trim) {
   return alloc(r);
 }
 
-int csv_open_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
-                 unsigned long first_line, int trim) {
-  init(r, NULL, trim);
+static void start_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
+                      unsigned long first_line) {
   r->mem = data;
   r->mem_len = len;
+  r->mem_block = CSV_MEM_FIRST;
   r->buf_base = base;
   r->line_start = base;
   r->line = first_line;
   r->started = base != 0; /* a BOM is skipped only at the very start */
+}
+
+int csv_open_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
+                 unsigned long first_line, int trim) {
+  init(r, NULL, trim);
+  start_mem(r, data, len, base, first_line);
   return alloc(r);
+}
+
+void csv_seek_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
+                  unsigned long first_line) {
+  r->mem_pos = 0;
+  r->beg = r->end = 0;
+  r->eof = 0;
+  r->n_fields = 0;
+  r->record_line = r->error_line = r->error_col = 0;
+  r->record_offset = 0;
+  r->error[0] = '\0';
+  memset(r->buf, 0, CSV_PAD);
+  start_mem(r, data, len, base, first_line);
 }
 
 void csv_close(csv_reader *r) {
@@ -155,6 +175,8 @@ static int fill(csv_reader *r) {
       }
     }
   } else {
+    if (want > r->mem_block) want = r->mem_block;
+    if (r->mem_block < r->buf_cap) r->mem_block *= 2;
     n = r->mem_len - r->mem_pos < want ? r->mem_len - r->mem_pos : want;
     memcpy(r->buf + r->end, r->mem + r->mem_pos, n);
     r->mem_pos += n;

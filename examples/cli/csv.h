@@ -52,6 +52,7 @@ typedef struct csv_reader {
   FILE          *fp;  /* the input, or NULL for csv_open_mem */
   const char    *mem; /* csv_open_mem's bytes */
   size_t         mem_len, mem_pos;
+  size_t         mem_block; /* the most the next fill takes from mem */
   char          *buf;           /* the input buffer: buf[beg..end) is not read yet */
   size_t         buf_cap;       /* its size (CSV_PAD zero bytes follow) */
   size_t         beg, end;      /* see buf */
@@ -97,6 +98,16 @@ void csv_close(csv_reader *r);
  * out of memory.  Close with csv_close. */
 int csv_open_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
                  unsigned long first_line, int trim);
+
+/* Starts a csv_open_mem reader over again on other bytes, as csv_close
+ * and csv_open_mem(r, data, len, base, first_line, trim) with the same
+ * trim would (expect_fields is kept), but keeping its buffers (so it
+ * cannot fail): for a caller
+ * that reads most records some other way and hands the reader only the
+ * odd one.  The first reads after it take a few KiB at a time, so a
+ * short record costs little. */
+void csv_seek_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
+                  unsigned long first_line);
 
 /* The input offset where the reader's next record begins: after a record
  * (or a bad record) it is just past that record's line break (blank lines
