@@ -8,8 +8,9 @@
  * Expected transcripts (tests/csv_parts.h) were worked out by hand from
  * the rules in csv.h: "STATUS line L at OFFSET:" then each field as
  * [LEN LINE:COL q|- TEXT] (q: quoted), or the error as LINE:COL MESSAGE.
- * The property test compares csv_open, csv_open_mem and reading in parts
- * on random messy inputs; its seed is fixed and printed on failure.
+ * The property test compares csv_open, csv_open_mem, reading in parts and
+ * a reader started over before every record (csv_seek_mem) on random messy
+ * inputs; its seed is fixed and printed on failure.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -29,16 +30,19 @@
  * csv_open_mem gives the same.  Returns a static copy. */
 static const char *read_all(const char *data, size_t len, int trim) {
   static char    out[8192];
-  csv_transcript a = { 0 }, b = { 0 };
+  csv_transcript a = { 0 }, b = { 0 }, c = { 0 };
   FILE          *fp = len ? fmemopen((void *)(uintptr_t)data, len, "rb") : tmpfile();
   assert_non_null(fp);
   assert_int_equal(csvt_whole(&a, fp, NULL, 0, trim), 0);
   fclose(fp);
   assert_int_equal(csvt_whole(&b, NULL, data, len, trim), 0);
   assert_string_equal(a.text ? a.text : "", b.text ? b.text : "");
+  assert_int_equal(csvt_seeking(&c, data, len, trim), 0);
+  assert_string_equal(a.text ? a.text : "", c.text ? c.text : "");
   snprintf(out, sizeof out, "%s", a.text ? a.text : "");
   free(a.text);
   free(b.text);
+  free(c.text);
   return out;
 }
 
@@ -379,7 +383,7 @@ static void reading_in_parts_equals_reading_whole(void **state) {
     size_t         n = 0, k = (size_t)(rng() % (iter % 8 == 0 ? 200 : 30)), i, guess[4], ng;
     int            trim = (int)(rng() & 1);
     FILE          *fp;
-    csv_transcript a = { 0 }, b = { 0 }, c = { 0 };
+    csv_transcript a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
     for (i = 0; i < k; i++) {
       size_t which = (size_t)(rng() % (sizeof piece / sizeof *piece));
       size_t l = which == 11 ? 1 : strlen(piece[which]);
@@ -397,14 +401,17 @@ static void reading_in_parts_equals_reading_whole(void **state) {
     fclose(fp);
     assert_int_equal(csvt_whole(&b, NULL, buf, n, trim), 0);
     assert_int_equal(csvt_parts(&c, buf, n, trim, guess, ng, &k), 0);
+    assert_int_equal(csvt_seeking(&d, buf, n, trim), 0);
     redone += k;
     if (strcmp(a.text ? a.text : "", b.text ? b.text : "") != 0 ||
-        strcmp(a.text ? a.text : "", c.text ? c.text : "") != 0)
-      fail_msg("seed %llu, case %zu: csv_open\n%s\ncsv_open_mem\n%s\nparts\n%s",
-               (unsigned long long)seed, iter, a.text, b.text, c.text);
+        strcmp(a.text ? a.text : "", c.text ? c.text : "") != 0 ||
+        strcmp(a.text ? a.text : "", d.text ? d.text : "") != 0)
+      fail_msg("seed %llu, case %zu: csv_open\n%s\ncsv_open_mem\n%s\nparts\n%s\nseeking\n%s",
+               (unsigned long long)seed, iter, a.text, b.text, c.text, d.text);
     free(a.text);
     free(b.text);
     free(c.text);
+    free(d.text);
   }
   /* the generator does put quoted line breaks across guesses */
   assert_true(redone > 100);
