@@ -56,7 +56,6 @@ typedef struct part {
   int           nomem;
   char          day[10]; /* the date of the last UTC time parsed in full */
   lg_time       day_start;
-  int           day_known;
   csv_reader    r; /* for the records the fast path leaves, once r_open */
   int           r_open;
   uint32_t      type_cache[TYPE_CACHE]; /* see part_plain */
@@ -205,23 +204,29 @@ static long utc_seconds(const char *s, size_t len) {
 
 /* A time cell s[0..len) (no NUL among its bytes), as cli_parse_time
  * reads it: 1 with *t, or 0 when it does not read (cli_parse_time on it
- * says why).  The events of a file often share their day: a UTC time on
- * the day of the last one parsed in full takes only its time of day from
- * the cell. */
-static int part_time(part *pt, const char *s, size_t len, lg_time *t) {
-  long sec = utc_seconds(s, len);
-  if (sec >= 0 && pt->day_known && load_word(s) == load_word(pt->day) && s[8] == pt->day[8] &&
-      s[9] == pt->day[9]) {
-    *t = pt->day_start + sec;
-    return 1;
-  }
+ * says why).  sec is utc_seconds(s, len).  The date of a UTC time parsed
+ * in full is kept for part_time. */
+static int part_time_full(part *pt, const char *s, size_t len, long sec, lg_time *t) {
   if (lg_time_parse(s, len, t) != LG_OK) return 0;
   if (sec >= 0) {
     memcpy(pt->day, s, 10);
     pt->day_start = *t - sec;
-    pt->day_known = 1;
   }
   return 1;
+}
+
+/* part_time_full, but the events of a file often share their day: a UTC
+ * time on the day of the last one parsed in full takes only its time of
+ * day from the cell.  (Before the first, pt->day is zeros, which no cell
+ * holds.) */
+static inline int part_time(part *pt, const char *s, size_t len, lg_time *t) {
+  long sec = utc_seconds(s, len);
+  if (sec >= 0 && load_word(s) == load_word(pt->day) && s[8] == pt->day[8] &&
+      s[9] == pt->day[9]) {
+    *t = pt->day_start + sec;
+    return 1;
+  }
+  return part_time_full(pt, s, len, sec, t);
 }
 
 /* Copies the n bytes of an id (short, as a rule). */
