@@ -633,7 +633,7 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
             !((env = getenv("LEADGATE_TRIAGE_READER")) != NULL && strcmp(env, "1") == 0);
   memset(L.role, -1, sizeof L.role);
   for (j = 0; j < 3; j++)
-    if ((size_t)col[j] >= L.expect) L.plain = 0;
+    if ((size_t)col[j] >= L.expect || col[j] >= PLAIN_FIELDS) L.plain = 0;
     else L.role[col[j]] = (signed char)j;
   /* more partitions than threads: smaller steps while grouping */
   x->n_parts = threads < EV_PARTITIONS ? EV_PARTITIONS : threads;
