@@ -232,6 +232,27 @@ static void records_over_sixteen_mebibytes_are_refused(void **state) {
   }
 }
 
+/* More fields than the reader first has room for (16): the tables grow
+ * and every field keeps its place. */
+static void records_of_many_fields(void **state) {
+  char   data[256], want[2048];
+  size_t n = 0, w = 0;
+  int    line, i;
+  (void)state;
+  for (line = 1; line <= 2; line++) {
+    w += (size_t)snprintf(want + w, sizeof want - w, "record line %d at %lu:", line,
+                          (unsigned long)n);
+    for (i = 0; i < 40; i++) {
+      data[n++] = (char)('A' + line * 8 + i % 26);
+      data[n++] = i < 39 ? ',' : '\n';
+      w += (size_t)snprintf(want + w, sizeof want - w, " [1 %d:%d - %c]", line,
+                            2 * i + 1, 'A' + line * 8 + i % 26);
+    }
+    w += (size_t)snprintf(want + w, sizeof want - w, "\n");
+  }
+  assert_string_equal(read_all(data, n, 1), want);
+}
+
 static void a_field_longer_than_the_buffer(void **state) {
   /* 3 MiB of quoted text with doubled quotes and line breaks: the buffer
    * grows, the field comes back whole and unescaped */
@@ -465,6 +486,7 @@ int main(void) {
     cmocka_unit_test(a_bad_record_is_skipped_whole_with_its_quoted_lines),
     cmocka_unit_test(records_must_have_the_headers_field_count),
     cmocka_unit_test(records_over_sixteen_mebibytes_are_refused),
+    cmocka_unit_test(records_of_many_fields),
     cmocka_unit_test(a_field_longer_than_the_buffer),
     cmocka_unit_test(a_read_error_is_fatal),
     cmocka_unit_test(a_part_numbers_from_its_base_and_line),
