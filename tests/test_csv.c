@@ -245,8 +245,8 @@ static void records_of_many_fields(void **state) {
     for (i = 0; i < 40; i++) {
       data[n++] = (char)('A' + line * 8 + i % 26);
       data[n++] = i < 39 ? ',' : '\n';
-      w += (size_t)snprintf(want + w, sizeof want - w, " [1 %d:%d - %c]", line,
-                            2 * i + 1, 'A' + line * 8 + i % 26);
+      w += (size_t)snprintf(want + w, sizeof want - w, " [1 %d:%d - %c]", line, 2 * i + 1,
+                            'A' + line * 8 + i % 26);
     }
     w += (size_t)snprintf(want + w, sizeof want - w, "\n");
   }

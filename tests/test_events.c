@@ -61,15 +61,15 @@ static void on_bad(void *ctx, const char *file, unsigned long line, unsigned lon
  * `threads` threads and returns the transcript for ids[0..n_ids). */
 static char *transcript(const char *data, size_t len, unsigned threads, const char *const *ids,
                         size_t n_ids) {
-  const char       *tmp = getenv("TMPDIR");
-  char              path[512];
-  int               fd;
-  FILE             *fp;
-  cli_csv           c;
-  events_index      x;
-  pool             *p;
-  sbuf              b = { 0 };
-  size_t            i;
+  const char  *tmp = getenv("TMPDIR");
+  char         path[512];
+  int          fd;
+  FILE        *fp;
+  cli_csv      c;
+  events_index x;
+  pool        *p;
+  sbuf         b = { 0 };
+  size_t       i;
   snprintf(path, sizeof path, "%s/test_events.XXXXXX", tmp && *tmp ? tmp : "/tmp");
   fd = mkstemp(path);
   assert_true(fd >= 0);
@@ -146,7 +146,7 @@ static void times_that_look_plain_but_are_not_valid(void **state) {
                              "b,open,2024-02-29T10:00:00\n"
                              "b,open,2024-02-29 10:00:00Z\n"
                              "b,open,1900-02-29T00:00:00Z\n"
-                             "c,open,2024-02-29T10:00:00.5Z\n"   /* a fraction */
+                             "c,open,2024-02-29T10:00:00.5Z\n"    /* a fraction */
                              "c,open,2024-02-29T10:00:00+01:00\n" /* an offset */
                              "c,open,2024-02-29T10:00:00z\n"
                              "c,open,1709200801\n" /* epoch seconds */
@@ -267,7 +267,7 @@ static void columns_in_another_order_and_more_of_them(void **state) {
   n = (size_t)snprintf(data, sizeof data,
                        "type,note,at,lead_id\n"
                        "open,+!#$%%&'()*,2024-02-29T10:00:00Z,a\n" /* bytes below ',' */
-                       "click,%s,2024-02-29T10:00:01Z,b\n"         /* longer than the fast path takes */
+                       "click,%s,2024-02-29T10:00:01Z,b\n" /* longer than the fast path takes */
                        "open,,2024-02-29T10:00:02Z,a\n"
                        "open,x,2024-02-29T10:00:03Z\n",
                        note);

@@ -488,13 +488,13 @@ static int scan_record(csv_reader *r, int *flags) {
  * room, the record limit) and scan_record takes the record: 0, nothing
  * written.  Else CSV_RECORD as from scan_record.  Little-endian only. */
 static int scan_plain(csv_reader *r, int *flags) {
-  char *const    buf = r->buf, *const rec = buf + r->beg;
-  const char    *p = rec, *field = rec;
-  csv_field_pos *pos = r->pos;
-  size_t        *lens = r->lens, nf = 0, cap = r->cap_fields, i;
-  char         **fields = r->fields;
-  const uint64_t base = r->buf_base, ls = r->line_start - base; /* as in scan_record */
-  const uint64_t col = (uint64_t)(rec - buf) - ls + 1;            /* of rec */
+  char *const buf = r->buf, *const rec = buf + r->beg;
+  const char         *p = rec, *field = rec;
+  csv_field_pos      *pos = r->pos;
+  size_t             *lens = r->lens, nf = 0, cap = r->cap_fields, i;
+  char              **fields = r->fields;
+  const uint64_t      base = r->buf_base, ls = r->line_start - base; /* as in scan_record */
+  const uint64_t      col = (uint64_t)(rec - buf) - ls + 1;          /* of rec */
   const unsigned long line = r->line;
   int                 low = 0, fl = 0; /* low: a byte <= ' ' that is not special */
   for (;; p += 8) {

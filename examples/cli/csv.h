@@ -52,7 +52,7 @@ typedef struct csv_reader {
   FILE          *fp;  /* the input, or NULL for csv_open_mem */
   const char    *mem; /* csv_open_mem's bytes */
   size_t         mem_len, mem_pos;
-  size_t         mem_block; /* the most the next fill takes from mem */
+  size_t         mem_block;     /* the most the next fill takes from mem */
   char          *buf;           /* the input buffer: buf[beg..end) is not read yet */
   size_t         buf_cap;       /* its size (CSV_PAD zero bytes follow) */
   size_t         beg, end;      /* see buf */

@@ -68,9 +68,9 @@ typedef struct loader {
   size_t        len, cap;
   int           eof, trim, col_id, col_type, col_at;
   size_t        expect;
-  int           plain;               /* the fast path is on (see scan_plain) */
+  int           plain;              /* the fast path is on (see scan_plain) */
   signed char   role[PLAIN_FIELDS]; /* field i is 0 lead_id, 1 type, 2 at, -1 else */
-  uint64_t      base; /* file offset of buf[0] */
+  uint64_t      base;               /* file offset of buf[0] */
   part         *parts;
   unsigned      n_parts;
   uint64_t     *seq_base;
@@ -221,8 +221,7 @@ static int part_time_full(part *pt, const char *s, size_t len, long sec, lg_time
  * holds.) */
 static inline int part_time(part *pt, const char *s, size_t len, lg_time *t) {
   long sec = utc_seconds(s, len);
-  if (sec >= 0 && load_word(s) == load_word(pt->day) && s[8] == pt->day[8] &&
-      s[9] == pt->day[9]) {
+  if (sec >= 0 && load_word(s) == load_word(pt->day) && s[8] == pt->day[8] && s[9] == pt->day[9]) {
     *t = pt->day_start + sec;
     return 1;
   }
@@ -324,9 +323,8 @@ enum { PLAIN_NO, PLAIN_RECORD, PLAIN_BLANK };
  * it is below 0x2d (see csv.c), which takes in ',' and LF and all the
  * bytes that make a line not plain. */
 static int scan_plain(const loader *L, size_t off, plain *pl) {
-  const char *const buf = L->buf, *const lim = buf + (L->len - off < PLAIN_BYTES
-                                                            ? L->len
-                                                            : off + PLAIN_BYTES);
+  const char *const buf = L->buf;
+  const char *const lim = buf + (L->len - off < PLAIN_BYTES ? L->len : off + PLAIN_BYTES);
   const char *p = buf + off, *field = p;
   size_t      nf = 0;
   if (p < lim && *p == '\n') {
@@ -633,8 +631,10 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
             !((env = getenv("LEADGATE_TRIAGE_READER")) != NULL && strcmp(env, "1") == 0);
   memset(L.role, -1, sizeof L.role);
   for (j = 0; j < 3; j++)
-    if ((size_t)col[j] >= L.expect || col[j] >= PLAIN_FIELDS) L.plain = 0;
-    else L.role[col[j]] = (signed char)j;
+    if ((size_t)col[j] >= L.expect || col[j] >= PLAIN_FIELDS)
+      L.plain = 0;
+    else
+      L.role[col[j]] = (signed char)j;
   /* more partitions than threads: smaller steps while grouping */
   x->n_parts = threads < EV_PARTITIONS ? EV_PARTITIONS : threads;
   L.n_parts = threads;

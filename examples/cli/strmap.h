@@ -52,8 +52,9 @@ static inline uint64_t load_tail(const char *s, size_t r) {
     memcpy(&b, s + r - 4, 4);
     return (uint64_t)a | ((uint64_t)b >> (8 * (8 - r))) << 32;
   }
-  if (r) w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[r >> 1] << (8 * (r >> 1)) |
-             (uint64_t)(unsigned char)s[r - 1] << (8 * (r - 1));
+  if (r)
+    w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[r >> 1] << (8 * (r >> 1)) |
+        (uint64_t)(unsigned char)s[r - 1] << (8 * (r - 1));
 #else
   size_t i;
   for (i = 0; i < r; i++) w |= (uint64_t)(unsigned char)s[i] << (8 * i);
@@ -162,8 +163,7 @@ void strmap_free(strmap *m);
 int strmap_add(strmap *m, const char *s, size_t len, uint32_t h, uint32_t *index);
 /* Index of key s (length len, hash h), adding it when new.  -1 when out of
  * memory. */
-static inline int strmap_intern(strmap *m, const char *s, size_t len, uint32_t h,
-                                uint32_t *index) {
+static inline int strmap_intern(strmap *m, const char *s, size_t len, uint32_t h, uint32_t *index) {
   const char *e = strmap_find_h(m, s, len, h);
   if (!e) return strmap_add(m, s, len, h, index);
   *index = entry_value(e, 0);

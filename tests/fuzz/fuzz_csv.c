@@ -168,8 +168,8 @@ static void compare_parts(const uint8_t *p, size_t n, int trim, unsigned bits) {
   FZ_CHECK(strcmp(a.text ? a.text : "", c.text ? c.text : "") == 0, "parts differ:\n%s\n%s", a.text,
            c.text);
   FZ_CHECK(csvt_seeking(&d, (const char *)p, n, trim) == 0, "out of memory");
-  FZ_CHECK(strcmp(a.text ? a.text : "", d.text ? d.text : "") == 0,
-           "csv_seek_mem differs:\n%s\n%s", a.text, d.text);
+  FZ_CHECK(strcmp(a.text ? a.text : "", d.text ? d.text : "") == 0, "csv_seek_mem differs:\n%s\n%s",
+           a.text, d.text);
   free(a.text);
   free(b.text);
   free(c.text);
