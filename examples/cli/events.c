@@ -325,8 +325,8 @@ enum { PLAIN_NO, PLAIN_RECORD, PLAIN_BLANK };
 static int scan_plain(const loader *L, size_t off, plain *pl) {
   const char *const buf = L->buf;
   const char *const lim = buf + (L->len - off < PLAIN_BYTES ? L->len : off + PLAIN_BYTES);
-  const char *p = buf + off, *field = p;
-  size_t      nf = 0;
+  const char       *p = buf + off, *field = p;
+  size_t            nf = 0;
   if (p < lim && *p == '\n') {
     pl->next = off + 1;
     return PLAIN_BLANK;
