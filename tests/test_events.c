@@ -28,33 +28,10 @@
 
 /* ---- transcripts ----------------------------------------------------------- */
 
-typedef struct sbuf {
-  char  *s;
-  size_t len, cap;
-} sbuf;
-
-static void put(sbuf *b, const char *fmt, ...) {
-  va_list ap;
-  int     n;
-  va_start(ap, fmt);
-  n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  assert_true(n >= 0);
-  if (b->len + (size_t)n + 1 > b->cap) {
-    b->cap = (b->len + (size_t)n + 1) * 2;
-    b->s = realloc(b->s, b->cap);
-    assert_non_null(b->s);
-  }
-  va_start(ap, fmt);
-  vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
-}
-
 static void on_bad(void *ctx, const char *file, unsigned long line, unsigned long col,
                    const char *why) {
   (void)file;
-  put(ctx, "%lu:%lu %s\n", line, col, why);
+  fprintf(ctx, "%lu:%lu %s\n", line, col, why);
 }
 
 /* Loads the events of path[] (bytes data[0..len) written there first) on
@@ -68,7 +45,9 @@ static char *transcript(const char *data, size_t len, unsigned threads, const ch
   cli_csv      c;
   events_index x;
   pool        *p;
-  sbuf         b = { 0 };
+  char        *text = NULL;
+  size_t       text_len = 0;
+  FILE        *out = open_memstream(&text, &text_len);
   size_t       i;
   snprintf(path, sizeof path, "%s/test_events.XXXXXX", tmp && *tmp ? tmp : "/tmp");
   fd = mkstemp(path);
@@ -77,24 +56,25 @@ static char *transcript(const char *data, size_t len, unsigned threads, const ch
   assert_non_null(fp);
   assert_int_equal(fwrite(data, 1, len, fp), len);
   assert_int_equal(fclose(fp), 0);
-  put(&b, "%s", "");
+  assert_non_null(out);
   p = pool_create(threads);
   assert_non_null(p);
   cli_csv_open(&c, path, "lead_id,type,at");
-  events_load(&x, &c, p, on_bad, &b);
+  events_load(&x, &c, p, on_bad, out);
   cli_csv_close(&c);
   for (i = 0; i < n_ids; i++) {
     const uint64_t *e, *end;
     events_find(&x, ids[i], strlen(ids[i]), hash_key(ids[i], strlen(ids[i])), &e, &end);
-    put(&b, "%.24s:", ids[i]);
+    fprintf(out, "%.24s:", ids[i]);
     for (; e && e < end; e++)
-      put(&b, " %s@%lld", strmap_key(&x.types, ev_type(*e)), (long long)ev_at(*e));
-    put(&b, "\n");
+      fprintf(out, " %s@%lld", strmap_key(&x.types, ev_type(*e)), (long long)ev_at(*e));
+    fprintf(out, "\n");
   }
   events_free(&x);
   pool_free(p);
   remove(path);
-  return b.s;
+  assert_int_equal(fclose(out), 0);
+  return text;
 }
 
 /* The transcript must be `want` with the fast path and with the reader

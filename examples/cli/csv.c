@@ -195,20 +195,9 @@ static const unsigned char special[256] = {
   0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0 /* '"', ',' */
 };
 
-#define REP(b) ((uint64_t)0x0101010101010101 * (b))
-
-static unsigned lowest_byte(uint64_t m) { /* m != 0, flags in bits 7, 15, ... */
-#if defined(__GNUC__)
-  return (unsigned)__builtin_ctzll(m) >> 3;
-#else
-  return (unsigned)((((m & (0 - m)) >> 7) * (uint64_t)0x0001020304050607) >> 56);
-#endif
-}
-
 /* The first special byte at or after p; there is one at buf[end] at the
- * latest.  Eight bytes at a time on little-endian machines: a byte's flag
- * is set when it is below 0x2d (exactly, per byte: no carry crosses
- * bytes), and each flagged byte is checked in the table. */
+ * latest.  Eight bytes at a time on little-endian machines (csv_flags),
+ * each flagged byte checked in the table. */
 static const char *find_special(const char *p) {
   if (!little_endian()) {
     while (!special[(unsigned char)*p]) p++;
@@ -217,9 +206,9 @@ static const char *find_special(const char *p) {
   for (;; p += 8) {
     uint64_t w, m;
     memcpy(&w, p, 8);
-    m = ~(((w & REP(0x7f)) + REP(0x80 - 0x2d)) | w) & REP(0x80);
+    m = csv_flags(w);
     while (m) {
-      const char *q = p + lowest_byte(m);
+      const char *q = p + csv_first_flag(m);
       if (special[(unsigned char)*q]) return q;
       m &= m - 1;
     }
@@ -227,6 +216,21 @@ static const char *find_special(const char *p) {
 }
 
 static int is_blank(int c) { return c == ' ' || c == '\t'; }
+
+/* Record flags from scan_record (and trim_front). */
+enum { ANY_QUOTED = 1, TO_FINISH = 2 };
+
+/* Trims the blanks in front of the unquoted field *v (length *len): TO_FINISH
+ * when blanks at its end are left for finish, else 0. */
+static int trim_front(char **v, size_t *len) {
+  char  *f = *v;
+  size_t n = *len;
+  if (!n || ((unsigned char)f[0] > ' ' && (unsigned char)f[n - 1] > ' ')) return 0;
+  while (n && is_blank(*f)) f++, n--;
+  *v = f;
+  *len = n;
+  return n && is_blank(f[n - 1]) ? TO_FINISH : 0;
+}
 
 /* Where the skip of a bad record starts: inside a quoted field, inside an
  * unquoted one (or after a closing quote), or at the start of a field. */
@@ -318,9 +322,6 @@ static int need_more(char *rec, const char *end) {
   return NEED_MORE;
 }
 
-/* Record flags from scan_record. */
-enum { ANY_QUOTED = 1, TO_FINISH = 2 };
-
 /* Scans the record at buf[beg]: CSV_RECORD, NEED_MORE (the buffer as it
  * was), CSV_EOF, CSV_BAD or CSV_FATAL.  On CSV_RECORD beg is past the
  * record, fields[] and lens[] hold its fields and *flags says whether any
@@ -390,12 +391,7 @@ static int scan_record(csv_reader *r, int *flags) {
         if (content + len + 1 > CSV_MAX_RECORD) TOO_LONG(q, IN_PLAIN); /* its NUL */
       }
       lens[nf] = len;
-      if (trim && len && ((unsigned char)*v <= ' ' || (unsigned char)q[-1] <= ' ')) {
-        size_t n = len;
-        while (n && is_blank(*v)) v++, n--;
-        lens[nf] = n;
-        if (n && is_blank(v[n - 1])) fl |= TO_FINISH;
-      }
+      if (trim) fl |= trim_front(&v, &lens[nf]);
       fields[nf] = v;
       d = q;
     } else {
@@ -500,9 +496,9 @@ static int scan_plain(csv_reader *r, int *flags) {
   for (;; p += 8) {
     uint64_t w, m;
     memcpy(&w, p, 8);
-    m = ~(((w & REP(0x7f)) + REP(0x80 - 0x2d)) | w) & REP(0x80);
+    m = csv_flags(w);
     while (m) {
-      const char *q = p + lowest_byte(m);
+      const char *q = p + csv_first_flag(m);
       int         c = (unsigned char)*q;
       m &= m - 1;
       if (c != ',' && c != '\n') {
@@ -536,17 +532,8 @@ record:
     pos[i].quoted = 0;
     fields[i] = rec + start;
   }
-  if (low && r->trim) /* trimming as in scan_record */
-    for (i = 0; i < nf; i++) {
-      char  *v = fields[i];
-      size_t n = lens[i];
-      if (n && ((unsigned char)*v <= ' ' || (unsigned char)v[n - 1] <= ' ')) {
-        while (n && is_blank(*v)) v++, n--;
-        fields[i] = v;
-        lens[i] = n;
-        if (n && is_blank(v[n - 1])) fl |= TO_FINISH;
-      }
-    }
+  if (low && r->trim) /* else no field has a byte <= ' ' to trim */
+    for (i = 0; i < nf; i++) fl |= trim_front(&fields[i], &lens[i]);
   r->n_fields = nf;
   r->beg = (size_t)(field - buf);
   r->line = line + 1;

@@ -146,6 +146,26 @@ size_t csv_split_point(const char *data, size_t len, size_t from);
  * Thread-safe. */
 unsigned long csv_count_lines(const char *data, size_t len);
 
+/* ---- scanning eight bytes at a time (little-endian words) -------------------
+ *
+ * csv_flags(w) sets bit 7 of each byte of w that is below 0x2d, exactly
+ * (no carry crosses bytes): ',' '"' CR LF NUL and every byte at or below
+ * ' ' are among them.  csv_first_flag(m), m != 0, is the index of the
+ * lowest flagged byte. */
+#define CSV_REP(b) ((uint64_t)0x0101010101010101 * (b))
+
+static inline uint64_t csv_flags(uint64_t w) {
+  return ~(((w & CSV_REP(0x7f)) + CSV_REP(0x80 - 0x2d)) | w) & CSV_REP(0x80);
+}
+
+static inline unsigned csv_first_flag(uint64_t m) {
+#if defined(__GNUC__)
+  return (unsigned)__builtin_ctzll(m) >> 3;
+#else
+  return (unsigned)((((m & (0 - m)) >> 7) * (uint64_t)0x0001020304050607) >> 56);
+#endif
+}
+
 /* Writes one field, quoted per RFC 4180 when it holds a comma, a quote, CR
  * or LF. */
 void csv_write_field(FILE *out, const char *s);

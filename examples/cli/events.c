@@ -158,16 +158,6 @@ static int name_valid(const char *s) { return lg_name_check(s, NULL) == LG_OK; }
 #  define EV_LITTLE_ENDIAN 0
 #endif
 
-#define REP(b) ((uint64_t)0x0101010101010101 * (b))
-
-static unsigned lowest_byte(uint64_t m) { /* m != 0, flags in bits 7, 15, ... */
-#if defined(__GNUC__)
-  return (unsigned)__builtin_ctzll(m) >> 3;
-#else
-  return (unsigned)((((m & (0 - m)) >> 7) * (uint64_t)0x0001020304050607) >> 56);
-#endif
-}
-
 /* The seconds into the day of YYYY-MM-DDTHH:MM:SSZ (s[0..len)), or -1
  * when s has another form (the date is not looked at). */
 static long utc_seconds(const char *s, size_t len) {
@@ -178,7 +168,7 @@ static long utc_seconds(const char *s, size_t len) {
      * else some other byte */
     uint64_t w = load_word(s + 11) ^ UINT64_C(0x30303a30303a3030);
     unsigned h1, m1, s1;
-    if (((((w & REP(0x7f)) + REP(0x80 - 10)) | w) & REP(0x80)) ||
+    if (((((w & CSV_REP(0x7f)) + CSV_REP(0x80 - 10)) | w) & CSV_REP(0x80)) ||
         (w & UINT64_C(0x0000ff0000ff0000)))
       return -1;
     h1 = (unsigned)(w & 0xff) * 10 + (unsigned)(w >> 8 & 0xff);
@@ -319,9 +309,8 @@ enum { PLAIN_NO, PLAIN_RECORD, PLAIN_BLANK };
 
 /* Whether the line at buf[off] (in the chunk) is a plain record or a blank
  * line "\n" (the reader skips both the same way), or PLAIN_NO: anything
- * else, for the reader.  Eight bytes at a time: a byte's flag is set when
- * it is below 0x2d (see csv.c), which takes in ',' and LF and all the
- * bytes that make a line not plain. */
+ * else, for the reader.  Eight bytes at a time: csv_flags flags ',' and LF
+ * and all the bytes that make a line not plain. */
 static int scan_plain(const loader *L, size_t off, plain *pl) {
   const char *const buf = L->buf;
   const char *const lim = buf + (L->len - off < PLAIN_BYTES ? L->len : off + PLAIN_BYTES);
@@ -334,9 +323,9 @@ static int scan_plain(const loader *L, size_t off, plain *pl) {
   /* the words may run past lim, up to 7 bytes past the data (zeros there:
    * see events_load): bytes from lim on end the scan when flagged */
   for (; p < lim; p += 8) {
-    uint64_t w = load_word(p), m = ~(((w & REP(0x7f)) + REP(0x80 - 0x2d)) | w) & REP(0x80);
+    uint64_t m = csv_flags(load_word(p));
     while (m) {
-      const char *q = p + lowest_byte(m);
+      const char *q = p + csv_first_flag(m);
       int         c = (unsigned char)*q, role;
       m &= m - 1;
       if (q >= lim) return PLAIN_NO;
