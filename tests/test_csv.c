@@ -186,14 +186,16 @@ static void records_must_have_the_headers_field_count(void **state) {
 }
 
 /* A record of one field of n bytes then "\nok\n", read through a FILE. */
-static int long_field(size_t n, int quoted, csv_reader *r, FILE **fp, char **data) {
-  size_t len = n + 4 + (quoted ? 2 : 0), at = 0;
+static int long_field(size_t n, int shape, csv_reader *r, FILE **fp, char **data) {
+  int    crlf = shape >> 1; /* shape bit 1: the record ends in CRLF */
+  size_t len = n + 4 + (size_t)crlf + (shape & 1 ? 2 : 0), at = 0;
   char  *d = malloc(len);
   assert_non_null(d);
-  if (quoted) d[at++] = '"';
+  if (shape & 1) d[at++] = '"';
   memset(d + at, 'x', n);
   at += n;
-  if (quoted) d[at++] = '"';
+  if (shape & 1) d[at++] = '"';
+  if (crlf) d[at++] = '\r';
   memcpy(d + at, "\nok\n", 4);
   *fp = fmemopen(d, len, "rb");
   assert_non_null(*fp);
@@ -206,11 +208,11 @@ static void records_over_sixteen_mebibytes_are_refused(void **state) {
   csv_reader r;
   FILE      *fp;
   char      *d;
-  int        quoted;
+  int        shape;
   (void)state;
-  for (quoted = 0; quoted <= 1; quoted++) {
-    /* the limit counts each field's bytes and its terminator */
-    assert_int_equal(long_field(((size_t)1 << 24) - 1, quoted, &r, &fp, &d), CSV_RECORD);
+  for (shape = 0; shape <= 3; shape++) { /* bit 0: quoted, bit 1: CRLF */
+    /* the limit counts each field's bytes and its terminator (CR of a CRLF) */
+    assert_int_equal(long_field(((size_t)1 << 24) - 1, shape, &r, &fp, &d), CSV_RECORD);
     assert_int_equal(r.lens[0], ((size_t)1 << 24) - 1);
     assert_int_equal(r.fields[0][r.lens[0] - 1], 'x');
     assert_int_equal(csv_next(&r), CSV_RECORD);
@@ -218,7 +220,7 @@ static void records_over_sixteen_mebibytes_are_refused(void **state) {
     csv_close(&r);
     fclose(fp);
     free(d);
-    assert_int_equal(long_field((size_t)1 << 24, quoted, &r, &fp, &d), CSV_BAD);
+    assert_int_equal(long_field((size_t)1 << 24, shape, &r, &fp, &d), CSV_BAD);
     assert_string_equal(r.error, "record longer than 16777216 bytes");
     assert_int_equal(r.error_line, 1);
     assert_int_equal(r.error_col, 0);

@@ -477,12 +477,11 @@ static int scan_record(csv_reader *r, int *flags) {
 #undef TOO_LONG
 }
 
-/* Most records are plain: unquoted fields, no NUL, no CR, ending in an LF
- * that is in the buffer.  Such a record is scanned in one pass, the words
- * shared by its fields, and finished as scan_record would finish it.
- * Anything else (a special byte other than ',' and LF, more fields than
- * room, the record limit) and scan_record takes the record: 0, nothing
- * written.  Else CSV_RECORD as from scan_record.  Little-endian only. */
+/* Most records are plain: unquoted fields, no NUL, ending in an LF or a
+ * CRLF that is in the buffer.  Such a record is scanned in one pass, the
+ * words shared by its fields, and finished as scan_record would finish
+ * it.  Anything else (a quote, NUL, a lone CR, more fields than room, the
+ * record limit) and scan_record takes the record: 0, nothing written.  Else CSV_RECORD as from scan_record.  Little-endian only. */
 static int scan_plain(csv_reader *r, int *flags) {
   char *const buf = r->buf, *const rec = buf + r->beg;
   const char         *p = rec, *field = rec;
@@ -492,7 +491,7 @@ static int scan_plain(csv_reader *r, int *flags) {
   const uint64_t      base = r->buf_base, ls = r->line_start - base; /* as in scan_record */
   const uint64_t      col = (uint64_t)(rec - buf) - ls + 1;          /* of rec */
   const unsigned long line = r->line;
-  int                 low = 0, fl = 0; /* low: a byte <= ' ' that is not special */
+  int                 low = 0, fl = 0, term; /* low: a byte <= ' ' that is not special */
   for (;; p += 8) {
     uint64_t w, m;
     memcpy(&w, p, 8);
@@ -506,25 +505,29 @@ static int scan_plain(csv_reader *r, int *flags) {
           low |= c <= ' ';
           continue;
         }
-        goto not_plain;
+        if (c != '\r' || q[1] != '\n') goto not_plain; /* CRLF ends it too */
       }
       if (nf == cap) goto not_plain;
       pos[nf].start = (size_t)(field - rec);
       lens[nf++] = (size_t)(q - field);
       buf[q - buf] = '\0';
       field = q + 1;
-      if (c == '\n') goto record;
+      if (c != ',') {
+        term = c;
+        goto record;
+      }
     }
   }
 not_plain: /* the NULs written over commas go back */
   for (i = 0; i < nf; i++) rec[pos[i].start + lens[i]] = ',';
   return 0;
 record:
-  if ((size_t)(field - rec) > CSV_MAX_RECORD) {
-    rec[field - rec - 1] = '\n';
+  if ((size_t)(field - rec) > CSV_MAX_RECORD) { /* its fields and their terminators */
+    rec[field - rec - 1] = (char)term;
     nf--;
     goto not_plain;
   }
+  if (term == '\r') field++; /* past the LF */
   for (i = 0; i < nf; i++) {
     size_t start = pos[i].start;
     pos[i].line = line;
