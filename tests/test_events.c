@@ -139,11 +139,22 @@ static void times_that_look_plain_but_are_not_valid(void **state) {
                              "c,open,2024-02-29T24:00:00Z\n" /* the cached day, hour 24 */
                              "c,open,2024-02-28T00:00:02Z\n" /* the 9th byte differs */
                              "c,open,2024-02-19T00:00:03Z\n" /* the 10th */
-                             "c,open,2024-02-19T00:00:04Z\n";
-  static const char *const ids[] = { "a", "b", "c" };
+                             "c,open,2024-02-19T00:00:04Z\n"
+                             "d,open,0\n" /* 27: epoch seconds */
+                             "d,open,000000000001\n"
+                             "d,open,253402300799\n" /* the last second of 9999 */
+                             "d,open,253402300800\n"
+                             "d,open,0253402300799\n" /* 13 digits */
+                             "d,open,9999999999999\n"
+                             "d,open,+5\n"
+                             "d,open,-62135596800\n"
+                             "d,open,-62135596801\n"
+                             "d,open,12a\n"
+                             "d,open,\n";
+  static const char *const ids[] = { "a", "b", "c", "d" };
   static const char        why[] =
       " is not epoch seconds or ISO 8601 like 2026-11-18T09:30:00Z (or +01:00 for the zone)\n";
-  char want[2048];
+  char want[4096];
   (void)state;
   snprintf(want, sizeof want,
            "4:8 at '2023-02-29T10:00:00Z'%s"
@@ -157,12 +168,18 @@ static void times_that_look_plain_but_are_not_valid(void **state) {
            "12:8 at '1900-02-29T00:00:00Z'%s"
            "15:8 at '2024-02-29T10:00:00z'%s"
            "23:8 at '2024-02-29T24:00:00Z'%s"
+           "30:8 at '253402300800' is out of range (after 9999-12-31)\n"
+           "32:8 at '9999999999999' is out of range (after 9999-12-31)\n"
+           "35:8 at '-62135596801' is out of range (before 0001-01-01)\n"
+           "36:8 at '12a'%s"
+           "37:8 at ''%s"
            "a: open@1709251199 open@1709164800\n"
            "b:\n"
            "c: open@1709200800 open@1709197200 open@1709200801 open@951825600 "
            "open@-2203891200 open@253402300799 open@-62135596800 open@1709251200 "
-           "open@1709164801 open@1709078402 open@1708300803 open@1708300804\n",
-           why, why, why, why, why, why, why, why, why, why, why);
+           "open@1709164801 open@1709078402 open@1708300803 open@1708300804\n"
+           "d: open@0 open@1 open@253402300799 open@253402300799 open@5 open@-62135596800\n",
+           why, why, why, why, why, why, why, why, why, why, why, why, why);
   loads_as(data, sizeof data - 1, ids, N_OF(ids), want, 1);
 }
 

@@ -197,6 +197,16 @@ static long utc_seconds(const char *s, size_t len) {
  * says why).  sec is utc_seconds(s, len).  The date of a UTC time parsed
  * in full is kept for part_time. */
 static int part_time_full(part *pt, const char *s, size_t len, long sec, lg_time *t) {
+  if (sec < 0 && len <= 12) { /* epoch seconds of at most 12 digits, no sign, in range */
+    uint64_t v = 0;
+    size_t   i;
+    for (i = 0; i < len && (unsigned)((unsigned char)s[i] - '0') < 10u; i++)
+      v = v * 10 + (unsigned)((unsigned char)s[i] - '0');
+    if (len && i == len && v <= (uint64_t)LG_TIME_MAX) {
+      *t = (lg_time)v;
+      return 1;
+    }
+  }
   if (lg_time_parse(s, len, t) != LG_OK) return 0;
   if (sec >= 0) {
     memcpy(pt->day, s, 10);
