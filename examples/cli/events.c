@@ -525,24 +525,33 @@ static void intern_task(void *ctx, size_t task, unsigned worker) {
       P->lead = l;
       P->cap_ev = cap;
     }
-    for (i = 0; i < b->n; i++) {
-      const bucket_ev *v = &b->ev[i];
-      uint32_t         n_before = P->ids.n, k;
-      size_t           off = v->id_off, len = (i + 1 < b->n ? v[1].id_off : b->ids_len) - off;
-      if (i + AHEAD < b->n) strmap_prefetch_slot(&P->ids, v[AHEAD].h);
-      if (i + AHEAD / 2 < b->n) strmap_prefetch_entry(&P->ids, v[AHEAD / 2].h);
-      if (strmap_intern(&P->ids, b->ids + off, len, v->h, &k) != 0) goto nomem;
-      if (P->ids.n != n_before) {
-        if (k >= P->cap_first) {
-          int       nm = 0;
-          uint32_t *f = grow(P->first_seq, &P->cap_first, (size_t)k + 1, sizeof *f, &nm);
-          if (!f) goto nomem;
-          P->first_seq = f;
+    {
+      /* in locals: the stores below may alias the map's fields for the compiler */
+      const bucket_ev *v = b->ev;
+      const size_t     n = b->n;
+      const uint32_t  *type_map = pt->type_map;
+      const uint64_t   seq0 = L->seq_base[j];
+      uint64_t        *ev = P->ev + P->n_ev;
+      uint32_t        *lead = P->lead + P->n_ev;
+      for (i = 0; i < n; i++, v++) {
+        uint32_t n_before = P->ids.n, k;
+        size_t   off = v->id_off, len = (i + 1 < n ? v[1].id_off : b->ids_len) - off;
+        if (i + AHEAD < n) strmap_prefetch_slot(&P->ids, v[AHEAD].h);
+        if (i + AHEAD / 2 < n) strmap_prefetch_entry(&P->ids, v[AHEAD / 2].h);
+        if (strmap_intern(&P->ids, b->ids + off, len, v->h, &k) != 0) goto nomem;
+        if (k == n_before) { /* a new lead id */
+          if (k >= P->cap_first) {
+            int       nm = 0;
+            uint32_t *f = grow(P->first_seq, &P->cap_first, (size_t)k + 1, sizeof *f, &nm);
+            if (!f) goto nomem;
+            P->first_seq = f;
+          }
+          P->first_seq[k] = (uint32_t)(seq0 + v->seq);
         }
-        P->first_seq[k] = (uint32_t)(L->seq_base[j] + v->seq);
+        ev[i] = (uint64_t)(v->at - LG_TIME_MIN) << EV_TYPE_BITS | type_map[v->type];
+        lead[i] = k;
       }
-      P->ev[P->n_ev] = (uint64_t)(v->at - LG_TIME_MIN) << EV_TYPE_BITS | pt->type_map[v->type];
-      P->lead[P->n_ev++] = k;
+      P->n_ev += n;
     }
   }
   return;
