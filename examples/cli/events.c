@@ -241,12 +241,12 @@ static void copy_id(char *d, const char *s, size_t n) {
 
 /* Event number pt->n_ev (lead id id[0..id_len), type index ty, time t)
  * into its bucket. */
-static void part_append(const loader *L, part *pt, const char *id, size_t id_len, uint32_t ty,
-                        lg_time t) {
+static inline void part_append(const loader *L, part *pt, const char *id, size_t id_len,
+                               uint32_t ty, lg_time t) {
   uint32_t   h = hash_key(id, id_len);
   bucket    *b = &pt->b[(size_t)(((uint64_t)h * L->x->n_parts) >> 32)];
   bucket_ev *v;
-  if (bucket_reserve(b, id_len) != 0) {
+  if ((b->n == b->cap || b->ids_cap - b->ids_len < id_len) && bucket_reserve(b, id_len) != 0) {
     pt->nomem = 1;
     return;
   }
