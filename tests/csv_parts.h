@@ -3,7 +3,8 @@
  * transcript of everything a reader returns (status, record line and
  * offset, every field with its length, line, column and quoting, every
  * error with its line and column), over the whole input and over parts
- * split at csv_split_point and read by the protocol csv.h documents.
+ * split at csv_split_point and read by the protocol csv.h documents, and
+ * through one reader started over (csv_seek_mem) before every record.
  * Two transcripts are equal iff the reader behaved the same.
  */
 #ifndef LG_TESTS_CSV_PARTS_H
@@ -77,6 +78,35 @@ static int csvt_whole(csv_transcript *t, FILE *fp, const char *data, size_t len,
     st = csv_next(&r);
     if (st != CSV_EOF) csvt_record(t, &r, st);
   } while (st != CSV_EOF && st != CSV_FATAL);
+  csv_close(&r);
+  return 0;
+}
+
+/* The input through one csv_open_mem reader started over with
+ * csv_seek_mem before each record at the offset and line where it stood,
+ * after a detour: the first record again, from the start.  -1 when out
+ * of memory. */
+static int csvt_seeking(csv_transcript *t, const char *data, size_t len, int trim) {
+  csv_reader    r;
+  size_t        at = 0;
+  unsigned long line = 1;
+  int           st;
+  if (csv_open_mem(&r, data, len, 0, 1, trim) != 0) return -1;
+  for (;;) {
+    if (at > 0) {
+      csv_seek_mem(&r, data, len, 0, 1);
+      r.expect_fields = 0;
+      if (csv_next(&r) == CSV_FATAL) break;
+      csv_seek_mem(&r, data + at, len - at, at, line);
+    }
+    r.expect_fields = t->header_fields;
+    st = csv_next(&r);
+    if (st == CSV_EOF) break;
+    csvt_record(t, &r, st);
+    if (st == CSV_FATAL) break;
+    at = (size_t)csv_tell(&r);
+    line = r.line;
+  }
   csv_close(&r);
   return 0;
 }

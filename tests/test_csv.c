@@ -8,8 +8,9 @@
  * Expected transcripts (tests/csv_parts.h) were worked out by hand from
  * the rules in csv.h: "STATUS line L at OFFSET:" then each field as
  * [LEN LINE:COL q|- TEXT] (q: quoted), or the error as LINE:COL MESSAGE.
- * The property test compares csv_open, csv_open_mem and reading in parts
- * on random messy inputs; its seed is fixed and printed on failure.
+ * The property test compares csv_open, csv_open_mem, reading in parts and
+ * a reader started over before every record (csv_seek_mem) on random messy
+ * inputs; its seed is fixed and printed on failure.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -29,16 +30,19 @@
  * csv_open_mem gives the same.  Returns a static copy. */
 static const char *read_all(const char *data, size_t len, int trim) {
   static char    out[8192];
-  csv_transcript a = { 0 }, b = { 0 };
+  csv_transcript a = { 0 }, b = { 0 }, c = { 0 };
   FILE          *fp = len ? fmemopen((void *)(uintptr_t)data, len, "rb") : tmpfile();
   assert_non_null(fp);
   assert_int_equal(csvt_whole(&a, fp, NULL, 0, trim), 0);
   fclose(fp);
   assert_int_equal(csvt_whole(&b, NULL, data, len, trim), 0);
   assert_string_equal(a.text ? a.text : "", b.text ? b.text : "");
+  assert_int_equal(csvt_seeking(&c, data, len, trim), 0);
+  assert_string_equal(a.text ? a.text : "", c.text ? c.text : "");
   snprintf(out, sizeof out, "%s", a.text ? a.text : "");
   free(a.text);
   free(b.text);
+  free(c.text);
   return out;
 }
 
@@ -182,14 +186,16 @@ static void records_must_have_the_headers_field_count(void **state) {
 }
 
 /* A record of one field of n bytes then "\nok\n", read through a FILE. */
-static int long_field(size_t n, int quoted, csv_reader *r, FILE **fp, char **data) {
-  size_t len = n + 4 + (quoted ? 2 : 0), at = 0;
+static int long_field(size_t n, int shape, csv_reader *r, FILE **fp, char **data) {
+  int    crlf = shape >> 1; /* shape bit 1: the record ends in CRLF */
+  size_t len = n + 4 + (size_t)crlf + (shape & 1 ? 2 : 0), at = 0;
   char  *d = malloc(len);
   assert_non_null(d);
-  if (quoted) d[at++] = '"';
+  if (shape & 1) d[at++] = '"';
   memset(d + at, 'x', n);
   at += n;
-  if (quoted) d[at++] = '"';
+  if (shape & 1) d[at++] = '"';
+  if (crlf) d[at++] = '\r';
   memcpy(d + at, "\nok\n", 4);
   *fp = fmemopen(d, len, "rb");
   assert_non_null(*fp);
@@ -202,11 +208,11 @@ static void records_over_sixteen_mebibytes_are_refused(void **state) {
   csv_reader r;
   FILE      *fp;
   char      *d;
-  int        quoted;
+  int        shape;
   (void)state;
-  for (quoted = 0; quoted <= 1; quoted++) {
-    /* the limit counts each field's bytes and its terminator */
-    assert_int_equal(long_field(((size_t)1 << 24) - 1, quoted, &r, &fp, &d), CSV_RECORD);
+  for (shape = 0; shape <= 3; shape++) { /* bit 0: quoted, bit 1: CRLF */
+    /* the limit counts each field's bytes and its terminator (CR of a CRLF) */
+    assert_int_equal(long_field(((size_t)1 << 24) - 1, shape, &r, &fp, &d), CSV_RECORD);
     assert_int_equal(r.lens[0], ((size_t)1 << 24) - 1);
     assert_int_equal(r.fields[0][r.lens[0] - 1], 'x');
     assert_int_equal(csv_next(&r), CSV_RECORD);
@@ -214,7 +220,7 @@ static void records_over_sixteen_mebibytes_are_refused(void **state) {
     csv_close(&r);
     fclose(fp);
     free(d);
-    assert_int_equal(long_field((size_t)1 << 24, quoted, &r, &fp, &d), CSV_BAD);
+    assert_int_equal(long_field((size_t)1 << 24, shape, &r, &fp, &d), CSV_BAD);
     assert_string_equal(r.error, "record longer than 16777216 bytes");
     assert_int_equal(r.error_line, 1);
     assert_int_equal(r.error_col, 0);
@@ -226,6 +232,27 @@ static void records_over_sixteen_mebibytes_are_refused(void **state) {
     fclose(fp);
     free(d);
   }
+}
+
+/* More fields than the reader first has room for (16): the tables grow
+ * and every field keeps its place. */
+static void records_of_many_fields(void **state) {
+  char   data[256], want[2048];
+  size_t n = 0, w = 0;
+  int    line, i;
+  (void)state;
+  for (line = 1; line <= 2; line++) {
+    w += (size_t)snprintf(want + w, sizeof want - w, "record line %d at %lu:", line,
+                          (unsigned long)n);
+    for (i = 0; i < 40; i++) {
+      data[n++] = (char)('A' + line * 8 + i % 26);
+      data[n++] = i < 39 ? ',' : '\n';
+      w += (size_t)snprintf(want + w, sizeof want - w, " [1 %d:%d - %c]", line, 2 * i + 1,
+                            'A' + line * 8 + i % 26);
+    }
+    w += (size_t)snprintf(want + w, sizeof want - w, "\n");
+  }
+  assert_string_equal(read_all(data, n, 1), want);
 }
 
 static void a_field_longer_than_the_buffer(void **state) {
@@ -379,7 +406,7 @@ static void reading_in_parts_equals_reading_whole(void **state) {
     size_t         n = 0, k = (size_t)(rng() % (iter % 8 == 0 ? 200 : 30)), i, guess[4], ng;
     int            trim = (int)(rng() & 1);
     FILE          *fp;
-    csv_transcript a = { 0 }, b = { 0 }, c = { 0 };
+    csv_transcript a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
     for (i = 0; i < k; i++) {
       size_t which = (size_t)(rng() % (sizeof piece / sizeof *piece));
       size_t l = which == 11 ? 1 : strlen(piece[which]);
@@ -397,14 +424,17 @@ static void reading_in_parts_equals_reading_whole(void **state) {
     fclose(fp);
     assert_int_equal(csvt_whole(&b, NULL, buf, n, trim), 0);
     assert_int_equal(csvt_parts(&c, buf, n, trim, guess, ng, &k), 0);
+    assert_int_equal(csvt_seeking(&d, buf, n, trim), 0);
     redone += k;
     if (strcmp(a.text ? a.text : "", b.text ? b.text : "") != 0 ||
-        strcmp(a.text ? a.text : "", c.text ? c.text : "") != 0)
-      fail_msg("seed %llu, case %zu: csv_open\n%s\ncsv_open_mem\n%s\nparts\n%s",
-               (unsigned long long)seed, iter, a.text, b.text, c.text);
+        strcmp(a.text ? a.text : "", c.text ? c.text : "") != 0 ||
+        strcmp(a.text ? a.text : "", d.text ? d.text : "") != 0)
+      fail_msg("seed %llu, case %zu: csv_open\n%s\ncsv_open_mem\n%s\nparts\n%s\nseeking\n%s",
+               (unsigned long long)seed, iter, a.text, b.text, c.text, d.text);
     free(a.text);
     free(b.text);
     free(c.text);
+    free(d.text);
   }
   /* the generator does put quoted line breaks across guesses */
   assert_true(redone > 100);
@@ -458,6 +488,7 @@ int main(void) {
     cmocka_unit_test(a_bad_record_is_skipped_whole_with_its_quoted_lines),
     cmocka_unit_test(records_must_have_the_headers_field_count),
     cmocka_unit_test(records_over_sixteen_mebibytes_are_refused),
+    cmocka_unit_test(records_of_many_fields),
     cmocka_unit_test(a_field_longer_than_the_buffer),
     cmocka_unit_test(a_read_error_is_fatal),
     cmocka_unit_test(a_part_numbers_from_its_base_and_line),

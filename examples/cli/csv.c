@@ -34,6 +34,7 @@
 #  define CSV_BLOCK ((size_t)1 << 18) /* the first buffer: 256 KiB */
 #endif
 #define CSV_PAD        8
+#define CSV_MEM_FIRST  ((size_t)4 << 10) /* csv_open_mem's first block; doubles */
 #define CSV_MAX_RECORD ((size_t)1 << 24) /* 16 MiB: beyond that, a runaway quote */
 #define CSV_MAX_BUF    ((size_t)1 << 27) /* a record's raw bytes are at most 3 per content byte */
 
@@ -72,16 +73,35 @@ int csv_open(csv_reader *r, FILE *fp, int trim) {
   return alloc(r);
 }
 
-int csv_open_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
-                 unsigned long first_line, int trim) {
-  init(r, NULL, trim);
+static void start_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
+                      unsigned long first_line) {
   r->mem = data;
   r->mem_len = len;
+  r->mem_block = CSV_MEM_FIRST;
   r->buf_base = base;
   r->line_start = base;
   r->line = first_line;
   r->started = base != 0; /* a BOM is skipped only at the very start */
+}
+
+int csv_open_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
+                 unsigned long first_line, int trim) {
+  init(r, NULL, trim);
+  start_mem(r, data, len, base, first_line);
   return alloc(r);
+}
+
+void csv_seek_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
+                  unsigned long first_line) {
+  r->mem_pos = 0;
+  r->beg = r->end = 0;
+  r->eof = 0;
+  r->n_fields = 0;
+  r->record_line = r->error_line = r->error_col = 0;
+  r->record_offset = 0;
+  r->error[0] = '\0';
+  memset(r->buf, 0, CSV_PAD);
+  start_mem(r, data, len, base, first_line);
 }
 
 void csv_close(csv_reader *r) {
@@ -155,6 +175,8 @@ static int fill(csv_reader *r) {
       }
     }
   } else {
+    if (want > r->mem_block) want = r->mem_block;
+    if (r->mem_block < r->buf_cap) r->mem_block *= 2;
     n = r->mem_len - r->mem_pos < want ? r->mem_len - r->mem_pos : want;
     memcpy(r->buf + r->end, r->mem + r->mem_pos, n);
     r->mem_pos += n;
@@ -173,20 +195,9 @@ static const unsigned char special[256] = {
   0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0 /* '"', ',' */
 };
 
-#define REP(b) ((uint64_t)0x0101010101010101 * (b))
-
-static unsigned lowest_byte(uint64_t m) { /* m != 0, flags in bits 7, 15, ... */
-#if defined(__GNUC__)
-  return (unsigned)__builtin_ctzll(m) >> 3;
-#else
-  return (unsigned)((((m & (0 - m)) >> 7) * (uint64_t)0x0001020304050607) >> 56);
-#endif
-}
-
 /* The first special byte at or after p; there is one at buf[end] at the
- * latest.  Eight bytes at a time on little-endian machines: a byte's flag
- * is set when it is below 0x2d (exactly, per byte: no carry crosses
- * bytes), and each flagged byte is checked in the table. */
+ * latest.  Eight bytes at a time on little-endian machines (csv_flags),
+ * each flagged byte checked in the table. */
 static const char *find_special(const char *p) {
   if (!little_endian()) {
     while (!special[(unsigned char)*p]) p++;
@@ -195,9 +206,9 @@ static const char *find_special(const char *p) {
   for (;; p += 8) {
     uint64_t w, m;
     memcpy(&w, p, 8);
-    m = ~(((w & REP(0x7f)) + REP(0x80 - 0x2d)) | w) & REP(0x80);
+    m = csv_flags(w);
     while (m) {
-      const char *q = p + lowest_byte(m);
+      const char *q = p + csv_first_flag(m);
       if (special[(unsigned char)*q]) return q;
       m &= m - 1;
     }
@@ -205,6 +216,21 @@ static const char *find_special(const char *p) {
 }
 
 static int is_blank(int c) { return c == ' ' || c == '\t'; }
+
+/* Record flags from scan_record (and trim_front). */
+enum { ANY_QUOTED = 1, TO_FINISH = 2 };
+
+/* Trims the blanks in front of the unquoted field *v (length *len): TO_FINISH
+ * when blanks at its end are left for finish, else 0. */
+static int trim_front(char **v, size_t *len) {
+  char  *f = *v;
+  size_t n = *len;
+  if (!n || ((unsigned char)f[0] > ' ' && (unsigned char)f[n - 1] > ' ')) return 0;
+  while (n && is_blank(*f)) f++, n--;
+  *v = f;
+  *len = n;
+  return n && is_blank(f[n - 1]) ? TO_FINISH : 0;
+}
 
 /* Where the skip of a bad record starts: inside a quoted field, inside an
  * unquoted one (or after a closing quote), or at the start of a field. */
@@ -296,9 +322,6 @@ static int need_more(char *rec, const char *end) {
   return NEED_MORE;
 }
 
-/* Record flags from scan_record. */
-enum { ANY_QUOTED = 1, TO_FINISH = 2 };
-
 /* Scans the record at buf[beg]: CSV_RECORD, NEED_MORE (the buffer as it
  * was), CSV_EOF, CSV_BAD or CSV_FATAL.  On CSV_RECORD beg is past the
  * record, fields[] and lens[] hold its fields and *flags says whether any
@@ -368,12 +391,7 @@ static int scan_record(csv_reader *r, int *flags) {
         if (content + len + 1 > CSV_MAX_RECORD) TOO_LONG(q, IN_PLAIN); /* its NUL */
       }
       lens[nf] = len;
-      if (trim && len && ((unsigned char)*v <= ' ' || (unsigned char)q[-1] <= ' ')) {
-        size_t n = len;
-        while (n && is_blank(*v)) v++, n--;
-        lens[nf] = n;
-        if (n && is_blank(v[n - 1])) fl |= TO_FINISH;
-      }
+      if (trim) fl |= trim_front(&v, &lens[nf]);
       fields[nf] = v;
       d = q;
     } else {
@@ -459,13 +477,83 @@ static int scan_record(csv_reader *r, int *flags) {
 #undef TOO_LONG
 }
 
+/* Most records are plain: unquoted fields, no NUL, ending in an LF or a
+ * CRLF that is in the buffer.  Such a record is scanned in one pass, the
+ * words shared by its fields, and finished as scan_record would finish
+ * it.  Anything else (a quote, NUL, a lone CR, more fields than room, the
+ * record limit) and scan_record takes the record: 0, nothing written.  Else CSV_RECORD as from scan_record.  Little-endian only. */
+static int scan_plain(csv_reader *r, int *flags) {
+  char *const buf = r->buf, *const rec = buf + r->beg;
+  const char         *p = rec, *field = rec;
+  csv_field_pos      *pos = r->pos;
+  size_t             *lens = r->lens, nf = 0, cap = r->cap_fields, i;
+  char              **fields = r->fields;
+  const uint64_t      base = r->buf_base, ls = r->line_start - base; /* as in scan_record */
+  const uint64_t      col = (uint64_t)(rec - buf) - ls + 1;          /* of rec */
+  const unsigned long line = r->line;
+  int                 low = 0, fl = 0, term; /* low: a byte <= ' ' that is not special */
+  for (;; p += 8) {
+    uint64_t w, m;
+    memcpy(&w, p, 8);
+    m = csv_flags(w);
+    while (m) {
+      const char *q = p + csv_first_flag(m);
+      int         c = (unsigned char)*q;
+      m &= m - 1;
+      if (c != ',' && c != '\n') {
+        if (!special[c]) {
+          low |= c <= ' ';
+          continue;
+        }
+        if (c != '\r' || q[1] != '\n') goto not_plain; /* CRLF ends it too */
+      }
+      if (nf == cap) goto not_plain;
+      pos[nf].start = (size_t)(field - rec);
+      lens[nf++] = (size_t)(q - field);
+      buf[q - buf] = '\0';
+      field = q + 1;
+      if (c != ',') {
+        term = c;
+        goto record;
+      }
+    }
+  }
+not_plain: /* the NULs written over commas go back */
+  for (i = 0; i < nf; i++) rec[pos[i].start + lens[i]] = ',';
+  return 0;
+record:
+  if ((size_t)(field - rec) > CSV_MAX_RECORD) { /* its fields and their terminators */
+    rec[field - rec - 1] = (char)term;
+    nf--;
+    goto not_plain;
+  }
+  if (term == '\r') field++; /* past the LF */
+  for (i = 0; i < nf; i++) {
+    size_t start = pos[i].start;
+    pos[i].line = line;
+    pos[i].col = (unsigned long)(col + start);
+    pos[i].quoted = 0;
+    fields[i] = rec + start;
+  }
+  if (low && r->trim) /* else no field has a byte <= ' ' to trim */
+    for (i = 0; i < nf; i++) fl |= trim_front(&fields[i], &lens[i]);
+  r->n_fields = nf;
+  r->beg = (size_t)(field - buf);
+  r->line = line + 1;
+  r->line_start = base + r->beg;
+  *flags = fl;
+  return CSV_RECORD;
+}
+
 /* Reads one physical record; *flags as for scan_record. */
 static int read_record(csv_reader *r, int *flags) {
   if (!r->started && skip_bom(r) != 0) return CSV_FATAL;
   r->record_line = r->line;
   r->record_offset = r->buf_base + r->beg;
   for (;;) {
-    int st = scan_record(r, flags);
+    int st;
+    if (little_endian() && scan_plain(r, flags) == CSV_RECORD) return CSV_RECORD;
+    st = scan_record(r, flags);
     if (st != NEED_MORE) return st;
     if (fill(r) != 0) return CSV_FATAL;
   }

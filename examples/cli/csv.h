@@ -52,6 +52,7 @@ typedef struct csv_reader {
   FILE          *fp;  /* the input, or NULL for csv_open_mem */
   const char    *mem; /* csv_open_mem's bytes */
   size_t         mem_len, mem_pos;
+  size_t         mem_block;     /* the most the next fill takes from mem */
   char          *buf;           /* the input buffer: buf[beg..end) is not read yet */
   size_t         buf_cap;       /* its size (CSV_PAD zero bytes follow) */
   size_t         beg, end;      /* see buf */
@@ -98,6 +99,16 @@ void csv_close(csv_reader *r);
 int csv_open_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
                  unsigned long first_line, int trim);
 
+/* Starts a csv_open_mem reader over again on other bytes, as csv_close
+ * and csv_open_mem(r, data, len, base, first_line, trim) with the same
+ * trim would (expect_fields is kept), but keeping its buffers (so it
+ * cannot fail): for a caller
+ * that reads most records some other way and hands the reader only the
+ * odd one.  The first reads after it take a few KiB at a time, so a
+ * short record costs little. */
+void csv_seek_mem(csv_reader *r, const char *data, size_t len, uint64_t base,
+                  unsigned long first_line);
+
 /* The input offset where the reader's next record begins: after a record
  * (or a bad record) it is just past that record's line break (blank lines
  * after it not yet skipped); right after opening, `base` (0 for csv_open). */
@@ -134,6 +145,26 @@ size_t csv_split_point(const char *data, size_t len, size_t from);
  * data[len - 1] counts as one, so do not end a part between CR and LF.
  * Thread-safe. */
 unsigned long csv_count_lines(const char *data, size_t len);
+
+/* ---- scanning eight bytes at a time (little-endian words) -------------------
+ *
+ * csv_flags(w) sets bit 7 of each byte of w that is below 0x2d, exactly
+ * (no carry crosses bytes): ',' '"' CR LF NUL and every byte at or below
+ * ' ' are among them.  csv_first_flag(m), m != 0, is the index of the
+ * lowest flagged byte. */
+#define CSV_REP(b) ((uint64_t)0x0101010101010101 * (b))
+
+static inline uint64_t csv_flags(uint64_t w) {
+  return ~(((w & CSV_REP(0x7f)) + CSV_REP(0x80 - 0x2d)) | w) & CSV_REP(0x80);
+}
+
+static inline unsigned csv_first_flag(uint64_t m) {
+#if defined(__GNUC__)
+  return (unsigned)__builtin_ctzll(m) >> 3;
+#else
+  return (unsigned)((((m & (0 - m)) >> 7) * (uint64_t)0x0001020304050607) >> 56);
+#endif
+}
 
 /* Writes one field, quoted per RFC 4180 when it holds a comma, a quote, CR
  * or LF. */

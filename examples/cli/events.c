@@ -11,16 +11,24 @@
 #include <string.h>
 
 #define CHUNK_PER_THREAD ((size_t)4 << 20)
-#define AHEAD            16 /* lookups between a slot's prefetch and its use */
+#define AHEAD            16   /* lookups between a slot's prefetch and its use */
+#define PLAIN_FIELDS     64   /* the most fields a record read by the fast path has */
+#define PLAIN_BYTES      4096 /* and the longest line it takes */
+#define TYPE_CACHE       16   /* type indexes a part keeps at hand */
 
 /* ---- the events of a part, bucketed by partition ------------------------------- */
 
+typedef struct bucket_ev {
+  lg_time  at;
+  uint32_t h, type, seq;
+  uint32_t id_off; /* in ids: the id runs to the next event's id_off (or ids_len) */
+} bucket_ev;
+
 typedef struct bucket {
-  uint32_t *h, *type, *seq, *id_off; /* per event; id_off[n] ends the last id */
-  lg_time  *at;
-  size_t    n, cap;
-  char     *ids; /* the ids, each NUL-terminated */
-  size_t    ids_len, ids_cap;
+  bucket_ev *ev;
+  size_t     n, cap;
+  char      *ids; /* the ids, one after the other */
+  size_t     ids_len, ids_cap;
 } bucket;
 
 typedef struct part_msg {
@@ -48,7 +56,9 @@ typedef struct part {
   int           nomem;
   char          day[10]; /* the date of the last UTC time parsed in full */
   lg_time       day_start;
-  int           day_known;
+  csv_reader    r; /* for the records the fast path leaves, once r_open */
+  int           r_open;
+  uint32_t      type_cache[TYPE_CACHE]; /* see part_plain */
 } part;
 
 typedef struct loader {
@@ -58,7 +68,9 @@ typedef struct loader {
   size_t        len, cap;
   int           eof, trim, col_id, col_type, col_at;
   size_t        expect;
-  uint64_t      base; /* file offset of buf[0] */
+  int           plain;              /* the fast path is on (see scan_plain) */
+  signed char   role[PLAIN_FIELDS]; /* field i is 0 lead_id, 1 type, 2 at, -1 else */
+  uint64_t      base;               /* file offset of buf[0] */
   part         *parts;
   unsigned      n_parts;
   uint64_t     *seq_base;
@@ -80,35 +92,41 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size, int *nomem) {
 
 static int bucket_reserve(bucket *b, size_t id_len) {
   int nomem = 0;
-  if (b->n + 1 >= b->cap) {
-    size_t    cap = b->cap ? b->cap * 2 : 1024;
-    uint32_t *h = realloc(b->h, cap * sizeof *h);
-    if (h) b->h = h;
-    uint32_t *t = h ? realloc(b->type, cap * sizeof *t) : NULL;
-    if (t) b->type = t;
-    uint32_t *s = t ? realloc(b->seq, cap * sizeof *s) : NULL;
-    if (s) b->seq = s;
-    uint32_t *o = s ? realloc(b->id_off, (cap + 1) * sizeof *o) : NULL;
-    if (o) b->id_off = o;
-    lg_time *a = o ? realloc(b->at, cap * sizeof *a) : NULL;
-    if (!a) return -1;
-    b->at = a;
+  if (b->n == b->cap) {
+    size_t     cap = b->cap ? b->cap * 2 : 1024;
+    bucket_ev *e = realloc(b->ev, cap * sizeof *e);
+    if (!e) return -1;
+    b->ev = e;
     b->cap = cap;
   }
-  if (b->ids_cap - b->ids_len < id_len + 1) {
-    char *p = grow(b->ids, &b->ids_cap, b->ids_len + id_len + 1, 1, &nomem);
+  if (b->ids_cap - b->ids_len < id_len) {
+    char *p = grow(b->ids, &b->ids_cap, b->ids_len + id_len, 1, &nomem);
     if (!p) return -1;
     b->ids = p;
   }
   return 0;
 }
 
+/* Room for about n events and id_bytes of ids in an empty bucket, fresh
+ * rather than grown (nothing to copy). */
+static int bucket_presize(bucket *b, size_t n, size_t id_bytes) {
+  if (b->cap < n) {
+    free(b->ev);
+    b->cap = 0;
+    if (!(b->ev = malloc(n * sizeof *b->ev))) return -1;
+    b->cap = n;
+  }
+  if (b->ids_cap < id_bytes) {
+    free(b->ids);
+    b->ids_cap = 0;
+    if (!(b->ids = malloc(id_bytes))) return -1;
+    b->ids_cap = id_bytes;
+  }
+  return 0;
+}
+
 static void bucket_free(bucket *b) {
-  free(b->h);
-  free(b->type);
-  free(b->seq);
-  free(b->id_off);
-  free(b->at);
+  free(b->ev);
   free(b->ids);
 }
 
@@ -134,47 +152,124 @@ static void part_message(part *pt, unsigned long line, unsigned long col, const 
 
 static int name_valid(const char *s) { return lg_name_check(s, NULL) == LG_OK; }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#  define EV_LITTLE_ENDIAN 1
+#else
+#  define EV_LITTLE_ENDIAN 0
+#endif
+
 /* The seconds into the day of YYYY-MM-DDTHH:MM:SSZ (s[0..len)), or -1
  * when s has another form (the date is not looked at). */
 static long utc_seconds(const char *s, size_t len) {
-  static const unsigned char at[6] = { 11, 12, 14, 15, 17, 18 };
-  int                        i, d[6];
-  if (len != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') return -1;
-  for (i = 0; i < 6; i++) {
-    d[i] = s[at[i]] - '0';
-    if (d[i] < 0 || d[i] > 9) return -1;
+  if (len != 20 || s[10] != 'T' || s[19] != 'Z') return -1;
+#if EV_LITTLE_ENDIAN
+  {
+    /* HH:MM:SS at once: digits become 0..9 and the colons 0, anything
+     * else some other byte */
+    uint64_t w = load_word(s + 11) ^ UINT64_C(0x30303a30303a3030);
+    unsigned h1, m1, s1;
+    if (((((w & CSV_REP(0x7f)) + CSV_REP(0x80 - 10)) | w) & CSV_REP(0x80)) ||
+        (w & UINT64_C(0x0000ff0000ff0000)))
+      return -1;
+    h1 = (unsigned)(w & 0xff) * 10 + (unsigned)(w >> 8 & 0xff);
+    m1 = (unsigned)(w >> 24 & 0xff);
+    s1 = (unsigned)(w >> 48 & 0xff);
+    if (h1 > 23 || m1 > 5 || s1 > 5) return -1;
+    return (long)h1 * 3600 + (long)(m1 * 10 + (w >> 32 & 0xff)) * 60 + (long)(s1 * 10 + (w >> 56));
   }
-  if (d[0] * 10 + d[1] > 23 || d[2] > 5 || d[4] > 5) return -1;
-  return (long)(d[0] * 10 + d[1]) * 3600 + (d[2] * 10 + d[3]) * 60 + d[4] * 10 + d[5];
+#else
+  {
+    static const unsigned char at[6] = { 11, 12, 14, 15, 17, 18 };
+    int                        i, d[6];
+    if (s[13] != ':' || s[16] != ':') return -1;
+    for (i = 0; i < 6; i++) {
+      d[i] = s[at[i]] - '0';
+      if (d[i] < 0 || d[i] > 9) return -1;
+    }
+    if (d[0] * 10 + d[1] > 23 || d[2] > 5 || d[4] > 5) return -1;
+    return (long)(d[0] * 10 + d[1]) * 3600 + (d[2] * 10 + d[3]) * 60 + d[4] * 10 + d[5];
+  }
+#endif
 }
 
-/* A time cell, as cli_parse_time reads it.  The events of a file often
- * share their day: a UTC time on the day of the last one parsed in full
- * takes only its time of day from the cell. */
-static int part_time(part *pt, const char *s, size_t len, lg_time *t, char *why, size_t cap) {
-  long sec = utc_seconds(s, len);
-  if (sec >= 0 && pt->day_known && memcmp(s, pt->day, 10) == 0) {
-    *t = pt->day_start + sec;
-    return 1;
+/* A time cell s[0..len) (no NUL among its bytes), as cli_parse_time
+ * reads it: 1 with *t, or 0 when it does not read (cli_parse_time on it
+ * says why).  sec is utc_seconds(s, len).  The date of a UTC time parsed
+ * in full is kept for part_time. */
+static int part_time_full(part *pt, const char *s, size_t len, long sec, lg_time *t) {
+  if (sec < 0 && len <= 12) { /* epoch seconds of at most 12 digits, no sign, in range */
+    uint64_t v = 0;
+    size_t   i;
+    for (i = 0; i < len && (unsigned)((unsigned char)s[i] - '0') < 10u; i++)
+      v = v * 10 + (unsigned)((unsigned char)s[i] - '0');
+    if (len && i == len && v <= (uint64_t)LG_TIME_MAX) {
+      *t = (lg_time)v;
+      return 1;
+    }
   }
-  if (!cli_parse_time(s, t, why, cap)) return 0;
+  if (lg_time_parse(s, len, t) != LG_OK) return 0;
   if (sec >= 0) {
     memcpy(pt->day, s, 10);
     pt->day_start = *t - sec;
-    pt->day_known = 1;
   }
   return 1;
 }
 
-/* One record of the part: its event into the buckets, or a message. */
+/* part_time_full, but the events of a file often share their day: a UTC
+ * time on the day of the last one parsed in full takes only its time of
+ * day from the cell.  (Before the first, pt->day is zeros, which no cell
+ * holds.) */
+static inline int part_time(part *pt, const char *s, size_t len, lg_time *t) {
+  long sec = utc_seconds(s, len);
+  if (sec >= 0 && load_word(s) == load_word(pt->day) && s[8] == pt->day[8] && s[9] == pt->day[9]) {
+    *t = pt->day_start + sec;
+    return 1;
+  }
+  return part_time_full(pt, s, len, sec, t);
+}
+
+/* Copies the n bytes of an id (short, as a rule). */
+static void copy_id(char *d, const char *s, size_t n) {
+  if (n >= 8 && n <= 16) { /* two words that may overlap */
+    uint64_t a = load_word(s), b = load_word(s + n - 8);
+    memcpy(d, &a, 8);
+    memcpy(d + n - 8, &b, 8);
+  } else {
+    memcpy(d, s, n);
+  }
+}
+
+/* Event number pt->n_ev (lead id id[0..id_len), type index ty, time t)
+ * into its bucket. */
+static inline void part_append(const loader *L, part *pt, const char *id, size_t id_len,
+                               uint32_t ty, lg_time t) {
+  uint32_t   h = hash_key(id, id_len);
+  bucket    *b = &pt->b[(size_t)(((uint64_t)h * L->x->n_parts) >> 32)];
+  bucket_ev *v;
+  if ((b->n == b->cap || b->ids_cap - b->ids_len < id_len) && bucket_reserve(b, id_len) != 0) {
+    pt->nomem = 1;
+    return;
+  }
+  v = &b->ev[b->n++];
+  v->at = t;
+  v->h = h;
+  v->type = ty;
+  v->seq = pt->n_ev++;
+  v->id_off = (uint32_t)b->ids_len;
+  copy_id(b->ids + b->ids_len, id, id_len);
+  b->ids_len += id_len;
+}
+
+/* One record of the part from the CSV reader: its event into the
+ * buckets, or a message. */
 static void part_record(const loader *L, part *pt, const csv_reader *cr) {
   const char *id = cr->fields[L->col_id], *type = cr->fields[L->col_type];
+  const char *at = cr->fields[L->col_at];
   size_t      id_len = cr->lens[L->col_id], type_len = cr->lens[L->col_type];
-  uint32_t    id_h, type_h, ty, q;
+  uint32_t    type_h, ty;
   const char *e;
   lg_time     t;
   char        why[192], tw[160];
-  bucket     *b;
 
   if (id_len == 0 || id_len > LG_MAX_ID_BYTES) {
     part_message(pt, cr->pos[L->col_id].line, cr->pos[L->col_id].col,
@@ -190,7 +285,8 @@ static void part_record(const loader *L, part *pt, const csv_reader *cr) {
     part_message(pt, cr->pos[L->col_type].line, cr->pos[L->col_type].col, why, 0);
     return;
   }
-  if (!part_time(pt, cr->fields[L->col_at], cr->lens[L->col_at], &t, tw, sizeof tw)) {
+  if (!part_time(pt, at, cr->lens[L->col_at], &t)) {
+    (void)cli_parse_time(at, &t, tw, sizeof tw);
     snprintf(why, sizeof why, "at %s", tw);
     part_message(pt, cr->pos[L->col_at].line, cr->pos[L->col_at].col, why, 0);
     return;
@@ -199,86 +295,194 @@ static void part_record(const loader *L, part *pt, const csv_reader *cr) {
     pt->nomem = 1;
     return;
   }
-  id_h = hash_key(id, id_len);
-  q = (uint32_t)(((uint64_t)id_h * L->x->n_parts) >> 32);
-  b = &pt->b[q];
-  if (bucket_reserve(b, id_len) != 0) {
-    pt->nomem = 1;
-    return;
-  }
-  b->h[b->n] = id_h;
-  b->type[b->n] = ty;
-  b->seq[b->n] = pt->n_ev++;
-  b->at[b->n] = t;
-  b->id_off[b->n++] = (uint32_t)b->ids_len;
-  memcpy(b->ids + b->ids_len, id, id_len + 1);
-  b->ids_len += id_len + 1;
-  b->id_off[b->n] = (uint32_t)b->ids_len;
+  part_append(L, pt, id, id_len, ty, t);
 }
 
-static void part_reset(const loader *L, part *pt) {
+/* ---- the fast path: plain records ----------------------------------------------------
+ *
+ * Most event rows are plain: no quote, no byte at or below ' ' but the LF
+ * that ends them, the header's number of fields, a known type and a time
+ * that reads.  Such a row is taken straight from the chunk, without the
+ * CSV reader: the reader would give the same fields (nothing to unquote,
+ * trim or refuse) and part_record the same event.  Any other row, and any
+ * row whose event part_record would refuse, goes to the reader, so every
+ * message comes from there. */
+
+/* A plain line: where its fields of interest are, and where it ends. */
+typedef struct plain {
+  const char *f[3]; /* lead_id, type, at */
+  size_t      len[3];
+  size_t      next; /* just past its LF */
+} plain;
+
+enum { PLAIN_NO, PLAIN_RECORD, PLAIN_BLANK };
+
+/* Whether the line at buf[off] (in the chunk) is a plain record or a blank
+ * line "\n" (the reader skips both the same way), or PLAIN_NO: anything
+ * else, for the reader.  Eight bytes at a time: csv_flags flags ',' and LF
+ * and all the bytes that make a line not plain. */
+static int scan_plain(const loader *L, size_t off, plain *pl) {
+  const char *const buf = L->buf;
+  const char *const lim = buf + (L->len - off < PLAIN_BYTES ? L->len : off + PLAIN_BYTES);
+  const char       *p = buf + off, *field = p;
+  size_t            nf = 0;
+  if (p < lim && *p == '\n') {
+    pl->next = off + 1;
+    return PLAIN_BLANK;
+  }
+  /* the words may run past lim, up to 7 bytes past the data (zeros there:
+   * see events_load): bytes from lim on end the scan when flagged */
+  for (; p < lim; p += 8) {
+    uint64_t m = csv_flags(load_word(p));
+    while (m) {
+      const char *q = p + csv_first_flag(m);
+      int         c = (unsigned char)*q, role;
+      m &= m - 1;
+      if (q >= lim) return PLAIN_NO;
+      if (c != ',' && c != '\n') {
+        if (c <= ' ' || c == '"') return PLAIN_NO;
+        continue;
+      }
+      if (nf >= L->expect) return PLAIN_NO;
+      role = L->role[nf++];
+      if (role >= 0) {
+        pl->f[role] = field;
+        pl->len[role] = (size_t)(q - field);
+      }
+      field = q + 1;
+      if (c == '\n') {
+        if (nf != L->expect) return PLAIN_NO;
+        pl->next = (size_t)(field - buf);
+        return PLAIN_RECORD;
+      }
+    }
+  }
+  return PLAIN_NO;
+}
+
+/* A plain record's event into the buckets, as part_record would put it:
+ * 1, or 0 when part_record must see it (it would refuse it, or add its
+ * type).  A file has few event types: the part keeps the index of the
+ * last one seen for each (length + first byte) mod TYPE_CACHE, and only
+ * looks up the map when that one is another type. */
+static int part_plain(const loader *L, part *pt, const plain *pl) {
+  const char *type = pl->f[1];
+  size_t      type_len = pl->len[1];
+  uint32_t   *c = &pt->type_cache[(type_len + (unsigned char)type[0]) % TYPE_CACHE], ty = *c;
+  lg_time     t;
+  if (pl->len[0] == 0 || pl->len[0] > LG_MAX_ID_BYTES) return 0;
+  if (ty == NO_INDEX || !key_eq(strmap_key(&pt->types, ty), type, type_len)) {
+    const char *e = strmap_find_h(&pt->types, type, type_len, hash_key(type, type_len));
+    if (!e) return 0;
+    *c = ty = entry_value(e, 0);
+  }
+  if (!part_time(pt, pl->f[2], pl->len[2], &t)) return 0;
+  part_append(L, pt, pl->f[0], pl->len[0], ty, t);
+  return 1;
+}
+
+/* Empties the part for parsing buf[pt->start .. pt->target) and sizes its
+ * buckets for the events of that many bytes, as a guess: 0, or -1 when
+ * out of memory. */
+static int part_reset(const loader *L, part *pt) {
   unsigned q;
+  size_t   bytes = pt->target > pt->start ? pt->target - pt->start : 0;
+  size_t   per = bytes / L->x->n_parts;
   for (q = 0; q < L->x->n_parts; q++) {
     pt->b[q].n = pt->b[q].ids_len = 0;
-    if (pt->b[q].id_off) pt->b[q].id_off[0] = 0;
+    if (bucket_presize(&pt->b[q], per / 32 + 64, per / 4 + 256) != 0) return -1;
   }
+  for (q = 0; q < TYPE_CACHE; q++) pt->type_cache[q] = NO_INDEX;
   strmap_free(&pt->types);
   pt->n_msg = pt->text_len = 0;
   pt->n_ev = 0;
   pt->embeds_line = pt->fatal = 0;
+  return 0;
 }
 
 /* Parses buf[pt->start ..) until a record starts at or after pt->target,
  * or (before the end of the file) a record reaches the end of the chunk
- * and may be cut: the next part must then start at that record. */
+ * and may be cut: the next part must then start at that record.  Plain
+ * lines take the fast path; the reader reads the rest, started over
+ * where needed (r_at: where it stands, when it has just read a record). */
 static void part_parse(const loader *L, part *pt) {
-  csv_reader    r;
-  size_t        prev_end = pt->start, n = L->len - pt->start;
-  unsigned long prev_line = pt->first_line;
+  csv_reader   *r = &pt->r;
+  size_t        pos = pt->start, prev_end = pt->start, r_at = SIZE_MAX;
+  unsigned long line = pt->first_line, prev_line = pt->first_line;
   int           st, cut = 0;
 
-  part_reset(L, pt);
-  pt->stop = pt->start;
-  pt->stop_line = pt->first_line;
-  if (n == 0) goto done;
-  /* offsets are the file's (never 0: the header comes first), so a byte
-   * order mark counts only at the start of the file */
-  if (csv_open_mem(&r, L->buf + pt->start, n, L->base + pt->start, pt->first_line, L->trim) != 0) {
+  if (part_reset(L, pt) != 0) {
     pt->nomem = 1;
     return;
   }
-  r.expect_fields = L->expect;
+  pt->stop = pt->start;
+  pt->stop_line = pt->first_line;
+  if (L->len == pt->start) goto done;
   for (;;) {
     size_t off, end;
-    st = csv_next(&r);
+    plain  pl;
+    int    k = L->plain ? scan_plain(L, pos, &pl) : PLAIN_NO;
+    if (k == PLAIN_BLANK) {
+      pos = pl.next;
+      line++;
+      continue;
+    }
+    if (k == PLAIN_RECORD) {
+      if (pos >= pt->target) break;
+      if (!L->eof && pl.next >= L->len) {
+        cut = 1;
+        pt->stop = pos;
+        pt->stop_line = line;
+        break;
+      }
+      if (part_plain(L, pt, &pl)) {
+        prev_end = pos = pl.next;
+        prev_line = ++line;
+        if (pt->nomem) break;
+        continue;
+      }
+    }
+    /* the reader, from pos; offsets are the file's (never 0: the header
+     * comes first), so a byte order mark counts only at the start of the
+     * file */
+    if (!pt->r_open) {
+      if (csv_open_mem(r, L->buf + pos, L->len - pos, L->base + pos, line, L->trim) != 0) {
+        pt->nomem = 1;
+        return;
+      }
+      pt->r_open = 1;
+      r->expect_fields = L->expect;
+    } else if (r_at != pos) {
+      csv_seek_mem(r, L->buf + pos, L->len - pos, L->base + pos, line);
+    }
+    st = csv_next(r);
     if (st == CSV_EOF) break;
-    off = (size_t)(r.record_offset - L->base);
-    end = (size_t)(csv_tell(&r) - L->base);
+    off = (size_t)(r->record_offset - L->base);
+    end = (size_t)(csv_tell(r) - L->base);
     if (off >= pt->target) break;
     if (!L->eof && end >= L->len) {
       cut = 1;
       pt->stop = off;
-      pt->stop_line = r.record_line;
+      pt->stop_line = r->record_line;
       break;
     }
     if (st == CSV_FATAL) {
-      part_message(pt, r.error_line, r.error_col, r.error, 1);
+      part_message(pt, r->error_line, r->error_col, r->error, 1);
       pt->fatal = 1;
       prev_end = end;
-      prev_line = r.line;
+      prev_line = r->line;
       break;
     }
     if (st == CSV_BAD) {
-      if (strncmp(r.error, "unterminated", 12) == 0) pt->embeds_line = 1;
-      part_message(pt, r.error_line, r.error_col, r.error, 0);
+      if (strncmp(r->error, "unterminated", 12) == 0) pt->embeds_line = 1;
+      part_message(pt, r->error_line, r->error_col, r->error, 0);
     } else {
-      part_record(L, pt, &r);
+      part_record(L, pt, r);
     }
-    prev_end = end;
-    prev_line = r.line;
+    prev_end = pos = r_at = end;
+    prev_line = line = r->line;
     if (pt->nomem) break;
   }
-  csv_close(&r);
 done:
   if (cut) return;
   if (prev_end <= pt->target && pt->target <= L->len) {
@@ -321,24 +525,33 @@ static void intern_task(void *ctx, size_t task, unsigned worker) {
       P->lead = l;
       P->cap_ev = cap;
     }
-    for (i = 0; i < b->n; i++) {
-      uint32_t n_before = P->ids.n, k;
-      size_t   off = b->id_off[i], len = b->id_off[i + 1] - off - 1;
-      if (i + AHEAD < b->n) strmap_prefetch_slot(&P->ids, b->h[i + AHEAD]);
-      if (i + AHEAD / 2 < b->n) strmap_prefetch_entry(&P->ids, b->h[i + AHEAD / 2]);
-      if (strmap_intern(&P->ids, b->ids + off, len, b->h[i], &k) != 0) goto nomem;
-      if (P->ids.n != n_before) {
-        if (k >= P->cap_first) {
-          int       nm = 0;
-          uint32_t *f = grow(P->first_seq, &P->cap_first, (size_t)k + 1, sizeof *f, &nm);
-          if (!f) goto nomem;
-          P->first_seq = f;
+    {
+      /* in locals: the stores below may alias the map's fields for the compiler */
+      const bucket_ev *v = b->ev;
+      const size_t     n = b->n;
+      const uint32_t  *type_map = pt->type_map;
+      const uint64_t   seq0 = L->seq_base[j];
+      uint64_t        *ev = P->ev + P->n_ev;
+      uint32_t        *lead = P->lead + P->n_ev;
+      for (i = 0; i < n; i++, v++) {
+        uint32_t n_before = P->ids.n, k;
+        size_t   off = v->id_off, len = (i + 1 < n ? v[1].id_off : b->ids_len) - off;
+        if (i + AHEAD < n) strmap_prefetch_slot(&P->ids, v[AHEAD].h);
+        if (i + AHEAD / 2 < n) strmap_prefetch_entry(&P->ids, v[AHEAD / 2].h);
+        if (strmap_intern(&P->ids, b->ids + off, len, v->h, &k) != 0) goto nomem;
+        if (k == n_before) { /* a new lead id */
+          if (k >= P->cap_first) {
+            int       nm = 0;
+            uint32_t *f = grow(P->first_seq, &P->cap_first, (size_t)k + 1, sizeof *f, &nm);
+            if (!f) goto nomem;
+            P->first_seq = f;
+          }
+          P->first_seq[k] = (uint32_t)(seq0 + v->seq);
         }
-        P->first_seq[k] = (uint32_t)(L->seq_base[j] + b->seq[i]);
+        ev[i] = (uint64_t)(v->at - LG_TIME_MIN) << EV_TYPE_BITS | type_map[v->type];
+        lead[i] = k;
       }
-      P->ev[P->n_ev] =
-          (uint64_t)(b->at[i] - LG_TIME_MIN) << EV_TYPE_BITS | pt->type_map[b->type[i]];
-      P->lead[P->n_ev++] = k;
+      P->n_ev += n;
     }
   }
   return;
@@ -388,6 +601,7 @@ static void loader_free(loader *L) {
       for (q = 0; q < L->x->n_parts; q++) bucket_free(&pt->b[q]);
     free(pt->b);
     strmap_free(&pt->types);
+    if (pt->r_open) csv_close(&pt->r);
     free(pt->type_map);
     free(pt->msg);
     free(pt->text);
@@ -419,6 +633,16 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
   L.col_at = col[2];
   L.expect = hr->expect_fields;
   L.trim = hr->trim;
+  /* the fast path, unless the environment asks for the reader alone
+   * (LEADGATE_TRIAGE_READER=1, for tests: the same results either way) */
+  L.plain = EV_LITTLE_ENDIAN && L.expect >= 1 && L.expect <= PLAIN_FIELDS &&
+            !((env = getenv("LEADGATE_TRIAGE_READER")) != NULL && strcmp(env, "1") == 0);
+  memset(L.role, -1, sizeof L.role);
+  for (j = 0; j < 3; j++)
+    if ((size_t)col[j] >= L.expect || col[j] >= PLAIN_FIELDS)
+      L.plain = 0;
+    else
+      L.role[col[j]] = (signed char)j;
   /* more partitions than threads: smaller steps while grouping */
   x->n_parts = threads < EV_PARTITIONS ? EV_PARTITIONS : threads;
   L.n_parts = threads;
@@ -431,7 +655,7 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
   /* what the header's reader has read beyond the header comes first */
   have = hr->end - hr->beg;
   L.cap = have > chunk ? have : chunk;
-  L.buf = malloc(L.cap);
+  L.buf = malloc(L.cap + 8); /* 8 zero bytes after the data: see scan_plain */
   if (!x->part || !L.parts || !L.seq_base || !L.buf) goto nomem;
   for (j = 0; j < threads; j++)
     if (!(L.parts[j].b = calloc(x->n_parts, sizeof *L.parts[j].b))) goto nomem;
@@ -449,6 +673,7 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
       }
     }
     if (have == 0) break;
+    memset(L.buf + have, 0, 8);
     L.len = have < chunk ? have : chunk;
     L.eof = file_eof && L.len == have;
     /* the chunk ends after its last line break (the rest waits for more) */
@@ -503,7 +728,7 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
       if (chunk > SIZE_MAX / 2) goto nomem;
       chunk *= 2;
       if (chunk > L.cap) {
-        char *b = realloc(L.buf, chunk);
+        char *b = realloc(L.buf, chunk + 8);
         if (!b) goto nomem;
         L.buf = b;
         L.cap = chunk;

@@ -56,18 +56,11 @@ int strmap_add(strmap *m, const char *s, size_t len, uint32_t h, uint32_t *index
   e = m->arena + m->arena_len;
   entry_set(e, 0, m->n);
   entry_set(e, 1, 0);
-  memcpy(e + ENTRY_HEAD, s, len + 1);
-  memset(e + ENTRY_HEAD + len + 1, 0, need - (ENTRY_HEAD + len + 1));
+  memcpy(e + ENTRY_HEAD, s, len);
+  memset(e + ENTRY_HEAD + len, 0, need - (ENTRY_HEAD + len)); /* its NUL and the padding */
   m->off[m->n] = (uint32_t)m->arena_len;
   strmap_place(m->slots, m->n_slots, (uint64_t)h << 32 | (uint64_t)(m->arena_len / 8 + 1));
   m->arena_len += need;
   *index = m->n++;
-  return 0;
-}
-
-int strmap_intern(strmap *m, const char *s, size_t len, uint32_t h, uint32_t *index) {
-  const char *e = strmap_find_h(m, s, len, h);
-  if (!e) return strmap_add(m, s, len, h, index);
-  *index = entry_value(e, 0);
   return 0;
 }

@@ -41,19 +41,44 @@ typedef struct strmap {
 
 #define ENTRY_HEAD 8 /* the two values before the key */
 
+/* The r < 8 bytes at s as the low bytes of a little-endian word, zeros
+ * above: s[0] | s[1] << 8 | ...  Reads only s[0..r). */
+static inline uint64_t load_tail(const char *s, size_t r) {
+  uint64_t w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint32_t a, b;
+  if (r >= 4) { /* two loads that may overlap */
+    memcpy(&a, s, 4);
+    memcpy(&b, s + r - 4, 4);
+    return (uint64_t)a | ((uint64_t)b >> (8 * (8 - r))) << 32;
+  }
+  if (r)
+    w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[r >> 1] << (8 * (r >> 1)) |
+        (uint64_t)(unsigned char)s[r - 1] << (8 * (r - 1));
+#else
+  size_t i;
+  for (i = 0; i < r; i++) w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+#endif
+  return w;
+}
+
+/* The 8 bytes at s as a word in memory order. */
+static inline uint64_t load_word(const char *s) {
+  uint64_t w;
+  memcpy(&w, s, 8);
+  return w;
+}
+
 /* A hash of the n bytes at s, a word at a time (the CSV reader gives the
  * field lengths), with the MurmurHash3 finalizer.  Only this run compares
  * hashes, so the byte order of the words does not matter. */
 static inline uint32_t hash_key(const char *s, size_t n) {
-  uint64_t h = (uint64_t)n * UINT64_C(0x9E3779B97F4A7C15), w;
-  size_t   i;
+  uint64_t h = (uint64_t)n * UINT64_C(0x9E3779B97F4A7C15);
   for (; n >= 8; s += 8, n -= 8) {
-    memcpy(&w, s, 8);
-    h = (h ^ w) * UINT64_C(0xFF51AFD7ED558CCD);
+    h = (h ^ load_word(s)) * UINT64_C(0xFF51AFD7ED558CCD);
     h ^= h >> 32;
   }
-  for (w = 0, i = 0; i < n; i++) w |= (uint64_t)(unsigned char)s[i] << (8 * i);
-  h ^= w;
+  h ^= load_tail(s, n);
   h ^= h >> 33;
   h *= UINT64_C(0xFF51AFD7ED558CCD);
   h ^= h >> 33;
@@ -62,13 +87,23 @@ static inline uint32_t hash_key(const char *s, size_t n) {
   return (uint32_t)h;
 }
 
-/* Whether the stored key k is s (of length len): compares the terminating
- * NUL too.  Inline, as the keys are short (lead ids, event types). */
+/* Whether the stored key k is s (len bytes, no NUL among them; s[len] is
+ * not read), a word at a time: a stored key is 8-byte aligned, ends in a
+ * NUL and is padded with zeros to a multiple of 8 bytes, so its word that
+ * holds s's last bytes is those bytes and zeros exactly when k == s (a
+ * longer k has no zero at len, a shorter one has it before len, where s
+ * has none).  Words of k past its NUL are never read. */
 static inline int key_eq(const char *k, const char *s, size_t len) {
   size_t i;
-  for (i = 0; i <= len; i++)
+  for (i = 0; i + 8 <= len; i += 8)
+    if (load_word(k + i) != load_word(s + i)) return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  return load_word(k + i) == load_tail(s + i, len - i);
+#else
+  for (; i < len; i++)
     if (k[i] != s[i]) return 0;
-  return 1;
+  return k[len] == '\0';
+#endif
 }
 
 static inline char *slot_entry(const strmap *m, uint64_t slot) {
@@ -120,11 +155,19 @@ static inline void strmap_prefetch_entry(const strmap *m, uint32_t h) {
 }
 
 void strmap_free(strmap *m);
+/* Keys are given as s and their length len: s need not be NUL-terminated
+ * but holds no NUL byte. */
+
 /* Adds key s (length len, hash h), which is not in the map yet; its index
  * goes to *index.  -1 when out of memory. */
 int strmap_add(strmap *m, const char *s, size_t len, uint32_t h, uint32_t *index);
 /* Index of key s (length len, hash h), adding it when new.  -1 when out of
  * memory. */
-int strmap_intern(strmap *m, const char *s, size_t len, uint32_t h, uint32_t *index);
+static inline int strmap_intern(strmap *m, const char *s, size_t len, uint32_t h, uint32_t *index) {
+  const char *e = strmap_find_h(m, s, len, h);
+  if (!e) return strmap_add(m, s, len, h, index);
+  *index = entry_value(e, 0);
+  return 0;
+}
 
 #endif /* LEADGATE_EXAMPLES_STRMAP_H */

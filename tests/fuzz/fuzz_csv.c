@@ -18,7 +18,8 @@
  *   - csv_open_mem on the same bytes, and reading them in parts split at
  *     csv_split_point (guesses from bits 1-7 of the first byte) by the
  *     protocol csv.h documents, give the very records, fields, positions
- *     and errors that csv_open gives (tests/csv_parts.h).
+ *     and errors that csv_open gives (tests/csv_parts.h), and so does one
+ *     reader started over with csv_seek_mem before every record.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -151,7 +152,7 @@ static void ref_record_at(const uint8_t *p, size_t n, size_t pos, int trim, char
 
 /* csv_open, csv_open_mem and reading in parts must agree exactly. */
 static void compare_parts(const uint8_t *p, size_t n, int trim, unsigned bits) {
-  csv_transcript a = { 0 }, b = { 0 }, c = { 0 };
+  csv_transcript a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
   size_t         guess[3], ng = bits & 3, shift = bits >> 2, i, redone;
   FILE          *fp = fmemopen((void *)(uintptr_t)p, n, "rb");
   FZ_CHECK(fp != NULL, "fmemopen");
@@ -166,9 +167,13 @@ static void compare_parts(const uint8_t *p, size_t n, int trim, unsigned bits) {
            a.text, b.text);
   FZ_CHECK(strcmp(a.text ? a.text : "", c.text ? c.text : "") == 0, "parts differ:\n%s\n%s", a.text,
            c.text);
+  FZ_CHECK(csvt_seeking(&d, (const char *)p, n, trim) == 0, "out of memory");
+  FZ_CHECK(strcmp(a.text ? a.text : "", d.text ? d.text : "") == 0, "csv_seek_mem differs:\n%s\n%s",
+           a.text, d.text);
   free(a.text);
   free(b.text);
   free(c.text);
+  free(d.text);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
