@@ -16,8 +16,10 @@
 #   top ir=... share=...% fn=FILE:FUNCTION
 #
 # `component` is the self cost summed by source file (so every instruction
-# is counted once): csv (examples/cli/csv.c), cells (data.c), triage (the
-# driver in triage.c: events index, output, the loop), lead (lib/lead.c),
+# is counted once): csv (examples/cli/csv.c and csv.h, the reader),
+# events (the events index: events.c, strmap.c/h, sorted.c, code inlined
+# from their headers included), cells (data.c), triage (the driver in
+# triage.c: output, the loop), lead (lib/lead.c),
 # names (lib/names.c), time (lib/time.c), score (score.c, decay.c,
 # match.c, plan.h), decide (decide.c, expr.c, policy.c), lib-other, alloc (libc
 # malloc/free/realloc), libc-string (memcpy, strlen, ...), other.  It needs
@@ -115,7 +117,8 @@ rows "$tmp/self.txt" | awk -F'\t' -v n="$leads" -v t="$total" '
     c = "other"
     if (fn ~ /^(_int_)?(malloc|free|realloc|calloc|cfree)$|^_int_|^malloc_|^tcache|^unlink_chunk|^alloc_perturb/) c = "alloc"
     else if (file ~ /\/(string|wcsmbs)\/|multiarch/ || fn ~ /^__(mem|str|wmem)/) c = "libc-string"
-    else if (file ~ /cli\/csv\.c$/) c = "csv"
+    else if (file ~ /cli\/csv\.[ch]$/) c = "csv"
+    else if (file ~ /cli\/(events|strmap|sorted)\.[ch]$/) c = "events"
     else if (file ~ /cli\/data\.c$/) c = "cells"
     else if (file ~ /cli\/(triage|cli)\.[ch]$/) c = "triage"
     else if (file ~ /lib\/lead\.c$/) c = "lead"
@@ -127,6 +130,7 @@ rows "$tmp/self.txt" | awk -F'\t' -v n="$leads" -v t="$total" '
     else if (file == "???") {
       # no debug information: by the function names of this version
       if (fn ~ /^csv_/) c = "csv"
+      else if (fn ~ /^(events_|part_|intern_task|group_task|parse_task|strmap_|sorted_)/) c = "events"
       else if (fn ~ /^data_/) c = "cells"
       else if (fn ~ /^(load_|event_index_|strmap_|triage_|line_|write_|find_events|main$)/) c = "triage"
       else if (fn ~ /^(lg_lead_|set_attr|arena_)/) c = "lead"
@@ -140,7 +144,7 @@ rows "$tmp/self.txt" | awk -F'\t' -v n="$leads" -v t="$total" '
   }
   END {
     ir["other"] += t - seen    # below the annotate threshold
-    split("csv cells triage lead names time score decide lib-other alloc libc-string other", order, " ")
+    split("csv events cells triage lead names time score decide lib-other alloc libc-string other", order, " ")
     for (i = 1; i in order; i++) {
       c = order[i]
       if (ir[c] > 0) printf "component name=%s ir=%d share=%.1f%% ir_per_lead=%d\n", c, ir[c], 100 * ir[c] / t, ir[c] / n
