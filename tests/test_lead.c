@@ -414,6 +414,50 @@ static void names_of_1_to_64_lower_case_characters_are_valid(void **state) {
   lg_lead_free(lead);
 }
 
+/* Every length 1..65 and every position of a bad byte, in a block of
+ * exactly the name's size (so a read past the NUL shows under ASan), for
+ * the setters and the events; the expected answer is by hand: valid iff
+ * 1..64 bytes, [a-z] first, [a-z0-9_] after. */
+static void names_are_checked_at_every_length_and_position(void **state) {
+  static const char bad_any[] = {'A', 'Z', '-', ' ', '.', '/', ':', '@', '[', '`', '{', '\x7f',
+                                 '\x80', '\xc3', '\xff'};
+  static const char bad_first[] = {'0', '9', '_'};
+  size_t            len, pos, k;
+  (void)state;
+  for (len = 1; len <= 65; len++) {
+    char    *name = malloc(len + 1);
+    assert_non_null(name);
+    lg_lead *lead = new_lead("l");
+    for (pos = 0; pos < len; pos++) name[pos] = "ab_z09y"[pos % 7];
+    name[len] = '\0';
+    assert_int_equal(lg_lead_set_int(lead, name, 1), len <= 64 ? LG_OK : LG_ERR_INVALID);
+    assert_int_equal(lg_lead_add_event(lead, name, 0), len <= 64 ? LG_OK : LG_ERR_INVALID);
+    assert_int_equal(lead->n_attrs, len <= 64 ? 1u : 0u);
+    assert_int_equal(lead->n_events, len <= 64 ? 1u : 0u);
+    if (len <= 64) {
+      assert_int_equal(lead->attrs[0].name_len, len);
+      assert_memory_equal(lead->arena + lead->attrs[0].name, name, len + 1);
+      assert_int_equal(lg__lead_find_type(lead, name, len), 0);
+    }
+    for (pos = 0; pos < len; pos++) {
+      char keep = name[pos];
+      for (k = 0; k < sizeof bad_any + (pos == 0 ? sizeof bad_first : 0); k++) {
+        name[pos] = k < sizeof bad_any ? bad_any[k] : bad_first[k - sizeof bad_any];
+        assert_int_equal(lg_lead_set_text(lead, name, "x"), LG_ERR_INVALID);
+        assert_int_equal(lg_lead_add_event(lead, name, 0), LG_ERR_INVALID);
+        assert_int_equal(lg_lead_unset(lead, name), LG_ERR_INVALID);
+      }
+      name[pos] = '\0'; /* a shorter name, valid when pos >= 1 */
+      assert_int_equal(lg_lead_set_bool(lead, name, 1), pos >= 1 ? LG_OK : LG_ERR_INVALID);
+      if (pos >= 1) assert_int_equal(lg_lead_attr_type(lead, name), LG_VALUE_BOOL);
+      name[pos] = keep;
+    }
+    assert_int_equal(lead->n_events, len <= 64 ? 1u : 0u);
+    lg_lead_free(lead);
+    free(name);
+  }
+}
+
 static void malformed_names_are_invalid_everywhere(void **state) {
   static const char *bad[] = {"",   "Need", "nEed", "9lives", "_x",    "has space",
                               "a-b", "a.b", "é",    "x\xff",  "tab\t", NULL};
@@ -1901,6 +1945,7 @@ int main(void) {
     T(getting_or_unsetting_an_absent_attribute_is_not_found),
     T(attribute_functions_reject_null_arguments),
     T(names_of_1_to_64_lower_case_characters_are_valid),
+    T(names_are_checked_at_every_length_and_position),
     T(malformed_names_are_invalid_everywhere),
     T(text_of_1024_bytes_fits_and_1025_is_a_limit_error),
     T(empty_text_is_a_valid_value),
