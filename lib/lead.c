@@ -297,17 +297,21 @@ static uint64_t name_bit(const char *name, size_t n) {
   return (uint64_t)1 << (h % 64);
 }
 
-/* Names are told apart by length and first byte before any memcmp, and
- * a name whose bit is clear (most new names) without looking. */
-static int32_t attr_index(const lg_lead *lead, const char *name, size_t n) {
+/* Names are told apart by length and first byte before any memcmp. */
+static int32_t attr_scan(const lg_lead *lead, const char *name, size_t n) {
   uint32_t i;
-  if (n == 0 || !(lead->attr_bits & name_bit(name, n))) return -1;
   for (i = 0; i < lead->n_attrs; i++) {
     const lg__attr *a = &lead->attrs[i];
     const char     *s = lead->arena + a->name;
     if (a->name_len == n && s[0] == name[0] && memcmp(s, name, n) == 0) return (int32_t)i;
   }
   return -1;
+}
+
+/* A name whose bit is clear (most new names) is told without looking. */
+static int32_t attr_index(const lg_lead *lead, const char *name, size_t n) {
+  if (n == 0 || !(lead->attr_bits & name_bit(name, n))) return -1;
+  return attr_scan(lead, name, n);
 }
 
 const lg__attr *lg__lead_find_attr(const lg_lead *lead, const char *name, size_t name_len) {
@@ -586,7 +590,8 @@ static void store_value(lg_lead *lead, lg__attr *a, const new_value *v) {
 /* Sets attribute name[0..n) (already checked) to v.  When the arena has
  * room (a reset or reserved lead) nothing moves and nothing is copied. */
 static lg_status set_attr(lg_lead *lead, const char *name, size_t n, new_value *v) {
-  int32_t   i = attr_index(lead, name, n);
+  uint64_t  bit = name_bit(name, n); /* the bloom test inline: most names are new */
+  int32_t   i = lead->attr_bits & bit ? attr_scan(lead, name, n) : -1;
   char      name_buf[LG_MAX_NAME_BYTES], text_buf[LG_MAX_TEXT_BYTES];
   lg__attr *a;
   lg_status st;
@@ -614,7 +619,7 @@ static lg_status set_attr(lg_lead *lead, const char *name, size_t n, new_value *
     memset(a, 0, sizeof *a);
     a->name_len = (uint8_t)n;
     a->name = arena_put(lead, name, n);
-    lead->attr_bits |= name_bit(name, n);
+    lead->attr_bits |= bit;
   } else {
     a = &lead->attrs[i];
   }
