@@ -1818,6 +1818,30 @@ static void a_batch_ends_as_the_same_single_calls_end(void **state) {
   lg_lead_free(batched);
 }
 
+/* A batch in order by itself still goes among the lead's events when its
+ * first is earlier than the lead's last; one at the last time goes after
+ * the events at that time (expected orders by hand). */
+static void an_ordered_batch_is_sorted_in_against_the_lead_events(void **state) {
+  static const char *const t1[2] = {"a", "b"}, *const t2[2] = {"c", "d"}, *const t3[3] = {"e", "f", "g"};
+  static const lg_time     at1[2] = {100, 200}, at2[2] = {150, 300}, at3[3] = {300, 300, 301};
+  static const lg_time     want_at[7] = {100, 150, 200, 300, 300, 300, 301};
+  static const char *const want_type[7] = {"a", "c", "b", "d", "e", "f", "g"};
+  lg_lead                 *lead = new_lead("l");
+  size_t                   i;
+  (void)state;
+  assert_int_equal(lg_lead_add_events(lead, t1, at1, 2), LG_OK);
+  assert_int_equal(lg_lead_add_events(lead, t2, at2, 2), LG_OK);
+  assert_int_equal(lg_lead_add_events(lead, t3, at3, 3), LG_OK);
+  assert_int_equal(lead->n_events, 7);
+  for (i = 0; i < 7; i++) {
+    const lg__evtype *t = &lead->types[lead->ev_type[i]];
+    assert_true(lead->ev_at[i] == want_at[i]);
+    assert_int_equal(lg__evtype_len(t), 1);
+    assert_string_equal(lead->arena + lg__evtype_off(t), want_type[i]);
+  }
+  lg_lead_free(lead);
+}
+
 static void add_events_rejects_bad_arguments_and_reports_the_first_error(void **state) {
   const char *types[4] = {"a", "b", "c", "d"};
   lg_time     at[4] = {10, 20, 30, 40};
@@ -1990,6 +2014,7 @@ int main(void) {
     T(storing_what_was_reserved_allocates_nothing),
     T(every_allocation_failure_of_reserve_leaves_the_lead_unchanged),
     T(a_batch_ends_as_the_same_single_calls_end),
+    T(an_ordered_batch_is_sorted_in_against_the_lead_events),
     T(add_events_rejects_bad_arguments_and_reports_the_first_error),
     T(a_batch_past_10000_events_is_a_limit_error_unless_an_earlier_one_fails),
     T(every_allocation_failure_of_add_events_leaves_the_lead_unchanged),
