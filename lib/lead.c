@@ -138,10 +138,34 @@ static uint32_t arena_cap_for(uint32_t need) {
   return need > ARENA_EXACT_UPTO ? need + need / 2 : need;
 }
 
+/* memcpy for the short strings a lead mostly holds (names, short texts):
+ * up to 16 bytes as two overlapping loads and stores, without a call. */
+static void copy_short(char *dst, const char *s, size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t a, b;
+    memcpy(&a, s, 8);
+    memcpy(&b, s + n - 8, 8);
+    memcpy(dst, &a, 8);
+    memcpy(dst + n - 8, &b, 8);
+  } else if (n >= 4 && n < 8) {
+    uint32_t a, b;
+    memcpy(&a, s, 4);
+    memcpy(&b, s + n - 4, 4);
+    memcpy(dst, &a, 4);
+    memcpy(dst + n - 4, &b, 4);
+  } else if (n > 16) {
+    memcpy(dst, s, n);
+  } else if (n > 0) { /* 1 to 3 bytes */
+    dst[0] = s[0];
+    dst[n / 2] = s[n / 2];
+    dst[n - 1] = s[n - 1];
+  }
+}
+
 /* Appends s[0..n) and a NUL; the space must have been reserved. */
 static uint32_t arena_put(lg_lead *lead, const char *s, size_t n) {
   uint32_t off = lead->arena_len;
-  memcpy(lead->arena + off, s, n);
+  copy_short(lead->arena + off, s, n);
   lead->arena[off + n] = '\0';
   lead->arena_len = off + (uint32_t)n + 1;
   return off;
@@ -765,7 +789,7 @@ static uint32_t batch_add_type(batch *b, const char *name, size_t n) {
     }
   }
   if (b->n_added < b->cap_added) {
-    memcpy(b->added[k].name, name, n);
+    copy_short(b->added[k].name, name, n);
     b->added[k].len = n;
     b->bytes += n + 1;
     b->n_added++;

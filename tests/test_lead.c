@@ -485,6 +485,37 @@ static void malformed_names_are_invalid_everywhere(void **state) {
   lg_lead_free(lead);
 }
 
+/* Texts of every length from 0 to 40 bytes (the short copies have cases
+ * at 1-3, 4-7, 8-16 and beyond), each its own attribute and then written
+ * over a longer and a shorter one: read back byte for byte. */
+static void texts_of_every_short_length_are_stored_whole(void **state) {
+  lg_lead    *lead = new_lead("l");
+  char        text[41], name[8];
+  const char *got;
+  size_t      len, i;
+  (void)state;
+  for (len = 0; len <= 40; len++) {
+    for (i = 0; i < len; i++) text[i] = (char)('A' + (len + i) % 26);
+    text[len] = '\0';
+    snprintf(name, sizeof name, "t%zu", len);
+    assert_int_equal(lg_lead_set_text(lead, name, text), LG_OK);
+    assert_int_equal(lg_lead_get_text(lead, name, &got), LG_OK);
+    assert_int_equal(strlen(got), len);
+    assert_memory_equal(got, text, len + 1);
+    assert_int_equal(lg_lead_set_text(lead, "w", text), LG_OK);
+    assert_int_equal(lg_lead_get_text(lead, "w", &got), LG_OK);
+    assert_string_equal(got, text);
+  }
+  for (len = 40; len-- > 0;) {
+    snprintf(name, sizeof name, "t%zu", len);
+    assert_int_equal(lg_lead_get_text(lead, name, &got), LG_OK);
+    assert_int_equal(strlen(got), len);
+    for (i = 0; i < len; i++) assert_int_equal(got[i], 'A' + (len + i) % 26);
+  }
+  assert_arena_consistent(lead);
+  lg_lead_free(lead);
+}
+
 static void text_of_1024_bytes_fits_and_1025_is_a_limit_error(void **state) {
   lg_lead    *lead = new_lead("l");
   const char *s = NULL;
@@ -1971,6 +2002,7 @@ int main(void) {
     T(names_of_1_to_64_lower_case_characters_are_valid),
     T(names_are_checked_at_every_length_and_position),
     T(malformed_names_are_invalid_everywhere),
+    T(texts_of_every_short_length_are_stored_whole),
     T(text_of_1024_bytes_fits_and_1025_is_a_limit_error),
     T(empty_text_is_a_valid_value),
     T(non_utf8_text_is_invalid_and_changes_nothing),
