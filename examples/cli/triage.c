@@ -147,8 +147,9 @@ static const char help_more[] =
     "thread, built, decided and formatted by all), written in input order.\n"
     "Memory: the events index (about 8 bytes an event and each lead id).\n"
     "With --sorted: the events file is read twice (first checked on one thread,\n"
-    "so it cannot be standard input, then read with the leads), and memory is\n"
-    "a few blocks of leads with their events, plus the --assignments map.\n"
+    "then read with the leads), so it must be a regular file (not standard\n"
+    "input, a pipe or a FIFO), and memory is a few blocks of leads with their\n"
+    "events, plus the --assignments map.\n"
     "\n"
     "Exit status: 0 success; 1 rows were skipped (--keep-going); 2 bad usage\n"
     "or bad input (FILE:LINE:COLUMN: message), or a warning with --strict.\n";
