@@ -378,7 +378,8 @@ static void parse_args(int argc, char **argv, options *o) {
   if (o->sorted && o->events && strcmp(o->events, "-") == 0)
     cli_usage_error("--sorted reads the --events file twice: it cannot be standard input");
   if (o->sorted && o->events && !sorted_regular(o->events))
-    cli_usage_error("--sorted reads the --events file twice: '%s' is not a regular file", o->events);
+    cli_usage_error("--sorted reads the --events file twice: '%s' is not a regular file",
+                    o->events);
   if (!format)
     o->text = isatty(STDOUT_FILENO);
   else if (strcmp(format, "text") == 0)
