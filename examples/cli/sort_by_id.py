@@ -3,7 +3,9 @@
 `leadgate-triage --sorted`, as `LC_ALL=C sort` orders the ids (byte order,
 a prefix first), keeping the header first and each record's bytes as they
 are (quoted fields with line breaks included, which a line-based `sort`
-would cut apart).  Records with the same id keep their order.
+would cut apart).  The id is as leadgate-triage reads it: blanks around
+an unquoted one are trimmed, inside quotes they are kept.  Records with
+the same id keep their order.
 
     sort_by_id.py [--column NAME] IN.csv OUT.csv
 
@@ -34,6 +36,24 @@ def records(f):
         yield text, row
 
 
+def quoted(text, col):
+    """Whether field `col` of the raw record `text` opens with a quote."""
+    n, start, inq = 0, True, False
+    for c in text:
+        if start:
+            if n == col:
+                return c == '"'
+            start = False
+            if c == '"':
+                inq = True
+                continue
+        if c == '"':
+            inq = not inq  # a doubled quote leaves and enters again
+        elif c == "," and not inq:
+            n, start = n + 1, True
+    return False
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--column")
@@ -57,7 +77,9 @@ def main():
                 continue
             if not text.endswith(("\n", "\r")):
                 text += "\n"
-            key = row[col].strip(" \t") if col < len(row) else ""
+            key = row[col] if col < len(row) else ""
+            if not quoted(text, col):  # triage trims blanks off unquoted cells only
+                key = key.strip(" \t")
             body.append((key.encode("utf-8", "surrogateescape"), len(body), text))
     body.sort()
     with open(a.output, "w", encoding="utf-8", errors="surrogateescape", newline="") as out:

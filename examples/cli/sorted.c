@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *const names[3] = { "lead_id", "type", "at" };
 
@@ -18,6 +19,41 @@ static const char *const names[3] = { "lead_id", "type", "at" };
 static int id_cmp(const char *a, size_t na, const char *b, size_t nb) {
   int c = memcmp(a, b, na < nb ? na : nb);
   return c ? c : (na > nb) - (na < nb);
+}
+
+/* An id as an order message shows it: at most SHOWN bytes, from byte
+ * `from` (moved back to a UTF-8 character's start); "..." marks what is
+ * left out at either end. */
+#define SHOWN 64
+static void id_shown(char out[SHOWN + 7], const char *id, size_t len, size_t from) {
+  size_t end;
+  char  *o = out;
+  while (from > 0 && ((unsigned char)id[from] & 0xC0) == 0x80) from--;
+  end = len - from > SHOWN ? from + SHOWN : len;
+  while (end < len && end > from && ((unsigned char)id[end] & 0xC0) == 0x80) end--;
+  if (from) {
+    memcpy(o, "...", 3);
+    o += 3;
+  }
+  memcpy(o, id + from, end - from);
+  o += end - from;
+  if (end < len) {
+    memcpy(o, "...", 3);
+    o += 3;
+  }
+  *o = '\0';
+}
+
+/* Two ids out of order, as a message shows them: from the start, or, when
+ * they are alike beyond what it shows, both from a little before the
+ * first byte where they differ. */
+static void ids_shown(char a_out[SHOWN + 7], const char *a, size_t na, char b_out[SHOWN + 7],
+                      const char *b, size_t nb) {
+  size_t d = 0, n = na < nb ? na : nb, from;
+  while (d < n && a[d] == b[d]) d++;
+  from = d + 16 > SHOWN ? d - (SHOWN - 16) : 0;
+  id_shown(a_out, a, na, from);
+  id_shown(b_out, b, nb, from);
 }
 
 static void last_set(sorted_last *l, const char *id, size_t len, unsigned long line) {
@@ -29,7 +65,8 @@ static void last_set(sorted_last *l, const char *id, size_t len, unsigned long l
 
 int sorted_lead(sorted_last *last, const char *id, size_t len, unsigned long line,
                 unsigned long *first, char *why, size_t cap) {
-  int c = last->set ? id_cmp(id, len, last->id, last->len) : 1;
+  char a[SHOWN + 7], b[SHOWN + 7];
+  int  c = last->set ? id_cmp(id, len, last->id, last->len) : 1;
   if (c > 0) {
     last_set(last, id, len, line);
     return 1;
@@ -38,11 +75,16 @@ int sorted_lead(sorted_last *last, const char *id, size_t len, unsigned long lin
     *first = last->line;
     return 0;
   }
-  snprintf(
-      why, cap,
-      "--sorted needs the leads file sorted by lead id: '%.64s' comes after '%.64s' (line %lu)", id,
-      last->id, last->line);
+  ids_shown(a, id, len, b, last->id, last->len);
+  snprintf(why, cap,
+           "--sorted needs the leads file sorted by lead id: '%s' comes after '%s' (line %lu)", a,
+           b, last->line);
   return -1;
+}
+
+int sorted_regular(const char *path) {
+  struct stat st;
+  return stat(path, &st) != 0 || S_ISREG(st.st_mode); /* a missing file: the open says so */
 }
 
 static void open_events(sorted_events *s, const char *path) {
@@ -146,11 +188,14 @@ void sorted_scan(sorted_events *s, const char *path, strmap *types, events_bad_f
       continue;
     }
     c = s->last.set ? id_cmp(id, len, s->last.id, s->last.len) : 1;
-    if (c < 0)
+    if (c < 0) {
+      char a[SHOWN + 7], b[SHOWN + 7];
+      ids_shown(a, id, len, b, s->last.id, s->last.len);
       cli_die_at(path, cr->pos[s->col_id].line, cr->pos[s->col_id].col,
-                 "--sorted needs the events file sorted by lead id: '%.64s' comes after '%.64s' "
+                 "--sorted needs the events file sorted by lead id: '%s' comes after '%s' "
                  "(line %lu)",
-                 id, s->last.id, s->last.line);
+                 a, b, s->last.line);
+    }
     if (c > 0) last_set(&s->last, id, len, cr->record_line);
     if (ty == NO_INDEX) {
       const char *type = cr->fields[s->col_type];

@@ -68,6 +68,10 @@ typedef struct sorted_events {
   sorted_day    day[SORTED_DAYS];           /* days of UTC times parsed in full */
 } sorted_events;
 
+/* 0 when `path` is there but not a regular file (a pipe, a FIFO, a
+ * device: the second pass would find it empty, or wait), else 1. */
+int sorted_regular(const char *path);
+
 /* The first pass over the events file `path` (not standard input): bad
  * rows to bad(ctx, ...) in file order, types into *types, the count into
  * s->n_ev.  Fatal (cli_die_at) when a lead id is less than the one before

@@ -147,8 +147,9 @@ static const char help_more[] =
     "thread, built, decided and formatted by all), written in input order.\n"
     "Memory: the events index (about 8 bytes an event and each lead id).\n"
     "With --sorted: the events file is read twice (first checked on one thread,\n"
-    "so it cannot be standard input, then read with the leads), and memory is\n"
-    "a few blocks of leads with their events, plus the --assignments map.\n"
+    "then read with the leads), so it must be a regular file (not standard\n"
+    "input, a pipe or a FIFO), and memory is a few blocks of leads with their\n"
+    "events, plus the --assignments map.\n"
     "\n"
     "Exit status: 0 success; 1 rows were skipped (--keep-going); 2 bad usage\n"
     "or bad input (FILE:LINE:COLUMN: message), or a warning with --strict.\n";
@@ -376,6 +377,9 @@ static void parse_args(int argc, char **argv, options *o) {
   if (!now) o->now = wall_clock_now();
   if (o->sorted && o->events && strcmp(o->events, "-") == 0)
     cli_usage_error("--sorted reads the --events file twice: it cannot be standard input");
+  if (o->sorted && o->events && !sorted_regular(o->events))
+    cli_usage_error("--sorted reads the --events file twice: '%s' is not a regular file",
+                    o->events);
   if (!format)
     o->text = isatty(STDOUT_FILENO);
   else if (strcmp(format, "text") == 0)
