@@ -12,16 +12,25 @@
 
 #define CHUNK_PER_THREAD ((size_t)4 << 20)
 #define AHEAD            16   /* lookups between a slot's prefetch and its use */
+#define SMALL_MAP_SLOTS  8192 /* a lead id map of at most this many slots is not prefetched */
 #define PLAIN_FIELDS     64   /* the most fields a record read by the fast path has */
 #define PLAIN_BYTES      4096 /* and the longest line it takes */
 #define TYPE_CACHE       16   /* type indexes a part keeps at hand */
 
 /* ---- the events of a part, bucketed by partition ------------------------------- */
 
+/* The id of a bucket_ev is id_len bytes at id_off in the chunk (a plain
+ * row's, read in place: the chunk stays until its events are interned)
+ * or, with ID_COPIED, in the bucket's ids (a row the reader read). */
+#define ID_LEN_BITS 9 /* LG_MAX_ID_BYTES < 2^ID_LEN_BITS */
+#define ID_COPIED   ((uint64_t)1 << ID_LEN_BITS)
+#define AT_SHIFT    (ID_LEN_BITS + 1)
+typedef char id_len_fits[LG_MAX_ID_BYTES < (1 << ID_LEN_BITS) ? 1 : -1];
+
 typedef struct bucket_ev {
-  lg_time  at;
+  uint64_t at_id; /* (at - LG_TIME_MIN) << AT_SHIFT | ID_COPIED or not | id_len */
   uint32_t h, type, seq;
-  uint32_t id_off; /* in ids: the id runs to the next event's id_off (or ids_len) */
+  uint32_t id_off;
 } bucket_ev;
 
 typedef struct bucket {
@@ -69,6 +78,7 @@ typedef struct loader {
   int           eof, trim, col_id, col_type, col_at;
   size_t        expect;
   int           plain;              /* the fast path is on (see scan_plain) */
+  int           in_place;           /* its ids are referred to in the chunk (offsets fit) */
   signed char   role[PLAIN_FIELDS]; /* field i is 0 lead_id, 1 type, 2 at, -1 else */
   uint64_t      base;               /* file offset of buf[0] */
   part         *parts;
@@ -228,36 +238,32 @@ static inline int part_time(part *pt, const char *s, size_t len, lg_time *t) {
   return part_time_full(pt, s, len, sec, t);
 }
 
-/* Copies the n bytes of an id (short, as a rule). */
-static void copy_id(char *d, const char *s, size_t n) {
-  if (n >= 8 && n <= 16) { /* two words that may overlap */
-    uint64_t a = load_word(s), b = load_word(s + n - 8);
-    memcpy(d, &a, 8);
-    memcpy(d + n - 8, &b, 8);
-  } else {
-    memcpy(d, s, n);
-  }
-}
-
-/* Event number pt->n_ev (lead id id[0..id_len), type index ty, time t)
- * into its bucket. */
+/* Event number pt->n_ev (lead id id[0..id_len), 1 <= id_len <=
+ * LG_MAX_ID_BYTES, type index ty, time t) into its bucket, its id copied
+ * there unless `in_place` (id is then in the chunk). */
 static inline void part_append(const loader *L, part *pt, const char *id, size_t id_len,
-                               uint32_t ty, lg_time t) {
+                               uint32_t ty, lg_time t, int in_place) {
   uint32_t   h = hash_key(id, id_len);
   bucket    *b = &pt->b[(size_t)(((uint64_t)h * L->x->n_parts) >> 32)];
   bucket_ev *v;
-  if ((b->n == b->cap || b->ids_cap - b->ids_len < id_len) && bucket_reserve(b, id_len) != 0) {
+  size_t     copy = in_place ? 0 : id_len;
+  if ((b->n == b->cap || b->ids_cap - b->ids_len < copy) && bucket_reserve(b, copy) != 0) {
     pt->nomem = 1;
     return;
   }
   v = &b->ev[b->n++];
-  v->at = t;
+  v->at_id = (uint64_t)(t - LG_TIME_MIN) << AT_SHIFT | id_len;
   v->h = h;
   v->type = ty;
   v->seq = pt->n_ev++;
-  v->id_off = (uint32_t)b->ids_len;
-  copy_id(b->ids + b->ids_len, id, id_len);
-  b->ids_len += id_len;
+  if (in_place) {
+    v->id_off = (uint32_t)(id - L->buf);
+  } else {
+    v->at_id |= ID_COPIED;
+    v->id_off = (uint32_t)b->ids_len;
+    memcpy(b->ids + b->ids_len, id, id_len);
+    b->ids_len += id_len;
+  }
 }
 
 /* One record of the part from the CSV reader: its event into the
@@ -295,7 +301,7 @@ static void part_record(const loader *L, part *pt, const csv_reader *cr) {
     pt->nomem = 1;
     return;
   }
-  part_append(L, pt, id, id_len, ty, t);
+  part_append(L, pt, id, id_len, ty, t, 0);
 }
 
 /* ---- the fast path: plain records ----------------------------------------------------
@@ -377,7 +383,7 @@ static int part_plain(const loader *L, part *pt, const plain *pl) {
     *c = ty = entry_value(e, 0);
   }
   if (!part_time(pt, pl->f[2], pl->len[2], &t)) return 0;
-  part_append(L, pt, pl->f[0], pl->len[0], ty, t);
+  part_append(L, pt, pl->f[0], pl->len[0], ty, t, L->in_place);
   return 1;
 }
 
@@ -390,7 +396,8 @@ static int part_reset(const loader *L, part *pt) {
   size_t   per = bytes / L->x->n_parts;
   for (q = 0; q < L->x->n_parts; q++) {
     pt->b[q].n = pt->b[q].ids_len = 0;
-    if (bucket_presize(&pt->b[q], per / 32 + 64, per / 4 + 256) != 0) return -1;
+    /* with the fast path, the ids of plain rows stay in the chunk */
+    if (bucket_presize(&pt->b[q], per / 32 + 64, L->in_place ? 0 : per / 4 + 256) != 0) return -1;
   }
   for (q = 0; q < TYPE_CACHE; q++) pt->type_cache[q] = NO_INDEX;
   strmap_free(&pt->types);
@@ -530,15 +537,21 @@ static void intern_task(void *ctx, size_t task, unsigned worker) {
       const bucket_ev *v = b->ev;
       const size_t     n = b->n;
       const uint32_t  *type_map = pt->type_map;
+      const char      *ids = b->ids, *chunk = L->buf;
       const uint64_t   seq0 = L->seq_base[j];
       uint64_t        *ev = P->ev + P->n_ev;
       uint32_t        *lead = P->lead + P->n_ev;
+      /* a map that fits in the cache gains nothing from the hints */
+      const int ahead = P->ids.n_slots > SMALL_MAP_SLOTS;
       for (i = 0; i < n; i++, v++) {
-        uint32_t n_before = P->ids.n, k;
-        size_t   off = v->id_off, len = (i + 1 < n ? v[1].id_off : b->ids_len) - off;
-        if (i + AHEAD < n) strmap_prefetch_slot(&P->ids, v[AHEAD].h);
-        if (i + AHEAD / 2 < n) strmap_prefetch_entry(&P->ids, v[AHEAD / 2].h);
-        if (strmap_intern(&P->ids, b->ids + off, len, v->h, &k) != 0) goto nomem;
+        uint32_t    n_before = P->ids.n, k;
+        size_t      len = (size_t)(v->at_id & (ID_COPIED - 1));
+        const char *id = (v->at_id & ID_COPIED ? ids : chunk) + v->id_off;
+        if (ahead) {
+          if (i + AHEAD < n) strmap_prefetch_slot(&P->ids, v[AHEAD].h);
+          if (i + AHEAD / 2 < n) strmap_prefetch_entry(&P->ids, v[AHEAD / 2].h);
+        }
+        if (strmap_intern(&P->ids, id, len, v->h, &k) != 0) goto nomem;
         if (k == n_before) { /* a new lead id */
           if (k >= P->cap_first) {
             int       nm = 0;
@@ -548,7 +561,7 @@ static void intern_task(void *ctx, size_t task, unsigned worker) {
           }
           P->first_seq[k] = (uint32_t)(seq0 + v->seq);
         }
-        ev[i] = (uint64_t)(v->at - LG_TIME_MIN) << EV_TYPE_BITS | type_map[v->type];
+        ev[i] = (v->at_id >> AT_SHIFT) << EV_TYPE_BITS | type_map[v->type];
         lead[i] = k;
       }
       P->n_ev += n;
@@ -676,6 +689,7 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
     memset(L.buf + have, 0, 8);
     L.len = have < chunk ? have : chunk;
     L.eof = file_eof && L.len == have;
+    L.in_place = L.plain && L.len <= UINT32_MAX;
     /* the chunk ends after its last line break (the rest waits for more) */
     for (e = L.len; !L.eof && e > 0 && L.buf[e - 1] != '\n'; e--) {
     }
