@@ -183,6 +183,53 @@ static void times_that_look_plain_but_are_not_valid(void **state) {
   loads_as(data, sizeof data - 1, ids, N_OF(ids), want, 1);
 }
 
+/* Times in the hour of the one before take only their minutes and
+ * seconds from the cell: every other byte there must still be right. */
+static void times_in_the_hour_of_the_one_before(void **state) {
+  static const char data[] = "lead_id,type,at\n"
+                             "a,open,2024-02-29T23:00:00Z\n"
+                             "a,open,2024-02-29T23:59:59Z\n" /* the hour's last second */
+                             "b,open,2024-02-29T23:60:00Z\n"
+                             "b,open,2024-02-29T23:59:60Z\n"
+                             "b,open,2024-02-29T23:5a:00Z\n"
+                             "b,open,2024-02-29T23:00:0aZ\n"
+                             "b,open,2024-02-29T23:00-00Z\n"
+                             "b,open,2024-02-29T23:00:00z\n"
+                             "b,open,2024-02-29T23:00:00ZZ\n"
+                             "b,open,2024-02-29T23:000:0Z\n"
+                             "b,open,2024-02-29T23:/0:00Z\n"
+                             "a,open,2024-02-29T23:00:01Z\n"
+                             "a,open,2024-02-29T22:30:00Z\n" /* the day's, another hour */
+                             "a,open,2024-02-29T22:30:01Z\n" /* that hour */
+                             "a,open,2024-02-29T22:59:09Z\n"
+                             "b,open,2024-02-29T22:6:001Z\n"
+                             "a,open,9999-12-31T23:00:00Z\n"
+                             "a,open,9999-12-31T23:59:58Z\n"
+                             "a,open,2024-03-01T00:00:00Z\n";
+  static const char *const ids[] = { "a", "b" };
+  static const char        why[] =
+      " is not epoch seconds or ISO 8601 like 2026-11-18T09:30:00Z (or +01:00 for the zone)\n";
+  char want[4096];
+  (void)state;
+  snprintf(want, sizeof want,
+           "4:8 at '2024-02-29T23:60:00Z'%s"
+           "5:8 at '2024-02-29T23:59:60Z'%s"
+           "6:8 at '2024-02-29T23:5a:00Z'%s"
+           "7:8 at '2024-02-29T23:00:0aZ'%s"
+           "8:8 at '2024-02-29T23:00-00Z'%s"
+           "9:8 at '2024-02-29T23:00:00z'%s"
+           "10:8 at '2024-02-29T23:00:00ZZ'%s"
+           "11:8 at '2024-02-29T23:000:0Z'%s"
+           "12:8 at '2024-02-29T23:/0:00Z'%s"
+           "17:8 at '2024-02-29T22:6:001Z'%s"
+           "a: open@1709247600 open@1709251199 open@1709247601 open@1709245800 "
+           "open@1709245801 open@1709247549 open@253402297200 open@253402300798 "
+           "open@1709251200\n"
+           "b:\n",
+           why, why, why, why, why, why, why, why, why, why);
+  loads_as(data, sizeof data - 1, ids, N_OF(ids), want, 1);
+}
+
 /* ---- rows the fast path leaves to the reader ------------------------------------- */
 
 static void rows_that_are_not_plain_read_the_same(void **state) {
@@ -327,6 +374,7 @@ static void ids_of_every_short_length(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(times_that_look_plain_but_are_not_valid),
+    cmocka_unit_test(times_in_the_hour_of_the_one_before),
     cmocka_unit_test(rows_that_are_not_plain_read_the_same),
     cmocka_unit_test(a_nul_byte_goes_to_the_reader),
     cmocka_unit_test(columns_in_another_order_and_more_of_them),

@@ -65,6 +65,9 @@ typedef struct part {
   int           nomem;
   char          day[10]; /* the date of the last UTC time parsed in full */
   lg_time       day_start;
+  char          hour[16]; /* YYYY-MM-DDTHH: of the last UTC time read, once hour_ok */
+  lg_time       hour_start;
+  int           hour_ok;
   csv_reader    r; /* for the records the fast path leaves, once r_open */
   int           r_open;
   uint32_t      type_cache[TYPE_CACHE]; /* see part_plain */
@@ -225,17 +228,53 @@ static int part_time_full(part *pt, const char *s, size_t len, long sec, lg_time
   return 1;
 }
 
-/* part_time_full, but the events of a file often share their day: a UTC
- * time on the day of the last one parsed in full takes only its time of
- * day from the cell.  (Before the first, pt->day is zeros, which no cell
- * holds.) */
+/* The seconds into the hour of a UTC time s[0..20) from its MM:SSZ, or
+ * -1 when those bytes are not of that form. */
+static inline long utc_hour_seconds(const char *s) {
+#if EV_LITTLE_ENDIAN
+  /* s[14..20) as the bytes 0..5 of w: digits become 0..9, the colon and
+   * the Z 0, anything else some other byte */
+  uint64_t w = (load_word(s + 12) ^ UINT64_C(0x5a30303a30300000)) >> 16;
+  unsigned m1, s1;
+  if (((((w & CSV_REP(0x7f)) + CSV_REP(0x80 - 10)) | w) & CSV_REP(0x80)) ||
+      (w & UINT64_C(0x0000ff0000ff0000)))
+    return -1;
+  m1 = (unsigned)(w & 0xff);
+  s1 = (unsigned)(w >> 24 & 0xff);
+  if (m1 > 5 || s1 > 5) return -1;
+  return (long)(m1 * 10 + (w >> 8 & 0xff)) * 60 + (long)(s1 * 10 + (w >> 32 & 0xff));
+#else
+  (void)s;
+  return -1;
+#endif
+}
+
+/* part_time_full, but the events of a file often share their day, and
+ * their hour: a UTC time in the hour of the last one read takes only its
+ * minutes and seconds from the cell; one on the day of the last one parsed
+ * in full only its time of day.  (Before the first, pt->day is zeros,
+ * which no cell holds.) */
 static inline int part_time(part *pt, const char *s, size_t len, lg_time *t) {
-  long sec = utc_seconds(s, len);
-  if (sec >= 0 && load_word(s) == load_word(pt->day) && s[8] == pt->day[8] && s[9] == pt->day[9]) {
-    *t = pt->day_start + sec;
+  long sec;
+  int  ok;
+  if (len == 20 && pt->hour_ok && load_word(s) == load_word(pt->hour) &&
+      load_word(s + 6) == load_word(pt->hour + 6) && (sec = utc_hour_seconds(s)) >= 0) {
+    *t = pt->hour_start + sec;
     return 1;
   }
-  return part_time_full(pt, s, len, sec, t);
+  sec = utc_seconds(s, len);
+  if (sec >= 0 && load_word(s) == load_word(pt->day) && s[8] == pt->day[8] && s[9] == pt->day[9]) {
+    *t = pt->day_start + sec;
+    ok = 1;
+  } else {
+    ok = part_time_full(pt, s, len, sec, t);
+  }
+  if (ok && sec >= 0 && EV_LITTLE_ENDIAN) {
+    memcpy(pt->hour, s, 14);
+    pt->hour_start = *t - sec % 3600;
+    pt->hour_ok = 1;
+  }
+  return ok;
 }
 
 /* Event number pt->n_ev (lead id id[0..id_len), 1 <= id_len <=
