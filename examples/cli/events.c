@@ -80,10 +80,11 @@ typedef struct loader {
   size_t        len, cap;
   int           eof, trim, col_id, col_type, col_at;
   size_t        expect;
-  int           plain;              /* the fast path is on (see scan_plain) */
-  int           in_place;           /* its ids are referred to in the chunk (offsets fit) */
-  signed char   role[PLAIN_FIELDS]; /* field i is 0 lead_id, 1 type, 2 at, -1 else */
-  uint64_t      base;               /* file offset of buf[0] */
+  int           plain;               /* the fast path is on (see scan_plain) */
+  int           in_place;            /* its ids are referred to in the chunk (offsets fit) */
+  signed char   role[PLAIN_FIELDS];  /* field i is 0 lead_id, 1 type, 2 at, -1 else */
+  signed char   comma[PLAIN_FIELDS]; /* role[i] for a field i a comma ends, -2 for the last */
+  uint64_t      base;                /* file offset of buf[0] */
   part         *parts;
   unsigned      n_parts;
   uint64_t     *seq_base;
@@ -376,30 +377,38 @@ static int scan_plain(const loader *L, size_t off, plain *pl) {
     return PLAIN_BLANK;
   }
   /* the words may run past lim, up to 7 bytes past the data (zeros there:
-   * see events_load): bytes from lim on end the scan when flagged */
+   * see events_load): the scan ends at the first word from lim on, so
+   * only the LF need be before lim (a comma or another flagged byte from
+   * lim on may be taken for one of the line, the line is refused anyway) */
   for (; p < lim; p += 8) {
     uint64_t m = csv_flags(load_word(p));
     while (m) {
       const char *q = p + csv_first_flag(m);
       int         c = (unsigned char)*q, role;
       m &= m - 1;
-      if (q >= lim) return PLAIN_NO;
-      if (c != ',' && c != '\n') {
+      if (c == ',') { /* nf < L->expect: the last field's comma returns */
+        role = L->comma[nf++];
+        if (role >= 0) {
+          pl->f[role] = field;
+          pl->len[role] = (size_t)(q - field);
+        } else if (role != -1) {
+          return PLAIN_NO;
+        }
+        field = q + 1;
+        continue;
+      }
+      if (c != '\n') {
         if (c <= ' ' || c == '"') return PLAIN_NO;
         continue;
       }
-      if (nf >= L->expect) return PLAIN_NO;
-      role = L->role[nf++];
+      if (q >= lim || nf + 1 != L->expect) return PLAIN_NO;
+      role = L->role[nf];
       if (role >= 0) {
         pl->f[role] = field;
         pl->len[role] = (size_t)(q - field);
       }
-      field = q + 1;
-      if (c == '\n') {
-        if (nf != L->expect) return PLAIN_NO;
-        pl->next = (size_t)(field - buf);
-        return PLAIN_RECORD;
-      }
+      pl->next = (size_t)(q + 1 - buf);
+      return PLAIN_RECORD;
     }
   }
   return PLAIN_NO;
@@ -695,6 +704,8 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
       L.plain = 0;
     else
       L.role[col[j]] = (signed char)j;
+  memcpy(L.comma, L.role, sizeof L.comma);
+  if (L.plain) L.comma[L.expect - 1] = -2;
   /* more partitions than threads: smaller steps while grouping */
   x->n_parts = threads < EV_PARTITIONS ? EV_PARTITIONS : threads;
   L.n_parts = threads;
