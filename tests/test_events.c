@@ -371,6 +371,36 @@ static void ids_of_every_short_length(void **state) {
   loads_as(data, n, ids, N_OF(ids), want, 61);
 }
 
+/* Rows of one type between rows of new ones, enough of them (and long
+ * enough) that the keys of a part's types move while it is parsed. */
+static void a_known_type_between_many_new_ones(void **state) {
+  static char        data[32768];
+  static char        want[32768];
+  static const char *ids[] = { "a", "b" };
+  size_t             n = 0, w = 0;
+  int                i;
+  (void)state;
+  n += (size_t)snprintf(data + n, sizeof data - n, "lead_id,type,at\n");
+  for (i = 0; i < 120; i++)
+    n += (size_t)snprintf(data + n, sizeof data - n,
+                          "a,open,2024-02-29T10:%02d:%02dZ\n"
+                          "b,type_%03d_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx,"
+                          "2024-02-29T11:%02d:%02dZ\n",
+                          i / 60, i % 60, i, i / 60, i % 60);
+  assert_true(n < sizeof data);
+  w += (size_t)snprintf(want + w, sizeof want - w, "a:");
+  for (i = 0; i < 120; i++)
+    w += (size_t)snprintf(want + w, sizeof want - w, " open@%lld", 1709200800LL + i);
+  w += (size_t)snprintf(want + w, sizeof want - w, "\nb:");
+  for (i = 0; i < 120; i++)
+    w += (size_t)snprintf(want + w, sizeof want - w,
+                          " type_%03d_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx@%lld", i,
+                          1709204400LL + i);
+  w += (size_t)snprintf(want + w, sizeof want - w, "\n");
+  assert_true(w < sizeof want);
+  loads_as(data, n, ids, N_OF(ids), want, 1009);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(times_that_look_plain_but_are_not_valid),
@@ -380,6 +410,7 @@ int main(void) {
     cmocka_unit_test(columns_in_another_order_and_more_of_them),
     cmocka_unit_test(a_header_of_seventy_columns),
     cmocka_unit_test(ids_of_every_short_length),
+    cmocka_unit_test(a_known_type_between_many_new_ones),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,6 +46,13 @@ typedef struct part_msg {
   int           fatal;
 } part_msg;
 
+/* A type of the part's map at hand: its key there (NULL: none) and index.
+ * Adding a type may move the keys: the cache is emptied then. */
+typedef struct type_seen {
+  const char *key;
+  uint32_t    ty;
+} type_seen;
+
 /* A part of a chunk: buf[start ..) parsed by one reader until a record
  * starts at or after target. */
 typedef struct part {
@@ -70,7 +77,7 @@ typedef struct part {
   int           hour_ok;
   csv_reader    r; /* for the records the fast path leaves, once r_open */
   int           r_open;
-  uint32_t      type_cache[TYPE_CACHE]; /* see part_plain */
+  type_seen     type_cache[TYPE_CACHE]; /* see part_plain */
 } part;
 
 typedef struct loader {
@@ -306,6 +313,11 @@ static inline void part_append(const loader *L, part *pt, const char *id, size_t
   }
 }
 
+static void type_cache_clear(part *pt) {
+  unsigned q;
+  for (q = 0; q < TYPE_CACHE; q++) pt->type_cache[q].key = NULL;
+}
+
 /* One record of the part from the CSV reader: its event into the
  * buckets, or a message. */
 static void part_record(const loader *L, part *pt, const csv_reader *cr) {
@@ -337,9 +349,12 @@ static void part_record(const loader *L, part *pt, const csv_reader *cr) {
     part_message(pt, cr->pos[L->col_at].line, cr->pos[L->col_at].col, why, 0);
     return;
   }
-  if (ty == NO_INDEX && strmap_add(&pt->types, type, type_len, type_h, &ty) != 0) {
-    pt->nomem = 1;
-    return;
+  if (ty == NO_INDEX) {
+    if (strmap_add(&pt->types, type, type_len, type_h, &ty) != 0) {
+      pt->nomem = 1;
+      return;
+    }
+    type_cache_clear(pt);
   }
   part_append(L, pt, id, id_len, ty, t, 0);
 }
@@ -422,13 +437,15 @@ static int scan_plain(const loader *L, size_t off, plain *pl) {
 static int part_plain(const loader *L, part *pt, const plain *pl) {
   const char *type = pl->f[1];
   size_t      type_len = pl->len[1];
-  uint32_t   *c = &pt->type_cache[(type_len + (unsigned char)type[0]) % TYPE_CACHE], ty = *c;
+  type_seen  *c = &pt->type_cache[(type_len + (unsigned char)type[0]) % TYPE_CACHE];
+  uint32_t    ty = c->ty;
   lg_time     t;
   if (pl->len[0] == 0 || pl->len[0] > LG_MAX_ID_BYTES) return 0;
-  if (ty == NO_INDEX || !key_eq(strmap_key(&pt->types, ty), type, type_len)) {
+  if (!c->key || !key_eq(c->key, type, type_len)) {
     const char *e = strmap_find_h(&pt->types, type, type_len, hash_key(type, type_len));
     if (!e) return 0;
-    *c = ty = entry_value(e, 0);
+    c->key = e + ENTRY_HEAD;
+    c->ty = ty = entry_value(e, 0);
   }
   if (!part_time(pt, pl->f[2], pl->len[2], &t)) return 0;
   part_append(L, pt, pl->f[0], pl->len[0], ty, t, L->in_place);
@@ -447,7 +464,7 @@ static int part_reset(const loader *L, part *pt) {
     /* with the fast path, the ids of plain rows stay in the chunk */
     if (bucket_presize(&pt->b[q], per / 32 + 64, L->in_place ? 0 : per / 4 + 256) != 0) return -1;
   }
-  for (q = 0; q < TYPE_CACHE; q++) pt->type_cache[q] = NO_INDEX;
+  type_cache_clear(pt);
   strmap_free(&pt->types);
   pt->n_msg = pt->text_len = 0;
   pt->n_ev = 0;
