@@ -371,6 +371,43 @@ static void ids_of_every_short_length(void **state) {
   loads_as(data, n, ids, N_OF(ids), want, 61);
 }
 
+/* Types that share a slot of a part's type cache (the same length, or
+ * lengths 16 apart, and the same first byte), of 8 to 16 bytes (the
+ * cache compares their first and last eight bytes) and of other lengths,
+ * each after each: the first and the last eight bytes of a 16-byte type
+ * overlap nowhere, so a difference in either must tell them apart. */
+static void types_that_share_a_cache_slot(void **state) {
+  static const char *const types[] = {
+    "abcdefghijklmnop",
+    "abcxefghijklmnop",
+    "abcdefghijklxnop",
+    "abcdefgh",
+    "abcdefghijklmnopqrstuvwx",
+    "abcdefgx",
+    "abcdefg",
+    "abcdefgxxxxxxxxxxxxxxxx",
+    "abcdefh",
+    "abcdefghi",
+    "abcdefghy",
+  };
+  static const char *ids[] = { "a" };
+  char               data[8192], want[8192];
+  size_t             n = 0, w = 0, i, j, k = 0;
+  (void)state;
+  n += (size_t)snprintf(data + n, sizeof data - n, "lead_id,type,at\n");
+  w += (size_t)snprintf(want + w, sizeof want - w, "a:");
+  for (i = 0; i < N_OF(types); i++)
+    for (j = 0; j < N_OF(types); j++, k++) {
+      n += (size_t)snprintf(data + n, sizeof data - n, "a,%s,2024-02-29T10:%02u:%02uZ\n",
+                            types[(i + j) % N_OF(types)], (unsigned)(k / 60), (unsigned)(k % 60));
+      w += (size_t)snprintf(want + w, sizeof want - w, " %s@%lld", types[(i + j) % N_OF(types)],
+                            1709200800LL + (long long)k);
+    }
+  w += (size_t)snprintf(want + w, sizeof want - w, "\n");
+  assert_true(n < sizeof data && w < sizeof want);
+  loads_as(data, n, ids, N_OF(ids), want, 97);
+}
+
 /* Rows of one type between rows of new ones, enough of them (and long
  * enough) that the keys of a part's types move while it is parsed. */
 static void a_known_type_between_many_new_ones(void **state) {
@@ -411,6 +448,7 @@ int main(void) {
     cmocka_unit_test(a_header_of_seventy_columns),
     cmocka_unit_test(ids_of_every_short_length),
     cmocka_unit_test(a_known_type_between_many_new_ones),
+    cmocka_unit_test(types_that_share_a_cache_slot),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,10 +46,14 @@ typedef struct part_msg {
   int           fatal;
 } part_msg;
 
-/* A type of the part's map at hand: its key there (NULL: none) and index.
- * Adding a type may move the keys: the cache is emptied then. */
+/* A type of the part's map at hand: its key there (NULL: none), length
+ * and index, and for a length of 8 to 16 bytes its first and last eight
+ * bytes (which then make the key).  Adding a type may move the keys: the
+ * cache is emptied then. */
 typedef struct type_seen {
   const char *key;
+  uint64_t    head, tail;
+  size_t      len;
   uint32_t    ty;
 } type_seen;
 
@@ -441,10 +445,18 @@ static int part_plain(const loader *L, part *pt, const plain *pl) {
   uint32_t    ty = c->ty;
   lg_time     t;
   if (pl->len[0] == 0 || pl->len[0] > LG_MAX_ID_BYTES) return 0;
-  if (!c->key || !key_eq(c->key, type, type_len)) {
+  if (!(c->key && c->len == type_len &&
+        (type_len >= 8 && type_len <= 16
+             ? load_word(type) == c->head && load_word(type + type_len - 8) == c->tail
+             : key_eq(c->key, type, type_len)))) {
     const char *e = strmap_find_h(&pt->types, type, type_len, hash_key(type, type_len));
     if (!e) return 0;
     c->key = e + ENTRY_HEAD;
+    c->len = type_len;
+    if (type_len >= 8 && type_len <= 16) {
+      c->head = load_word(type);
+      c->tail = load_word(type + type_len - 8);
+    }
     c->ty = ty = entry_value(e, 0);
   }
   if (!part_time(pt, pl->f[2], pl->len[2], &t)) return 0;
