@@ -76,9 +76,8 @@ typedef struct part {
   int           nomem;
   char          day[10]; /* the date of the last UTC time parsed in full */
   lg_time       day_start;
-  char          hour[16]; /* YYYY-MM-DDTHH: of the last UTC time read, once hour_ok */
+  char          hour[16]; /* YYYY-MM-DDTHH: of the last UTC time read (zeros before) */
   lg_time       hour_start;
-  int           hour_ok;
   csv_reader    r; /* for the records the fast path leaves, once r_open */
   int           r_open;
   type_seen     type_cache[TYPE_CACHE]; /* see part_plain */
@@ -264,12 +263,13 @@ static inline long utc_hour_seconds(const char *s) {
 /* part_time_full, but the events of a file often share their day, and
  * their hour: a UTC time in the hour of the last one read takes only its
  * minutes and seconds from the cell; one on the day of the last one parsed
- * in full only its time of day.  (Before the first, pt->day is zeros,
- * which no cell holds.) */
+ * in full only its time of day.  (Before the first, pt->hour and pt->day
+ * are zeros, which no cell holds: the reader refuses a NUL byte, and a
+ * line with one is not plain.) */
 static inline int part_time(part *pt, const char *s, size_t len, lg_time *t) {
   long sec;
   int  ok;
-  if (len == 20 && pt->hour_ok && load_word(s) == load_word(pt->hour) &&
+  if (len == 20 && load_word(s) == load_word(pt->hour) &&
       load_word(s + 6) == load_word(pt->hour + 6) && (sec = utc_hour_seconds(s)) >= 0) {
     *t = pt->hour_start + sec;
     return 1;
@@ -284,7 +284,6 @@ static inline int part_time(part *pt, const char *s, size_t len, lg_time *t) {
   if (ok && sec >= 0 && EV_LITTLE_ENDIAN) {
     memcpy(pt->hour, s, 14);
     pt->hour_start = *t - sec % 3600;
-    pt->hour_ok = 1;
   }
   return ok;
 }
