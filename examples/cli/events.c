@@ -97,6 +97,7 @@ typedef struct loader {
   uint64_t      base;                /* file offset of buf[0] */
   part         *parts;
   unsigned      n_parts;
+  uint64_t      n_map; /* x->n_parts, at hand for part_append */
   uint64_t     *seq_base;
   int           nomem;
 } loader;
@@ -294,7 +295,7 @@ static inline int part_time(part *pt, const char *s, size_t len, lg_time *t) {
 static inline void part_append(const loader *L, part *pt, const char *id, size_t id_len,
                                uint32_t ty, lg_time t, int in_place) {
   uint32_t   h = hash_key(id, id_len);
-  bucket    *b = &pt->b[(size_t)(((uint64_t)h * L->x->n_parts) >> 32)];
+  bucket    *b = &pt->b[(size_t)((h * L->n_map) >> 32)];
   bucket_ev *v;
   size_t     copy = in_place ? 0 : id_len;
   if ((b->n == b->cap || b->ids_cap - b->ids_len < copy) && bucket_reserve(b, copy) != 0) {
@@ -737,6 +738,7 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
   /* more partitions than threads: smaller steps while grouping */
   x->n_parts = threads < EV_PARTITIONS ? EV_PARTITIONS : threads;
   L.n_parts = threads;
+  L.n_map = x->n_parts;
   x->part = calloc(x->n_parts, sizeof *x->part);
   L.parts = calloc(threads, sizeof *L.parts);
   L.seq_base = calloc(threads, sizeof *L.seq_base);
