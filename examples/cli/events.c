@@ -183,11 +183,11 @@ static int name_valid(const char *s) { return lg_name_check(s, NULL) == LG_OK; }
 #  define EV_LITTLE_ENDIAN 0
 #endif
 
-/* Whether the bytes of w are 0..9 but the bytes 2 and 5, which are 0:
- * NN:NN:NN xor "00:00:00" when it is digits and colons. */
-static inline int digits_and_colons(uint64_t w) {
-  return !(((((w & CSV_REP(0x7f)) + CSV_REP(0x80 - 10)) | w) & CSV_REP(0x80)) ||
-           (w & UINT64_C(0x0000ff0000ff0000)));
+/* Nonzero unless the bytes of w are 0..9 but the bytes 2 and 5, which
+ * are 0: NN:NN:NN xor "00:00:00" when it is digits and colons. */
+static inline uint64_t not_digits_and_colons(uint64_t w) {
+  return ((((w & CSV_REP(0x7f)) + CSV_REP(0x80 - 10)) | w) & CSV_REP(0x80)) |
+         (w & UINT64_C(0x0000ff0000ff0000));
 }
 
 /* The seconds into the day of YYYY-MM-DDTHH:MM:SSZ (s[0..len)), or -1
@@ -200,7 +200,7 @@ static long utc_seconds(const char *s, size_t len) {
      * else some other byte */
     uint64_t w = load_word(s + 11) ^ UINT64_C(0x30303a30303a3030);
     unsigned h1, m1, s1;
-    if (!digits_and_colons(w)) return -1;
+    if (not_digits_and_colons(w)) return -1;
     h1 = (unsigned)(w & 0xff) * 10 + (unsigned)(w >> 8 & 0xff);
     m1 = (unsigned)(w >> 24 & 0xff);
     s1 = (unsigned)(w >> 48 & 0xff);
@@ -253,7 +253,7 @@ static inline long utc_hour_seconds(const char *s) {
    * the Z 0, anything else some other byte */
   uint64_t w = (load_word(s + 12) ^ UINT64_C(0x5a30303a30300000)) >> 16;
   unsigned m1, s1;
-  if (!digits_and_colons(w)) return -1;
+  if (not_digits_and_colons(w)) return -1;
   m1 = (unsigned)(w & 0xff);
   s1 = (unsigned)(w >> 24 & 0xff);
   if (m1 > 5 || s1 > 5) return -1;
