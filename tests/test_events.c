@@ -183,6 +183,53 @@ static void times_that_look_plain_but_are_not_valid(void **state) {
   loads_as(data, sizeof data - 1, ids, N_OF(ids), want, 1);
 }
 
+/* Times in the hour of the one before take only their minutes and
+ * seconds from the cell: every other byte there must still be right. */
+static void times_in_the_hour_of_the_one_before(void **state) {
+  static const char data[] = "lead_id,type,at\n"
+                             "a,open,2024-02-29T23:00:00Z\n"
+                             "a,open,2024-02-29T23:59:59Z\n" /* the hour's last second */
+                             "b,open,2024-02-29T23:60:00Z\n"
+                             "b,open,2024-02-29T23:59:60Z\n"
+                             "b,open,2024-02-29T23:5a:00Z\n"
+                             "b,open,2024-02-29T23:00:0aZ\n"
+                             "b,open,2024-02-29T23:00-00Z\n"
+                             "b,open,2024-02-29T23:00:00z\n"
+                             "b,open,2024-02-29T23:00:00ZZ\n"
+                             "b,open,2024-02-29T23:000:0Z\n"
+                             "b,open,2024-02-29T23:/0:00Z\n"
+                             "a,open,2024-02-29T23:00:01Z\n"
+                             "a,open,2024-02-29T22:30:00Z\n" /* the day's, another hour */
+                             "a,open,2024-02-29T22:30:01Z\n" /* that hour */
+                             "a,open,2024-02-29T22:59:09Z\n"
+                             "b,open,2024-02-29T22:6:001Z\n"
+                             "a,open,9999-12-31T23:00:00Z\n"
+                             "a,open,9999-12-31T23:59:58Z\n"
+                             "a,open,2024-03-01T00:00:00Z\n";
+  static const char *const ids[] = { "a", "b" };
+  static const char        why[] =
+      " is not epoch seconds or ISO 8601 like 2026-11-18T09:30:00Z (or +01:00 for the zone)\n";
+  char want[4096];
+  (void)state;
+  snprintf(want, sizeof want,
+           "4:8 at '2024-02-29T23:60:00Z'%s"
+           "5:8 at '2024-02-29T23:59:60Z'%s"
+           "6:8 at '2024-02-29T23:5a:00Z'%s"
+           "7:8 at '2024-02-29T23:00:0aZ'%s"
+           "8:8 at '2024-02-29T23:00-00Z'%s"
+           "9:8 at '2024-02-29T23:00:00z'%s"
+           "10:8 at '2024-02-29T23:00:00ZZ'%s"
+           "11:8 at '2024-02-29T23:000:0Z'%s"
+           "12:8 at '2024-02-29T23:/0:00Z'%s"
+           "17:8 at '2024-02-29T22:6:001Z'%s"
+           "a: open@1709247600 open@1709251199 open@1709247601 open@1709245800 "
+           "open@1709245801 open@1709247549 open@253402297200 open@253402300798 "
+           "open@1709251200\n"
+           "b:\n",
+           why, why, why, why, why, why, why, why, why, why);
+  loads_as(data, sizeof data - 1, ids, N_OF(ids), want, 1);
+}
+
 /* ---- rows the fast path leaves to the reader ------------------------------------- */
 
 static void rows_that_are_not_plain_read_the_same(void **state) {
@@ -324,14 +371,84 @@ static void ids_of_every_short_length(void **state) {
   loads_as(data, n, ids, N_OF(ids), want, 61);
 }
 
+/* Types that share a slot of a part's type cache (the same length, or
+ * lengths 16 apart, and the same first byte), of 8 to 16 bytes (the
+ * cache compares their first and last eight bytes) and of other lengths,
+ * each after each: the first and the last eight bytes of a 16-byte type
+ * overlap nowhere, so a difference in either must tell them apart. */
+static void types_that_share_a_cache_slot(void **state) {
+  static const char *const types[] = {
+    "abcdefghijklmnop",
+    "abcxefghijklmnop",
+    "abcdefghijklxnop",
+    "abcdefgh",
+    "abcdefghijklmnopqrstuvwx",
+    "abcdefgx",
+    "abcdefg",
+    "abcdefgxxxxxxxxxxxxxxxx",
+    "abcdefh",
+    "abcdefghi",
+    "abcdefghy",
+  };
+  static const char *ids[] = { "a" };
+  char               data[8192], want[8192];
+  size_t             n = 0, w = 0, i, j, k = 0;
+  (void)state;
+  n += (size_t)snprintf(data + n, sizeof data - n, "lead_id,type,at\n");
+  w += (size_t)snprintf(want + w, sizeof want - w, "a:");
+  for (i = 0; i < N_OF(types); i++)
+    for (j = 0; j < N_OF(types); j++, k++) {
+      n += (size_t)snprintf(data + n, sizeof data - n, "a,%s,2024-02-29T10:%02u:%02uZ\n",
+                            types[(i + j) % N_OF(types)], (unsigned)(k / 60), (unsigned)(k % 60));
+      w += (size_t)snprintf(want + w, sizeof want - w, " %s@%lld", types[(i + j) % N_OF(types)],
+                            1709200800LL + (long long)k);
+    }
+  w += (size_t)snprintf(want + w, sizeof want - w, "\n");
+  assert_true(n < sizeof data && w < sizeof want);
+  loads_as(data, n, ids, N_OF(ids), want, 97);
+}
+
+/* Rows of one type between rows of new ones, enough of them (and long
+ * enough) that the keys of a part's types move while it is parsed. */
+static void a_known_type_between_many_new_ones(void **state) {
+  static char        data[32768];
+  static char        want[32768];
+  static const char *ids[] = { "a", "b" };
+  size_t             n = 0, w = 0;
+  int                i;
+  (void)state;
+  n += (size_t)snprintf(data + n, sizeof data - n, "lead_id,type,at\n");
+  for (i = 0; i < 120; i++)
+    n += (size_t)snprintf(data + n, sizeof data - n,
+                          "a,open,2024-02-29T10:%02d:%02dZ\n"
+                          "b,type_%03d_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx,"
+                          "2024-02-29T11:%02d:%02dZ\n",
+                          i / 60, i % 60, i, i / 60, i % 60);
+  assert_true(n < sizeof data);
+  w += (size_t)snprintf(want + w, sizeof want - w, "a:");
+  for (i = 0; i < 120; i++)
+    w += (size_t)snprintf(want + w, sizeof want - w, " open@%lld", 1709200800LL + i);
+  w += (size_t)snprintf(want + w, sizeof want - w, "\nb:");
+  for (i = 0; i < 120; i++)
+    w += (size_t)snprintf(want + w, sizeof want - w,
+                          " type_%03d_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx@%lld", i,
+                          1709204400LL + i);
+  w += (size_t)snprintf(want + w, sizeof want - w, "\n");
+  assert_true(w < sizeof want);
+  loads_as(data, n, ids, N_OF(ids), want, 1009);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(times_that_look_plain_but_are_not_valid),
+    cmocka_unit_test(times_in_the_hour_of_the_one_before),
     cmocka_unit_test(rows_that_are_not_plain_read_the_same),
     cmocka_unit_test(a_nul_byte_goes_to_the_reader),
     cmocka_unit_test(columns_in_another_order_and_more_of_them),
     cmocka_unit_test(a_header_of_seventy_columns),
     cmocka_unit_test(ids_of_every_short_length),
+    cmocka_unit_test(a_known_type_between_many_new_ones),
+    cmocka_unit_test(types_that_share_a_cache_slot),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,16 +12,25 @@
 
 #define CHUNK_PER_THREAD ((size_t)4 << 20)
 #define AHEAD            16   /* lookups between a slot's prefetch and its use */
+#define SMALL_MAP_SLOTS  8192 /* a lead id map of at most this many slots is not prefetched */
 #define PLAIN_FIELDS     64   /* the most fields a record read by the fast path has */
 #define PLAIN_BYTES      4096 /* and the longest line it takes */
 #define TYPE_CACHE       16   /* type indexes a part keeps at hand */
 
 /* ---- the events of a part, bucketed by partition ------------------------------- */
 
+/* The id of a bucket_ev is id_len bytes at id_off in the chunk (a plain
+ * row's, read in place: the chunk stays until its events are interned)
+ * or, with ID_COPIED, in the bucket's ids (a row the reader read). */
+#define ID_LEN_BITS 9 /* LG_MAX_ID_BYTES < 2^ID_LEN_BITS */
+#define ID_COPIED   ((uint64_t)1 << ID_LEN_BITS)
+#define AT_SHIFT    (ID_LEN_BITS + 1)
+typedef char id_len_fits[LG_MAX_ID_BYTES < (1 << ID_LEN_BITS) ? 1 : -1];
+
 typedef struct bucket_ev {
-  lg_time  at;
+  uint64_t at_id; /* (at - LG_TIME_MIN) << AT_SHIFT | ID_COPIED or not | id_len */
   uint32_t h, type, seq;
-  uint32_t id_off; /* in ids: the id runs to the next event's id_off (or ids_len) */
+  uint32_t id_off;
 } bucket_ev;
 
 typedef struct bucket {
@@ -36,6 +45,17 @@ typedef struct part_msg {
   size_t        off; /* in text */
   int           fatal;
 } part_msg;
+
+/* A type of the part's map at hand: its key there (NULL: none), length
+ * and index, and for a length of 8 to 16 bytes its first and last eight
+ * bytes (which then make the key).  Adding a type may move the keys: the
+ * cache is emptied then. */
+typedef struct type_seen {
+  const char *key;
+  uint64_t    head, tail;
+  size_t      len;
+  uint32_t    ty;
+} type_seen;
 
 /* A part of a chunk: buf[start ..) parsed by one reader until a record
  * starts at or after target. */
@@ -56,9 +76,11 @@ typedef struct part {
   int           nomem;
   char          day[10]; /* the date of the last UTC time parsed in full */
   lg_time       day_start;
+  char          hour[16]; /* YYYY-MM-DDTHH: of the last UTC time read (zeros before) */
+  lg_time       hour_start;
   csv_reader    r; /* for the records the fast path leaves, once r_open */
   int           r_open;
-  uint32_t      type_cache[TYPE_CACHE]; /* see part_plain */
+  type_seen     type_cache[TYPE_CACHE]; /* see part_plain */
 } part;
 
 typedef struct loader {
@@ -68,11 +90,14 @@ typedef struct loader {
   size_t        len, cap;
   int           eof, trim, col_id, col_type, col_at;
   size_t        expect;
-  int           plain;              /* the fast path is on (see scan_plain) */
-  signed char   role[PLAIN_FIELDS]; /* field i is 0 lead_id, 1 type, 2 at, -1 else */
-  uint64_t      base;               /* file offset of buf[0] */
+  int           plain;               /* the fast path is on (see scan_plain) */
+  int           in_place;            /* its ids are referred to in the chunk (offsets fit) */
+  signed char   role[PLAIN_FIELDS];  /* field i is 0 lead_id, 1 type, 2 at, -1 else */
+  signed char   comma[PLAIN_FIELDS]; /* role[i] for a field i a comma ends, -2 for the last */
+  uint64_t      base;                /* file offset of buf[0] */
   part         *parts;
   unsigned      n_parts;
+  uint64_t      n_map; /* x->n_parts, at hand for part_append */
   uint64_t     *seq_base;
   int           nomem;
 } loader;
@@ -158,6 +183,13 @@ static int name_valid(const char *s) { return lg_name_check(s, NULL) == LG_OK; }
 #  define EV_LITTLE_ENDIAN 0
 #endif
 
+/* Nonzero unless the bytes of w are 0..9 but the bytes 2 and 5, which
+ * are 0: NN:NN:NN xor "00:00:00" when it is digits and colons. */
+static inline uint64_t not_digits_and_colons(uint64_t w) {
+  return ((((w & CSV_REP(0x7f)) + CSV_REP(0x80 - 10)) | w) & CSV_REP(0x80)) |
+         (w & UINT64_C(0x0000ff0000ff0000));
+}
+
 /* The seconds into the day of YYYY-MM-DDTHH:MM:SSZ (s[0..len)), or -1
  * when s has another form (the date is not looked at). */
 static long utc_seconds(const char *s, size_t len) {
@@ -168,9 +200,7 @@ static long utc_seconds(const char *s, size_t len) {
      * else some other byte */
     uint64_t w = load_word(s + 11) ^ UINT64_C(0x30303a30303a3030);
     unsigned h1, m1, s1;
-    if (((((w & CSV_REP(0x7f)) + CSV_REP(0x80 - 10)) | w) & CSV_REP(0x80)) ||
-        (w & UINT64_C(0x0000ff0000ff0000)))
-      return -1;
+    if (not_digits_and_colons(w)) return -1;
     h1 = (unsigned)(w & 0xff) * 10 + (unsigned)(w >> 8 & 0xff);
     m1 = (unsigned)(w >> 24 & 0xff);
     s1 = (unsigned)(w >> 48 & 0xff);
@@ -215,49 +245,84 @@ static int part_time_full(part *pt, const char *s, size_t len, long sec, lg_time
   return 1;
 }
 
-/* part_time_full, but the events of a file often share their day: a UTC
- * time on the day of the last one parsed in full takes only its time of
- * day from the cell.  (Before the first, pt->day is zeros, which no cell
- * holds.) */
+/* The seconds into the hour of a UTC time s[0..20) from its MM:SSZ, or
+ * -1 when those bytes are not of that form. */
+static inline long utc_hour_seconds(const char *s) {
+#if EV_LITTLE_ENDIAN
+  /* s[14..20) as the bytes 0..5 of w: digits become 0..9, the colon and
+   * the Z 0, anything else some other byte */
+  uint64_t w = (load_word(s + 12) ^ UINT64_C(0x5a30303a30300000)) >> 16;
+  unsigned m1, s1;
+  if (not_digits_and_colons(w)) return -1;
+  m1 = (unsigned)(w & 0xff);
+  s1 = (unsigned)(w >> 24 & 0xff);
+  if (m1 > 5 || s1 > 5) return -1;
+  return (long)(m1 * 10 + (w >> 8 & 0xff)) * 60 + (long)(s1 * 10 + (w >> 32 & 0xff));
+#else
+  (void)s;
+  return -1;
+#endif
+}
+
+/* part_time_full, but the events of a file often share their day, and
+ * their hour: a UTC time in the hour of the last one read takes only its
+ * minutes and seconds from the cell; one on the day of the last one parsed
+ * in full only its time of day.  (Before the first, pt->hour and pt->day
+ * are zeros, which no cell holds: the reader refuses a NUL byte, and a
+ * line with one is not plain.) */
 static inline int part_time(part *pt, const char *s, size_t len, lg_time *t) {
-  long sec = utc_seconds(s, len);
-  if (sec >= 0 && load_word(s) == load_word(pt->day) && s[8] == pt->day[8] && s[9] == pt->day[9]) {
-    *t = pt->day_start + sec;
+  long sec;
+  int  ok;
+  if (len == 20 && load_word(s) == load_word(pt->hour) &&
+      load_word(s + 6) == load_word(pt->hour + 6) && (sec = utc_hour_seconds(s)) >= 0) {
+    *t = pt->hour_start + sec;
     return 1;
   }
-  return part_time_full(pt, s, len, sec, t);
-}
-
-/* Copies the n bytes of an id (short, as a rule). */
-static void copy_id(char *d, const char *s, size_t n) {
-  if (n >= 8 && n <= 16) { /* two words that may overlap */
-    uint64_t a = load_word(s), b = load_word(s + n - 8);
-    memcpy(d, &a, 8);
-    memcpy(d + n - 8, &b, 8);
+  sec = utc_seconds(s, len);
+  if (sec >= 0 && load_word(s) == load_word(pt->day) && s[8] == pt->day[8] && s[9] == pt->day[9]) {
+    *t = pt->day_start + sec;
+    ok = 1;
   } else {
-    memcpy(d, s, n);
+    ok = part_time_full(pt, s, len, sec, t);
   }
+  if (ok && sec >= 0 && EV_LITTLE_ENDIAN) {
+    memcpy(pt->hour, s, 14);
+    pt->hour_start = *t - sec % 3600;
+  }
+  return ok;
 }
 
-/* Event number pt->n_ev (lead id id[0..id_len), type index ty, time t)
- * into its bucket. */
+/* Event number pt->n_ev (lead id id[0..id_len), 1 <= id_len <=
+ * LG_MAX_ID_BYTES, type index ty, time t) into its bucket, its id copied
+ * there unless `in_place` (id is then in the chunk). */
 static inline void part_append(const loader *L, part *pt, const char *id, size_t id_len,
-                               uint32_t ty, lg_time t) {
+                               uint32_t ty, lg_time t, int in_place) {
   uint32_t   h = hash_key(id, id_len);
-  bucket    *b = &pt->b[(size_t)(((uint64_t)h * L->x->n_parts) >> 32)];
+  bucket    *b = &pt->b[(size_t)((h * L->n_map) >> 32)];
   bucket_ev *v;
-  if ((b->n == b->cap || b->ids_cap - b->ids_len < id_len) && bucket_reserve(b, id_len) != 0) {
+  size_t     copy = in_place ? 0 : id_len;
+  if ((b->n == b->cap || b->ids_cap - b->ids_len < copy) && bucket_reserve(b, copy) != 0) {
     pt->nomem = 1;
     return;
   }
   v = &b->ev[b->n++];
-  v->at = t;
+  v->at_id = (uint64_t)(t - LG_TIME_MIN) << AT_SHIFT | id_len;
   v->h = h;
   v->type = ty;
   v->seq = pt->n_ev++;
-  v->id_off = (uint32_t)b->ids_len;
-  copy_id(b->ids + b->ids_len, id, id_len);
-  b->ids_len += id_len;
+  if (in_place) {
+    v->id_off = (uint32_t)(id - L->buf);
+  } else {
+    v->at_id |= ID_COPIED;
+    v->id_off = (uint32_t)b->ids_len;
+    memcpy(b->ids + b->ids_len, id, id_len);
+    b->ids_len += id_len;
+  }
+}
+
+static void type_cache_clear(part *pt) {
+  unsigned q;
+  for (q = 0; q < TYPE_CACHE; q++) pt->type_cache[q].key = NULL;
 }
 
 /* One record of the part from the CSV reader: its event into the
@@ -291,11 +356,14 @@ static void part_record(const loader *L, part *pt, const csv_reader *cr) {
     part_message(pt, cr->pos[L->col_at].line, cr->pos[L->col_at].col, why, 0);
     return;
   }
-  if (ty == NO_INDEX && strmap_add(&pt->types, type, type_len, type_h, &ty) != 0) {
-    pt->nomem = 1;
-    return;
+  if (ty == NO_INDEX) {
+    if (strmap_add(&pt->types, type, type_len, type_h, &ty) != 0) {
+      pt->nomem = 1;
+      return;
+    }
+    type_cache_clear(pt);
   }
-  part_append(L, pt, id, id_len, ty, t);
+  part_append(L, pt, id, id_len, ty, t, 0);
 }
 
 /* ---- the fast path: plain records ----------------------------------------------------
@@ -331,30 +399,38 @@ static int scan_plain(const loader *L, size_t off, plain *pl) {
     return PLAIN_BLANK;
   }
   /* the words may run past lim, up to 7 bytes past the data (zeros there:
-   * see events_load): bytes from lim on end the scan when flagged */
+   * see events_load): the scan ends at the first word from lim on, so
+   * only the LF need be before lim (a comma or another flagged byte from
+   * lim on may be taken for one of the line, the line is refused anyway) */
   for (; p < lim; p += 8) {
     uint64_t m = csv_flags(load_word(p));
     while (m) {
       const char *q = p + csv_first_flag(m);
       int         c = (unsigned char)*q, role;
       m &= m - 1;
-      if (q >= lim) return PLAIN_NO;
-      if (c != ',' && c != '\n') {
+      if (c == ',') { /* nf < L->expect: the last field's comma returns */
+        role = L->comma[nf++];
+        if (role >= 0) {
+          pl->f[role] = field;
+          pl->len[role] = (size_t)(q - field);
+        } else if (role != -1) {
+          return PLAIN_NO;
+        }
+        field = q + 1;
+        continue;
+      }
+      if (c != '\n') {
         if (c <= ' ' || c == '"') return PLAIN_NO;
         continue;
       }
-      if (nf >= L->expect) return PLAIN_NO;
-      role = L->role[nf++];
+      if (q >= lim || nf + 1 != L->expect) return PLAIN_NO;
+      role = L->role[nf];
       if (role >= 0) {
         pl->f[role] = field;
         pl->len[role] = (size_t)(q - field);
       }
-      field = q + 1;
-      if (c == '\n') {
-        if (nf != L->expect) return PLAIN_NO;
-        pl->next = (size_t)(field - buf);
-        return PLAIN_RECORD;
-      }
+      pl->next = (size_t)(q + 1 - buf);
+      return PLAIN_RECORD;
     }
   }
   return PLAIN_NO;
@@ -368,16 +444,26 @@ static int scan_plain(const loader *L, size_t off, plain *pl) {
 static int part_plain(const loader *L, part *pt, const plain *pl) {
   const char *type = pl->f[1];
   size_t      type_len = pl->len[1];
-  uint32_t   *c = &pt->type_cache[(type_len + (unsigned char)type[0]) % TYPE_CACHE], ty = *c;
+  type_seen  *c = &pt->type_cache[(type_len + (unsigned char)type[0]) % TYPE_CACHE];
+  uint32_t    ty = c->ty;
   lg_time     t;
   if (pl->len[0] == 0 || pl->len[0] > LG_MAX_ID_BYTES) return 0;
-  if (ty == NO_INDEX || !key_eq(strmap_key(&pt->types, ty), type, type_len)) {
+  if (!(c->key && c->len == type_len &&
+        (type_len >= 8 && type_len <= 16
+             ? load_word(type) == c->head && load_word(type + type_len - 8) == c->tail
+             : key_eq(c->key, type, type_len)))) {
     const char *e = strmap_find_h(&pt->types, type, type_len, hash_key(type, type_len));
     if (!e) return 0;
-    *c = ty = entry_value(e, 0);
+    c->key = e + ENTRY_HEAD;
+    c->len = type_len;
+    if (type_len >= 8 && type_len <= 16) {
+      c->head = load_word(type);
+      c->tail = load_word(type + type_len - 8);
+    }
+    c->ty = ty = entry_value(e, 0);
   }
   if (!part_time(pt, pl->f[2], pl->len[2], &t)) return 0;
-  part_append(L, pt, pl->f[0], pl->len[0], ty, t);
+  part_append(L, pt, pl->f[0], pl->len[0], ty, t, L->in_place);
   return 1;
 }
 
@@ -390,9 +476,10 @@ static int part_reset(const loader *L, part *pt) {
   size_t   per = bytes / L->x->n_parts;
   for (q = 0; q < L->x->n_parts; q++) {
     pt->b[q].n = pt->b[q].ids_len = 0;
-    if (bucket_presize(&pt->b[q], per / 32 + 64, per / 4 + 256) != 0) return -1;
+    /* with the fast path, the ids of plain rows stay in the chunk */
+    if (bucket_presize(&pt->b[q], per / 32 + 64, L->in_place ? 0 : per / 4 + 256) != 0) return -1;
   }
-  for (q = 0; q < TYPE_CACHE; q++) pt->type_cache[q] = NO_INDEX;
+  type_cache_clear(pt);
   strmap_free(&pt->types);
   pt->n_msg = pt->text_len = 0;
   pt->n_ev = 0;
@@ -530,15 +617,21 @@ static void intern_task(void *ctx, size_t task, unsigned worker) {
       const bucket_ev *v = b->ev;
       const size_t     n = b->n;
       const uint32_t  *type_map = pt->type_map;
+      const char      *ids = b->ids, *chunk = L->buf;
       const uint64_t   seq0 = L->seq_base[j];
       uint64_t        *ev = P->ev + P->n_ev;
       uint32_t        *lead = P->lead + P->n_ev;
+      /* a map that fits in the cache gains nothing from the hints */
+      const int ahead = P->ids.n_slots > SMALL_MAP_SLOTS;
       for (i = 0; i < n; i++, v++) {
-        uint32_t n_before = P->ids.n, k;
-        size_t   off = v->id_off, len = (i + 1 < n ? v[1].id_off : b->ids_len) - off;
-        if (i + AHEAD < n) strmap_prefetch_slot(&P->ids, v[AHEAD].h);
-        if (i + AHEAD / 2 < n) strmap_prefetch_entry(&P->ids, v[AHEAD / 2].h);
-        if (strmap_intern(&P->ids, b->ids + off, len, v->h, &k) != 0) goto nomem;
+        uint32_t    n_before = P->ids.n, k;
+        size_t      len = (size_t)(v->at_id & (ID_COPIED - 1));
+        const char *id = (v->at_id & ID_COPIED ? ids : chunk) + v->id_off;
+        if (ahead) {
+          if (i + AHEAD < n) strmap_prefetch_slot(&P->ids, v[AHEAD].h);
+          if (i + AHEAD / 2 < n) strmap_prefetch_entry(&P->ids, v[AHEAD / 2].h);
+        }
+        if (strmap_intern(&P->ids, id, len, v->h, &k) != 0) goto nomem;
         if (k == n_before) { /* a new lead id */
           if (k >= P->cap_first) {
             int       nm = 0;
@@ -548,7 +641,7 @@ static void intern_task(void *ctx, size_t task, unsigned worker) {
           }
           P->first_seq[k] = (uint32_t)(seq0 + v->seq);
         }
-        ev[i] = (uint64_t)(v->at - LG_TIME_MIN) << EV_TYPE_BITS | type_map[v->type];
+        ev[i] = (v->at_id >> AT_SHIFT) << EV_TYPE_BITS | type_map[v->type];
         lead[i] = k;
       }
       P->n_ev += n;
@@ -643,9 +736,12 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
       L.plain = 0;
     else
       L.role[col[j]] = (signed char)j;
+  memcpy(L.comma, L.role, sizeof L.comma);
+  if (L.plain) L.comma[L.expect - 1] = -2;
   /* more partitions than threads: smaller steps while grouping */
   x->n_parts = threads < EV_PARTITIONS ? EV_PARTITIONS : threads;
   L.n_parts = threads;
+  L.n_map = x->n_parts;
   x->part = calloc(x->n_parts, sizeof *x->part);
   L.parts = calloc(threads, sizeof *L.parts);
   L.seq_base = calloc(threads, sizeof *L.seq_base);
@@ -676,6 +772,7 @@ void events_load(events_index *x, cli_csv *c, pool *p, events_bad_fn bad, void *
     memset(L.buf + have, 0, 8);
     L.len = have < chunk ? have : chunk;
     L.eof = file_eof && L.len == have;
+    L.in_place = L.plain && L.len <= UINT32_MAX;
     /* the chunk ends after its last line break (the rest waits for more) */
     for (e = L.len; !L.eof && e > 0 && L.buf[e - 1] != '\n'; e--) {
     }
