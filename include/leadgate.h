@@ -886,9 +886,11 @@ LG_API lg_status lg_decide(const lg_rubric *rubric, const lg_policy *policy, con
  * an hour); none allocates.
  *
  * Canonical text: `calendar`, then two-space indented utc-offset (always),
- * weekly hours (days with equal hours grouped, overnight intervals as
- * 22:00-06:00), holidays (sorted), special days (sorted), offset changes
- * (sorted).
+ * weekly hours (days with equal hours grouped, adjacent intervals merged,
+ * overnight intervals as 22:00-06:00, and a merged stretch of 24 hours or
+ * more that one day owns, such as 13:00-17:00 with 17:00-13:00, as two
+ * pieces split at 23:59: 13:00-23:59, 23:59-13:00), holidays (sorted),
+ * special days (sorted), offset changes (sorted).
  * Limits: the 1 MiB text limit holds at most 55,188 holiday lines
  * (`holiday YYYY-MM-DD` and a newline are 19 bytes), fewer special days;
  * 10,000 offset changes (LG_ERR_LIMIT).  Offsets beyond +-18:00 are

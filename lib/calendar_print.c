@@ -43,15 +43,30 @@ static void print_date(lg__buf *b, int64_t days) {
   put2(b, d);
 }
 
-/* " 09:00-12:00, 22:00-06:00" for intervals iv[lo, hi). */
+/* " START-END" for [start, end), END past 24:00 as the next day's time. */
+static void print_interval(lg__buf *b, int64_t start, int64_t end, int first) {
+  lg__buf_puts(b, first ? " " : ", ");
+  lg__calendar_hhmm(b, start, ':');
+  lg__buf_putc(b, '-');
+  lg__calendar_hhmm(b, end > DAY_SECS ? end - DAY_SECS : end, ':');
+}
+
+/* " 09:00-12:00, 22:00-06:00" for intervals iv[lo, hi).  One interval
+ * states less than 24 hours (or 00:00-24:00), but adjacent pieces such as
+ * 13:00-17:00, 17:00-13:00 merge into one a day owns from 13:00 to 13:00
+ * the next day, 24 hours or more (at most 47:58).  Such a stretch prints
+ * as two pieces split at 23:59, the only split every stretch allows
+ * (13:00-23:59, 23:59-13:00): both start on the owning day and run less
+ * than 24 hours, and parsing merges them back. */
 static void print_intervals(const lg_calendar *c, uint32_t lo, uint32_t hi, lg__buf *b) {
   uint32_t j;
   for (j = lo; j < hi; j++) {
-    int64_t end = c->iv_end[j];
-    lg__buf_puts(b, j == lo ? " " : ", ");
-    lg__calendar_hhmm(b, c->iv_start[j], ':');
-    lg__buf_putc(b, '-');
-    lg__calendar_hhmm(b, end > DAY_SECS ? end - DAY_SECS : end, ':');
+    int64_t start = c->iv_start[j], end = c->iv_end[j];
+    if (end - start >= DAY_SECS && !(start == 0 && end == DAY_SECS)) {
+      print_interval(b, start, DAY_SECS - 60, j == lo);
+      print_interval(b, DAY_SECS - 60, end, 0);
+    } else
+      print_interval(b, start, end, j == lo);
   }
 }
 

@@ -889,6 +889,62 @@ static void overnight_intervals_print_canonically(void **state) {
   lg_calendar_free(c);
 }
 
+/* Pieces that merge into a stretch of 24 hours or more owned by one day
+ * print split at 23:59 (a single interval cannot state it: 13:00-13:00 is
+ * empty, and 00:00-22:00 would lose a day).  The text reparses to the same
+ * calendar: the same open time, and a holiday still drops the whole
+ * stretch. */
+static void stretches_of_a_day_or_more_print_in_two_pieces(void **state) {
+  /* open: the open time in [from, from + two weeks), by hand. */
+  static const struct {
+    const char *text, *canonical;
+    int         from_day, offset_hours;
+    lg_duration open;
+  } cases[] = {
+    /* 24 hours from Monday 13:00 and Sunday's two: 26 hours a week */
+    {"utc-offset -04:00\nhours mon-mon 17:00-13:00, 13:00-17:00\nhours sun 22:00-24:00\n",
+     "calendar\n  utc-offset -04:00\n  hours mon 13:00-23:59, 23:59-13:00\n"
+     "  hours sun 22:00-24:00\n",
+     5, 4, 2 * 26 * H},
+    /* 46 hours from Monday 00:00, gone in the holiday's week */
+    {"hours mon 00:00-23:00, 23:00-22:00\nholiday 2026-01-12\n",
+     "calendar\n  utc-offset +00:00\n  hours mon 00:00-23:59, 23:59-22:00\n"
+     "  holiday 2026-01-12\n",
+     5, 0, 46 * H},
+    {"hours mon 00:00-12:00, 12:00-01:00\n",
+     "calendar\n  utc-offset +00:00\n  hours mon 00:00-23:59, 23:59-01:00\n", 5, 0,
+     2 * 25 * H},
+    /* the longest stretch a day can own, already in canonical form */
+    {"hours mon 00:00-23:59, 23:59-23:58\n",
+     "calendar\n  utc-offset +00:00\n  hours mon 00:00-23:59, 23:59-23:58\n", 5, 0,
+     2 * (47 * H + 58 * 60)},
+    /* a special day: 24 hours of 2026-12-24 and 6 of the next morning */
+    {"hours 2026-12-24 00:00-12:00, 12:00-06:00\n",
+     "calendar\n  utc-offset +00:00\n  hours 2026-12-24 00:00-23:59, 23:59-06:00\n", -1, 0,
+     30 * H},
+    /* a whole day stays one interval */
+    {"hours mon 00:00-12:00, 12:00-24:00\n",
+     "calendar\n  utc-offset +00:00\n  hours mon 00:00-24:00\n", 5, 0, 2 * 24 * H},
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    lg_calendar *c = parse_ok(cases[i].text), *again;
+    lg_time      from = cases[i].from_day < 0 ? utc(2026, 12, 24, 0, 0, 0)
+                                              : utc(2026, 1, cases[i].from_day, 0, 0, 0);
+    char         canon[256];
+    from += cases[i].offset_hours * H;
+    strcpy(canon, print(c));
+    assert_string_equal(canon, cases[i].canonical);
+    again = parse_ok(canon);
+    assert_string_equal(print(again), canon);
+    assert_int_equal(between(c, from, from + 14 * 24 * H), cases[i].open);
+    assert_int_equal(between(again, from, from + 14 * 24 * H), cases[i].open);
+    lg_calendar_free(c);
+    lg_calendar_free(again);
+  }
+}
+
 static void malformed_overnight_and_special_days_say_where_and_why(void **state) {
   static const bad_case cases[] = {
     {"hours mon 09:00-09:00", LG_ERR_SYNTAX, 1, 17, "09:00-09:00 is empty: an end before"},
@@ -1539,6 +1595,7 @@ int main(void) {
     cmocka_unit_test(special_days_replace_the_hours_of_their_date),
     cmocka_unit_test(a_calendar_of_special_days_only_runs_out),
     cmocka_unit_test(overnight_intervals_print_canonically),
+    cmocka_unit_test(stretches_of_a_day_or_more_print_in_two_pieces),
     cmocka_unit_test(malformed_overnight_and_special_days_say_where_and_why),
     cmocka_unit_test(the_most_holidays_1_mib_holds_is_55188),
     cmocka_unit_test(allocation_failure_at_every_point_leaks_nothing),
