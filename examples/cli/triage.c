@@ -263,6 +263,8 @@ typedef struct run {
   owners        own;
   unsigned long skipped, leads, duplicates;
   unsigned long verdicts[3];
+  const char   *verdict_text[3]; /* verdict_name of each verdict, and its length */
+  size_t        verdict_len[3];
   grade_count  *grades;
   size_t        n_grades, cap_grades;
   unsigned long unassigned;
@@ -618,12 +620,6 @@ static int obuf_reserve(obuf *b, size_t n) {
   return 0;
 }
 
-static void obuf_put(obuf *b, const char *s, size_t n) {
-  if (obuf_reserve(b, n) != 0) return;
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-}
-
 static void obuf_putc(obuf *b, char c) {
   if (obuf_reserve(b, 1) != 0) return;
   b->p[b->len++] = c;
@@ -691,39 +687,60 @@ static lg_status build_explain(const run *r, worker *w, const lg_lead *lead) {
 
 /* ---- csv output: rows are built in a block's out buffer ---------------------------- */
 
-/* One CSV field, quoted as csv_write_field does (RFC 4180: when it holds a
- * comma, a quote, CR or LF; quotes doubled). */
-static void put_field(obuf *b, const char *s) {
-  size_t n = 0, quotes = 0, special = 0, i;
-  char  *p;
-  for (; s[n]; n++) {
-    char c = s[n];
-    if (c == '"')
-      quotes++;
-    else if (c == ',' || c == '\r' || c == '\n')
-      special = 1;
-  }
-  if (!quotes && !special) {
-    obuf_put(b, s, n);
-    return;
-  }
-  if (obuf_reserve(b, n + quotes + 2) != 0) return;
-  p = b->p + b->len;
+/* The bytes that make a CSV field need quotes (RFC 4180: a comma, a
+ * quote, CR or LF), and NUL, which ends a string: one look-up a byte. */
+static const unsigned char field_stop[256] = {
+  [0] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1
+};
+
+/* Copies s[0..n) to p in 8-byte pieces: up to 7 bytes past n are read
+ * and written, so both sides must have that room. */
+static char *copy_words(char *p, const char *s, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i += 8) memcpy(p + i, s + i, 8);
+  return p + n;
+}
+
+/* s[0..n) quoted at p, quotes doubled (2n + 2 bytes of room); the end. */
+static char *quoted_at(char *p, const char *s, size_t n) {
+  size_t i;
   *p++ = '"';
   for (i = 0; i < n; i++) {
     if (s[i] == '"') *p++ = '"';
     *p++ = s[i];
   }
   *p++ = '"';
-  b->len = (size_t)(p - b->p);
+  return p;
 }
 
-/* Points with three decimals, then `sep` (csv_format_points' format). */
-static void put_points(obuf *b, lg_points v, char sep) {
-  char num[32];
-  csv_format_points(v, num);
-  obuf_put(b, num, strlen(num));
-  obuf_putc(b, sep);
+/* The NUL-terminated s of at most `max` bytes (s has `max` + 1 readable
+ * bytes) as one CSV field at p, quoted as csv_write_field does; room:
+ * 2 * max + 8.  Returns the end. */
+static char *field_at(char *p, const char *s, size_t max) {
+  size_t n = 0;
+  while (!field_stop[(unsigned char)s[n]]) n++;
+  if (s[n] == '\0' && ((n + 7) & ~(size_t)7) <= max + 1) return copy_words(p, s, n);
+  if (s[n] == '\0') {
+    memcpy(p, s, n);
+    return p + n;
+  }
+  return quoted_at(p, s, n + strlen(s + n));
+}
+
+/* One CSV field of any length, quoted as csv_write_field does. */
+static void put_field(obuf *b, const char *s) {
+  size_t n = strlen(s);
+  if (obuf_reserve(b, 2 * n + 8) != 0) return;
+  b->len = (size_t)(field_at(b->p + b->len, s, n) - b->p);
+}
+
+/* Points with three decimals at p (csv_format_points' format; room: 32),
+ * then `sep`; returns the end. */
+static char *points_at(char *p, lg_points v, char sep) {
+  csv_format_points(v, p);
+  while (*p != '.') p++;
+  p[4] = sep;
+  return p + 5;
 }
 
 static const char *verdict_name(int32_t v) {
@@ -735,20 +752,36 @@ static const char *owner_name(const run *r, uint32_t oi) {
   return oi == NO_INDEX ? "" : strmap_key(&r->own.reps, oi);
 }
 
-static void write_row(const run *r, const worker *w, obuf *b, const char *id, const lg_decision *d,
-                      uint32_t owner) {
-  const char *verdict = verdict_name(d->verdict);
-  put_field(b, id);
-  obuf_putc(b, ',');
-  put_points(b, d->score.fit, ',');
-  put_points(b, d->score.engagement, ',');
-  put_points(b, d->score.total, ',');
-  obuf_put(b, d->score.knocked_out ? "1," : "0,", 2);
-  put_field(b, d->grade);
-  obuf_putc(b, ',');
-  obuf_put(b, verdict, strlen(verdict));
-  obuf_putc(b, ',');
-  put_field(b, d->reason);
+/* The most bytes the fields up to the reason take, beyond the id's:
+ * 3 points of up to 26 bytes and their commas, knocked_out, the grade
+ * and the reason quoted, the verdict, commas, and copy_words' slack. */
+#define ROW_FIXED_BYTES (3 * 27 + 2 + (2 * 15 + 8) + 1 + 32 + 1 + (2 * 159 + 8) + 2)
+
+/* A row of the csv output.  The id (id_len bytes, 7 readable bytes past
+ * its NUL) needs no quotes when it was not quoted in the input: an
+ * unquoted field holds no comma, quote, CR or LF. */
+static void write_row(const run *r, const worker *w, obuf *b, const char *id, size_t id_len,
+                      int id_quoted, const lg_decision *d, uint32_t owner) {
+  const char *verdict =
+      (uint32_t)d->verdict < 3 ? r->verdict_text[d->verdict] : verdict_name(d->verdict);
+  size_t vlen = (uint32_t)d->verdict < 3 ? r->verdict_len[d->verdict] : strlen(verdict);
+  char  *p;
+  if (obuf_reserve(b, 2 * id_len + 8 + vlen + ROW_FIXED_BYTES) != 0) return;
+  p = b->p + b->len;
+  p = id_quoted ? field_at(p, id, id_len) : copy_words(p, id, id_len);
+  *p++ = ',';
+  p = points_at(p, d->score.fit, ',');
+  p = points_at(p, d->score.engagement, ',');
+  p = points_at(p, d->score.total, ',');
+  *p++ = d->score.knocked_out ? '1' : '0';
+  *p++ = ',';
+  p = field_at(p, d->grade, sizeof d->grade - 1);
+  *p++ = ',';
+  memcpy(p, verdict, vlen);
+  p += vlen;
+  *p++ = ',';
+  p = field_at(p, d->reason, sizeof d->reason - 1);
+  b->len = (size_t)(p - b->p);
   if (r->opt.explain) {
     obuf_putc(b, ',');
     put_field(b, w->ex.p ? w->ex.p : "");
@@ -957,6 +990,7 @@ static int block_reserve(const run *r, block *b, size_t bytes) {
       return -1;
     }
   }
+  bytes += 8; /* copy_words' slack past the last field */
   if (b->rec_cap - b->rec_len < bytes) {
     size_t cap = b->rec_cap ? b->rec_cap : 65536;
     char  *p;
@@ -1193,7 +1227,7 @@ static void triage_row(const run *r, worker *w, block *b, size_t i) {
     return;
   }
   if (r->opt.explain && (st = build_explain(r, w, lead)) != LG_OK) goto fatal;
-  write_row(r, w, &b->out, id, &d, owner);
+  write_row(r, w, &b->out, id, len[0], pos[0].quoted, &d, owner);
   if (b->out.nomem) goto nomem;
   row->out_end = b->out.len;
   return;
@@ -1263,6 +1297,10 @@ static void triage_leads(run *r) {
     fputc('\n', stdout);
   }
   r->nf = r->cols.n_load + 1;
+  for (k = 0; k < 3; k++) {
+    r->verdict_text[k] = verdict_name((int32_t)k);
+    r->verdict_len[k] = strlen(r->verdict_text[k]);
+  }
   r->n_blocks = 2 * per;
   if (!(r->blocks = calloc(r->n_blocks, sizeof *r->blocks))) cli_die(r->opt.leads, "out of memory");
   if (r->opt.sorted && r->opt.events) sorted_open(&r->sorted, r->opt.events);
