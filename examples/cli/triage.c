@@ -273,6 +273,7 @@ typedef struct run {
   size_t        n_workers;
   block        *blocks;       /* two rounds of BLOCKS_PER_THREAD blocks a thread */
   size_t        n_blocks, nf; /* nf: fields kept per row (the id, then the loaded) */
+  size_t       *keep;         /* their columns: keep[0 .. nf) */
   int           immediate;    /* text or what-if: each row written as it is read */
   int           leads_eof, read_nomem;
   double        t_parse, t_score;
@@ -323,6 +324,7 @@ static void release(void) {
     obuf_free(&b->out);
   }
   free(r->blocks);
+  free(r->keep);
   lg_policy_free(r->policy);
   lg_rubric_free(r->rubric);
   lg_policy_free(r->draft_policy);
@@ -1034,7 +1036,7 @@ static void read_block(run *r, block *b) {
     }
     bytes = 0;
     if (st == CSV_RECORD)
-      for (k = 0; k < c->n_fields; k++) bytes += c->lens[k] + 1;
+      for (k = 0; k < r->nf; k++) bytes += c->lens[r->keep[k]] + 1;
     if (block_reserve(r, b, bytes) != 0) {
       r->leads_eof = 1;
       if (!b->row) { /* reported once the blocks before are written */
@@ -1110,13 +1112,16 @@ static void read_block(run *r, block *b) {
     }
     if (entry) entry_set(entry, 1, (uint32_t)c->record_line);
     base = (b->n - 1) * r->nf;
+    /* The fields and their NULs, 8 bytes at a time: the reader's buffer
+     * has zero bytes past its end (csv.h, buf_cap), and block_reserve
+     * leaves room past the last field. */
     for (k = 0; k < r->nf; k++) {
-      size_t i = k ? cols->load[k - 1] : (size_t)cols->id;
+      size_t i = r->keep[k], n = c->lens[i] + 1;
       b->field[base + k] = b->rec_len;
       b->len[base + k] = (uint32_t)c->lens[i];
       b->pos[base + k] = c->pos[i];
-      memcpy(b->rec + b->rec_len, c->fields[i], c->lens[i] + 1);
-      b->rec_len += c->lens[i] + 1;
+      copy_words(b->rec + b->rec_len, c->fields[i], n);
+      b->rec_len += n;
     }
   }
 }
@@ -1297,6 +1302,9 @@ static void triage_leads(run *r) {
     fputc('\n', stdout);
   }
   r->nf = r->cols.n_load + 1;
+  if (!(r->keep = malloc(r->nf * sizeof *r->keep))) cli_die(r->opt.leads, "out of memory");
+  r->keep[0] = (size_t)r->cols.id;
+  for (k = 1; k < r->nf; k++) r->keep[k] = r->cols.load[k - 1];
   for (k = 0; k < 3; k++) {
     r->verdict_text[k] = verdict_name((int32_t)k);
     r->verdict_len[k] = strlen(r->verdict_text[k]);
