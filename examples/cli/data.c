@@ -203,11 +203,11 @@ void data_columns_free(data_columns *cols) {
   memset(cols, 0, sizeof *cols);
 }
 
-int data_set_cell(lg_lead *lead, const data_column *col, const char *cell, char *why, size_t cap) {
+int data_set_typed_cell(lg_lead *lead, const data_column *col, const char *cell, char *why,
+                        size_t cap) {
   int64_t     v;
   int         b;
   const char *p;
-  if (cell[0] == '\0') return LG_OK;
   switch (col->type) {
   case LG_VALUE_INT:
     if (csv_parse_int64(cell, &v)) return (int)lg_lead_set_int(lead, col->name, v);

@@ -69,10 +69,21 @@ typedef struct data_columns {
 void data_read_header(data_inputs *in, cli_csv *c, const char *path, data_columns *cols);
 void data_columns_free(data_columns *cols);
 
+/* data_set_cell for a cell that is not empty in a column that is not
+ * text. */
+int data_set_typed_cell(lg_lead *lead, const data_column *col, const char *cell, char *why,
+                        size_t cap);
+
 /* Sets attribute `col` of `lead` from a cell: LG_OK for an empty (absent)
  * cell; -1 with why[0..cap) when the cell does not fit the column's type;
- * otherwise the library's status. */
-int data_set_cell(lg_lead *lead, const data_column *col, const char *cell, char *why, size_t cap);
+ * otherwise the library's status.  Inline: most cells are empty or text,
+ * which need no more than the library's call. */
+static inline int data_set_cell(lg_lead *lead, const data_column *col, const char *cell,
+                                char *why, size_t cap) {
+  if (cell[0] == '\0') return LG_OK;
+  if (col->type == LG_VALUE_TEXT) return (int)lg_lead_set_text(lead, col->name, cell);
+  return data_set_typed_cell(lead, col, cell, why, cap);
+}
 
 /* ---- the policy, read back --------------------------------------------------------- */
 
