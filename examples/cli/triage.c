@@ -263,8 +263,8 @@ typedef struct run {
   owners        own;
   unsigned long skipped, leads, duplicates;
   unsigned long verdicts[3];
-  const char   *verdict_text[3]; /* verdict_name of each verdict, and its length */
-  size_t        verdict_len[3];
+  char          verdict_text[3][16]; /* verdict_name of each verdict if shorter, zero-padded */
+  size_t        verdict_len[3];      /* the length of each verdict_name */
   grade_count  *grades;
   size_t        n_grades, cap_grades;
   unsigned long unassigned;
@@ -756,18 +756,20 @@ static const char *owner_name(const run *r, uint32_t oi) {
 
 /* The most bytes the fields up to the reason take, beyond the id's:
  * 3 points of up to 26 bytes and their commas, knocked_out, the grade
- * and the reason quoted, the verdict, commas, and copy_words' slack. */
-#define ROW_FIXED_BYTES (3 * 27 + 2 + (2 * 15 + 8) + 1 + 32 + 1 + (2 * 159 + 8) + 2)
+ * and the reason quoted, 16 for the verdict (a longer name adds its
+ * length), commas, and copy_words' slack. */
+#define ROW_FIXED_BYTES (3 * 27 + 2 + (2 * 15 + 8) + 1 + 16 + 1 + (2 * 159 + 8) + 2)
 
 /* A row of the csv output.  The id (id_len bytes, 7 readable bytes past
  * its NUL) needs no quotes when it was not quoted in the input: an
  * unquoted field holds no comma, quote, CR or LF. */
 static void write_row(const run *r, const worker *w, obuf *b, const char *id, size_t id_len,
                       int id_quoted, const lg_decision *d, uint32_t owner) {
-  const char *verdict =
-      (uint32_t)d->verdict < 3 ? r->verdict_text[d->verdict] : verdict_name(d->verdict);
-  size_t vlen = (uint32_t)d->verdict < 3 ? r->verdict_len[d->verdict] : strlen(verdict);
-  char  *p;
+  /* verdict_text holds the names shorter than 16 bytes, zero-padded */
+  int         padded = (uint32_t)d->verdict < 3 && r->verdict_len[d->verdict] < 16;
+  const char *verdict = padded ? r->verdict_text[d->verdict] : verdict_name(d->verdict);
+  size_t      vlen = padded ? r->verdict_len[d->verdict] : strlen(verdict);
+  char       *p;
   if (obuf_reserve(b, 2 * id_len + 8 + vlen + ROW_FIXED_BYTES) != 0) return;
   p = b->p + b->len;
   p = id_quoted ? field_at(p, id, id_len) : copy_words(p, id, id_len);
@@ -779,7 +781,7 @@ static void write_row(const run *r, const worker *w, obuf *b, const char *id, si
   *p++ = ',';
   p = field_at(p, d->grade, sizeof d->grade - 1);
   *p++ = ',';
-  memcpy(p, verdict, vlen);
+  memcpy(p, verdict, padded ? 16 : vlen);
   p += vlen;
   *p++ = ',';
   p = field_at(p, d->reason, sizeof d->reason - 1);
@@ -1006,9 +1008,13 @@ static int block_reserve(const run *r, block *b, size_t bytes) {
 
 /* The id checks lg_lead_create makes, with the message for each. */
 static const char *id_problem(const char *id, size_t len) {
+  size_t        i;
+  unsigned char high = 0;
   if (len == 0) return "empty id";
   if (len > LG_MAX_ID_BYTES) return "id longer than 256 bytes";
-  if (lg_text_check(id, len, 0, NULL) != LG_OK) return "id is not valid UTF-8";
+  for (i = 0; i < len; i++) high |= (unsigned char)id[i];
+  /* ASCII is valid UTF-8: only an id with other bytes needs the check */
+  if (high >= 0x80 && lg_text_check(id, len, 0, NULL) != LG_OK) return "id is not valid UTF-8";
   return NULL;
 }
 
@@ -1306,8 +1312,10 @@ static void triage_leads(run *r) {
   r->keep[0] = (size_t)r->cols.id;
   for (k = 1; k < r->nf; k++) r->keep[k] = r->cols.load[k - 1];
   for (k = 0; k < 3; k++) {
-    r->verdict_text[k] = verdict_name((int32_t)k);
-    r->verdict_len[k] = strlen(r->verdict_text[k]);
+    const char *name = verdict_name((int32_t)k);
+    r->verdict_len[k] = strlen(name);
+    if (r->verdict_len[k] < sizeof r->verdict_text[k])
+      memcpy(r->verdict_text[k], name, r->verdict_len[k]);
   }
   r->n_blocks = 2 * per;
   if (!(r->blocks = calloc(r->n_blocks, sizeof *r->blocks))) cli_die(r->opt.leads, "out of memory");
