@@ -1008,13 +1008,18 @@ static int block_reserve(const run *r, block *b, size_t bytes) {
 
 /* The id checks lg_lead_create makes, with the message for each. */
 static const char *id_problem(const char *id, size_t len) {
-  size_t        i;
-  unsigned char high = 0;
+  size_t   i = 0;
+  uint64_t high = 0, w;
   if (len == 0) return "empty id";
   if (len > LG_MAX_ID_BYTES) return "id longer than 256 bytes";
-  for (i = 0; i < len; i++) high |= (unsigned char)id[i];
+  for (; i + 8 <= len; i += 8) {
+    memcpy(&w, id + i, 8);
+    high |= w;
+  }
+  for (; i < len; i++) high |= (unsigned char)id[i];
   /* ASCII is valid UTF-8: only an id with other bytes needs the check */
-  if (high >= 0x80 && lg_text_check(id, len, 0, NULL) != LG_OK) return "id is not valid UTF-8";
+  if ((high & UINT64_C(0x8080808080808080)) && lg_text_check(id, len, 0, NULL) != LG_OK)
+    return "id is not valid UTF-8";
   return NULL;
 }
 
@@ -1034,16 +1039,14 @@ static void read_block(run *r, block *b) {
     const char   *id, *problem, *seen = NULL;
     char         *entry = NULL;
     unsigned long first = 0;
-    size_t        id_len, k, bytes, base;
+    size_t        id_len, k, base;
     uint32_t      key;
     if (st == CSV_EOF) {
       r->leads_eof = 1;
       break;
     }
-    bytes = 0;
-    if (st == CSV_RECORD)
-      for (k = 0; k < r->nf; k++) bytes += c->lens[r->keep[k]] + 1;
-    if (block_reserve(r, b, bytes) != 0) {
+    /* room for the rows; the fields' is made as they are copied */
+    if ((!b->row || b->rec_cap - b->rec_len < 8) && block_reserve(r, b, 0) != 0) {
       r->leads_eof = 1;
       if (!b->row) { /* reported once the blocks before are written */
         r->read_nomem = 1;
@@ -1121,13 +1124,34 @@ static void read_block(run *r, block *b) {
     /* The fields and their NULs, 8 bytes at a time: the reader's buffer
      * has zero bytes past its end (csv.h, buf_cap), and block_reserve
      * leaves room past the last field. */
-    for (k = 0; k < r->nf; k++) {
-      size_t i = r->keep[k], n = c->lens[i] + 1;
-      b->field[base + k] = b->rec_len;
-      b->len[base + k] = (uint32_t)c->lens[i];
-      b->pos[base + k] = c->pos[i];
-      copy_words(b->rec + b->rec_len, c->fields[i], n);
-      b->rec_len += n;
+    {
+      size_t        *field = b->field + base, used = b->rec_len, nf = r->nf;
+      uint32_t      *len = b->len + base;
+      csv_field_pos *pos = b->pos + base;
+      const size_t  *keep = r->keep;
+      char          *rec = b->rec;
+      size_t         room = b->rec_cap - used;
+      for (k = 0; k < nf; k++) {
+        size_t i = keep[k], n = c->lens[i] + 1;
+        if (room < n + 8) {
+          b->rec_len = used;
+          if (block_reserve(r, b, n) != 0) break;
+          rec = b->rec;
+          room = b->rec_cap - used;
+        }
+        field[k] = used;
+        len[k] = (uint32_t)(n - 1);
+        pos[k] = c->pos[i];
+        copy_words(rec + used, c->fields[i], n);
+        used += n;
+        room -= n;
+      }
+      b->rec_len = used;
+    }
+    if (k < r->nf) {
+      r->leads_eof = 1;
+      block_message(b, row, ROW_FATAL, 0, 0, "out of memory");
+      break;
     }
   }
 }
