@@ -271,12 +271,13 @@ typedef struct run {
   pool         *pool;
   worker       *workers; /* one per thread */
   size_t        n_workers;
-  block        *blocks;       /* two rounds of BLOCKS_PER_THREAD blocks a thread */
-  size_t        n_blocks, nf; /* nf: fields kept per row (the id, then the loaded) */
-  size_t       *keep;         /* their columns: keep[0 .. nf) */
-  int           immediate;    /* text or what-if: each row written as it is read */
-  int           leads_eof, read_nomem;
-  double        t_parse, t_score;
+  block        *blocks;          /* two rounds of BLOCKS_PER_THREAD blocks a thread */
+  size_t        n_blocks, nf;    /* nf: fields kept per row (the id, then the loaded) */
+  size_t       *keep;            /* their columns: keep[0 .. nf) */
+  const data_column **loaded;    /* the loaded columns: loaded[k] is keep[k + 1]'s */
+  int                 immediate; /* text or what-if: each row written as it is read */
+  int                 leads_eof, read_nomem;
+  double              t_parse, t_score;
 } run;
 
 static run the_run;
@@ -325,6 +326,7 @@ static void release(void) {
   }
   free(r->blocks);
   free(r->keep);
+  free(r->loaded);
   lg_policy_free(r->policy);
   lg_rubric_free(r->rubric);
   lg_policy_free(r->draft_policy);
@@ -703,6 +705,13 @@ static char *copy_words(char *p, const char *s, size_t n) {
   return p + n;
 }
 
+/* The same in 16-byte pieces, for the output (up to 15 bytes past n). */
+static char *copy_wide(char *p, const char *s, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i += 16) memcpy(p + i, s + i, 16);
+  return p + n;
+}
+
 /* s[0..n) quoted at p, quotes doubled (2n + 2 bytes of room); the end. */
 static char *quoted_at(char *p, const char *s, size_t n) {
   size_t i;
@@ -717,11 +726,11 @@ static char *quoted_at(char *p, const char *s, size_t n) {
 
 /* The NUL-terminated s of at most `max` bytes (s has `max` + 1 readable
  * bytes) as one CSV field at p, quoted as csv_write_field does; room:
- * 2 * max + 8.  Returns the end. */
+ * 2 * max + 16.  Returns the end. */
 static char *field_at(char *p, const char *s, size_t max) {
   size_t n = 0;
   while (!field_stop[(unsigned char)s[n]]) n++;
-  if (s[n] == '\0' && ((n + 7) & ~(size_t)7) <= max + 1) return copy_words(p, s, n);
+  if (s[n] == '\0' && ((n + 15) & ~(size_t)15) <= max + 1) return copy_wide(p, s, n);
   if (s[n] == '\0') {
     memcpy(p, s, n);
     return p + n;
@@ -732,7 +741,7 @@ static char *field_at(char *p, const char *s, size_t max) {
 /* One CSV field of any length, quoted as csv_write_field does. */
 static void put_field(obuf *b, const char *s) {
   size_t n = strlen(s);
-  if (obuf_reserve(b, 2 * n + 8) != 0) return;
+  if (obuf_reserve(b, 2 * n + 16) != 0) return;
   b->len = (size_t)(field_at(b->p + b->len, s, n) - b->p);
 }
 
@@ -757,10 +766,10 @@ static const char *owner_name(const run *r, uint32_t oi) {
 /* The most bytes the fields up to the reason take, beyond the id's:
  * 3 points of up to 26 bytes and their commas, knocked_out, the grade
  * and the reason quoted, 16 for the verdict (a longer name adds its
- * length), commas, and copy_words' slack. */
-#define ROW_FIXED_BYTES (3 * 27 + 2 + (2 * 15 + 8) + 1 + 16 + 1 + (2 * 159 + 8) + 2)
+ * length), commas, and copy_wide's slack. */
+#define ROW_FIXED_BYTES (3 * 27 + 2 + (2 * 15 + 16) + 1 + 16 + 1 + (2 * 159 + 16) + 2)
 
-/* A row of the csv output.  The id (id_len bytes, 7 readable bytes past
+/* A row of the csv output.  The id (id_len bytes, 15 readable bytes past
  * its NUL) needs no quotes when it was not quoted in the input: an
  * unquoted field holds no comma, quote, CR or LF. */
 static void write_row(const run *r, const worker *w, obuf *b, const char *id, size_t id_len,
@@ -770,9 +779,9 @@ static void write_row(const run *r, const worker *w, obuf *b, const char *id, si
   const char *verdict = padded ? r->verdict_text[d->verdict] : verdict_name(d->verdict);
   size_t      vlen = padded ? r->verdict_len[d->verdict] : strlen(verdict);
   char       *p;
-  if (obuf_reserve(b, 2 * id_len + 8 + vlen + ROW_FIXED_BYTES) != 0) return;
+  if (obuf_reserve(b, 2 * id_len + 16 + vlen + ROW_FIXED_BYTES) != 0) return;
   p = b->p + b->len;
-  p = id_quoted ? field_at(p, id, id_len) : copy_words(p, id, id_len);
+  p = id_quoted ? field_at(p, id, id_len) : copy_wide(p, id, id_len);
   *p++ = ',';
   p = points_at(p, d->score.fit, ',');
   p = points_at(p, d->score.engagement, ',');
@@ -994,7 +1003,7 @@ static int block_reserve(const run *r, block *b, size_t bytes) {
       return -1;
     }
   }
-  bytes += 8; /* copy_words' slack past the last field */
+  bytes += 16; /* copy_wide's slack past the last field (write_row reads the id so) */
   if (b->rec_cap - b->rec_len < bytes) {
     size_t cap = b->rec_cap ? b->rec_cap : 65536;
     char  *p;
@@ -1046,7 +1055,7 @@ static void read_block(run *r, block *b) {
       break;
     }
     /* room for the rows; the fields' is made as they are copied */
-    if ((!b->row || b->rec_cap - b->rec_len < 8) && block_reserve(r, b, 0) != 0) {
+    if ((!b->row || b->rec_cap - b->rec_len < 16) && block_reserve(r, b, 0) != 0) {
       r->leads_eof = 1;
       if (!b->row) { /* reported once the blocks before are written */
         r->read_nomem = 1;
@@ -1133,7 +1142,7 @@ static void read_block(run *r, block *b) {
       size_t         room = b->rec_cap - used;
       for (k = 0; k < nf; k++) {
         size_t i = keep[k], n = c->lens[i] + 1;
-        if (room < n + 8) {
+        if (room < n + 16) {
           b->rec_len = used;
           if (block_reserve(r, b, n) != 0) break;
           rec = b->rec;
@@ -1187,7 +1196,7 @@ static void triage_row(const run *r, worker *w, block *b, size_t i) {
   if ((st = lead_renew(&w->lead, id)) != LG_OK) goto fatal;
   lead = w->lead;
   for (k = 0; k < cols->n_load; k++) {
-    const data_column *col = &cols->c[cols->load[k]];
+    const data_column *col = r->loaded[k];
     const char        *cell = b->rec + field[k + 1];
     int                rc;
     if (k == mid) {
@@ -1332,9 +1341,14 @@ static void triage_leads(run *r) {
     fputc('\n', stdout);
   }
   r->nf = r->cols.n_load + 1;
-  if (!(r->keep = malloc(r->nf * sizeof *r->keep))) cli_die(r->opt.leads, "out of memory");
+  r->keep = malloc(r->nf * sizeof *r->keep);
+  r->loaded = malloc(r->nf * sizeof *r->loaded);
+  if (!r->keep || !r->loaded) cli_die(r->opt.leads, "out of memory");
   r->keep[0] = (size_t)r->cols.id;
-  for (k = 1; k < r->nf; k++) r->keep[k] = r->cols.load[k - 1];
+  for (k = 1; k < r->nf; k++) {
+    r->keep[k] = r->cols.load[k - 1];
+    r->loaded[k - 1] = &r->cols.c[r->keep[k]];
+  }
   for (k = 0; k < 3; k++) {
     const char *name = verdict_name((int32_t)k);
     r->verdict_len[k] = strlen(name);
