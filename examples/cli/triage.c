@@ -1130,9 +1130,10 @@ static void read_block(run *r, block *b) {
     }
     if (entry) entry_set(entry, 1, (uint32_t)c->record_line);
     base = (b->n - 1) * r->nf;
-    /* The fields and their NULs, 8 bytes at a time: the reader's buffer
-     * has zero bytes past its end (csv.h, buf_cap), and block_reserve
-     * leaves room past the last field. */
+    /* The fields and their NULs, 8 bytes at a time: a field lies in the
+     * reader's buffer, which has CSV_PAD (8) readable bytes past its end
+     * (csv.h, buf_cap), and block_reserve leaves room past the last
+     * field. */
     {
       size_t        *field = b->field + base, used = b->rec_len, nf = r->nf;
       uint32_t      *len = b->len + base;
