@@ -697,11 +697,12 @@ static const unsigned char field_stop[256] = {
   [0] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1
 };
 
-/* Copies s[0..n) to p in 8-byte pieces: up to 7 bytes past n are read
- * and written, so both sides must have that room. */
+/* Copies s[0..n) to p in 8-byte pieces, n >= 1: up to 7 bytes past n
+ * are read and written, so both sides must have that room. */
 static char *copy_words(char *p, const char *s, size_t n) {
   size_t i;
-  for (i = 0; i < n; i += 8) memcpy(p + i, s + i, 8);
+  memcpy(p, s, 8);
+  for (i = 8; i < n; i += 8) memcpy(p + i, s + i, 8);
   return p + n;
 }
 
