@@ -545,6 +545,23 @@ static void points_and_whole_numbers(void **state) {
   assert_string_equal(b, "8.000");
   csv_format_points(-3250, b);
   assert_string_equal(b, "-3.250");
+  /* one digit before the point, and more */
+  csv_format_points(0, b);
+  assert_string_equal(b, "0.000");
+  csv_format_points(-1, b);
+  assert_string_equal(b, "-0.001");
+  csv_format_points(9999, b);
+  assert_string_equal(b, "9.999");
+  csv_format_points(10000, b);
+  assert_string_equal(b, "10.000");
+  csv_format_points(-123456, b);
+  assert_string_equal(b, "-123.456");
+  csv_format_points(1090, b);
+  assert_string_equal(b, "1.090");
+  csv_format_points(INT64_MAX, b);
+  assert_string_equal(b, "9223372036854775.807");
+  csv_format_points(INT64_MIN, b);
+  assert_string_equal(b, "-9223372036854775.808");
   assert_true(csv_parse_int64("-9223372036854775808", &v));
   assert_true(v == INT64_MIN);
   assert_true(csv_parse_int64("+42", &v) && v == 42);

@@ -549,7 +549,7 @@ static int scan_plain(csv_reader *r, int *flags) {
     while (m) {
       char          *q = at + csv_first_flag(m), *f = field;
       int            c = (unsigned char)*q;
-      csv_field_pos *fp = pos + nf;
+      csv_field_pos *fp;
       size_t         start, quoted = 0;
       m &= m - 1;
       if (c != ',' && !special[c]) { /* only a byte <= ' ' at either end is trimmed */
@@ -557,6 +557,7 @@ static int scan_plain(csv_reader *r, int *flags) {
         continue;
       }
       if (nf == cap) goto not_plain;
+      fp = pos + nf;
       start = (size_t)(field - rec);
       fp->start = start;
       fp->line = line;
@@ -690,21 +691,25 @@ void csv_write_field(FILE *out, const char *s) {
 void csv_format_points(int64_t milli, char *buf) {
   uint64_t a = milli < 0 ? (uint64_t)0 - (uint64_t)milli : (uint64_t)milli;
   uint64_t whole = a / 1000;
-  char     tmp[24];
-  size_t   n = 0, k = 0;
-  unsigned frac = (unsigned)(a % 1000);
+  unsigned frac = (unsigned)(a - whole * 1000), hundreds = frac / 100, rest = frac - hundreds * 100;
+  char     tmp[24], *p = buf;
+  size_t   n = 0;
 
-  do {
-    tmp[n++] = (char)('0' + (int)(whole % 10));
-    whole /= 10;
-  } while (whole);
-  if (milli < 0) buf[k++] = '-';
-  while (n) buf[k++] = tmp[--n];
-  buf[k++] = '.';
-  buf[k++] = (char)('0' + (int)(frac / 100));
-  buf[k++] = (char)('0' + (int)(frac / 10 % 10));
-  buf[k++] = (char)('0' + (int)(frac % 10));
-  buf[k] = '\0';
+  if (milli < 0) *p++ = '-';
+  if (whole < 10) { /* most points have one digit before the point */
+    *p++ = (char)('0' + (int)whole);
+  } else {
+    do {
+      tmp[n++] = (char)('0' + (int)(whole % 10));
+      whole /= 10;
+    } while (whole);
+    while (n) *p++ = tmp[--n];
+  }
+  p[0] = '.';
+  p[1] = (char)('0' + (int)hundreds);
+  p[2] = (char)('0' + (int)(rest / 10));
+  p[3] = (char)('0' + (int)(rest % 10));
+  p[4] = '\0';
 }
 
 /* ---- cells: whole numbers --------------------------------------------- */
