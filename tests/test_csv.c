@@ -554,6 +554,10 @@ static void points_and_whole_numbers(void **state) {
   assert_string_equal(b, "9.999");
   csv_format_points(10000, b);
   assert_string_equal(b, "10.000");
+  csv_format_points(-99999, b);
+  assert_string_equal(b, "-99.999");
+  csv_format_points(100000, b);
+  assert_string_equal(b, "100.000");
   csv_format_points(-123456, b);
   assert_string_equal(b, "-123.456");
   csv_format_points(1090, b);
@@ -565,6 +569,15 @@ static void points_and_whole_numbers(void **state) {
   assert_true(csv_parse_int64("-9223372036854775808", &v));
   assert_true(v == INT64_MIN);
   assert_true(csv_parse_int64("+42", &v) && v == 42);
+  /* the 18 digits read unchecked, then the checked ones */
+  assert_true(csv_parse_int64("999999999999999999", &v) && v == INT64_C(999999999999999999));
+  assert_true(csv_parse_int64("9223372036854775807", &v) && v == INT64_MAX);
+  assert_false(csv_parse_int64("-9223372036854775809", &v));
+  assert_false(csv_parse_int64("99999999999999999999", &v));
+  assert_true(csv_parse_int64("0000000000000000000000042", &v) && v == 42);
+  assert_false(csv_parse_int64("12345678901234567x", &v));
+  assert_false(csv_parse_int64("1234567890123456789x", &v));
+  assert_false(csv_parse_int64("-", &v));
   assert_false(csv_parse_int64("9223372036854775808", &v));
   assert_false(csv_parse_int64("1,000", &v));
   assert_false(csv_parse_int64("", &v));

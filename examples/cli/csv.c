@@ -696,8 +696,11 @@ void csv_format_points(int64_t milli, char *buf) {
   size_t   n = 0;
 
   if (milli < 0) *p++ = '-';
-  if (whole < 10) { /* most points have one digit before the point */
+  if (whole < 10) { /* most points have one or two digits before the point */
     *p++ = (char)('0' + (int)whole);
+  } else if (whole < 100) {
+    *p++ = (char)('0' + (int)(whole / 10));
+    *p++ = (char)('0' + (int)(whole % 10));
   } else {
     do {
       tmp[n++] = (char)('0' + (int)(whole % 10));
@@ -716,10 +719,13 @@ void csv_format_points(int64_t milli, char *buf) {
 
 int csv_parse_int64(const char *s, int64_t *out) {
   uint64_t v = 0, limit;
+  unsigned n;
   int      neg = (*s == '-');
   if (*s == '-' || *s == '+') s++;
   if (*s < '0' || *s > '9') return 0;
   limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+  for (n = 0; n < 18 && *s >= '0' && *s <= '9'; n++, s++) /* below 10^18: no overflow */
+    v = v * 10 + (unsigned)(*s - '0');
   for (; *s >= '0' && *s <= '9'; s++) {
     unsigned d = (unsigned)(*s - '0');
     if (v > (limit - d) / 10) return 0;
