@@ -533,13 +533,14 @@ static int scan_plain(csv_reader *r, int *flags) {
   char *const    buf = r->buf, *const rec = buf + r->beg;
   char          *p = rec, *field = rec;
   csv_field_pos *pos = r->pos;
-  size_t        *lens = r->lens, nf = 0, cap = r->cap_fields, i;
+  size_t        *lens = r->lens, nf, cap = r->cap_fields, i;
   char         **fields = r->fields;
   const uint64_t base = r->buf_base;
   uint64_t       ls = r->line_start - base;            /* as in scan_record */
   uint64_t       col = (uint64_t)(rec - buf) - ls + 1; /* of rec, were it on the current line */
   unsigned long  line = r->line;
   int            low = 0, fl = 0, term = 0; /* low: some field may have blanks to trim */
+  csv_field_pos *fp = pos, *const fend = pos + cap; /* the next field's, the end of room */
   for (;;) {
     char    *at = p;
     uint64_t w, m;
@@ -549,15 +550,13 @@ static int scan_plain(csv_reader *r, int *flags) {
     while (m) {
       char          *q = at + csv_first_flag(m), *f = field;
       int            c = (unsigned char)*q;
-      csv_field_pos *fp;
       size_t         start, quoted = 0;
       m &= m - 1;
       if (c != ',' && !special[c]) { /* only a byte <= ' ' at either end is trimmed */
         if (c <= ' ' && (q == field || (unsigned char)q[1] <= ',')) low = 1;
         continue;
       }
-      if (nf == cap) goto not_plain;
-      fp = pos + nf;
+      if (fp == fend) goto not_plain;
       start = (size_t)(field - rec);
       fp->start = start;
       fp->line = line;
@@ -579,9 +578,9 @@ static int scan_plain(csv_reader *r, int *flags) {
         goto not_plain;
       }
       fp->quoted = (int)quoted;
-      fields[nf] = f;
-      lens[nf] = (size_t)(q - f) - quoted;
-      nf++;
+      fields[fp - pos] = f;
+      lens[fp - pos] = (size_t)(q - f) - quoted;
+      fp++;
       *q = '\0';
       field = q + 1;
       if (c != ',') {
@@ -591,6 +590,7 @@ static int scan_plain(csv_reader *r, int *flags) {
     }
   }
 not_plain: /* the NULs written over commas and closing quotes go back */
+  nf = (size_t)(fp - pos);
   for (i = 0; i < nf; i++) {
     size_t n = lens[i];
     if (pos[i].quoted) fields[i][n++] = '"';
@@ -601,6 +601,7 @@ not_plain: /* the NULs written over commas and closing quotes go back */
 record:
   /* its fields and their terminators */
   if ((size_t)(field - rec) > CSV_MAX_RECORD) goto not_plain;
+  nf = (size_t)(fp - pos);
   if (term == '\r') field++; /* past the LF */
   if (low && r->trim) /* else no field has a byte <= ' ' at an end */
     for (i = 0; i < nf; i++)
