@@ -126,6 +126,87 @@ static void a_leading_byte_order_mark_is_skipped(void **state) {
   READS("\xEF\xBB", 0, "record line 1 at 0: [2 1:1 - \xEF\xBB]\n");
 }
 
+/* Quoted fields in records that are otherwise plain: commas, doubled
+ * quotes and LFs inside, the fields after them (columns from the last
+ * quoted LF), CRLF or LF after the closing quote, an empty quoted field,
+ * blanks inside quotes kept while those around unquoted fields go. */
+static void quoted_fields_among_plain_ones(void **state) {
+  (void)state;
+  READS("id,co,n\r\n\"Pied, Piper\",x,\"a \"\"b\"\"\"\n\"\",,\"l1\nl2\"\r\n"
+        "q,\"\",\"\"\"\"\nz,\"1234567\"\"9\",\"12345678\"\n",
+        1,
+        "record line 1 at 0: [2 1:1 - id] [2 1:4 - co] [1 1:7 - n]\n"
+        "record line 2 at 9: [11 2:1 q Pied, Piper] [1 2:15 - x] [5 2:17 q a \"b\"]\n"
+        "record line 3 at 35: [0 3:1 q ] [0 3:4 - ] [5 3:5 q l1\nl2]\n"
+        "record line 5 at 48: [1 5:1 - q] [0 5:3 q ] [1 5:6 q \"]\n"
+        "record line 6 at 58: [1 6:1 - z] [9 6:3 q 1234567\"9] [8 6:16 q 12345678]\n");
+  READS("a,b,c\n \" x\t\" ,b,c\n\" x\t\", b ,\t\"c\"\n", 1,
+        "record line 1 at 0: [1 1:1 - a] [1 1:3 - b] [1 1:5 - c]\n"
+        "bad line 2 at 6: error 2:2 quote inside an unquoted field (quote the whole field and "
+        "double the quote)\n"
+        "bad line 3 at 18: error 3:12 quote inside an unquoted field (quote the whole field "
+        "and double the quote)\n");
+  READS("\" x\t\", b ,c \n", 0, "record line 1 at 0: [3 1:1 q  x\t] [3 1:7 -  b ] [2 1:11 - c ]\n");
+  /* what ends a quoted field but not as a plain record does */
+  READS("\"a\"\rb\n\"c\"", 1, "record line 1 at 0: [1 1:1 q a]\nrecord line 2 at 4: [1 2:1 - b]\n"
+                              "record line 3 at 6: [1 3:1 q c]\n");
+  READS("\"a\"\0,b\n\"x\ry\"\n", 1,
+        "bad line 1 at 0: error 1:4 expected ',' or end of line after a closing quote\n"
+        "record line 2 at 7: [3 2:1 q x\ry]\n");
+  READS("\"a\",b\"\n", 1,
+        "bad line 1 at 0: error 1:6 quote inside an unquoted field (quote the whole field and "
+        "double the quote)\n");
+}
+
+static void many_quoted_fields(void **state) {
+  char   data[512], want[4096];
+  size_t n = 0, w = 0;
+  int    i;
+  (void)state;
+  w += (size_t)snprintf(want + w, sizeof want - w, "record line 1 at 0:");
+  for (i = 0; i < 40; i++) {
+    data[n++] = '"';
+    data[n++] = (char)('A' + i % 26);
+    data[n++] = '"';
+    data[n++] = i < 39 ? ',' : '\n';
+    w += (size_t)snprintf(want + w, sizeof want - w, " [1 1:%d q %c]", 4 * i + 1, 'A' + i % 26);
+  }
+  w += (size_t)snprintf(want + w, sizeof want - w, "\n");
+  assert_string_equal(read_all(data, n, 1), want);
+}
+
+/* Quoted fields (a doubled quote, an LF, CRLF after) and plain ones
+ * across the end of csv_open_mem's first block, at every offset: the
+ * record is scanned again once the rest is read. */
+static void quoted_fields_across_the_buffers_end(void **state) {
+  static char data[4300], want[8192];
+  size_t      pad;
+  (void)state;
+  for (pad = 4020; pad <= 4100; pad++) {
+    size_t n = 0, o = 14 + pad;
+    memcpy(data, "h1,h2,h3\n", 9);
+    n = 9;
+    memset(data + n, 'P', pad);
+    n += pad;
+    memcpy(data + n, ",1,2\n", 5);
+    n += 5;
+#define ROWS "\"q,1 \"\"x\"\"\nyy\",z,\"e\"\r\n\"\",,\"w\"\nk,\"tail \"\"\n\"\"\",9\n"
+    memcpy(data + n, ROWS, sizeof ROWS - 1);
+    n += sizeof ROWS - 1;
+#undef ROWS
+    snprintf(want, sizeof want,
+             "record line 1 at 0: [2 1:1 - h1] [2 1:4 - h2] [2 1:7 - h3]\n"
+             "record line 2 at 9: [%lu 2:1 - %.*s] [1 2:%lu - 1] [1 2:%lu - 2]\n"
+             "record line 3 at %lu: [10 3:1 q q,1 \"x\"\nyy] [1 4:5 - z] [1 4:7 q e]\n"
+             "record line 5 at %lu: [0 5:1 q ] [0 5:4 - ] [1 5:5 q w]\n"
+             "record line 6 at %lu: [1 6:1 - k] [8 6:3 q tail \"\n\"] [1 7:5 - 9]\n",
+             (unsigned long)pad, (int)pad, data + 9, (unsigned long)pad + 2,
+             (unsigned long)pad + 4, (unsigned long)o, (unsigned long)o + 22,
+             (unsigned long)o + 30);
+    assert_string_equal(read_all(data, n, (int)(pad & 1)), want);
+  }
+}
+
 /* ---- errors --------------------------------------------------------------- */
 
 static void a_quote_inside_an_unquoted_field(void **state) {
@@ -464,9 +545,39 @@ static void points_and_whole_numbers(void **state) {
   assert_string_equal(b, "8.000");
   csv_format_points(-3250, b);
   assert_string_equal(b, "-3.250");
+  /* one digit before the point, and more */
+  csv_format_points(0, b);
+  assert_string_equal(b, "0.000");
+  csv_format_points(-1, b);
+  assert_string_equal(b, "-0.001");
+  csv_format_points(9999, b);
+  assert_string_equal(b, "9.999");
+  csv_format_points(10000, b);
+  assert_string_equal(b, "10.000");
+  csv_format_points(-99999, b);
+  assert_string_equal(b, "-99.999");
+  csv_format_points(100000, b);
+  assert_string_equal(b, "100.000");
+  csv_format_points(-123456, b);
+  assert_string_equal(b, "-123.456");
+  csv_format_points(1090, b);
+  assert_string_equal(b, "1.090");
+  csv_format_points(INT64_MAX, b);
+  assert_string_equal(b, "9223372036854775.807");
+  csv_format_points(INT64_MIN, b);
+  assert_string_equal(b, "-9223372036854775.808");
   assert_true(csv_parse_int64("-9223372036854775808", &v));
   assert_true(v == INT64_MIN);
   assert_true(csv_parse_int64("+42", &v) && v == 42);
+  /* the 18 digits read unchecked, then the checked ones */
+  assert_true(csv_parse_int64("999999999999999999", &v) && v == INT64_C(999999999999999999));
+  assert_true(csv_parse_int64("9223372036854775807", &v) && v == INT64_MAX);
+  assert_false(csv_parse_int64("-9223372036854775809", &v));
+  assert_false(csv_parse_int64("99999999999999999999", &v));
+  assert_true(csv_parse_int64("0000000000000000000000042", &v) && v == 42);
+  assert_false(csv_parse_int64("12345678901234567x", &v));
+  assert_false(csv_parse_int64("1234567890123456789x", &v));
+  assert_false(csv_parse_int64("-", &v));
   assert_false(csv_parse_int64("9223372036854775808", &v));
   assert_false(csv_parse_int64("1,000", &v));
   assert_false(csv_parse_int64("", &v));
@@ -481,6 +592,9 @@ int main(void) {
     cmocka_unit_test(blank_lines_are_skipped),
     cmocka_unit_test(an_empty_last_field_at_the_end_has_the_commas_column),
     cmocka_unit_test(a_leading_byte_order_mark_is_skipped),
+    cmocka_unit_test(quoted_fields_among_plain_ones),
+    cmocka_unit_test(many_quoted_fields),
+    cmocka_unit_test(quoted_fields_across_the_buffers_end),
     cmocka_unit_test(a_quote_inside_an_unquoted_field),
     cmocka_unit_test(a_nul_byte_is_an_error),
     cmocka_unit_test(text_after_a_closing_quote),

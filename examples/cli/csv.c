@@ -477,40 +477,111 @@ static int scan_record(csv_reader *r, int *flags) {
 #undef TOO_LONG
 }
 
-/* Most records are plain: unquoted fields, no NUL, ending in an LF or a
- * CRLF that is in the buffer.  Such a record is scanned in one pass, the
- * words shared by its fields, and finished as scan_record would finish
- * it.  Anything else (a quote, NUL, a lone CR, more fields than room, the
- * record limit) and scan_record takes the record: 0, nothing written.  Else CSV_RECORD as from scan_record.  Little-endian only. */
+/* Bit 7 of each byte of w that is below n (1 <= n <= 0x80), exactly. */
+static uint64_t bytes_below(uint64_t w, unsigned n) {
+  return ~(((w & CSV_REP(0x7f)) + CSV_REP(0x80 - n)) | w) & CSV_REP(0x80);
+}
+
+/* 1 if the byte at q ends a field or record as scan_plain takes them:
+ * ',', LF, or a CR then an LF. */
+static int ends_field(const char *q) {
+  return *q == ',' || *q == '\n' || (*q == '\r' && q[1] == '\n');
+}
+
+/* The closing quote of the quoted field whose text starts at s, eight
+ * bytes at a time: a doubled quote sets TO_FINISH in *fl (finish removes
+ * it), an LF counts a line (*line, and *ls where the next one starts in
+ * buf, as in scan_record).  NULL at a CR or a NUL (the end of the bytes
+ * read, or a bad record): scan_record takes the record. */
+static const char *scan_quoted(const char *s, const char *buf, unsigned long *line, uint64_t *ls,
+                               int *fl) {
+  for (;;) {
+    uint64_t    w, m;
+    const char *q;
+    memcpy(&w, s, 8);
+    m = bytes_below(w, '\r' + 1) | bytes_below(w ^ CSV_REP('"'), 1);
+    if (!m) {
+      s += 8;
+      continue;
+    }
+    q = s + csv_first_flag(m);
+    s = q + 1;
+    if (*q == '"') {
+      if (q[1] != '"') return q;
+      *fl |= TO_FINISH;
+      s++;
+    } else if (*q == '\n') {
+      ++*line;
+      *ls = (uint64_t)(s - buf);
+    } else if (*q == '\r' || *q == '\0') {
+      return NULL;
+    }
+  }
+}
+
+/* Most records are plain: fields unquoted or quoted without a CR, no NUL,
+ * ending in an LF or a CRLF that is in the buffer.  Such a record is
+ * scanned in one pass, the words shared by its unquoted fields, quoted
+ * ones scanned to their closing quote (scan_quoted), and finished as
+ * scan_record would finish it (quoted fields with a doubled quote are
+ * left to finish).  Anything else (a quote inside an unquoted field, text
+ * after a closing quote, NUL, a CR but in CRLF after a field, more fields
+ * than room, the record limit) and scan_record takes the record: 0,
+ * nothing written.  Else CSV_RECORD as from scan_record.  Little-endian
+ * only. */
 static int scan_plain(csv_reader *r, int *flags) {
-  char *const buf = r->buf, *const rec = buf + r->beg;
-  const char         *p = rec, *field = rec;
-  csv_field_pos      *pos = r->pos;
-  size_t             *lens = r->lens, nf = 0, cap = r->cap_fields, i;
-  char              **fields = r->fields;
-  const uint64_t      base = r->buf_base, ls = r->line_start - base; /* as in scan_record */
-  const uint64_t      col = (uint64_t)(rec - buf) - ls + 1;          /* of rec */
-  const unsigned long line = r->line;
-  int                 low = 0, fl = 0, term; /* low: a byte <= ' ' that is not special */
-  for (;; p += 8) {
+  char *const    buf = r->buf, *const rec = buf + r->beg;
+  char          *p = rec, *field = rec;
+  csv_field_pos *pos = r->pos;
+  size_t        *lens = r->lens, nf, cap = r->cap_fields, i;
+  char         **fields = r->fields;
+  const uint64_t base = r->buf_base;
+  uint64_t       ls = r->line_start - base;            /* as in scan_record */
+  uint64_t       col = (uint64_t)(rec - buf) - ls + 1; /* of rec, were it on the current line */
+  unsigned long  line = r->line;
+  int            low = 0, fl = 0, term = 0; /* low: some field may have blanks to trim */
+  csv_field_pos *fp = pos, *const fend = pos + cap; /* the next field's, the end of room */
+  for (;;) {
+    char    *at = p;
     uint64_t w, m;
-    memcpy(&w, p, 8);
+    memcpy(&w, at, 8);
     m = csv_flags(w);
+    p += 8;
     while (m) {
-      const char *q = p + csv_first_flag(m);
-      int         c = (unsigned char)*q;
+      char          *q = at + csv_first_flag(m), *f = field;
+      int            c = (unsigned char)*q;
+      size_t         start, quoted = 0;
       m &= m - 1;
-      if (c != ',' && c != '\n') {
-        if (!special[c]) {
-          low |= c <= ' ';
-          continue;
-        }
-        if (c != '\r' || q[1] != '\n') goto not_plain; /* CRLF ends it too */
+      if (c != ',' && !special[c]) { /* only a byte <= ' ' at either end is trimmed */
+        if (c <= ' ' && (q == field || (unsigned char)q[1] <= ',')) low = 1;
+        continue;
       }
-      if (nf == cap) goto not_plain;
-      pos[nf].start = (size_t)(field - rec);
-      lens[nf++] = (size_t)(q - field);
-      buf[q - buf] = '\0';
+      if (fp == fend) goto not_plain;
+      start = (size_t)(field - rec);
+      fp->start = start;
+      fp->line = line;
+      fp->col = (unsigned long)(col + start);
+      if (c == '"' && q == field) {
+        const char *close = scan_quoted(q + 1, buf, &line, &ls, &fl);
+        if (!close) goto not_plain;
+        q = buf + (close - buf) + 1;
+        c = (unsigned char)*q;
+        if (!ends_field(q)) goto not_plain;
+        q[-1] = '\0';
+        quoted = 1;
+        f++;
+        fl |= ANY_QUOTED;
+        col = (uint64_t)(rec - buf) - ls + 1;
+        m = 0; /* the scan goes on after the field */
+        p = q + 1;
+      } else if (c != ',' && !ends_field(q)) {
+        goto not_plain;
+      }
+      fp->quoted = (int)quoted;
+      fields[fp - pos] = f;
+      lens[fp - pos] = (size_t)(q - f) - quoted;
+      fp++;
+      *q = '\0';
       field = q + 1;
       if (c != ',') {
         term = c;
@@ -518,25 +589,23 @@ static int scan_plain(csv_reader *r, int *flags) {
       }
     }
   }
-not_plain: /* the NULs written over commas go back */
-  for (i = 0; i < nf; i++) rec[pos[i].start + lens[i]] = ',';
+not_plain: /* the NULs written over commas and closing quotes go back */
+  nf = (size_t)(fp - pos);
+  for (i = 0; i < nf; i++) {
+    size_t n = lens[i];
+    if (pos[i].quoted) fields[i][n++] = '"';
+    fields[i][n] = ',';
+  }
+  if (term) rec[field - rec - 1] = (char)term; /* over the ',' just written */
   return 0;
 record:
-  if ((size_t)(field - rec) > CSV_MAX_RECORD) { /* its fields and their terminators */
-    rec[field - rec - 1] = (char)term;
-    nf--;
-    goto not_plain;
-  }
+  /* its fields and their terminators */
+  if ((size_t)(field - rec) > CSV_MAX_RECORD) goto not_plain;
+  nf = (size_t)(fp - pos);
   if (term == '\r') field++; /* past the LF */
-  for (i = 0; i < nf; i++) {
-    size_t start = pos[i].start;
-    pos[i].line = line;
-    pos[i].col = (unsigned long)(col + start);
-    pos[i].quoted = 0;
-    fields[i] = rec + start;
-  }
-  if (low && r->trim) /* else no field has a byte <= ' ' to trim */
-    for (i = 0; i < nf; i++) fl |= trim_front(&fields[i], &lens[i]);
+  if (low && r->trim) /* else no field has a byte <= ' ' at an end */
+    for (i = 0; i < nf; i++)
+      if (!pos[i].quoted) fl |= trim_front(&fields[i], &lens[i]);
   r->n_fields = nf;
   r->beg = (size_t)(field - buf);
   r->line = line + 1;
@@ -623,31 +692,41 @@ void csv_write_field(FILE *out, const char *s) {
 void csv_format_points(int64_t milli, char *buf) {
   uint64_t a = milli < 0 ? (uint64_t)0 - (uint64_t)milli : (uint64_t)milli;
   uint64_t whole = a / 1000;
-  char     tmp[24];
-  size_t   n = 0, k = 0;
-  unsigned frac = (unsigned)(a % 1000);
+  unsigned frac = (unsigned)(a - whole * 1000), hundreds = frac / 100, rest = frac - hundreds * 100;
+  char     tmp[24], *p = buf;
+  size_t   n = 0;
 
-  do {
-    tmp[n++] = (char)('0' + (int)(whole % 10));
-    whole /= 10;
-  } while (whole);
-  if (milli < 0) buf[k++] = '-';
-  while (n) buf[k++] = tmp[--n];
-  buf[k++] = '.';
-  buf[k++] = (char)('0' + (int)(frac / 100));
-  buf[k++] = (char)('0' + (int)(frac / 10 % 10));
-  buf[k++] = (char)('0' + (int)(frac % 10));
-  buf[k] = '\0';
+  if (milli < 0) *p++ = '-';
+  if (whole < 10) { /* most points have one or two digits before the point */
+    *p++ = (char)('0' + (int)whole);
+  } else if (whole < 100) {
+    *p++ = (char)('0' + (int)(whole / 10));
+    *p++ = (char)('0' + (int)(whole % 10));
+  } else {
+    do {
+      tmp[n++] = (char)('0' + (int)(whole % 10));
+      whole /= 10;
+    } while (whole);
+    while (n) *p++ = tmp[--n];
+  }
+  p[0] = '.';
+  p[1] = (char)('0' + (int)hundreds);
+  p[2] = (char)('0' + (int)(rest / 10));
+  p[3] = (char)('0' + (int)(rest % 10));
+  p[4] = '\0';
 }
 
 /* ---- cells: whole numbers --------------------------------------------- */
 
 int csv_parse_int64(const char *s, int64_t *out) {
   uint64_t v = 0, limit;
+  unsigned n;
   int      neg = (*s == '-');
   if (*s == '-' || *s == '+') s++;
   if (*s < '0' || *s > '9') return 0;
   limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+  for (n = 0; n < 18 && *s >= '0' && *s <= '9'; n++, s++) /* below 10^18: no overflow */
+    v = v * 10 + (unsigned)(*s - '0');
   for (; *s >= '0' && *s <= '9'; s++) {
     unsigned d = (unsigned)(*s - '0');
     if (v > (limit - d) / 10) return 0;
