@@ -376,10 +376,12 @@ static LG__INLINE uint64_t hl_fast(uint64_t m_hi, uint64_t m_lo, uint64_t mag, u
    * adds with a carry and shifts by double-word instructions */
   lg__u128 q = (lg__u128)age * m_hi + (((lg__u128)age * m_lo) >> 64); /* age M / 2^64 */
   uint64_t n = (uint64_t)(q >> 64), f;
-  if (n > 66) return 0;
+  /* |p| g < 2^92, so (|p| g) >> 30 < 2^62 is a word, and shifted by
+   * n >= 62 it is 0, as (|p| g) >> (30 + n) is: the shift by 30 + n in
+   * two steps, the second one of a word (floor of a floor is exact) */
+  if (n >= 62) return 0;
   f = (uint64_t)q >> 8;
-  /* (|p| g) >> (30 + n): 30 + n <= 96, and the result is below 2^62 */
-  return (uint64_t)(((lg__u128)mag * pow2_neg_frac(f)) >> (62u - FINE_BITS + (unsigned)n));
+  return (uint64_t)(((lg__u128)mag * pow2_neg_frac(f)) >> (62u - FINE_BITS)) >> n;
 #else
   uint64_t h1, l1, h2, l2, mid, n, f, hi, lo;
   mul_64x64(age, m_lo, &h1, &l1);

@@ -138,15 +138,25 @@ typedef struct hint {
   uint32_t       len;
 } hint;
 
-/* The same for a text's entry in a key's value table (vt_find), in one
- * table for all keys: an entry holds for its key only. */
+/* What a key's criteria make of a value (lg__vent's fit and ko; for a
+ * value with no entry, vt_fit and no knockout). */
+typedef struct outcome {
+  int64_t  fit;
+  uint32_t ko;
+} outcome;
+
+/* The same for a text's outcome through a key's value table (vt_find),
+ * in one table for all keys: an entry holds for its key only.  It keeps
+ * the outcome rather than the entry, so that a remembered text costs no
+ * branch on whether the table has it (as good as random from one lead to
+ * the next). */
 #define VHINTS 64
 
 typedef struct vhint {
-  const char     *text;
-  const lg__key  *key; /* NULL: none yet */
-  const lg__vent *e;   /* vt_find's answer, NULL included */
-  uint32_t        len;
+  const char    *text;
+  const lg__key *key; /* NULL: none yet */
+  outcome        out;
+  uint32_t       len;
 } vhint;
 
 typedef struct hints {
@@ -283,23 +293,33 @@ static LG__HOT_INLINE const lg__vent *vt_find(const lg__key *key, const value *v
   }
 }
 
-/* vt_find for a text attribute, through the table h when there is one.
- * A text equal byte for byte to the remembered one has its words, so its
- * entry. */
-static LG__HOT_INLINE const lg__vent *hinted_vent(vhint *h, const lg__key *key, uint32_t key_index,
-                                                  const lg_lead *lead, const lg__attr *a) {
+/* The outcome of the attribute a through its key's value table. */
+static LG__HOT_INLINE outcome vt_outcome(const lg__key *key, const lg_lead *lead,
+                                         const lg__attr *a) {
+  value           v;
+  const lg__vent *e;
+  outcome         o;
+  value_of(lead, a, &v);
+  e = vt_find(key, &v);
+  o.fit = e ? e->fit : key->vt_fit;
+  o.ko = e ? e->ko : UINT32_MAX;
+  return o;
+}
+
+/* vt_outcome for a text attribute, through the table h.  A text equal
+ * byte for byte to the remembered one has its words, so its outcome. */
+static LG__HOT_INLINE outcome hinted_outcome(vhint *h, const lg__key *key, uint32_t key_index,
+                                             const lg_lead *lead, const lg__attr *a) {
   const char *text = lead->arena + (size_t)a->value;
   uint32_t    len = a->text_len;
-  value       v;
   /* text[0] is the NUL of an empty text */
   h += (3u * (unsigned char)text[0] + len + 17u * key_index) & (VHINTS - 1);
-  if (h->key == key && h->len == len && same(text, h->text, len)) return h->e;
-  value_of(lead, a, &v);
-  h->e = vt_find(key, &v);
+  if (h->key == key && h->len == len && same(text, h->text, len)) return h->out;
+  h->out = vt_outcome(key, lead, a);
   h->key = key;
   h->text = text;
   h->len = len;
-  return h->e;
+  return h->out;
 }
 
 /* ---- scores -------------------------------------------------------------- */
@@ -330,22 +350,22 @@ static void score_one(const lg_rubric *r, const lg_lead *lead, lg_time now, hint
     value           v;
     if (!key) continue;
     if (key->vt) { /* exact: see lg__key */
-      const lg__vent *e;
-      if (h && a->type == LG__VAL_TEXT) {
-        e = hinted_vent(h->texts, key, (uint32_t)(key - pl->attrs.keys), lead, a);
-      } else {
-        value_of(lead, a, &v);
-        e = vt_find(key, &v);
-      }
-      fit += e ? e->fit : key->vt_fit;
+      outcome o = h && a->type == LG__VAL_TEXT
+                      ? hinted_outcome(h->texts, key, (uint32_t)(key - pl->attrs.keys), lead, a)
+                      : vt_outcome(key, lead, a);
+      fit += o.fit;
       missing -= key->n_fit;
-      if (e && e->ko < knockout) knockout = e->ko;
+      if (o.ko < knockout) knockout = o.ko;
       continue;
     }
     if (key->nt && a->type == LG__VAL_INT) { /* exact: see lg__key */
-      const lg__vent *e = key->nt;
-      uint32_t        k;
-      for (k = 0; k < key->nt_n; k++) e += a->value >= key->nt_bp[k];
+      const lg__vent *e;
+      uint32_t        k, below = 0;
+      /* counted in an integer, not stepped through the table: the compare
+       * on the lead's value is as good as random, and a count compiles to
+       * a flag added in, a pointer step to a branch */
+      for (k = 0; k < key->nt_n; k++) below += (uint32_t)(a->value >= key->nt_bp[k]);
+      e = key->nt + below;
       fit += e->fit;
       missing -= key->n_fit;
       if (e->ko < knockout) knockout = e->ko;

@@ -917,6 +917,51 @@ static void every_lead_shape_scores_its_events_as_written(void **state) {
   lg_rubric_free(r);
 }
 
+/* More types with a slot of their own than the pass has (16): the rest
+ * take the criteria one by one, in whatever order the lead lists them,
+ * and capped sums are capped on both sides.  The score is the sum of the
+ * explained criteria (lg_explain decays each criterion on its own). */
+static void more_fast_types_than_slots_score_as_explained(void **state) {
+  char            rules[2048], name[16];
+  size_t          len = 0, count, k;
+  lg_rubric      *r;
+  lg_lead        *l = lead_new("s"), *rev = lead_new("r");
+  const lg_lead  *all[2];
+  lg_contribution items[20];
+  lg_score        sc, many[2];
+  lg_points       want = 0;
+  int             i, j;
+  (void)state;
+  for (i = 0; i < 20; i++) /* odd ones negative; every third capped at 3 */
+    len += (size_t)snprintf(rules + len, sizeof rules - len,
+                            "engagement \"c%d\" on t%d -> %d each%s half-life %dd\n", i, i,
+                            i % 2 ? -(i + 1) : i + 1, i % 3 == 0 ? " max 3" : "", 1 + i % 4);
+  r = parse(rules);
+  for (i = 0; i < 20; i++) {
+    snprintf(name, sizeof name, "t%d", i);
+    for (j = 0; j < 1 + i % 3; j++) event(l, name, NOW - (i + 1) * j * DAY / 3);
+    snprintf(name, sizeof name, "t%d", 19 - i);
+    event(rev, name, NOW - (i + 1) * DAY / 5);
+  }
+  assert_int_equal(lg_explain(r, l, NOW, items, 20, &count), LG_OK);
+  for (k = 0; k < count; k++) want += items[k].points;
+  sc = score(r, l, NOW);
+  assert_score(&sc, 0, want, -1, 0);
+  assert_true(want != 0);
+  all[0] = l;
+  all[1] = rev;
+  assert_int_equal(lg_score_many(r, all, 2, NOW, many), LG_OK);
+  assert_memory_equal(&sc, &many[0], sizeof sc);
+  assert_int_equal(lg_explain(r, rev, NOW, items, 20, &count), LG_OK);
+  for (want = 0, k = 0; k < count; k++) want += items[k].points;
+  sc = score(r, rev, NOW);
+  assert_score(&sc, 0, want, -1, 0);
+  assert_memory_equal(&sc, &many[1], sizeof sc);
+  lg_lead_free(l);
+  lg_lead_free(rev);
+  lg_rubric_free(r);
+}
+
 /* ---- matching agrees with match.c ------------------------------------------- */
 
 /* score.c inlines the match rules; rubric.c's knockout look-up uses
@@ -1333,6 +1378,7 @@ int main(void) {
     cmocka_unit_test(next_question_picks_the_biggest_gain_with_ties_in_rubric_order),
     cmocka_unit_test(criteria_sharing_a_text_attribute_each_score_as_written),
     cmocka_unit_test(every_lead_shape_scores_its_events_as_written),
+    cmocka_unit_test(more_fast_types_than_slots_score_as_explained),
     cmocka_unit_test(inlined_matching_agrees_with_match_lists),
     cmocka_unit_test(every_kind_of_test_list_agrees_with_match_lists),
     cmocka_unit_test(only_ascii_letters_fold_across_every_printable_pair),
