@@ -538,34 +538,32 @@ static void fields_are_quoted_when_they_must_be(void **state) {
 }
 
 static void points_and_whole_numbers(void **state) {
+  /* one digit before the point, two, three, and the extremes */
+  static const struct {
+    int64_t     milli;
+    const char *text;
+  } points[] = {
+    {8000, "8.000"},
+    {-3250, "-3.250"},
+    {0, "0.000"},
+    {-1, "-0.001"},
+    {9999, "9.999"},
+    {10000, "10.000"},
+    {-99999, "-99.999"},
+    {100000, "100.000"},
+    {-123456, "-123.456"},
+    {1090, "1.090"},
+    {INT64_MAX, "9223372036854775.807"},
+    {INT64_MIN, "-9223372036854775.808"},
+  };
   char    b[32];
   int64_t v = 0;
+  size_t  i;
   (void)state;
-  csv_format_points(8000, b);
-  assert_string_equal(b, "8.000");
-  csv_format_points(-3250, b);
-  assert_string_equal(b, "-3.250");
-  /* one digit before the point, and more */
-  csv_format_points(0, b);
-  assert_string_equal(b, "0.000");
-  csv_format_points(-1, b);
-  assert_string_equal(b, "-0.001");
-  csv_format_points(9999, b);
-  assert_string_equal(b, "9.999");
-  csv_format_points(10000, b);
-  assert_string_equal(b, "10.000");
-  csv_format_points(-99999, b);
-  assert_string_equal(b, "-99.999");
-  csv_format_points(100000, b);
-  assert_string_equal(b, "100.000");
-  csv_format_points(-123456, b);
-  assert_string_equal(b, "-123.456");
-  csv_format_points(1090, b);
-  assert_string_equal(b, "1.090");
-  csv_format_points(INT64_MAX, b);
-  assert_string_equal(b, "9223372036854775.807");
-  csv_format_points(INT64_MIN, b);
-  assert_string_equal(b, "-9223372036854775.808");
+  for (i = 0; i < sizeof points / sizeof points[0]; i++) {
+    csv_format_points(points[i].milli, b);
+    assert_string_equal(b, points[i].text);
+  }
   assert_true(csv_parse_int64("-9223372036854775808", &v));
   assert_true(v == INT64_MIN);
   assert_true(csv_parse_int64("+42", &v) && v == 42);
